@@ -1,0 +1,5 @@
+module.exports = {
+  skipFiles: ["mocks/"],
+  istanbulReporter: ["json-summary", "text", "lcov"],
+  configureYulOptimizer: true,
+};

@@ -1,0 +1,293 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.28;
+
+/**
+ * @title IConsortium
+ * @notice The single source of "who may do what" on the citychain: member organisations, their roles and their
+ * operational accounts, admitted and governed by a vote of the active member organisations. Natural persons
+ * (KYC'd investors, pseudonymous patients) are admitted directly by a KYC provider, regulator or hospital and
+ * never vote. Every domain contract asks `roleOrg`/`hasRole`, so suspending an organisation cuts all of its
+ * accounts everywhere at once.
+ */
+interface IConsortium {
+    /// @notice Lifecycle of a member. `None` means the id was never used.
+    enum Status {
+        None,
+        Active,
+        Suspended,
+        Removed
+    }
+
+    /// @notice Organisations vote; persons (investors, patients) hold roles but never vote.
+    enum Kind {
+        Organisation,
+        Person
+    }
+
+    /// @notice What a proposal changes when it passes.
+    enum ProposalKind {
+        Admit,
+        SetRoles,
+        Suspend,
+        Reinstate,
+        Remove,
+        SetQuorum,
+        SetVotingPeriod
+    }
+
+    /// @notice Where a proposal stands. `Expired` is derived from the clock, never stored.
+    enum ProposalState {
+        None,
+        Open,
+        Executed,
+        Defeated,
+        Expired
+    }
+
+    /// @notice A member as the SDK and the web page read it.
+    struct Member {
+        string name;
+        bytes32 metadataHash;
+        Status status;
+        Kind kind;
+        uint16 roles;
+        uint64 joinedAt;
+        uint32 accountCount;
+    }
+
+    /// @notice A founding organisation, admitted without a vote at deployment.
+    struct Founder {
+        string name;
+        bytes32 metadataHash;
+        uint16 roles;
+        address account;
+    }
+
+    /// @notice A proposal as stored, with its derived state.
+    struct Proposal {
+        ProposalKind kind;
+        ProposalState state;
+        uint32 proposer;
+        uint32 target;
+        uint16 roles;
+        uint64 createdAt;
+        uint64 expiresAt;
+        uint32 yes;
+        uint32 no;
+        uint64 value;
+        address account;
+        bytes32 metadataHash;
+        string name;
+    }
+
+    /// @notice A member was admitted (by vote, at founding, or by KYC for persons).
+    event MemberAdmitted(
+        uint32 indexed orgId,
+        Kind kind,
+        string name,
+        bytes32 metadataHash,
+        uint16 roles,
+        address indexed account
+    );
+    /// @notice A member's role set changed.
+    event MemberRolesChanged(uint32 indexed orgId, uint16 previousRoles, uint16 roles);
+    /// @notice A member's status changed (suspended, reinstated, removed).
+    event MemberStatusChanged(uint32 indexed orgId, Status previousStatus, Status status);
+    /// @notice An organisation bound a new operational account.
+    event AccountAdded(uint32 indexed orgId, address indexed account, address indexed by);
+    /// @notice An organisation revoked one of its operational accounts.
+    event AccountRemoved(uint32 indexed orgId, address indexed account, address indexed by);
+    /// @notice A proposal was opened; the proposer's organisation has voted for it.
+    event ProposalCreated(
+        uint256 indexed proposalId,
+        ProposalKind kind,
+        uint32 indexed proposer,
+        uint32 indexed target,
+        uint64 expiresAt
+    );
+    /// @notice An organisation voted on a proposal.
+    event VoteCast(uint256 indexed proposalId, uint32 indexed orgId, address indexed voter, bool support);
+    /// @notice A proposal reached the quorum and its change was applied.
+    event ProposalExecuted(uint256 indexed proposalId, ProposalKind kind, uint32 indexed target);
+    /// @notice Enough organisations voted against a proposal that it can no longer pass.
+    event ProposalDefeated(uint256 indexed proposalId);
+    /// @notice The quorum (basis points of active voting organisations) changed.
+    event QuorumChanged(uint16 previousBps, uint16 bps);
+    /// @notice The voting period of new proposals changed.
+    event VotingPeriodChanged(uint64 previousPeriod, uint64 period);
+
+    /// @dev The organisation id is not a member.
+    error ConsortiumUnknownMember(uint32 orgId);
+    /// @dev The account is not bound to any member.
+    error ConsortiumNotMember(address account);
+    /// @dev The member is not active (suspended or removed).
+    error ConsortiumMemberNotActive(uint32 orgId, Status status);
+    /// @dev The account's member does not hold the role (or is not active).
+    error ConsortiumMissingRole(address account, uint8 role);
+    /// @dev Persons hold roles but never vote or propose.
+    error ConsortiumNotVoter(uint32 orgId);
+    /// @dev The account is already bound to a member.
+    error ConsortiumAccountBound(address account, uint32 orgId);
+    /// @dev The account is not bound to this member.
+    error ConsortiumAccountNotOfMember(address account, uint32 orgId);
+    /// @dev A member must keep at least one account.
+    error ConsortiumLastAccount(uint32 orgId);
+    /// @dev A member holds at most `MAX_ACCOUNTS` accounts.
+    error ConsortiumTooManyAccounts(uint32 orgId, uint256 max);
+    /// @dev The zero address cannot be bound.
+    error ConsortiumZeroAccount();
+    /// @dev An organisation needs a name.
+    error ConsortiumEmptyName();
+    /// @dev The role set is empty, has undefined bits, or mixes person and organisation roles wrongly.
+    error ConsortiumInvalidRoles(uint16 roles);
+    /// @dev The consortium must keep at least one active regulator.
+    error ConsortiumLastRegulator(uint32 orgId);
+    /// @dev The status change is not allowed from the member's current status.
+    error ConsortiumInvalidStatusChange(uint32 orgId, Status status, ProposalKind kind);
+    /// @dev Only organisations are governed by vote; persons are managed by their KYC authority.
+    error ConsortiumWrongKind(uint32 orgId, Kind kind);
+    /// @dev The quorum must be more than half (5001..10000 basis points).
+    error ConsortiumInvalidQuorum(uint16 bps);
+    /// @dev The voting period must be between one hour and ninety days.
+    error ConsortiumInvalidVotingPeriod(uint64 period);
+    /// @dev No proposal with this id.
+    error ConsortiumUnknownProposal(uint256 proposalId);
+    /// @dev The proposal's voting period is over.
+    error ConsortiumProposalExpired(uint256 proposalId, uint64 expiresAt);
+    /// @dev The proposal was already executed or defeated.
+    error ConsortiumProposalClosed(uint256 proposalId, ProposalState state);
+    /// @dev The organisation already voted on this proposal.
+    error ConsortiumAlreadyVoted(uint256 proposalId, uint32 orgId);
+    /// @dev The person role cannot be granted by this caller (investors by KYC providers or regulators,
+    /// patients by hospitals).
+    error ConsortiumCannotAdmitPerson(address caller, uint8 role);
+
+    /// @notice Propose admitting a new organisation with its roles and first operational account.
+    /// @param name Public name of the organisation.
+    /// @param metadataHash Hash of the registration documents kept off chain.
+    /// @param roles Role bit set (see `Roles`); person roles are refused.
+    /// @param account First operational account of the new organisation.
+    /// @return proposalId The new proposal's id.
+    function proposeAdmission(
+        string calldata name,
+        bytes32 metadataHash,
+        uint16 roles,
+        address account
+    ) external returns (uint256 proposalId);
+
+    /// @notice Propose replacing an organisation's role set.
+    /// @param orgId The organisation.
+    /// @param roles The new role bit set.
+    /// @return proposalId The new proposal's id.
+    function proposeRoles(uint32 orgId, uint16 roles) external returns (uint256 proposalId);
+
+    /// @notice Propose a status change: `Suspend`, `Reinstate` or `Remove`.
+    /// @param orgId The organisation.
+    /// @param kind One of Suspend, Reinstate, Remove.
+    /// @return proposalId The new proposal's id.
+    function proposeStatus(uint32 orgId, ProposalKind kind) external returns (uint256 proposalId);
+
+    /// @notice Propose a new quorum (basis points of active voting organisations, more than half).
+    /// @param bps The new quorum.
+    /// @return proposalId The new proposal's id.
+    function proposeQuorum(uint16 bps) external returns (uint256 proposalId);
+
+    /// @notice Propose a new voting period for later proposals.
+    /// @param period Seconds, between one hour and ninety days.
+    /// @return proposalId The new proposal's id.
+    function proposeVotingPeriod(uint64 period) external returns (uint256 proposalId);
+
+    /// @notice Vote for or against an open proposal, once per organisation. Executes it when the quorum is met.
+    /// @param proposalId The proposal.
+    /// @param support True to approve.
+    function vote(uint256 proposalId, bool support) external;
+
+    /// @notice Bind another operational account to the caller's organisation.
+    /// @param account The new account.
+    function addAccount(address account) external;
+
+    /// @notice Revoke one of the caller's organisation's accounts (not the last one).
+    /// @param account The account to revoke.
+    function removeAccount(address account) external;
+
+    /// @notice Admit a natural person (INVESTOR by a KYC_PROVIDER or REGULATOR, PATIENT by a HOSPITAL).
+    /// @param account The person's account.
+    /// @param role INVESTOR or PATIENT.
+    /// @param kycHash Hash of the KYC record kept by the admitting member.
+    /// @return orgId The person's member id.
+    function admitPerson(address account, uint8 role, bytes32 kycHash) external returns (uint32 orgId);
+
+    /// @notice Suspend, reinstate or remove a person (by the same kind of member that may admit them).
+    /// @param orgId The person's member id.
+    /// @param status Active, Suspended or Removed.
+    function setPersonStatus(uint32 orgId, Status status) external;
+
+    /// @notice True when the account's member is active and holds the role. The check every domain uses.
+    /// @param role The role (see `Roles`).
+    /// @param account The account.
+    /// @return True if allowed.
+    function hasRole(uint8 role, address account) external view returns (bool);
+
+    /// @notice The account's member id when it is active and holds the role, otherwise 0. One call gives both
+    /// the permission and the acting organisation.
+    /// @param role The role.
+    /// @param account The account.
+    /// @return orgId The member id, or 0.
+    function roleOrg(uint8 role, address account) external view returns (uint32 orgId);
+
+    /// @notice True when the member is active and holds the role.
+    /// @param orgId The member.
+    /// @param role The role.
+    /// @return True if so.
+    function memberHasRole(uint32 orgId, uint8 role) external view returns (bool);
+
+    /// @notice The member an account is bound to (0 if none), whatever its status.
+    /// @param account The account.
+    /// @return orgId The member id.
+    function memberOf(address account) external view returns (uint32 orgId);
+
+    /// @notice A member's record.
+    /// @param orgId The member id.
+    /// @return The member.
+    function member(uint32 orgId) external view returns (Member memory);
+
+    /// @notice The accounts bound to a member.
+    /// @param orgId The member id.
+    /// @return The accounts.
+    function accountsOf(uint32 orgId) external view returns (address[] memory);
+
+    /// @notice How many member ids exist (ids run from 1 to this number).
+    /// @return The count.
+    function memberCount() external view returns (uint32);
+
+    /// @notice A proposal with its derived state.
+    /// @param proposalId The proposal.
+    /// @return The proposal.
+    function proposal(uint256 proposalId) external view returns (Proposal memory);
+
+    /// @notice How many proposals exist (ids run from 1 to this number).
+    /// @return The count.
+    function proposalCount() external view returns (uint256);
+
+    /// @notice Whether an organisation voted on a proposal.
+    /// @param proposalId The proposal.
+    /// @param orgId The organisation.
+    /// @return True if it voted.
+    function hasVoted(uint256 proposalId, uint32 orgId) external view returns (bool);
+
+    /// @notice The quorum in basis points of active voting organisations.
+    /// @return The quorum.
+    function quorumBps() external view returns (uint16);
+
+    /// @notice The voting period of new proposals, in seconds.
+    /// @return The period.
+    function votingPeriod() external view returns (uint64);
+
+    /// @notice Number of active organisations (persons excluded): the electorate.
+    /// @return The count.
+    function activeVoters() external view returns (uint32);
+
+    /// @notice Number of active organisations holding the REGULATOR role.
+    /// @return The count.
+    function activeRegulators() external view returns (uint32);
+}

@@ -1,0 +1,145 @@
+import { ContractTransactionReceipt, Signer, keccak256, toUtf8Bytes } from "ethers";
+import type { HardhatRuntimeEnvironment } from "hardhat/types";
+import type { Consortium } from "../typechain-types";
+import type { IConsortium } from "../typechain-types/consortium/Consortium";
+import { PROPOSAL_KIND, PROPOSAL_STATE, ROLES, RoleName, STATUS, roleMask, roleNames } from "./roles";
+
+/** Default governance: more than half of the active organisations, proposals open for a week. */
+export const DEFAULT_QUORUM_BPS = 5001;
+export const DEFAULT_VOTING_PERIOD = 7 * 24 * 3600;
+
+export interface OrganisationSpec {
+  name: string;
+  roles: RoleName[];
+  /** Off-chain registration documents; the chain keeps their hash. */
+  documents?: string;
+}
+
+export interface MemberView {
+  id: number;
+  name: string;
+  kind: "Organisation" | "Person";
+  status: (typeof STATUS)[number];
+  roles: RoleName[];
+  accounts: string[];
+  metadataHash: string;
+}
+
+/** Hash of off-chain documents (registration papers, KYC record): only this goes on chain. */
+export function documentHash(text: string): string {
+  return keccak256(toUtf8Bytes(text));
+}
+
+/** Deploys the consortium with its founding organisations (each bound to one account). */
+export async function deployConsortium(
+  hre: HardhatRuntimeEnvironment,
+  founders: { spec: OrganisationSpec; account: string }[],
+  options: { quorumBps?: number; votingPeriod?: number; deployer?: Signer } = {},
+): Promise<Consortium> {
+  const factory = await hre.ethers.getContractFactory("Consortium", options.deployer);
+  const args: IConsortium.FounderStruct[] = founders.map((f) => ({
+    name: f.spec.name,
+    metadataHash: documentHash(f.spec.documents ?? f.spec.name),
+    roles: roleMask(f.spec.roles),
+    account: f.account,
+  }));
+  const consortium = (await factory.deploy(
+    args,
+    options.quorumBps ?? DEFAULT_QUORUM_BPS,
+    options.votingPeriod ?? DEFAULT_VOTING_PERIOD,
+  )) as unknown as Consortium;
+  await consortium.waitForDeployment();
+  return consortium;
+}
+
+function proposalIdFrom(consortium: Consortium, receipt: ContractTransactionReceipt | null): bigint {
+  for (const log of receipt?.logs ?? []) {
+    const parsed = consortium.interface.parseLog(log);
+    if (parsed?.name === "ProposalCreated") return parsed.args.proposalId as bigint;
+  }
+  throw new Error("transaction did not create a proposal");
+}
+
+/** Proposes admitting an organisation; returns the proposal id (the proposer's vote is already cast). */
+export async function proposeAdmission(
+  consortium: Consortium,
+  proposer: Signer,
+  spec: OrganisationSpec,
+  account: string,
+): Promise<bigint> {
+  const tx = await consortium
+    .connect(proposer)
+    .proposeAdmission(spec.name, documentHash(spec.documents ?? spec.name), roleMask(spec.roles), account);
+  return proposalIdFrom(consortium, await tx.wait());
+}
+
+/** Proposes a status change (Suspend, Reinstate or Remove) of an organisation. */
+export async function proposeStatus(
+  consortium: Consortium,
+  proposer: Signer,
+  orgId: number | bigint,
+  kind: "Suspend" | "Reinstate" | "Remove",
+): Promise<bigint> {
+  const tx = await consortium.connect(proposer).proposeStatus(orgId, PROPOSAL_KIND[kind]);
+  return proposalIdFrom(consortium, await tx.wait());
+}
+
+/** Proposes a new role set for an organisation. */
+export async function proposeRoles(
+  consortium: Consortium,
+  proposer: Signer,
+  orgId: number | bigint,
+  roles: RoleName[],
+): Promise<bigint> {
+  const tx = await consortium.connect(proposer).proposeRoles(orgId, roleMask(roles));
+  return proposalIdFrom(consortium, await tx.wait());
+}
+
+/**
+ * Has each voter vote in turn until the proposal closes (executed or defeated). Voters whose organisation
+ * already voted are skipped. Returns the final state name.
+ */
+export async function voteUntilClosed(
+  consortium: Consortium,
+  proposalId: bigint,
+  voters: Signer[],
+  support = true,
+): Promise<(typeof PROPOSAL_STATE)[number]> {
+  for (const voter of voters) {
+    const state = PROPOSAL_STATE[Number((await consortium.proposal(proposalId)).state)];
+    if (state !== "Open") return state;
+    const orgId = await consortium.memberOf(await voter.getAddress());
+    if (await consortium.hasVoted(proposalId, orgId)) continue;
+    await (await consortium.connect(voter).vote(proposalId, support)).wait();
+  }
+  return PROPOSAL_STATE[Number((await consortium.proposal(proposalId)).state)];
+}
+
+/** Reads every member with its roles and accounts, for tables, the web page and checks. */
+export async function listMembers(consortium: Consortium): Promise<MemberView[]> {
+  const count = Number(await consortium.memberCount());
+  const members: MemberView[] = [];
+  for (let id = 1; id <= count; id++) {
+    const m = await consortium.member(id);
+    members.push({
+      id,
+      name: m.name,
+      kind: Number(m.kind) === 0 ? "Organisation" : "Person",
+      status: STATUS[Number(m.status)],
+      roles: roleNames(m.roles),
+      accounts: [...(await consortium.accountsOf(id))],
+      metadataHash: m.metadataHash,
+    });
+  }
+  return members;
+}
+
+/** The member id bound to an account, or 0. */
+export async function memberIdOf(consortium: Consortium, account: string): Promise<number> {
+  return Number(await consortium.memberOf(account));
+}
+
+/** True when the account's organisation is active and holds the role. */
+export async function accountHasRole(consortium: Consortium, role: RoleName, account: string): Promise<boolean> {
+  return consortium.hasRole(ROLES[role], account);
+}
