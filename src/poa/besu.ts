@@ -1,5 +1,7 @@
-import { decodeRlp, encodeRlp, getAddress, getBytes, hexlify, toBeHex, toBigInt } from "ethers";
-import { CLIQUE_FORK_BLOCKS } from "./clique";
+import fs from "node:fs";
+import path from "node:path";
+import { decodeRlp, encodeRlp, getAddress, getBytes, hexlify, toBigInt } from "ethers";
+import { CLIQUE_FORK_BLOCKS, quantity } from "./clique";
 
 /**
  * The production profile: Hyperledger Besu with QBFT (Byzantine fault tolerant proof of authority, immediate
@@ -121,7 +123,7 @@ export function qbftGenesis(options: QbftGenesisOptions): QbftGenesis {
   const alloc: Record<string, { balance: string }> = {};
   for (const [address, balance] of Object.entries(options.alloc ?? {})) {
     if (balance <= 0n) throw new Error(`funding for ${address} must be positive`);
-    alloc[getAddress(address).slice(2).toLowerCase()] = { balance: toBeHex(balance) };
+    alloc[getAddress(address).slice(2).toLowerCase()] = { balance: quantity(balance) };
   }
   return {
     config: {
@@ -135,12 +137,20 @@ export function qbftGenesis(options: QbftGenesisOptions): QbftGenesis {
       },
     },
     nonce: "0x0",
-    timestamp: toBeHex(options.timestamp ?? Math.floor(Date.now() / 1000)),
+    timestamp: quantity(options.timestamp ?? Math.floor(Date.now() / 1000)),
     extraData: qbftExtraData(options.validators),
-    gasLimit: toBeHex(options.gasLimit ?? 30_000_000n),
+    gasLimit: quantity(options.gasLimit ?? 30_000_000n),
     difficulty: "0x1",
     mixHash: BFT_MIX_HASH,
     coinbase: `0x${"00".repeat(20)}`,
     alloc,
   };
+}
+
+/** Writes a QBFT genesis to `file` (creating its folder) and returns what was written. */
+export function writeQbftGenesis(file: string, options: QbftGenesisOptions): QbftGenesis {
+  const genesis = qbftGenesis(options);
+  fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+  fs.writeFileSync(file, JSON.stringify(genesis, null, 2) + "\n");
+  return genesis;
 }

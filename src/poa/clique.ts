@@ -1,4 +1,9 @@
-import { getAddress, getBytes, hexlify, toBeHex } from "ethers";
+import { getAddress, getBytes, hexlify } from "ethers";
+
+/** A JSON-RPC style quantity: minimal hex, as genesis files are conventionally written. */
+export function quantity(value: bigint | number): string {
+  return `0x${BigInt(value).toString(16)}`;
+}
 
 /** Clique's fixed-size parts of a header's extraData: 32 bytes of signer vanity, 65 bytes of seal. */
 export const CLIQUE_VANITY_BYTES = 32;
@@ -107,7 +112,7 @@ export function cliqueGenesis(options: CliqueGenesisOptions): CliqueGenesis {
   const alloc: Record<string, { balance: string }> = {};
   for (const [address, balance] of Object.entries(options.alloc)) {
     if (balance <= 0n) throw new Error(`funding for ${address} must be positive`);
-    alloc[getAddress(address).slice(2).toLowerCase()] = { balance: toBeHex(balance) };
+    alloc[getAddress(address).slice(2).toLowerCase()] = { balance: quantity(balance) };
   }
   return {
     config: {
@@ -116,9 +121,9 @@ export function cliqueGenesis(options: CliqueGenesisOptions): CliqueGenesis {
       clique: { period: periodSeconds, epoch: options.epoch ?? 30_000 },
     },
     nonce: "0x0",
-    timestamp: toBeHex(options.timestamp ?? Math.floor(Date.now() / 1000)),
+    timestamp: quantity(options.timestamp ?? Math.floor(Date.now() / 1000)),
     extraData: cliqueExtraData(options.signers),
-    gasLimit: toBeHex(options.gasLimit ?? DEFAULT_GAS_LIMIT),
+    gasLimit: quantity(options.gasLimit ?? DEFAULT_GAS_LIMIT),
     // Clique difficulty is 1 (out of turn) or 2 (in turn); the genesis block uses 1.
     difficulty: "0x1",
     mixHash: `0x${"00".repeat(32)}`,
@@ -127,6 +132,6 @@ export function cliqueGenesis(options: CliqueGenesisOptions): CliqueGenesis {
     number: "0x0",
     gasUsed: "0x0",
     parentHash: `0x${"00".repeat(32)}`,
-    baseFeePerGas: toBeHex(INITIAL_BASE_FEE),
+    baseFeePerGas: quantity(INITIAL_BASE_FEE),
   };
 }

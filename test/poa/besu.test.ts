@@ -1,6 +1,9 @@
 import { expect } from "chai";
 import { Wallet, decodeRlp, encodeRlp, getAddress, getBytes, hexlify, toBeHex } from "ethers";
-import { BFT_MIX_HASH, decodeQbftExtraData, qbftExtraData, qbftGenesis } from "../../src/poa/besu";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { BFT_MIX_HASH, decodeQbftExtraData, qbftExtraData, qbftGenesis, writeQbftGenesis } from "../../src/poa/besu";
 import { CLIQUE_FORK_BLOCKS } from "../../src/poa/clique";
 
 const VALIDATORS = [11, 12, 13, 14].map((i) => new Wallet(toBeHex(i * 7_919, 32)).address);
@@ -101,8 +104,8 @@ describe("PoA: Besu QBFT genesis", function () {
       expect(genesis.mixHash).to.equal(BFT_MIX_HASH);
       expect(Buffer.from(getBytes(BFT_MIX_HASH)).toString("latin1")).to.equal("ctical byzantine fault tolerance");
       expect(genesis.difficulty).to.equal("0x1");
-      expect(BigInt(genesis.gasLimit)).to.equal(30_000_000n);
-      expect(BigInt(genesis.timestamp)).to.equal(1_700_000_000n);
+      expect(genesis.gasLimit).to.equal("0x1c9c380");
+      expect(genesis.timestamp).to.equal("0x6553f100");
       expect(genesis.nonce).to.equal("0x0");
       expect(genesis.alloc).to.deep.equal({});
       expect(decodeQbftExtraData(genesis.extraData).validators).to.deep.equal(VALIDATORS);
@@ -115,12 +118,68 @@ describe("PoA: Besu QBFT genesis", function () {
         blockPeriodSeconds: 1,
         alloc: { [VALIDATORS[0]]: 9n },
       });
-      expect(funded.alloc).to.deep.equal({ [VALIDATORS[0].slice(2).toLowerCase()]: { balance: "0x09" } });
+      expect(funded.alloc).to.deep.equal({ [VALIDATORS[0].slice(2).toLowerCase()]: { balance: "0x9" } });
       const base = { chainId: 1, validators: VALIDATORS, blockPeriodSeconds: 2 };
       expect(() => qbftGenesis({ ...base, chainId: -1 })).to.throw("chain id -1");
       expect(() => qbftGenesis({ ...base, blockPeriodSeconds: 0 })).to.throw("block period 0");
       expect(() => qbftGenesis({ ...base, requestTimeoutSeconds: 2 })).to.throw("request timeout 2 s");
       expect(() => qbftGenesis({ ...base, alloc: { [VALIDATORS[0]]: 0n } })).to.throw("must be positive");
+    });
+  });
+
+  describe("the written file", function () {
+    it("reads back as JSON whose every field, decoded, is what was asked for", function () {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), "citychain-besu-"));
+      try {
+        const file = path.join(dir, "nested", "genesis.json");
+        const member = new Wallet(toBeHex(99, 32)).address;
+        writeQbftGenesis(file, {
+          chainId: 4242,
+          validators: VALIDATORS,
+          blockPeriodSeconds: 3,
+          requestTimeoutSeconds: 9,
+          epochLength: 100,
+          gasLimit: 50_000_000n,
+          alloc: { [member]: 10n ** 18n },
+          timestamp: 1_800_000_000,
+        });
+        const json = JSON.parse(fs.readFileSync(file, "utf8")) as Record<string, unknown>;
+        expect(Object.keys(json).sort()).to.deep.equal(
+          [
+            "alloc",
+            "coinbase",
+            "config",
+            "difficulty",
+            "extraData",
+            "gasLimit",
+            "mixHash",
+            "nonce",
+            "timestamp",
+          ].sort(),
+        );
+        const config = json.config as Record<string, unknown>;
+        expect(config.chainId).to.equal(4242);
+        expect(config.zeroBaseFee).to.equal(true);
+        expect(config.qbft).to.deep.equal({ blockperiodseconds: 3, epochlength: 100, requesttimeoutseconds: 9 });
+        for (const fork of CLIQUE_FORK_BLOCKS) expect(config[fork], fork).to.equal(0);
+        expect(Object.keys(config)).to.have.length(3 + CLIQUE_FORK_BLOCKS.length);
+        expect(BigInt(json.gasLimit as string)).to.equal(50_000_000n);
+        expect(BigInt(json.timestamp as string)).to.equal(1_800_000_000n);
+        expect(json.nonce).to.equal("0x0");
+        expect(json.difficulty).to.equal("0x1");
+        expect(json.mixHash).to.equal(BFT_MIX_HASH);
+        expect(json.coinbase).to.equal("0x" + "00".repeat(20));
+        expect(json.alloc).to.deep.equal({ [member.slice(2).toLowerCase()]: { balance: "0xde0b6b3a7640000" } });
+        expect(decodeQbftExtraData(json.extraData as string)).to.deep.equal({
+          vanity: VANITY,
+          validators: VALIDATORS,
+          vote: undefined,
+          round: 0,
+          seals: [],
+        });
+      } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+      }
     });
   });
 });

@@ -67,15 +67,15 @@ describe("PoA: Clique genesis", function () {
       expect(genesis.config.clique).to.deep.equal({ period: 1, epoch: 30_000 });
       expect(genesis.difficulty).to.equal("0x1");
       expect(BigInt(genesis.baseFeePerGas)).to.equal(INITIAL_BASE_FEE);
-      expect(BigInt(genesis.gasLimit)).to.equal(30_000_000n);
-      expect(BigInt(genesis.timestamp)).to.equal(1_700_000_000n);
+      expect(genesis.gasLimit).to.equal("0x1c9c380");
+      expect(genesis.timestamp).to.equal("0x6553f100");
       expect(decodeCliqueExtraData(genesis.extraData).signers).to.deep.equal(ascending(SIGNERS));
     });
 
     it("funds exactly the given accounts with the given balances", function () {
       expect(genesis.alloc).to.deep.equal({
-        [MEMBERS[0].slice(2).toLowerCase()]: { balance: toBeHex(10n ** 24n) },
-        [MEMBERS[1].slice(2).toLowerCase()]: { balance: "0x05" },
+        [MEMBERS[0].slice(2).toLowerCase()]: { balance: "0xd3c21bcecceda1000000" },
+        [MEMBERS[1].slice(2).toLowerCase()]: { balance: "0x5" },
       });
     });
 
