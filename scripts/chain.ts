@@ -56,7 +56,10 @@ async function main(argv: string[]): Promise<void> {
       if (action === "start") {
         await node.start();
         await chain.waitPeered();
-        return log(`node ${node.index} started and peered (pid ${node.pid()})`);
+        const others = chain.running().filter((o) => o !== node);
+        const target = others.length > 0 ? await others[0].blockNumber() : 0;
+        const head = await chain.waitAgreeOnHead(target);
+        return log(`node ${node.index} started (pid ${node.pid()}), peered and in sync at #${head.number}`);
       }
       throw new Error(USAGE);
     }
