@@ -1,4 +1,4 @@
-import { spawn } from "node:child_process";
+import { ChildProcess, spawn } from "node:child_process";
 import path from "node:path";
 import { JsonRpcProvider, Wallet } from "ethers";
 import type { PoaChain, PoaNode } from "../src/poa/chain";
@@ -12,11 +12,22 @@ export interface RunResult {
   seconds: number;
 }
 
+/** A hardhat command running in a child process (its own process group, so killing it kills its children). */
+export interface HardhatRun {
+  child: ChildProcess;
+  /** Everything printed so far (stdout and stderr interleaved). */
+  output(): string;
+  /** Resolves when the process exits; rejects with a PoaTimeoutError (after killing it) past `timeoutMs`. */
+  done: Promise<RunResult>;
+  /** SIGKILLs the process group: a crash mid-way, e.g. to test that a deployment resumes. */
+  kill(): void;
+}
+
 /**
- * Runs `hardhat <args>` in a child process (so it reads the network.json the harness just wrote) with a hard time
- * limit: on timeout its whole process group is killed and a PoaTimeoutError carries the output's tail.
+ * Starts `hardhat <args>` in a child process, so it reads the network.json the harness just wrote, with a hard
+ * time limit. Use `runHardhat` to wait for it; keep the handle to kill it mid-way.
  */
-export async function runHardhat(args: string[], timeoutMs: number): Promise<RunResult> {
+export function startHardhat(args: string[], timeoutMs: number): HardhatRun {
   const started = Date.now();
   const child = spawn(path.join(ROOT, "node_modules", ".bin", "hardhat"), args, {
     cwd: ROOT,
@@ -25,20 +36,29 @@ export async function runHardhat(args: string[], timeoutMs: number): Promise<Run
     stdio: ["ignore", "pipe", "pipe"],
   });
   let output = "";
-  child.stdout.on("data", (d: Buffer) => (output += d.toString()));
-  child.stderr.on("data", (d: Buffer) => (output += d.toString()));
-  const code = await new Promise<number | null | "timeout">((resolve) => {
-    const timer = setTimeout(() => resolve("timeout"), timeoutMs);
-    child.once("exit", (c) => {
+  child.stdout?.on("data", (d: Buffer) => (output += d.toString()));
+  child.stderr?.on("data", (d: Buffer) => (output += d.toString()));
+  const kill = () => {
+    if (child.pid !== undefined && child.exitCode === null && child.signalCode === null) {
+      process.kill(-child.pid, "SIGKILL");
+    }
+  };
+  const done = new Promise<RunResult>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      kill();
+      reject(new PoaTimeoutError(`hardhat ${args.join(" ")}`, timeoutMs, output.slice(-2_000)));
+    }, timeoutMs);
+    child.once("exit", (code) => {
       clearTimeout(timer);
-      resolve(c);
+      resolve({ code, output, seconds: (Date.now() - started) / 1000 });
     });
   });
-  if (code === "timeout") {
-    if (child.pid) process.kill(-child.pid, "SIGKILL");
-    throw new PoaTimeoutError(`hardhat ${args.join(" ")}`, timeoutMs, output.slice(-2_000));
-  }
-  return { code, output, seconds: (Date.now() - started) / 1000 };
+  return { child, output: () => output, done, kill };
+}
+
+/** Runs `hardhat <args>` to completion within `timeoutMs` (see startHardhat). */
+export function runHardhat(args: string[], timeoutMs: number): Promise<RunResult> {
+  return startHardhat(args, timeoutMs).done;
 }
 
 /** A funded wallet of the chain (index into network.json's accounts; the tests use spares from 40 up). */
