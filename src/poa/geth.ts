@@ -53,7 +53,7 @@ function goAvailable(): string | undefined {
 }
 
 function goInstall(bin: string, env: NodeJS.ProcessEnv, extraArgs: string[], log: (s: string) => void): boolean {
-  log(`$ GOBIN=${bin} GOTOOLCHAIN=${env.GOTOOLCHAIN} go install ${extraArgs.join(" ")} ${GETH_MODULE}`);
+  log(`$ GOBIN=${bin} GOTOOLCHAIN=${env.GOTOOLCHAIN} ${["go", "install", ...extraArgs, GETH_MODULE].join(" ")}`);
   const out = spawnSync("go", ["install", ...extraArgs, GETH_MODULE], {
     env: { ...env, GOBIN: bin },
     stdio: ["ignore", "inherit", "inherit"],
