@@ -8,7 +8,10 @@ import { printTable } from "../src/table";
 
 async function main(): Promise<void> {
   const started = Date.now();
-  const system = await deploySystem(hre);
+  const system = await deploySystem(hre, {
+    deploymentId: process.env.CITYCHAIN_DEPLOYMENT_ID,
+    stallMs: process.env.CITYCHAIN_STALL_MS ? Number(process.env.CITYCHAIN_STALL_MS) : undefined,
+  });
   printTable(
     ["contract", "address", "check"],
     system.checks.map((c) => [c.contract.split(":")[1], c.address, c.ok ? "ok: " + c.detail : "FAILED: " + c.detail]),
@@ -17,7 +20,11 @@ async function main(): Promise<void> {
   if (system.checks.some((c) => !c.ok)) process.exitCode = 1;
 }
 
-main().catch((err) => {
-  console.error(err instanceof Error ? err.message : err);
-  process.exitCode = 1;
-});
+main().then(
+  // Exit explicitly: after a stall, Ignition's own confirmation timers would keep the process waiting.
+  () => process.exit(process.exitCode ?? 0),
+  (err) => {
+    console.error(`deploy failed: ${err instanceof Error ? err.message : String(err)}`);
+    process.exit(1);
+  },
+);
