@@ -307,6 +307,27 @@ interface IMedicalRecords {
         uint8 purpose
     ) external view returns (Decision decision);
 
+    /**
+     * @notice `checkConsent` for a record named by its content hash, with the record's patient and category: what an
+     * insurer needs to adjudicate a claim resting on the record, in one call.
+     * @param contentHash The record's content hash.
+     * @param consentId The consent.
+     * @param terms Its terms.
+     * @param action One action bit.
+     * @param purpose One purpose bit.
+     * @return recordId The record id (0 and `UnknownConsent` when the hash is not anchored).
+     * @return patient The record's patient.
+     * @return category The record's category.
+     * @return decision `Permit` or the reason it does not.
+     */
+    function checkConsentByHash(
+        bytes32 contentHash,
+        uint256 consentId,
+        ConsentTerms calldata terms,
+        uint8 action,
+        uint8 purpose
+    ) external view returns (uint256 recordId, address patient, bytes32 category, Decision decision);
+
     /// @notice A record.
     /// @param recordId The record id.
     /// @return The record.

@@ -333,22 +333,18 @@ contract HealthInsurance is ConsortiumGated, ReentrancyGuard, IHealthInsurance {
         // n <= MAX_CLAIM_RECORDS, checked by _checkClaimInput.
         for (uint256 i; i < n; ++i) {
             bytes32 h = claim_.recordHashes[i];
-            uint256 recordId = _records.recordIdOf(h);
-            if (recordId == 0) revert InsuranceUnknownRecord(h);
-            IMedicalRecords.Record memory r = _records.record(recordId);
-            if (r.patient != p.patient) revert InsuranceRecordOfOtherPatient(h, r.patient);
-            if (!_covered[claim_.policyId][r.category]) flags |= MedicalCodes.FLAG_CATEGORY_NOT_COVERED;
-            if (
-                consented &&
-                _records.checkConsent(
+            (uint256 recordId, address patient, bytes32 category, IMedicalRecords.Decision decision) = _records
+                .checkConsentByHash(
+                    h,
                     claim_.consentId,
                     consent,
-                    recordId,
                     MedicalCodes.ACTION_DISCLOSE,
                     MedicalCodes.PURPOSE_PAYMENT
-                ) !=
-                IMedicalRecords.Decision.Permit
-            ) consented = false;
+                );
+            if (recordId == 0) revert InsuranceUnknownRecord(h);
+            if (patient != p.patient) revert InsuranceRecordOfOtherPatient(h, patient);
+            if (!_covered[claim_.policyId][category]) flags |= MedicalCodes.FLAG_CATEGORY_NOT_COVERED;
+            if (decision != IMedicalRecords.Decision.Permit) consented = false;
         }
         if (!consented) flags |= MedicalCodes.FLAG_NO_PAYMENT_CONSENT;
     }

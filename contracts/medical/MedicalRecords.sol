@@ -204,6 +204,22 @@ contract MedicalRecords is ConsortiumGated, IMedicalRecords {
     }
 
     /// @inheritdoc IMedicalRecords
+    function checkConsentByHash(
+        bytes32 contentHash,
+        uint256 consentId,
+        ConsentTerms calldata terms,
+        uint8 action,
+        uint8 purpose
+    ) external view returns (uint256 recordId, address patient, bytes32 category, Decision decision) {
+        _requireRequest(action, purpose);
+        recordId = _recordIdOf[contentHash];
+        if (recordId == 0) return (0, address(0), 0, Decision.UnknownConsent);
+        Record storage r = _records[recordId];
+        (patient, category) = (r.patient, r.category);
+        decision = _decide(consentId, terms, r, recordId, action, purpose);
+    }
+
+    /// @inheritdoc IMedicalRecords
     function record(uint256 recordId) external view returns (Record memory) {
         return _existingRecord(recordId);
     }
