@@ -522,8 +522,9 @@ describe("MedicalRecords", function () {
   describe("break-glass", function () {
     it("opens a fixed window with a reason, notifies the patient and audits the access", async function () {
       const { records, actors, orgIds, report } = await loadFixture(deployMedicalWorldFixture);
-      const tx = records.connect(actors.pharmacy).breakGlass(report.recordId, EMERGENCY_REASONS.ETREAT);
-      const at = (await time.latest()) + 1;
+      const tx = await records.connect(actors.pharmacy).breakGlass(report.recordId, EMERGENCY_REASONS.ETREAT);
+      const receipt = await tx.wait();
+      const at = (await hre.ethers.provider.getBlock(receipt!.blockNumber))!.timestamp;
       await expect(tx)
         .to.emit(records, "EmergencyAccessOpened")
         .withArgs(1, actors.patient1.address, orgIds.pharmacy, report.recordId, EMERGENCY_REASONS.ETREAT, at + 3600)
