@@ -1,4 +1,12 @@
-import { AbiCoder, computeHmac, decodeBytes32String, encodeBytes32String, hexlify, keccak256, randomBytes } from "ethers";
+import {
+  AbiCoder,
+  computeHmac,
+  decodeBytes32String,
+  encodeBytes32String,
+  hexlify,
+  keccak256,
+  randomBytes,
+} from "ethers";
 import { toUtf8Bytes } from "ethers";
 
 /**

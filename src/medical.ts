@@ -1,4 +1,10 @@
-import type { ContractTransactionReceipt, ContractTransactionResponse, Interface, LogDescription, Signer } from "ethers";
+import type {
+  ContractTransactionReceipt,
+  ContractTransactionResponse,
+  Interface,
+  LogDescription,
+  Signer,
+} from "ethers";
 import { zeroPadValue, toBeHex } from "ethers";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 import type {

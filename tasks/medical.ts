@@ -256,7 +256,18 @@ task("insurance:status", "Shows a claim, or a policy with its pool")
     if (args.claim !== undefined) {
       const c = await claimView(insurance, args.claim);
       printTable(
-        ["claim", "policy", "provider", "status", "flags", "service date", "submitted", "eligible", "deductible", "benefit"],
+        [
+          "claim",
+          "policy",
+          "provider",
+          "status",
+          "flags",
+          "service date",
+          "submitted",
+          "eligible",
+          "deductible",
+          "benefit",
+        ],
         [
           [
             c.claimId,
@@ -279,7 +290,19 @@ task("insurance:status", "Shows a claim, or a policy with its pool")
       const pool = await insurance.pool(p.insurerOrg);
       const date = (t: bigint) => new Date(Number(t) * 1000).toISOString().slice(0, 10);
       printTable(
-        ["policy", "patient", "insurer", "status", "coverage", "limit", "used", "deductible met", "coins.", "pool", "owed"],
+        [
+          "policy",
+          "patient",
+          "insurer",
+          "status",
+          "coverage",
+          "limit",
+          "used",
+          "deductible met",
+          "coins.",
+          "pool",
+          "owed",
+        ],
         [
           [
             args.policy,

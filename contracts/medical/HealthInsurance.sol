@@ -184,7 +184,16 @@ contract HealthInsurance is ConsortiumGated, ReentrancyGuard, IHealthInsurance {
         }
         c.status = ClaimStatus.Pending;
         c.reviewFlags = flags;
-        emit ClaimAdjudicated(claimId, Outcome.Queued, ClaimStatus.Pending, claim_.amount, 0, 0, 0, bytes32(uint256(flags)));
+        emit ClaimAdjudicated(
+            claimId,
+            Outcome.Queued,
+            ClaimStatus.Pending,
+            claim_.amount,
+            0,
+            0,
+            0,
+            bytes32(uint256(flags))
+        );
         return (claimId, ClaimStatus.Pending);
     }
 
@@ -197,7 +206,15 @@ contract HealthInsurance is ConsortiumGated, ReentrancyGuard, IHealthInsurance {
         uint96 remaining = p.annualLimit - p.used;
         if (benefit > remaining) revert InsuranceOverLimit(claimId, benefit, remaining);
         return
-            _commit(claimId, c, p, eligible, deductible, benefit, eligible < submitted ? Outcome.Partial : Outcome.Complete);
+            _commit(
+                claimId,
+                c,
+                p,
+                eligible,
+                deductible,
+                benefit,
+                eligible < submitted ? Outcome.Partial : Outcome.Complete
+            );
     }
 
     /// @inheritdoc IHealthInsurance

@@ -281,11 +281,11 @@ contract MedicalRecords is ConsortiumGated, IMedicalRecords {
         address account = terms.granteeAccount;
         IConsortium c = consortium();
         bool grantee = org != 0
-            ? account == address(0) &&
-                (c.memberHasRole(org, Roles.HOSPITAL) || c.memberHasRole(org, Roles.INSURER))
+            ? account == address(0) && (c.memberHasRole(org, Roles.HOSPITAL) || c.memberHasRole(org, Roles.INSURER))
             : account != address(0) && _hasRole(Roles.HOSPITAL, account);
         if (!grantee) revert MedicalInvalidGrantee(org, account);
-        if (!MedicalCodes.isSubset(terms.actions, MedicalCodes.ALL_ACTIONS)) revert MedicalInvalidActions(terms.actions);
+        if (!MedicalCodes.isSubset(terms.actions, MedicalCodes.ALL_ACTIONS))
+            revert MedicalInvalidActions(terms.actions);
         if (!MedicalCodes.isSubset(terms.purposes, MedicalCodes.ALL_PURPOSES)) {
             revert MedicalInvalidPurposes(terms.purposes);
         }
@@ -352,7 +352,18 @@ contract MedicalRecords is ConsortiumGated, IMedicalRecords {
         Decision decision
     ) private returns (uint256 auditId) {
         auditId = ++_auditCount;
-        emit AccessAudited(auditId, patient, recordId, msg.sender, accessorOrg, basis, basisId, action, purpose, decision);
+        emit AccessAudited(
+            auditId,
+            patient,
+            recordId,
+            msg.sender,
+            accessorOrg,
+            basis,
+            basisId,
+            action,
+            purpose,
+            decision
+        );
     }
 
     /// @dev The record, or revert if the id was never anchored.

@@ -105,7 +105,12 @@ export const suite: BenchSuite = {
       { name: "medical: audited access check (denied, audit only)", gas: denied, target: 60_000, baseline: null },
       { name: "medical: break-glass access", gas: glass, target: null, baseline: null },
       { name: "insurance: submit and auto-pay a claim", gas: claimGas, target: 180_000, baseline: null },
-      { name: "insurance: first claim of a fresh system (counters from zero)", gas: firstClaim, target: null, baseline: null },
+      {
+        name: "insurance: first claim of a fresh system (counters from zero)",
+        gas: firstClaim,
+        target: null,
+        baseline: null,
+      },
     ];
   },
 };

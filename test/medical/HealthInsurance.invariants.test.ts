@@ -2,7 +2,15 @@ import { expect } from "chai";
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
 import { DAY, deployMedicalWorldFixture } from "../fixtures/medical";
 import { contentHash } from "../../src/fhir";
-import { ClaimInput, anchorRecord, consentTerms, eventsOf, grantConsent, issuePolicy, payPremium } from "../../src/medical";
+import {
+  ClaimInput,
+  anchorRecord,
+  consentTerms,
+  eventsOf,
+  grantConsent,
+  issuePolicy,
+  payPremium,
+} from "../../src/medical";
 import { prng } from "./helpers";
 
 const SEEDS = [1, 7, 2026];
@@ -57,8 +65,20 @@ describe("HealthInsurance invariants (fixed-seed PRNG)", function () {
       await token.connect(actors.deployer).mint(actors.insurer.address, 50_000_000n);
 
       const plans = [
-        { policyId: w.policyId, patient: actors.patient1.address, hash: w.report.contentHash, consentId: w.paymentConsent, terms: w.paymentTerms },
-        { policyId: policy2, patient: actors.patient2.address, hash: rec2.contentHash, consentId: consent2, terms: terms2 },
+        {
+          policyId: w.policyId,
+          patient: actors.patient1.address,
+          hash: w.report.contentHash,
+          consentId: w.paymentConsent,
+          terms: w.paymentTerms,
+        },
+        {
+          policyId: policy2,
+          patient: actors.patient2.address,
+          hash: rec2.contentHash,
+          consentId: consent2,
+          terms: terms2,
+        },
       ];
       const hospitals = [actors.hospital, actors.pharmacy];
       const payees = [orgIds.hospital, orgIds.pharmacy, orgIds.patient1, orgIds.patient2];

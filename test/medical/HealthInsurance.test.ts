@@ -113,7 +113,9 @@ describe("HealthInsurance", function () {
       await expect(insurance.connect(actors.patient2).payPremium(1))
         .to.be.revertedWithCustomError(insurance, "InsurancePolicyExpired")
         .withArgs(1, now + 10 * DAY);
-      await expect(insurance.payPremium(2)).to.be.revertedWithCustomError(insurance, "InsuranceUnknownPolicy").withArgs(2);
+      await expect(insurance.payPremium(2))
+        .to.be.revertedWithCustomError(insurance, "InsuranceUnknownPolicy")
+        .withArgs(2);
       await expect(insurance.policy(2)).to.be.revertedWithCustomError(insurance, "InsuranceUnknownPolicy").withArgs(2);
     });
 
@@ -179,7 +181,10 @@ describe("HealthInsurance", function () {
         .to.emit(insurance, "PoolWithdrawn")
         .withArgs(orgIds.insurer, actors.insurer.address, 120_005n, 1_000_000n);
       await expect(withdrawal).to.changeTokenBalances(token, [actors.insurer, insurance], [120_005n, -120_005n]);
-      for (const f of [() => insurance.connect(actors.insurer).fundPool(0), () => insurance.connect(actors.insurer).withdrawPool(0)]) {
+      for (const f of [
+        () => insurance.connect(actors.insurer).fundPool(0),
+        () => insurance.connect(actors.insurer).withdrawPool(0),
+      ]) {
         await expect(f()).to.be.revertedWithCustomError(insurance, "InsuranceZeroAmount");
       }
     });
@@ -315,10 +320,9 @@ describe("HealthInsurance", function () {
           .to.be.revertedWithCustomError(insurance, "InsuranceInvalidServiceDate")
           .withArgs(serviceDate);
       }
-      await expect(h.submitClaim(claim({ fingerprint: hre.ethers.ZeroHash }), paymentTerms)).to.be.revertedWithCustomError(
-        insurance,
-        "InsuranceInvalidFingerprint",
-      );
+      await expect(
+        h.submitClaim(claim({ fingerprint: hre.ethers.ZeroHash }), paymentTerms),
+      ).to.be.revertedWithCustomError(insurance, "InsuranceInvalidFingerprint");
       for (const hashes of [[], Array(9).fill(contentHash("x"))]) {
         await expect(h.submitClaim(claim({ recordHashes: hashes }), paymentTerms))
           .to.be.revertedWithCustomError(insurance, "InsuranceInvalidRecords")
@@ -360,15 +364,29 @@ describe("HealthInsurance", function () {
         validUntil: now + DAY,
       });
       const consentId = await grantConsent(records, actors.patient1, terms);
-      await expect(insurance.connect(actors.hospital).submitClaim(claim({ recordHashes: [scan.contentHash], consentId }), terms))
+      await expect(
+        insurance.connect(actors.hospital).submitClaim(claim({ recordHashes: [scan.contentHash], consentId }), terms),
+      )
         .to.emit(insurance, "ClaimAdjudicated")
         .withArgs(1, OUTCOME.queued, STATUS.Pending, 25_000n, 0, 0, 0, flag(4));
-      expect(await claimView(insurance, 1n)).to.deep.include({ status: "Pending", reviewFlags: ["categoryNotCovered"] });
+      expect(await claimView(insurance, 1n)).to.deep.include({
+        status: "Pending",
+        reviewFlags: ["categoryNotCovered"],
+      });
     });
 
     it("sends a claim without consent to disclose for payment to review (revoked, other purpose, other grantee)", async function () {
-      const { insurance, records, actors, orgIds, claim, paymentTerms, paymentConsent, treatmentConsent, treatmentTerms } =
-        await world();
+      const {
+        insurance,
+        records,
+        actors,
+        orgIds,
+        claim,
+        paymentTerms,
+        paymentConsent,
+        treatmentConsent,
+        treatmentTerms,
+      } = await world();
       const h = insurance.connect(actors.hospital);
       // consent to the pharmacy for treatment: wrong grantee for this claim
       await expect(h.submitClaim(claim({ consentId: treatmentConsent }), treatmentTerms))
@@ -541,7 +559,9 @@ describe("HealthInsurance", function () {
       await expect(insurance.settleClaim(1))
         .to.be.revertedWithCustomError(insurance, "InsuranceWrongClaimStatus")
         .withArgs(1, STATUS.Paid);
-      await expect(insurance.settleClaim(9)).to.be.revertedWithCustomError(insurance, "InsuranceUnknownClaim").withArgs(9);
+      await expect(insurance.settleClaim(9))
+        .to.be.revertedWithCustomError(insurance, "InsuranceUnknownClaim")
+        .withArgs(9);
     });
 
     it("lets an insurer approval wait for funds too", async function () {

@@ -21,7 +21,9 @@ describe("MedicalRecords", function () {
       const hash = contentHash("encrypted:doc");
       const location = saltedHash(SALT, "s3://northside/doc");
       const category = categoryCode("DischargeSummary");
-      await expect(records.connect(actors.hospital).anchorRecord(actors.patient1.address, hash, location, category, now))
+      await expect(
+        records.connect(actors.hospital).anchorRecord(actors.patient1.address, hash, location, category, now),
+      )
         .to.emit(records, "RecordAnchored")
         .withArgs(1, actors.patient1.address, orgIds.hospital, category, hash, location, now);
       const r = await records.record(1);
@@ -186,7 +188,9 @@ describe("MedicalRecords", function () {
 
     it("refuses a grant for an account that is not a patient", async function () {
       const { records, actors, spec } = await base();
-      await expect(records.connect(actors.outsider).grantConsent(consentTerms({ ...spec, patient: actors.outsider.address })))
+      await expect(
+        records.connect(actors.outsider).grantConsent(consentTerms({ ...spec, patient: actors.outsider.address })),
+      )
         .to.be.revertedWithCustomError(records, "MedicalNotPatient")
         .withArgs(actors.outsider.address);
     });
@@ -316,7 +320,13 @@ describe("MedicalRecords", function () {
       expect(
         await records
           .connect(actors.pharmacy)
-          .accessRecord.staticCall(report.recordId, treatmentConsent, treatmentTerms, ACTIONS.access, PURPOSES.treatment),
+          .accessRecord.staticCall(
+            report.recordId,
+            treatmentConsent,
+            treatmentTerms,
+            ACTIONS.access,
+            PURPOSES.treatment,
+          ),
       ).to.deep.equal([true, 1n]);
       await expect(call)
         .to.emit(records, "AccessAudited")
@@ -336,12 +346,19 @@ describe("MedicalRecords", function () {
     });
 
     it("audits a denied attempt without reverting and changes nothing but the audit trail", async function () {
-      const { records, actors, report, treatmentConsent, treatmentTerms } = await loadFixture(deployMedicalWorldFixture);
+      const { records, actors, report, treatmentConsent, treatmentTerms } =
+        await loadFixture(deployMedicalWorldFixture);
       const before = await records.consentState(treatmentConsent);
       expect(
         await records
           .connect(actors.pharmacy)
-          .accessRecord.staticCall(report.recordId, treatmentConsent, treatmentTerms, ACTIONS.access, PURPOSES.research),
+          .accessRecord.staticCall(
+            report.recordId,
+            treatmentConsent,
+            treatmentTerms,
+            ACTIONS.access,
+            PURPOSES.research,
+          ),
       ).to.deep.equal([false, 1n]);
       const r = await accessRecord(
         records,
@@ -394,11 +411,43 @@ describe("MedicalRecords", function () {
           PURPOSES.treatment,
         ],
         ["OtherPatient", actors.pharmacy, report.recordId, p2Consent, p2Terms, ACTIONS.access, PURPOSES.treatment],
-        ["WrongGrantee", actors.hospital, report.recordId, treatmentConsent, treatmentTerms, ACTIONS.access, PURPOSES.treatment],
+        [
+          "WrongGrantee",
+          actors.hospital,
+          report.recordId,
+          treatmentConsent,
+          treatmentTerms,
+          ACTIONS.access,
+          PURPOSES.treatment,
+        ],
         ["NotYetValid", actors.pharmacy, report.recordId, laterConsent, laterTerms, ACTIONS.access, PURPOSES.treatment],
-        ["ActionNotPermitted", actors.pharmacy, report.recordId, treatmentConsent, treatmentTerms, ACTIONS.disclose, PURPOSES.treatment],
-        ["PurposeNotPermitted", actors.pharmacy, report.recordId, treatmentConsent, treatmentTerms, ACTIONS.access, PURPOSES.payment],
-        ["OutOfScope", actors.pharmacy, observation.recordId, treatmentConsent, treatmentTerms, ACTIONS.access, PURPOSES.treatment],
+        [
+          "ActionNotPermitted",
+          actors.pharmacy,
+          report.recordId,
+          treatmentConsent,
+          treatmentTerms,
+          ACTIONS.disclose,
+          PURPOSES.treatment,
+        ],
+        [
+          "PurposeNotPermitted",
+          actors.pharmacy,
+          report.recordId,
+          treatmentConsent,
+          treatmentTerms,
+          ACTIONS.access,
+          PURPOSES.payment,
+        ],
+        [
+          "OutOfScope",
+          actors.pharmacy,
+          observation.recordId,
+          treatmentConsent,
+          treatmentTerms,
+          ACTIONS.access,
+          PURPOSES.treatment,
+        ],
       ];
       let auditId = 0;
       for (const [decision, who, recordId, consentId, terms, action, purpose] of cases) {
@@ -438,7 +487,15 @@ describe("MedicalRecords", function () {
       const id = await grantConsent(records, actors.patient1, terms);
       const ok = await accessRecord(records, actors.pharmacy, observation.recordId, id, "access", "research", terms);
       expect(ok.decision).to.equal("Permit");
-      const colleague = await accessRecord(records, actors.outsider2, observation.recordId, id, "access", "research", terms);
+      const colleague = await accessRecord(
+        records,
+        actors.outsider2,
+        observation.recordId,
+        id,
+        "access",
+        "research",
+        terms,
+      );
       expect(colleague.decision).to.equal("WrongGrantee");
       const other = await accessRecord(records, actors.pharmacy, report.recordId, id, "access", "research", terms);
       expect(other.decision).to.equal("OutOfScope");
@@ -446,7 +503,15 @@ describe("MedicalRecords", function () {
 
     it("lets an insurer organisation ask under its own consent", async function () {
       const { records, actors, report, paymentConsent, paymentTerms } = await loadFixture(deployMedicalWorldFixture);
-      const r = await accessRecord(records, actors.insurer, report.recordId, paymentConsent, "disclose", "payment", paymentTerms);
+      const r = await accessRecord(
+        records,
+        actors.insurer,
+        report.recordId,
+        paymentConsent,
+        "disclose",
+        "payment",
+        paymentTerms,
+      );
       expect(r.decision).to.equal("Permit");
     });
 
@@ -474,7 +539,8 @@ describe("MedicalRecords", function () {
     });
 
     it("refuses a request that is not one defined action and one defined purpose", async function () {
-      const { records, actors, report, treatmentConsent, treatmentTerms } = await loadFixture(deployMedicalWorldFixture);
+      const { records, actors, report, treatmentConsent, treatmentTerms } =
+        await loadFixture(deployMedicalWorldFixture);
       for (const [action, purpose] of [
         [3, 1],
         [1, 0],
@@ -482,7 +548,9 @@ describe("MedicalRecords", function () {
         [1, 8],
       ]) {
         await expect(
-          records.connect(actors.pharmacy).accessRecord(report.recordId, treatmentConsent, treatmentTerms, action, purpose),
+          records
+            .connect(actors.pharmacy)
+            .accessRecord(report.recordId, treatmentConsent, treatmentTerms, action, purpose),
         )
           .to.be.revertedWithCustomError(records, "MedicalInvalidRequest")
           .withArgs(action, purpose);
@@ -495,7 +563,9 @@ describe("MedicalRecords", function () {
     it("refuses an access to an unknown record", async function () {
       const { records, actors, treatmentConsent, treatmentTerms } = await loadFixture(deployMedicalWorldFixture);
       await expect(
-        records.connect(actors.pharmacy).accessRecord(99, treatmentConsent, treatmentTerms, ACTIONS.access, PURPOSES.treatment),
+        records
+          .connect(actors.pharmacy)
+          .accessRecord(99, treatmentConsent, treatmentTerms, ACTIONS.access, PURPOSES.treatment),
       )
         .to.be.revertedWithCustomError(records, "MedicalUnknownRecord")
         .withArgs(99);
@@ -508,10 +578,22 @@ describe("MedicalRecords", function () {
         await records.checkConsent(paymentConsent, paymentTerms, report.recordId, ACTIONS.disclose, PURPOSES.payment),
       ).to.equal(D.Permit);
       expect(
-        await records.checkConsentByHash(report.contentHash, paymentConsent, paymentTerms, ACTIONS.disclose, PURPOSES.payment),
+        await records.checkConsentByHash(
+          report.contentHash,
+          paymentConsent,
+          paymentTerms,
+          ACTIONS.disclose,
+          PURPOSES.payment,
+        ),
       ).to.deep.equal([report.recordId, actors.patient1.address, categories.report, BigInt(D.Permit)]);
       expect(
-        await records.checkConsentByHash(contentHash("nope"), paymentConsent, paymentTerms, ACTIONS.disclose, PURPOSES.payment),
+        await records.checkConsentByHash(
+          contentHash("nope"),
+          paymentConsent,
+          paymentTerms,
+          ACTIONS.disclose,
+          PURPOSES.payment,
+        ),
       ).to.deep.equal([0n, ZERO, hre.ethers.ZeroHash, BigInt(D.UnknownConsent)]);
       await expect(
         records.checkConsentByHash(report.contentHash, paymentConsent, paymentTerms, ACTIONS.disclose, 3),
@@ -564,17 +646,50 @@ describe("MedicalRecords", function () {
         .then(() => records.recordCount());
       await expect(records.connect(actors.pharmacy).emergencyAccess(1, observation.recordId))
         .to.emit(records, "AccessAudited")
-        .withArgs(2, actors.patient1.address, observation.recordId, actors.pharmacy.address, anyValue, 1, 1, 1, 1, D.Permit);
+        .withArgs(
+          2,
+          actors.patient1.address,
+          observation.recordId,
+          actors.pharmacy.address,
+          anyValue,
+          1,
+          1,
+          1,
+          1,
+          D.Permit,
+        );
       await expect(records.connect(actors.hospital).emergencyAccess(1, observation.recordId))
         .to.emit(records, "AccessAudited")
-        .withArgs(3, actors.patient1.address, observation.recordId, actors.hospital.address, anyValue, 1, 1, 1, 1, D.WrongGrantee);
+        .withArgs(
+          3,
+          actors.patient1.address,
+          observation.recordId,
+          actors.hospital.address,
+          anyValue,
+          1,
+          1,
+          1,
+          1,
+          D.WrongGrantee,
+        );
       await expect(records.connect(actors.pharmacy).emergencyAccess(1, other))
         .to.emit(records, "AccessAudited")
         .withArgs(4, actors.patient2.address, other, actors.pharmacy.address, anyValue, 1, 1, 1, 1, D.OtherPatient);
       await time.increase(3600);
       await expect(records.connect(actors.pharmacy).emergencyAccess(1, observation.recordId))
         .to.emit(records, "AccessAudited")
-        .withArgs(5, actors.patient1.address, observation.recordId, actors.pharmacy.address, anyValue, 1, 1, 1, 1, D.EmergencyClosed);
+        .withArgs(
+          5,
+          actors.patient1.address,
+          observation.recordId,
+          actors.pharmacy.address,
+          anyValue,
+          1,
+          1,
+          1,
+          1,
+          D.EmergencyClosed,
+        );
     });
 
     it("refuses break-glass by a non-hospital, without a defined reason, or on an unknown record", async function () {

@@ -5,7 +5,11 @@ import { proposeRoles, proposeStatus, voteUntilClosed } from "../../src/consorti
 import type { RoleName } from "../../src/roles";
 
 /** Every founding organisation but the proposer: enough yes votes to pass any proposal in the city. */
-function votersFor(city: City, proposer: HardhatEthersSigner, exclude: HardhatEthersSigner[] = []): HardhatEthersSigner[] {
+function votersFor(
+  city: City,
+  proposer: HardhatEthersSigner,
+  exclude: HardhatEthersSigner[] = [],
+): HardhatEthersSigner[] {
   const a = city.actors;
   return [
     a.regulator,

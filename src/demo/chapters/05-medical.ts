@@ -78,7 +78,9 @@ export const chapter: DemoChapter = {
       validUntil: t0 + 30 * DAY,
     });
     const treatmentId = await grantConsent(records, actors.patient1, treatment);
-    say(`patient 1 granted consent ${treatmentId}: Corner Pharmacy may access discharge summaries for treatment, 30 days`);
+    say(
+      `patient 1 granted consent ${treatmentId}: Corner Pharmacy may access discharge summaries for treatment, 30 days`,
+    );
     const granted = await accessRecord(records, actors.pharmacy, summary.recordId, treatmentId, "access", "treatment");
     say(`Corner Pharmacy reads the discharge summary for treatment: ${granted.decision} (audit ${granted.auditId})`);
     const denied = await accessRecord(records, actors.pharmacy, lab.recordId, treatmentId, "access", "treatment");
@@ -122,7 +124,9 @@ export const chapter: DemoChapter = {
     await (await token.connect(actors.deployer).mint(actors.insurer.address, 5_000_000n)).wait();
     await payPremium(insurance, token, actors.patient1, policyId);
     await fundPool(insurance, token, actors.insurer, 5_000_000n);
-    say(`CareShield issued policy ${policyId} (limit 20,000.00, deductible 200.00, coinsurance 20 %); premium paid; pool funded`);
+    say(
+      `CareShield issued policy ${policyId} (limit 20,000.00, deductible 200.00, coinsurance 20 %); premium paid; pool funded`,
+    );
 
     const payment = consentTerms({
       patient: actors.patient1.address,
@@ -174,10 +178,17 @@ export const chapter: DemoChapter = {
       category: "ImagingStudy",
       authoredAt: await now(),
     });
-    const queued = await submitClaim(insurance, actors.hospital, claim(scan.contentHash, 90_000n, ["CPT:71250"]), payment);
+    const queued = await submitClaim(
+      insurance,
+      actors.hospital,
+      claim(scan.contentHash, 90_000n, ["CPT:71250"]),
+      payment,
+    );
     say(`a CT study claim (category not covered): ${queued.status}, flags ${queued.reviewFlags.join(", ")}`);
     const decided = await approveClaim(insurance, actors.insurer, queued.claimId, 60_000n);
-    say(`CareShield approved 600.00 of 900.00 on review: ${decided.outcome}, benefit ${money(decided.benefit)}, ${decided.status}`);
+    say(
+      `CareShield approved 600.00 of 900.00 on review: ${decided.outcome}, benefit ${money(decided.benefit)}, ${decided.status}`,
+    );
     await (await insurance.connect(actors.hospital).withdrawCredit()).wait();
     say(`Northside withdrew its credited benefits: ${money(await token.balanceOf(actors.hospital.address))} cEUR`);
 
