@@ -48,10 +48,10 @@ import {
 export type ConsentTerms = IMedicalRecords.ConsentTermsStruct;
 export type ClaimInput = IHealthInsurance.ClaimInputStruct;
 
-export interface MedicalSystem {
+export interface MedicalSystem<T = SettlementToken> {
   records: MedicalRecords;
   insurance: HealthInsurance;
-  token: SettlementToken;
+  token: T;
 }
 
 /** Deploys the payment token (a tokenized deposit with 2 decimals; `issuer` mints). */
@@ -63,12 +63,12 @@ export async function deployPaymentToken(hre: HardhatRuntimeEnvironment, issuer:
 }
 
 /** Deploys MedicalRecords and HealthInsurance on a consortium, paying in `token`. */
-export async function deployMedical(
+export async function deployMedical<T extends { getAddress(): Promise<string> } = SettlementToken>(
   hre: HardhatRuntimeEnvironment,
   consortium: Consortium,
-  token: SettlementToken,
+  token: T,
   deployer?: Signer,
-): Promise<MedicalSystem> {
+): Promise<MedicalSystem<T>> {
   const consortiumAddress = await consortium.getAddress();
   const records = (await (
     await hre.ethers.getContractFactory("MedicalRecords", deployer)

@@ -2,6 +2,7 @@ import { expect } from "chai";
 import hre from "hardhat";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import { DAY, YEAR, deployMedicalFixture, deployMedicalWorldFixture } from "../fixtures/medical";
+import { deployConsortiumFixture } from "../fixtures/consortium";
 import { shouldBehaveLikeRestricted } from "../behaviours/restricted";
 import { categoryCode, claimFingerprint, contentHash } from "../../src/fhir";
 import {
@@ -9,6 +10,7 @@ import {
   anchorRecord,
   claimView,
   consentTerms,
+  deployMedical,
   grantConsent,
   issuePolicy,
   revokeConsent,
@@ -284,6 +286,17 @@ describe("HealthInsurance", function () {
       await expect(insurance.connect(actors.outsider).withdrawCredit())
         .to.be.revertedWithCustomError(insurance, "InsuranceNotMember")
         .withArgs(actors.outsider.address);
+    });
+
+    it("counts a claim inside the open deductible towards it and pays nothing", async function () {
+      const { insurance, actors, claim, paymentTerms, policyId } = await world();
+      const r = await submitClaim(insurance, actors.hospital, claim({ amount: 4_000n }), paymentTerms);
+      expect([r.status, r.eligible, r.deductible, r.benefit]).to.deep.equal(["Paid", 4_000n, 4_000n, 0n]);
+      const p = await insurance.policy(policyId);
+      expect([p.used, p.deductibleMet]).to.deep.equal([0n, 4_000n]);
+      // 6,000 of deductible remain: (10,000 − 6,000) × 0.8 = 3,200
+      const next = await submitClaim(insurance, actors.hospital, claim({ amount: 10_000n }), paymentTerms);
+      expect([next.deductible, next.benefit]).to.deep.equal([6_000n, 3_200n]);
     });
 
     it("refuses a duplicate of the same billing facts", async function () {
@@ -572,6 +585,94 @@ describe("HealthInsurance", function () {
         .to.emit(insurance, "ClaimAwaitingFunds")
         .withArgs(1, orgIds.insurer, 472_000n, 120_000n);
       expect((await claimView(insurance, 1n)).status).to.equal("Approved");
+    });
+  });
+
+  describe("re-entrancy", function () {
+    async function reentrantWorld() {
+      const city = await deployConsortiumFixture();
+      const { actors, orgIds } = city;
+      const token = await hre.ethers.deployContract("ReentrantPaymentToken");
+      const { records, insurance } = await deployMedical(hre, city.consortium, token, actors.deployer);
+      const address = await insurance.getAddress();
+      for (const a of [actors.insurer, actors.patient1]) {
+        await token.mint(a.address, 1_000_000n);
+        await token.connect(a).approve(address, 1_000_000n);
+      }
+      const now = await time.latest();
+      const rec = await anchorRecord(records, actors.hospital, {
+        patient: actors.patient1.address,
+        document: "encrypted:r",
+        location: "x",
+        category: "Procedure",
+        authoredAt: now,
+      });
+      const terms = consentTerms({
+        patient: actors.patient1.address,
+        granteeOrg: orgIds.insurer,
+        actions: ["disclose"],
+        purposes: ["payment"],
+        categories: ["Procedure"],
+        validFrom: now,
+        validUntil: now + DAY,
+      });
+      const consentId = await grantConsent(records, actors.patient1, terms);
+      const policyId = await issuePolicy(insurance, actors.insurer, {
+        patient: actors.patient1.address,
+        coverageStart: now - DAY,
+        coverageEnd: now + DAY,
+        annualLimit: 100_000n,
+        deductible: 0n,
+        coinsuranceBps: 0,
+        premium: 10n,
+        payee: "provider",
+        categories: ["Procedure"],
+      });
+      return { ...city, token, insurance, rec, terms, consentId, policyId, now };
+    }
+
+    it("refuses re-entry from the token into every function that moves tokens", async function () {
+      const { token, insurance, actors, rec, terms, consentId, policyId, now } = await loadFixture(reentrantWorld);
+      const target = await insurance.getAddress();
+      const arm = (data: string) => token.arm(target, data);
+      const iface = insurance.interface;
+      await arm(iface.encodeFunctionData("payPremium", [policyId]));
+      await expect(insurance.connect(actors.patient1).payPremium(policyId)).to.be.revertedWithCustomError(
+        insurance,
+        "ReentrancyGuardReentrantCall",
+      );
+      await token.arm(hre.ethers.ZeroAddress, "0x");
+      await insurance.connect(actors.patient1).payPremium(policyId);
+      await arm(iface.encodeFunctionData("fundPool", [1]));
+      await expect(insurance.connect(actors.insurer).fundPool(500_000n)).to.be.revertedWithCustomError(
+        insurance,
+        "ReentrancyGuardReentrantCall",
+      );
+      await token.arm(hre.ethers.ZeroAddress, "0x");
+      await insurance.connect(actors.insurer).fundPool(500_000n);
+      await arm(iface.encodeFunctionData("withdrawPool", [1]));
+      await expect(insurance.connect(actors.insurer).withdrawPool(10n)).to.be.revertedWithCustomError(
+        insurance,
+        "ReentrancyGuardReentrantCall",
+      );
+      await token.arm(hre.ethers.ZeroAddress, "0x");
+      await insurance.connect(actors.hospital).submitClaim(
+        {
+          policyId,
+          patient: actors.patient1.address,
+          recordHashes: [rec.contentHash],
+          amount: 1_000n,
+          serviceDate: now,
+          fingerprint: contentHash("reentry"),
+          consentId,
+        },
+        terms,
+      );
+      await arm(iface.encodeFunctionData("withdrawCredit"));
+      await expect(insurance.connect(actors.hospital).withdrawCredit()).to.be.revertedWithCustomError(
+        insurance,
+        "ReentrancyGuardReentrantCall",
+      );
     });
   });
 
