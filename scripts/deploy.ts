@@ -14,7 +14,11 @@ async function main(): Promise<void> {
   });
   printTable(
     ["contract", "address", "check"],
-    system.checks.map((c) => [c.contract.split(":")[1], c.address, c.ok ? "ok: " + c.detail : "FAILED: " + c.detail]),
+    system.checks.map((c) => [
+      c.contract.split(":").pop() ?? c.contract,
+      c.address,
+      c.ok ? "ok: " + c.detail : "FAILED: " + c.detail,
+    ]),
     `CityChain on ${hre.network.name} (chain ${system.chainId}, genesis ${system.genesisHash.slice(0, 10)}…) in ${((Date.now() - started) / 1000).toFixed(1)} s`,
   );
   if (system.checks.some((c) => !c.ok)) process.exitCode = 1;

@@ -17,5 +17,7 @@ export default buildModule("CityChain", (m) => {
     m.getParameter("tokenDecimals", 2),
     m.getParameter("tokenIssuer"),
   ]);
-  return { consortium, settlementToken };
+  const medicalRecords = m.contract("MedicalRecords", [consortium]);
+  const healthInsurance = m.contract("HealthInsurance", [consortium, medicalRecords, settlementToken]);
+  return { consortium, settlementToken, medicalRecords, healthInsurance };
 });

@@ -9,7 +9,52 @@ import { SYSTEM_MODULE, deploymentDir } from "../deployments";
 export const SYSTEM_CONTRACTS: Record<string, string> = {
   Consortium: "contracts/consortium/Consortium.sol:Consortium",
   SettlementToken: "contracts/payments/SettlementToken.sol:SettlementToken",
+  MedicalRecords: "contracts/medical/MedicalRecords.sol:MedicalRecords",
+  HealthInsurance: "contracts/medical/HealthInsurance.sol:HealthInsurance",
 };
+
+/**
+ * Links the deployment must have: `contract.getter()` returns the address of `expected`. Every gated contract
+ * must point at the consortium; domain contracts at the contracts they build on.
+ */
+export const SYSTEM_LINKS: { contract: string; getter: string; expected: string }[] = [
+  { contract: "MedicalRecords", getter: "consortium", expected: "Consortium" },
+  { contract: "HealthInsurance", getter: "consortium", expected: "Consortium" },
+  { contract: "HealthInsurance", getter: "records", expected: "MedicalRecords" },
+  { contract: "HealthInsurance", getter: "paymentToken", expected: "SettlementToken" },
+];
+
+/** Checks every link of SYSTEM_LINKS against the deployed addresses. */
+export async function checkLinks(
+  hre: HardhatRuntimeEnvironment,
+  addresses: Record<string, string>,
+): Promise<CodeCheck[]> {
+  const checks: CodeCheck[] = [];
+  for (const link of SYSTEM_LINKS) {
+    const contract = await hre.ethers.getContractAt(SYSTEM_CONTRACTS[link.contract], addresses[link.contract]);
+    const name = `${link.contract}.${link.getter}()`;
+    let actual: string;
+    try {
+      actual = String(await contract.getFunction(link.getter).staticCall());
+    } catch (err) {
+      checks.push({
+        contract: name,
+        address: addresses[link.contract],
+        ok: false,
+        detail: `call failed: ${(err as Error).message.slice(0, 80)}`,
+      });
+      continue;
+    }
+    const ok = actual.toLowerCase() === addresses[link.expected].toLowerCase();
+    checks.push({
+      contract: name,
+      address: actual,
+      ok,
+      detail: ok ? `is ${link.expected}` : `should be ${link.expected} ${addresses[link.expected]}`,
+    });
+  }
+  return checks;
+}
 
 export interface DeployedSystem {
   chainId: string;
@@ -136,5 +181,6 @@ export async function deploySystem(
   for (const [name, fqn] of Object.entries(SYSTEM_CONTRACTS)) {
     checks.push(await checkCode(hre, fqn, addresses[name]));
   }
+  checks.push(...(await checkLinks(hre, addresses)));
   return { ...identity, addresses, checks };
 }

@@ -1,0 +1,25 @@
+import { expect } from "chai";
+import hre from "hardhat";
+import { checkLinks, deploySystem, preflightOpcodes } from "../../src/deploy/system";
+
+describe("system deployment (Ignition)", function () {
+  it("deploys every contract of the system, proves its code and its links", async function () {
+    const system = await deploySystem(hre, { quiet: true });
+    expect(system.chainId).to.equal("31337");
+    expect(system.checks.length).to.be.greaterThan(Object.keys(system.addresses).length);
+    for (const c of system.checks) expect(c.ok, `${c.contract}: ${c.detail}`).to.equal(true);
+    const consortium = await hre.ethers.getContractAt("Consortium", system.addresses.Consortium);
+    expect(await consortium.activeRegulators()).to.equal(1);
+  });
+
+  it("reports a link that points at the wrong contract", async function () {
+    const system = await deploySystem(hre, { quiet: true });
+    const swapped = { ...system.addresses, MedicalRecords: system.addresses.SettlementToken };
+    const failed = (await checkLinks(hre, swapped)).filter((c) => !c.ok).map((c) => c.contract);
+    expect(failed).to.include.members(["HealthInsurance.records()", "MedicalRecords.consortium()"]);
+  });
+
+  it("passes the opcode pre-flight for london", async function () {
+    await preflightOpcodes(hre, "london");
+  });
+});
