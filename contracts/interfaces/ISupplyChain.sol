@@ -10,7 +10,7 @@ pragma solidity 0.8.28;
  * that answers "is this genuine and sellable?".
  * @dev Identifiers: `lotNumberHash = keccak256(bytes(lotNumber))`, `serialHash = keccak256(bytes(serial))`,
  * `lotId = keccak256(abi.encode(gtin, lotNumberHash))`, `itemKey = keccak256(abi.encode(lotId, serialHash))`.
- * Merkle leaves follow `@openzeppelin/merkle-tree` StandardMerkleTree with leaf type `["bytes32"]` over the
+ * Merkle leaves follow the OpenZeppelin merkle-tree StandardMerkleTree with leaf type `["bytes32"]` over the
  * serial hash: `keccak256(bytes.concat(keccak256(abi.encode(serialHash))))`. No plaintext business data is stored.
  */
 interface ISupplyChain {
