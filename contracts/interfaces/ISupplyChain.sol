@@ -252,6 +252,10 @@ interface ISupplyChain {
     error SupplyChainItemStolen(bytes32 itemKey);
     /// @dev The caller is neither a regulator nor a guardian contract.
     error SupplyChainNotGuardian(address account);
+    /// @dev Only the pallet's owner organisation can hand over its ownership.
+    error SupplyChainPalletNotOwner(uint64 sscc, uint32 orgId);
+    /// @dev The code is marked suspect (clone alert) and cannot be sold or dispensed.
+    error SupplyChainItemSuspect(bytes32 itemKey);
     /// @dev The zero address cannot be a guardian.
     error SupplyChainZeroGuardian();
 
