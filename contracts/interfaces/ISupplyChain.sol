@@ -276,6 +276,11 @@ interface ISupplyChain {
     /// @return itemKey The item key.
     function registerItem(bytes32 lotId, bytes32 serialHash) external returns (bytes32 itemKey);
 
+    /// @notice Register up to 1,000 items of a per-item lot in one transaction. The lot's manufacturer only.
+    /// @param lotId The lot.
+    /// @param serialHashes The serial hashes.
+    function registerItems(bytes32 lotId, bytes32[] calldata serialHashes) external;
+
     /// @notice Ship an item held by the caller's organisation to a named receiver (first step of a handoff).
     /// @param lotId The item's lot.
     /// @param serialHash The item's serial hash.

@@ -137,20 +137,20 @@ contract SupplyChain is ConsortiumGated, ISupplyChain {
     /// @inheritdoc ISupplyChain
     function registerItem(bytes32 lotId, bytes32 serialHash) external returns (bytes32 itemKey) {
         uint32 org = _requireRole(Roles.MANUFACTURER);
-        LotData storage l = _lot(lotId);
-        if (l.manufacturer != org) revert SupplyChainNotLotManufacturer(lotId, org);
-        uint8 flags = l.flags;
-        if (flags & _TREE != 0) revert SupplyChainLotHasTree(lotId);
-        _requireUsable(lotId, flags);
-        itemKey = _itemKeyOf(lotId, serialHash);
-        ItemData storage it = _items[itemKey];
-        if (it.state != ItemState.None) revert SupplyChainDuplicateSerial(lotId, serialHash);
-        it.state = ItemState.Commissioned;
-        it.owner = org;
-        it.custodian = org;
-        it.since = uint40(block.timestamp);
+        LotData storage l = _registrableLot(lotId, org);
+        itemKey = _register(lotId, serialHash, org);
         ++l.itemCount;
-        emit ItemActivated(lotId, itemKey, serialHash, true);
+    }
+
+    /// @inheritdoc ISupplyChain
+    function registerItems(bytes32 lotId, bytes32[] calldata serialHashes) external {
+        uint32 org = _requireRole(Roles.MANUFACTURER);
+        uint256 n = serialHashes.length;
+        if (n == 0 || n > MAX_BATCH) revert SupplyChainInvalidBatch(n, MAX_BATCH);
+        LotData storage l = _registrableLot(lotId, org);
+        for (uint256 i; i < n; ++i) _register(lotId, serialHashes[i], org);
+        // Checked: a lot counts at most 2^32 - 1 items; the addition reverts rather than wraps.
+        l.itemCount += uint32(n);
     }
 
     // ------------------------------------------------------------------ item custody
@@ -655,6 +655,25 @@ contract SupplyChain is ConsortiumGated, ISupplyChain {
             });
     }
 
+    function _registrableLot(bytes32 lotId, uint32 org) private view returns (LotData storage l) {
+        l = _lot(lotId);
+        if (l.manufacturer != org) revert SupplyChainNotLotManufacturer(lotId, org);
+        uint8 flags = l.flags;
+        if (flags & _TREE != 0) revert SupplyChainLotHasTree(lotId);
+        _requireUsable(lotId, flags);
+    }
+
+    function _register(bytes32 lotId, bytes32 serialHash, uint32 org) private returns (bytes32 itemKey) {
+        itemKey = _itemKeyOf(lotId, serialHash);
+        ItemData storage it = _items[itemKey];
+        if (it.state != ItemState.None) revert SupplyChainDuplicateSerial(lotId, serialHash);
+        it.state = ItemState.Commissioned;
+        it.owner = org;
+        it.custodian = org;
+        it.since = uint40(block.timestamp);
+        emit ItemActivated(lotId, itemKey, serialHash, true);
+    }
+
     function _heldPallet(uint64 sscc, uint32 org) private view returns (PalletData memory p) {
         p = _pallets[sscc];
         if (p.itemCount == 0) revert SupplyChainUnknownPallet(sscc);
@@ -687,11 +706,11 @@ contract SupplyChain is ConsortiumGated, ISupplyChain {
         return state == ItemState.Commissioned || state == ItemState.Received || state == ItemState.Returned;
     }
 
-    /// @dev The caller's organisation if it is active and holds a custody role (checked most frequent first).
+    /// @dev The caller's organisation if it is active and holds a custody role (manufacturers first: they make the lazy first moves).
     function _custodyOrg() private view returns (uint32 org) {
-        org = _roleOrg(Roles.DISTRIBUTOR, msg.sender);
-        if (org != 0) return org;
         org = _roleOrg(Roles.MANUFACTURER, msg.sender);
+        if (org != 0) return org;
+        org = _roleOrg(Roles.DISTRIBUTOR, msg.sender);
         if (org != 0) return org;
         org = _roleOrg(Roles.CARRIER, msg.sender);
         if (org != 0) return org;
