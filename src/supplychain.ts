@@ -291,9 +291,14 @@ export interface Verification {
 }
 
 /** Verifies a scanned code (Digital Link with lot, serial and ?17=expiry), with a proof if one is known. */
-export async function verifyCode(sc: SupplyChain, link: DigitalLink | string, proof: string[] = []): Promise<Verification> {
+export async function verifyCode(
+  sc: SupplyChain,
+  link: DigitalLink | string,
+  proof: string[] = [],
+): Promise<Verification> {
   const l = typeof link === "string" ? parseDigitalLink(link) : link;
-  if (!l.lot || !l.serial || !l.expiry) throw new Gs1Error("verification needs the lot (10), serial (21) and expiry (17)");
+  if (!l.lot || !l.serial || !l.expiry)
+    throw new Gs1Error("verification needs the lot (10), serial (21) and expiry (17)");
   const [sellable, reason] = await sc.verify(BigInt(l.gtin), l.serial, l.lot, expiryFromYymmdd(l.expiry), proof);
   return { sellable, reason: VERIFY_REASONS[Number(reason)] };
 }
