@@ -339,6 +339,20 @@ describe("SupplyChain", function () {
       ]);
     });
 
+    it("re-ships a returned item and refuses lazy activation in a per-item lot", async function () {
+      const { sc, actors, orgIds, perItemLotId, tree } = await loadFixture(deploySupplyChainFixture);
+      const m = sc.connect(actors.manufacturer);
+      await m.shipItem(perItemLotId, h("P1"), [], shipment(orgIds.distributor));
+      await sc.connect(actors.distributor).receiveItem(perItemLotId, h("P1"), true, LOC, EPCIS);
+      await sc.connect(actors.distributor).shipItem(perItemLotId, h("P1"), [], shipment(orgIds.manufacturer));
+      await m.receiveItem(perItemLotId, h("P1"), true, LOC, EPCIS);
+      expect((await sc.item(perItemLotId, h("P1"))).state).to.equal(ITEM_STATE.Returned);
+      await expect(m.shipItem(perItemLotId, h("P1"), [], shipment(orgIds.hospital))).to.emit(sc, "ItemShipped");
+      await expect(m.shipItem(perItemLotId, h("P9"), tree.proof(SERIALS[0]), shipment(orgIds.hospital)))
+        .to.be.revertedWithCustomError(sc, "SupplyChainUnknownItem")
+        .withArgs(perItemLotId, h("P9"));
+    });
+
     it("refuses a missing proof and a proof for the wrong lot", async function () {
       const { sc, actors, orgIds, lotId, tree, lotInput } = await loadFixture(deploySupplyChainFixture);
       const m = sc.connect(actors.manufacturer);
