@@ -17,7 +17,8 @@ export default buildModule("CityChain", (m) => {
     m.getParameter("tokenDecimals", 2),
     m.getParameter("tokenIssuer"),
   ]);
+  const supplyChain = m.contract("SupplyChain", [consortium]);
   const medicalRecords = m.contract("MedicalRecords", [consortium]);
   const healthInsurance = m.contract("HealthInsurance", [consortium, medicalRecords, settlementToken]);
-  return { consortium, settlementToken, medicalRecords, healthInsurance };
+  return { consortium, settlementToken, supplyChain, medicalRecords, healthInsurance };
 });

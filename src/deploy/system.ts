@@ -9,6 +9,7 @@ import { SYSTEM_MODULE, deploymentDir } from "../deployments";
 export const SYSTEM_CONTRACTS: Record<string, string> = {
   Consortium: "contracts/consortium/Consortium.sol:Consortium",
   SettlementToken: "contracts/payments/SettlementToken.sol:SettlementToken",
+  SupplyChain: "contracts/supplychain/SupplyChain.sol:SupplyChain",
   MedicalRecords: "contracts/medical/MedicalRecords.sol:MedicalRecords",
   HealthInsurance: "contracts/medical/HealthInsurance.sol:HealthInsurance",
 };
@@ -18,6 +19,7 @@ export const SYSTEM_CONTRACTS: Record<string, string> = {
  * must point at the consortium; domain contracts at the contracts they build on.
  */
 export const SYSTEM_LINKS: { contract: string; getter: string; expected: string }[] = [
+  { contract: "SupplyChain", getter: "consortium", expected: "Consortium" },
   { contract: "MedicalRecords", getter: "consortium", expected: "Consortium" },
   { contract: "HealthInsurance", getter: "consortium", expected: "Consortium" },
   { contract: "HealthInsurance", getter: "records", expected: "MedicalRecords" },
