@@ -248,4 +248,3 @@ task("assets:portfolio", "An investor's holdings, claimable revenue per payment 
       "History",
     );
   });
-

@@ -2,7 +2,7 @@ import { expect } from "chai";
 import hre from "hardhat";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import { deployAssetsFixture, fundedAssetFixture, termsFor } from "../fixtures/assets";
-import { ASSET_KIND, openOffering, registerAsset } from "../../src/assets";
+import { ASSET_KIND, openOffering } from "../../src/assets";
 import { documentHash } from "../../src/consortium";
 import { ROLES } from "../../src/roles";
 
