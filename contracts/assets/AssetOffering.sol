@@ -44,7 +44,8 @@ contract AssetOffering is ConsortiumGated, ReentrancyGuard, IAssetOffering {
     function open(Terms calldata terms) external returns (uint256 offeringId) {
         IAssetRegistry.Asset memory a = _registry.asset(terms.assetId);
         uint32 orgId = _roleOrg(Roles.ASSET_OPERATOR, msg.sender);
-        if (orgId == 0 || orgId != a.operatorOrg) revert OfferingNotInitiator(0, msg.sender);
+        // operatorOrg is never 0, so this also refuses callers without the role (orgId 0)
+        if (orgId != a.operatorOrg) revert OfferingNotInitiator(0, msg.sender);
         uint256 live = _live[terms.assetId];
         if (a.status != IAssetRegistry.Status.Funding || live != 0) {
             revert OfferingAssetNotFunding(terms.assetId, live);
@@ -128,7 +129,7 @@ contract AssetOffering is ConsortiumGated, ReentrancyGuard, IAssetOffering {
     }
 
     /// @inheritdoc IAssetOffering
-    function finalise(uint256 offeringId) external nonReentrant returns (bool succeeded) {
+    function finalise(uint256 offeringId) external returns (bool succeeded) {
         Offering storage o = _offerings[offeringId];
         if (o.state != State.Open) revert OfferingWrongState(offeringId, o.state);
         if (block.timestamp <= o.deadline && o.sold < o.hardCap) revert OfferingStillRunning(offeringId, o.deadline);

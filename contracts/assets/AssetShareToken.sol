@@ -459,10 +459,10 @@ contract AssetShareToken is ERC20, ConsortiumGated, ReentrancyGuard, IAssetShare
         }
     }
 
+    /// @dev `to` is never zero: callers pass an eligible investor (issue) or the buyer `msg.sender` (offering).
     function _mintCapped(address to, uint256 amount) private {
         uint256 supply = totalSupply();
         if (supply + amount > _cap) revert ShareCapExceeded(supply, amount, _cap);
-        if (to == address(0)) revert ERC20InvalidReceiver(address(0));
         _move(address(0), to, amount);
     }
 
