@@ -505,10 +505,11 @@ contract AssetShareToken is ERC20, ConsortiumGated, ReentrancyGuard, IAssetShare
         if (amount > balance - locked) revert ShareInsufficientUnlocked(account, balance - locked, amount);
     }
 
+    /// @dev Only active investors may receive. The system's contracts never hold shares (listings and sales lock
+    /// shares in the owner's balance), so none is eligible: shares sent there by mistake would earn revenue
+    /// nobody could claim.
     function _requireEligible(address account) private view {
-        if (!_hasRole(Roles.INVESTOR, account) && account != _offering && account != _market) {
-            revert ShareNotEligible(account);
-        }
+        if (!_hasRole(Roles.INVESTOR, account)) revert ShareNotEligible(account);
     }
 
     function _requireAgent() private view {

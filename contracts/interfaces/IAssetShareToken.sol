@@ -4,7 +4,7 @@ pragma solidity 0.8.28;
 /**
  * @title IAssetShareToken
  * @notice The shares of one asset: a standard ERC-20 (OpenZeppelin 5, ERC-6093 errors, 0 decimals, capped) that
- * only active INVESTOR accounts and the system's contracts may hold, with pause, freeze, forced transfer and
+ * only active INVESTOR accounts may receive (the system's contracts never hold shares: they lock them in place), with pause, freeze, forced transfer and
  * lost-wallet recovery by an agent (the asset's operator or a REGULATOR). It also distributes the asset's
  * revenue: deposits cost O(1) whatever the number of holders ("magnified revenue per share + per-account
  * correction"), every holder claims their pro-rata part in any accepted payment token. Shares listed on the
@@ -54,7 +54,7 @@ interface IAssetShareToken {
     error ShareTransfersPaused();
     /// @dev The account is frozen.
     error ShareAccountFrozen(address account);
-    /// @dev The recipient is neither an active INVESTOR nor a system contract.
+    /// @dev The recipient is not an active INVESTOR.
     error ShareNotEligible(address account);
     /// @dev The shares are locked (listed on the market or bought in an unsettled offering).
     error ShareInsufficientUnlocked(address account, uint256 unlocked, uint256 needed);
