@@ -27,6 +27,7 @@ contract AssetOffering is ConsortiumGated, ReentrancyGuard, IAssetOffering {
     mapping(uint256 offeringId => Offering) private _offerings;
     mapping(uint256 offeringId => Milestone[]) private _milestones;
     mapping(uint256 assetId => uint256) private _live;
+    mapping(uint256 assetId => uint256) private _unrefunded;
 
     /// @param consortium_ The consortium.
     /// @param registry_ The asset registry.
@@ -50,6 +51,8 @@ contract AssetOffering is ConsortiumGated, ReentrancyGuard, IAssetOffering {
         if (a.status != IAssetRegistry.Status.Funding || live != 0) {
             revert OfferingAssetNotFunding(terms.assetId, live);
         }
+        uint256 pending = _unrefunded[terms.assetId];
+        if (pending != 0) revert OfferingRefundsPending(terms.assetId, pending);
         _checkTerms(terms, orgId, a.shareToken);
         offeringId = ++_offeringCount;
         _live[terms.assetId] = offeringId;
@@ -136,6 +139,7 @@ contract AssetOffering is ConsortiumGated, ReentrancyGuard, IAssetOffering {
         succeeded = o.sold >= o.softCap;
         o.state = succeeded ? State.Succeeded : State.Failed;
         delete _live[o.assetId];
+        if (!succeeded) _unrefunded[o.assetId] += o.sold;
         emit OfferingFinalised(offeringId, succeeded, o.sold, uint256(o.sold) * o.price);
         if (succeeded) {
             IAssetShareToken(o.shareToken).releaseOffering(offeringId);
@@ -145,14 +149,12 @@ contract AssetOffering is ConsortiumGated, ReentrancyGuard, IAssetOffering {
 
     /// @inheritdoc IAssetOffering
     function refund(uint256 offeringId) external nonReentrant returns (uint256 amount) {
-        Offering storage o = _offerings[offeringId];
-        if (o.state != State.Failed) revert OfferingWrongState(offeringId, o.state);
-        uint256 shares = IAssetShareToken(o.shareToken).burnOffered(msg.sender, offeringId);
-        amount = shares * o.price;
-        // refunded + amount <= sold * price <= price * hardCap < 2^128 (checked in _checkTerms).
-        o.refunded += uint128(amount);
-        emit OfferingRefunded(offeringId, msg.sender, shares, amount);
-        IERC20(o.paymentToken).safeTransfer(msg.sender, amount);
+        return _refund(offeringId, msg.sender);
+    }
+
+    /// @inheritdoc IAssetOffering
+    function refundFor(uint256 offeringId, address buyer) external nonReentrant returns (uint256 amount) {
+        return _refund(offeringId, buyer);
     }
 
     /// @inheritdoc IAssetOffering
@@ -221,6 +223,25 @@ contract AssetOffering is ConsortiumGated, ReentrancyGuard, IAssetOffering {
     /// @inheritdoc IAssetOffering
     function offeringCount() external view returns (uint256) {
         return _offeringCount;
+    }
+
+    /// @inheritdoc IAssetOffering
+    function unrefundedShares(uint256 assetId) external view returns (uint256) {
+        return _unrefunded[assetId];
+    }
+
+    /// @dev Burns `buyer`'s shares of a failed sale and pays their money back to them.
+    function _refund(uint256 offeringId, address buyer) private returns (uint256 amount) {
+        Offering storage o = _offerings[offeringId];
+        if (o.state != State.Failed) revert OfferingWrongState(offeringId, o.state);
+        uint256 shares = IAssetShareToken(o.shareToken).burnOffered(buyer, offeringId);
+        // shares <= the failed sale's sold, all counted in _unrefunded when it failed.
+        _unrefunded[o.assetId] -= shares;
+        amount = shares * o.price;
+        // refunded + amount <= sold * price <= price * hardCap < 2^128 (checked in _checkTerms).
+        o.refunded += uint128(amount);
+        emit OfferingRefunded(offeringId, buyer, shares, amount);
+        IERC20(o.paymentToken).safeTransfer(buyer, amount);
     }
 
     /// @dev What the beneficiary may take now: the whole raise without milestones, otherwise the approved,

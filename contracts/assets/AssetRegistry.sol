@@ -86,8 +86,11 @@ contract AssetRegistry is ConsortiumGated, IAssetRegistry {
             ((current == Status.Construction || current == Status.Operating) && status == Status.Decommissioned);
         if (!allowed) revert AssetInvalidStatusChange(assetId, current, status);
         if (current == Status.Funding) {
-            uint256 live = IAssetOffering(_offering).liveOffering(assetId);
+            IAssetOffering sales = IAssetOffering(_offering);
+            uint256 live = sales.liveOffering(assetId);
             if (live != 0) revert AssetOfferingLive(assetId, live);
+            uint256 pending = sales.unrefundedShares(assetId);
+            if (pending != 0) revert AssetRefundsPending(assetId, pending);
             IAssetShareToken(a.shareToken).closeFunding();
         }
         a.status = status;

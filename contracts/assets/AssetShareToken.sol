@@ -241,6 +241,8 @@ contract AssetShareToken is ERC20, ConsortiumGated, ReentrancyGuard, IAssetShare
         Holder memory lost = _holders[lostWallet];
         Holder storage fresh = _holders[newWallet];
         if (lost.offered != 0) {
+            // Both wallets can only hold shares of the same sale (a new sale needs every failed one refunded);
+            // refused defensively otherwise.
             if (fresh.offered != 0 && fresh.offeringId != lost.offeringId) {
                 revert ShareOfferingRefundPending(newWallet, fresh.offeringId);
             }
@@ -290,6 +292,7 @@ contract AssetShareToken is ERC20, ConsortiumGated, ReentrancyGuard, IAssetShare
         if (holder.frozen) revert ShareAccountFrozen(to);
         uint256 previous = holder.offeringId;
         if (previous != offeringId) {
+            // Defence in depth: the offering opens no new sale while a failed one has unrefunded shares.
             if (holder.offered != 0 && previous != _config.releasedOffering) {
                 revert ShareOfferingRefundPending(to, previous);
             }

@@ -8,7 +8,8 @@ pragma solidity 0.8.28;
  * KYC'd investors buy; their payment stays in escrow here and their shares are minted locked in their own
  * balance. Success (soft cap met by the deadline, or hard cap hit) unlocks every share at once and pays the raise
  * to the initiator, or to a construction organisation in milestones approved by the initiator and a second party.
- * Failure lets every buyer take a full refund. Buyers pass a maximum price and a transaction deadline.
+ * Failure lets every buyer take a full refund (or anyone push it to them); until every buyer of a failed sale is
+ * refunded the asset cannot open a new sale or leave Funding. Buyers pass a maximum price and a transaction deadline.
  */
 interface IAssetOffering {
     /// @notice Stored state. `Open` offerings past their deadline wait for `finalise`.
@@ -120,6 +121,8 @@ interface IAssetOffering {
     error OfferingNotParty(uint256 offeringId, address account);
     /// @dev No milestone with this index, or it is already released.
     error OfferingInvalidMilestone(uint256 offeringId, uint256 index);
+    /// @dev Buyers of a failed sale of this asset still hold shares: refund them (`refundFor`) first.
+    error OfferingRefundsPending(uint256 assetId, uint256 shares);
     /// @dev Nothing to withdraw now.
     error OfferingNothingToWithdraw(uint256 offeringId);
 
@@ -154,6 +157,13 @@ interface IAssetOffering {
     /// @return amount The amount refunded.
     function refund(uint256 offeringId) external returns (uint256 amount);
 
+    /// @notice Push the refund of a failed sale to a buyer (anyone, typically the initiator before a new sale):
+    /// the buyer's shares are burned and the money goes to the buyer, never to the caller.
+    /// @param offeringId The offering.
+    /// @param buyer The buyer (or the wallet their shares were recovered to).
+    /// @return amount The amount refunded.
+    function refundFor(uint256 offeringId, address buyer) external returns (uint256 amount);
+
     /// @notice Approve a construction milestone (an account of the initiator or of the co-signing party).
     /// @param offeringId The offering.
     /// @param index The milestone.
@@ -184,6 +194,12 @@ interface IAssetOffering {
     /// @param assetId The asset.
     /// @return The offering id.
     function liveOffering(uint256 assetId) external view returns (uint256);
+
+    /// @notice Shares of failed sales of an asset not yet refunded. While non-zero, no new sale opens and the asset
+    /// cannot leave Funding, so unpaid-for shares never earn revenue.
+    /// @param assetId The asset.
+    /// @return The share count.
+    function unrefundedShares(uint256 assetId) external view returns (uint256);
 
     /// @notice How many offerings exist (ids run from 1 to this number).
     /// @return The count.

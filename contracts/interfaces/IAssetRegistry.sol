@@ -81,6 +81,8 @@ interface IAssetRegistry {
     error AssetInvalidStatusChange(uint256 assetId, Status status, Status requested);
     /// @dev The asset still has a live offering.
     error AssetOfferingLive(uint256 assetId, uint256 offeringId);
+    /// @dev Buyers of a failed sale still hold shares; they must be refunded before the asset leaves Funding.
+    error AssetRefundsPending(uint256 assetId, uint256 shares);
     /// @dev Too many metering devices, or a zero/duplicate device address.
     error AssetInvalidDevices(uint256 assetId, uint256 count);
     /// @dev The caller is not the bound offering contract.
@@ -100,8 +102,9 @@ interface IAssetRegistry {
     /// @return assetId The new asset id.
     function register(Registration calldata registration) external returns (uint256 assetId);
 
-    /// @notice Move an asset along its lifecycle (operator). Funding → Construction needs no live offering;
-    /// Construction → Operating; Operating or Construction → Decommissioned.
+    /// @notice Move an asset along its lifecycle (operator): Funding → Construction,
+    /// Construction → Operating; Operating or Construction → Decommissioned. Leaving Funding needs no live offering
+    /// and no unrefunded shares of a failed sale.
     /// @param assetId The asset.
     /// @param status The new stage.
     function setStatus(uint256 assetId, Status status) external;

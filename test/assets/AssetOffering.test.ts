@@ -373,23 +373,38 @@ describe("AssetOffering", function () {
       expect((await f.offering.offering(f.offeringId)).refunded).to.equal(500n * PRICE);
     });
 
-    it("lets a second sale run after a failure, but a buyer must refund the first before buying again", async function () {
+    it("opens no new sale and keeps the asset in funding until every failed-sale buyer is refunded", async function () {
       const f = await loadFixture(failedFixture);
       await f.offering.finalise(f.offeringId);
+      expect(await f.offering.unrefundedShares(f.assetId)).to.equal(500);
       const terms = await termsFor(f);
+      await expect(f.offering.connect(f.actors.assetOperator).open(asStruct(terms)))
+        .to.be.revertedWithCustomError(f.offering, "OfferingRefundsPending")
+        .withArgs(f.assetId, 500);
+      await expect(f.registry.connect(f.actors.assetOperator).setStatus(f.assetId, 2))
+        .to.be.revertedWithCustomError(f.registry, "AssetRefundsPending")
+        .withArgs(f.assetId, 500);
+      await f.offering.connect(f.actors.investor1).refund(f.offeringId);
+      // anyone may push the remaining refund; the money goes to the buyer, never to the caller
+      const push = f.offering.connect(f.actors.assetOperator).refundFor(f.offeringId, f.actors.investor2.address);
+      await expect(push)
+        .to.emit(f.offering, "OfferingRefunded")
+        .withArgs(f.offeringId, f.actors.investor2.address, 200, 200n * PRICE);
+      await expect(push).to.changeTokenBalances(
+        f.ceur,
+        [f.actors.investor2, f.actors.assetOperator],
+        [200n * PRICE, 0],
+      );
+      await expect(f.offering.connect(f.actors.assetOperator).refundFor(f.offeringId, f.actors.investor2.address))
+        .to.be.revertedWithCustomError(f.token, "ShareNoOfferingShares")
+        .withArgs(f.actors.investor2.address, f.offeringId);
+      expect(await f.offering.unrefundedShares(f.assetId)).to.equal(0);
       const second = await openOffering(f.offering, f.actors.assetOperator, terms);
       await time.increaseTo(terms.start);
-      await expect(f.offering.connect(f.actors.investor1).buy(second, 1_000, PRICE, 2n ** 40n))
-        .to.be.revertedWithCustomError(f.token, "ShareOfferingRefundPending")
-        .withArgs(f.actors.investor1.address, f.offeringId);
-      await f.offering.connect(f.actors.investor1).refund(f.offeringId);
       await f.offering.connect(f.actors.investor1).buy(second, 1_000, PRICE, 2n ** 40n);
       await time.increaseTo(BigInt(terms.deadline) + 1n);
       await f.offering.finalise(second);
-      // investor2 still holds the failed sale's shares: locked, refundable, not revenue-bearing
-      expect(await f.token.unlockedBalanceOf(f.actors.investor2.address)).to.equal(0);
       expect(await f.token.unlockedBalanceOf(f.actors.investor1.address)).to.equal(1_000);
-      await f.offering.connect(f.actors.investor2).refund(f.offeringId);
       expect(await f.token.totalSupply()).to.equal(1_000);
     });
 

@@ -315,28 +315,6 @@ describe("AssetShareToken", function () {
       );
     });
 
-    it("refuses to merge a recovered offering lock into a wallet holding another sale's shares", async function () {
-      const g = await loadFixture(deployAssetsFixture);
-      const { openOffering, buyShares } = await import("../../src/assets");
-      const { termsFor } = await import("../fixtures/assets");
-      const { time } = await import("@nomicfoundation/hardhat-network-helpers");
-      let terms = await termsFor(g);
-      const first = await openOffering(g.offering, g.actors.assetOperator, terms);
-      await time.increaseTo(terms.start);
-      await buyShares(hre, g.offering, g.actors.investor2, first, 50n);
-      await time.increaseTo(BigInt(terms.deadline) + 1n);
-      await g.offering.finalise(first);
-      terms = await termsFor(g);
-      const second = await openOffering(g.offering, g.actors.assetOperator, terms);
-      await time.increaseTo(terms.start);
-      await buyShares(hre, g.offering, g.actors.investor1, second, 100n);
-      await expect(
-        g.token.connect(g.actors.regulator).recoverWallet(g.actors.investor1.address, g.actors.investor2.address),
-      )
-        .to.be.revertedWithCustomError(g.token, "ShareOfferingRefundPending")
-        .withArgs(g.actors.investor2.address, first);
-    });
-
     it("issues shares after funding only, within the cap, to eligible investors", async function () {
       const f = await loadFixture(fundedAssetFixture);
       const op = f.token.connect(f.actors.assetOperator);

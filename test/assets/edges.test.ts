@@ -161,26 +161,6 @@ describe("assets edge cases", function () {
       await f.market.connect(f.actors.investor2).buy(1, 600, 1_000, FAR);
       expect(await f.token.balanceOf(f.actors.investor1.address)).to.equal(0);
     });
-
-    it("refuses a refund of a failed sale to a buyer whose shares belong to a later sale", async function () {
-      const f = await loadFixture(deployAssetsFixture);
-      const offeringAddr = await f.offering.getAddress();
-      await f.ceur.connect(f.actors.investor1).approve(offeringAddr, hre.ethers.MaxUint256);
-      let terms = await termsFor(f);
-      const first = await openOffering(f.offering, f.actors.assetOperator, terms);
-      await time.increaseTo(terms.start);
-      await buyShares(hre, f.offering, f.actors.investor1, first, 100n);
-      await time.increaseTo(terms.deadline + 1n);
-      await f.offering.finalise(first);
-      await f.offering.connect(f.actors.investor1).refund(first);
-      terms = await termsFor(f);
-      const second = await openOffering(f.offering, f.actors.assetOperator, terms);
-      await time.increaseTo(terms.start);
-      await buyShares(hre, f.offering, f.actors.investor1, second, 100n);
-      await expect(f.offering.connect(f.actors.investor1).refund(first))
-        .to.be.revertedWithCustomError(f.token, "ShareNoOfferingShares")
-        .withArgs(f.actors.investor1.address, first);
-    });
   });
 
   describe("parties that lose their standing", function () {
