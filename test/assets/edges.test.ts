@@ -70,6 +70,13 @@ describe("assets edge cases", function () {
         f.offering,
         "ReentrancyGuardReentrantCall",
       );
+      await f.re.arm(
+        offeringAddr,
+        f.offering.interface.encodeFunctionData("refundFor", [id, f.actors.investor1.address]),
+      );
+      await expect(
+        f.offering.connect(f.actors.assetOperator).refundFor(id, f.actors.investor1.address),
+      ).to.be.revertedWithCustomError(f.offering, "ReentrancyGuardReentrantCall");
 
       const g = await loadFixture(reentrantFixture);
       const t2 = await termsFor(g, { assetId: g.second.assetId, paymentToken: g.reAddr, hardCap: 500n, softCap: 100n });
