@@ -6,7 +6,7 @@ import {ERC20} from "@openzeppelin/contracts/token/ERC20/ERC20.sol";
 /**
  * @title ReentrantPaymentToken
  * @notice Test-only ERC-20 that, on its next transfer, calls back into a target with prepared calldata and bubbles
- * the target's revert: proves that HealthInsurance's token-moving functions refuse re-entry.
+ * the target's revert: proves that the token-moving functions of the medical and assets contracts refuse re-entry.
  */
 contract ReentrantPaymentToken is ERC20 {
     address private _target;
