@@ -14,6 +14,8 @@ import {CityFuzz} from "../base/CityFuzz.sol";
  * accounts) and records every ProposalExecuted / VoteCast event the consortium emits, so the invariants can
  * count executions per proposal and votes per organisation independently of the contract's own bookkeeping.
  */
+/// @dev Arguments that read the chain are computed BEFORE `vm.prank`: a prank applies to the next call, view
+/// calls included, so `vm.prank(a); target.f(view())` would spend the prank on `view()`.
 contract ConsortiumHandler is HandlerBase {
     uint16 private constant ORGANISATION_ROLES = uint16((1 << (Roles.MAX_ROLE + 1)) - 1) & ~Roles.PERSON_ROLES;
 
@@ -74,9 +76,10 @@ contract ConsortiumHandler is HandlerBase {
         uint16 roles = uint16(_bound(rolesSeed, 1, type(uint16).max)) & ORGANISATION_ROLES;
         // Half the time grant or keep the regulator role, so more than one regulator can exist.
         if (rolesSeed % 2 == 0) roles |= Roles.mask(Roles.REGULATOR);
+        uint32 orgId = _member(orgSeed);
         _record();
         vm.prank(_caller(callerSeed));
-        try consortium.proposeRoles(_member(orgSeed), roles) {
+        try consortium.proposeRoles(orgId, roles) {
             _accepted("proposeRoles");
             _scan(true);
         } catch {
@@ -88,9 +91,10 @@ contract ConsortiumHandler is HandlerBase {
         IConsortium.ProposalKind kind = IConsortium.ProposalKind(
             _bound(kindSeed, uint256(IConsortium.ProposalKind.Suspend), uint256(IConsortium.ProposalKind.Remove))
         );
+        uint32 orgId = _member(orgSeed);
         _record();
         vm.prank(_caller(callerSeed));
-        try consortium.proposeStatus(_member(orgSeed), kind) {
+        try consortium.proposeStatus(orgId, kind) {
             _accepted("proposeStatus");
             _scan(true);
         } catch {
@@ -187,9 +191,10 @@ contract ConsortiumHandler is HandlerBase {
 
     function setPersonStatus(uint256 callerSeed, uint256 orgSeed, uint256 statusSeed) external {
         IConsortium.Status status = IConsortium.Status(_bound(statusSeed, 0, 3));
+        uint32 orgId = _member(orgSeed);
         _record();
         vm.prank(_caller(callerSeed));
-        try consortium.setPersonStatus(_member(orgSeed), status) {
+        try consortium.setPersonStatus(orgId, status) {
             _accepted("setPersonStatus");
             _scan(true);
         } catch {
