@@ -16,8 +16,12 @@ if ! "$VENV/bin/slither" --version 2>/dev/null | grep -qx "$SLITHER_VERSION"; th
   "$VENV/bin/pip" install --quiet --disable-pip-version-check "slither-analyzer==$SLITHER_VERSION"
 fi
 
-npx hardhat compile --quiet
+# --force: one fresh build-info. After an incremental compile, older build-info files still hold earlier versions
+# of changed sources, and Slither (crytic-compile) reads every build-info file.
+npx hardhat compile --force --quiet
 
-# --hardhat-ignore-compile: read artifacts/build-info as Hardhat (solcjs) wrote it; Slither needs no solc binary.
+# slither.config.json sets compile_force_framework=hardhat (foundry.toml would otherwise make crytic-compile
+# pick forge) and
+# hardhat_ignore_compile: read artifacts/build-info as Hardhat (solcjs) wrote it; Slither needs no solc binary.
 # Everything else (filtered paths, detectors, fail level, triage database) is in slither.config.json.
-exec "$VENV/bin/slither" . --hardhat-ignore-compile --config-file slither.config.json "$@"
+exec "$VENV/bin/slither" . --config-file slither.config.json "$@"
