@@ -7,13 +7,14 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 SLITHER_VERSION="0.11.6"
+REQUIREMENTS="security/slither-requirements.txt" # slither-analyzer==$SLITHER_VERSION and its dependencies, pinned
 VENV=".venv"
-PYTHON="${PYTHON:-python3.11}"
+PYTHON="${PYTHON:-$(command -v python3.11 || command -v python3)}"
 
 if ! "$VENV/bin/slither" --version 2>/dev/null | grep -qx "$SLITHER_VERSION"; then
-  echo "slither: installing slither-analyzer==$SLITHER_VERSION into $VENV/"
+  echo "slither: installing slither-analyzer==$SLITHER_VERSION into $VENV/ (from $REQUIREMENTS)"
   "$PYTHON" -m venv "$VENV"
-  "$VENV/bin/pip" install --quiet --disable-pip-version-check "slither-analyzer==$SLITHER_VERSION"
+  "$VENV/bin/pip" install --quiet --disable-pip-version-check -r "$REQUIREMENTS"
 fi
 
 # --force: one fresh build-info. After an incremental compile, older build-info files still hold earlier versions
