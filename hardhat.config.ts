@@ -79,6 +79,8 @@ const config: HardhatUserConfig = {
     offline: true,
     excludeContracts: ["mocks/"],
   },
+  // One confirmation: Besu QBFT finalises immediately; on the local Clique chain reorgs need a signer majority.
+  ignition: { requiredConfirmations: 1 },
   mocha: { timeout: 120_000 },
 };
 

@@ -1,0 +1,140 @@
+import path from "node:path";
+import type { HardhatRuntimeEnvironment } from "hardhat/types";
+import { Hardfork, findForbiddenOpcodes } from "./opcodes";
+import { CodeCheck, chainIdentity, checkCode, guardJournal } from "./verify";
+import { consortiumArgs, parametersPath, readParameters, resolveAccount } from "./parameters";
+import { SYSTEM_MODULE, deploymentDir } from "../deployments";
+
+/** Futures of the CityChain module and the artifact each must match. */
+export const SYSTEM_CONTRACTS: Record<string, string> = {
+  Consortium: "contracts/consortium/Consortium.sol:Consortium",
+  SettlementToken: "contracts/payments/SettlementToken.sol:SettlementToken",
+};
+
+export interface DeployedSystem {
+  chainId: string;
+  genesisHash: string;
+  addresses: Record<string, string>;
+  checks: CodeCheck[];
+}
+
+/** Refuses artifacts with opcodes the network's hardfork cannot run (PUSH0, MCOPY, TSTORE… on London). */
+export async function preflightOpcodes(hre: HardhatRuntimeEnvironment, target: Hardfork = "london"): Promise<void> {
+  const problems: string[] = [];
+  for (const fqn of Object.values(SYSTEM_CONTRACTS)) {
+    const artifact = await hre.artifacts.readArtifact(fqn);
+    for (const code of [artifact.bytecode, artifact.deployedBytecode]) {
+      for (const f of findForbiddenOpcodes(code, target)) problems.push(`${fqn}: ${f.opcode} at byte ${f.offset}`);
+    }
+  }
+  if (problems.length > 0) {
+    throw new Error(`artifacts contain opcodes a ${target} chain cannot run:\n  ${problems.join("\n  ")}`);
+  }
+}
+
+/** Ignition parameters of the CityChain module for this network. */
+export async function systemParameters(hre: HardhatRuntimeEnvironment) {
+  const p = readParameters(parametersPath(hre.network.name));
+  const consortium = await consortiumArgs(hre, p);
+  const token = p.settlementToken ?? { name: "City EUR", symbol: "cEUR", decimals: 2, issuer: "@deployer" };
+  return {
+    [SYSTEM_MODULE]: {
+      founders: consortium.founders,
+      quorumBps: consortium.quorumBps,
+      votingPeriod: consortium.votingPeriod,
+      tokenName: token.name,
+      tokenSymbol: token.symbol,
+      tokenDecimals: token.decimals,
+      tokenIssuer: await resolveAccount(hre, token.issuer),
+    },
+  };
+}
+
+/** Thrown when the chain stops sealing during a deployment (e.g. a majority of Clique signers is down). */
+export class ChainStalledError extends Error {}
+
+/**
+ * Resolves never; rejects with ChainStalledError once the head has not moved for `stallMs`. A deployment raced
+ * against it stops with a clear error instead of waiting for confirmations that cannot come.
+ */
+export function watchSealing(
+  hre: HardhatRuntimeEnvironment,
+  stallMs: number,
+): { stalled: Promise<never>; stop(): void } {
+  let timer: NodeJS.Timeout | undefined;
+  let stopped = false;
+  const stalled = new Promise<never>((_resolve, reject) => {
+    let last = -1;
+    let since = Date.now();
+    const tick = async () => {
+      if (stopped) return;
+      try {
+        const head = await hre.ethers.provider.getBlockNumber();
+        if (head !== last) {
+          last = head;
+          since = Date.now();
+        } else if (Date.now() - since >= stallMs) {
+          reject(
+            new ChainStalledError(
+              `the chain stopped sealing: head stuck at #${head} for ${Math.round(stallMs / 1000)} s ` +
+                `(are a majority of the validators up?). The deployment journal is kept: rerun the deploy once the chain seals again.`,
+            ),
+          );
+          return;
+        }
+      } catch (err) {
+        if (Date.now() - since >= stallMs) {
+          reject(new ChainStalledError(`the node stopped answering: ${(err as Error).message}`));
+          return;
+        }
+      }
+      timer = setTimeout(tick, 1000);
+    };
+    void tick();
+  });
+  stalled.catch(() => undefined);
+  return {
+    stalled,
+    stop: () => {
+      stopped = true;
+      if (timer) clearTimeout(timer);
+    },
+  };
+}
+
+/**
+ * Deploys (or resumes) the whole system with Ignition, then proves it: every contract's code matches its
+ * artifact. The in-process `hardhat` network keeps no journal; every other network journals to
+ * ignition/deployments/chain-<id>, guarded against resuming on a reset chain.
+ */
+export async function deploySystem(
+  hre: HardhatRuntimeEnvironment,
+  options: { quiet?: boolean; deploymentId?: string; stallMs?: number } = {},
+): Promise<DeployedSystem> {
+  const hardfork = ((hre.network.config as { hardfork?: string }).hardfork ?? "london") as Hardfork;
+  await preflightOpcodes(hre, hardfork);
+  const identity = await chainIdentity(hre);
+  const persistent = hre.network.name !== "hardhat";
+  const deploymentId = persistent ? (options.deploymentId ?? `chain-${identity.chainId}`) : options.deploymentId;
+  if (deploymentId) await guardJournal(hre, path.join(deploymentDir(identity.chainId), "..", deploymentId));
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const module = require(path.join(__dirname, "..", "..", "ignition", "modules", "CityChain.ts")).default;
+  const parameters = await systemParameters(hre);
+  const watchdog = persistent ? watchSealing(hre, options.stallMs ?? 20_000) : undefined;
+  let result: Record<string, { getAddress(): Promise<string> }>;
+  try {
+    const deployment = hre.ignition.deploy(module, { parameters, deploymentId, displayUi: !options.quiet });
+    result = (await (watchdog ? Promise.race([deployment, watchdog.stalled]) : deployment)) as typeof result;
+  } finally {
+    watchdog?.stop();
+  }
+  const addresses: Record<string, string> = {};
+  for (const [key, contract] of Object.entries(result)) {
+    addresses[key[0].toUpperCase() + key.slice(1)] = await contract.getAddress();
+  }
+  const checks: CodeCheck[] = [];
+  for (const [name, fqn] of Object.entries(SYSTEM_CONTRACTS)) {
+    checks.push(await checkCode(hre, fqn, addresses[name]));
+  }
+  return { ...identity, addresses, checks };
+}
