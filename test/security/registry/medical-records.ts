@@ -1,0 +1,16 @@
+import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
+import { deployMedicalWorldFixture } from "../../fixtures/medical";
+import type { OutsiderTarget } from "../outsiders";
+
+/** MedicalRecords: hospitals anchor, patients (or guardians) consent, hospitals and insurers ask for access. */
+export const target: OutsiderTarget = {
+  contractName: "MedicalRecords",
+  async load() {
+    const { records, actors, consortium } = await loadFixture(deployMedicalWorldFixture);
+    return { contract: records, outsider: actors.outsider, errorSources: [consortium] };
+  },
+  accessErrors: {
+    MedicalNotPatientOrGuardian: 0, // (caller, patient)
+    MedicalNotRecipient: 0, // only HOSPITAL or INSURER accounts ask for access
+  },
+};
