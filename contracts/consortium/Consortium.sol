@@ -283,7 +283,7 @@ contract Consortium is IConsortium {
     }
 
     function _requirePersonAuthority(uint8 role) private view {
-        bool allowed;
+        bool allowed = false;
         if (role == Roles.INVESTOR) {
             allowed = _roleOrg(Roles.KYC_PROVIDER, msg.sender) != 0 || _roleOrg(Roles.REGULATOR, msg.sender) != 0;
         } else if (role == Roles.PATIENT) {

@@ -20,5 +20,19 @@ export default buildModule("CityChain", (m) => {
   const supplyChain = m.contract("SupplyChain", [consortium]);
   const medicalRecords = m.contract("MedicalRecords", [consortium]);
   const healthInsurance = m.contract("HealthInsurance", [consortium, medicalRecords, settlementToken]);
-  return { consortium, settlementToken, supplyChain, medicalRecords, healthInsurance };
+  const assetRegistry = m.contract("AssetRegistry", [consortium]);
+  const assetOffering = m.contract("AssetOffering", [consortium, assetRegistry]);
+  const assetMarket = m.contract("AssetMarket", [consortium, assetRegistry]);
+  // One-time binding by the deployer: the registry only accepts its offering and market contracts.
+  m.call(assetRegistry, "initialise", [assetOffering, assetMarket]);
+  return {
+    consortium,
+    settlementToken,
+    supplyChain,
+    medicalRecords,
+    healthInsurance,
+    assetRegistry,
+    assetOffering,
+    assetMarket,
+  };
 });

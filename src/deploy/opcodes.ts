@@ -1,8 +1,8 @@
 /**
  * Opcode pre-flight: refuses bytecode that the target chain cannot execute. The local PoA network (geth 1.13
  * Clique) and many permissioned chains stop at London, so PUSH0 (Shanghai) and MCOPY, TLOAD, TSTORE, BLOBHASH,
- * BLOBBASEFEE (Cancun) must not appear as instructions. PUSH data and the trailing CBOR metadata are skipped,
- * so a 0x5f byte inside a constant is not mistaken for PUSH0.
+ * BLOBBASEFEE (Cancun) must not appear as instructions. PUSH data, CBOR metadata and data after a terminating
+ * instruction (until the next JUMPDEST) are skipped, so a 0x5f byte inside a constant is not mistaken for PUSH0.
  */
 
 export const HARDFORK_OPCODES: Record<string, Record<number, string>> = {
@@ -43,14 +43,46 @@ export function metadataLength(code: Uint8Array): number {
   return first >= 0xa1 && first <= 0xa5 ? len + 2 : 0;
 }
 
-/** Walks the instructions of `bytecode` and lists those that `target` cannot run. */
+/** solc's metadata blob: CBOR map {ipfs: 34 bytes, solc: 3 bytes} and its 2-byte length (0x0033). */
+const METADATA_PREFIX = [0xa2, 0x64, 0x69, 0x70, 0x66, 0x73, 0x58, 0x22];
+const METADATA_LENGTH = 0x33 + 2;
+
+/** STOP, JUMP, RETURN, REVERT, INVALID, SELFDESTRUCT: execution never falls through them. */
+const TERMINATORS = new Set([0x00, 0x56, 0xf3, 0xfd, 0xfe, 0xff]);
+
+/** True when a metadata blob starts at `pc` (also in the middle: a factory embeds its children's code). */
+function metadataAt(code: Uint8Array, pc: number): boolean {
+  if (pc + METADATA_LENGTH > code.length) return false;
+  for (let i = 0; i < METADATA_PREFIX.length; i++) if (code[pc + i] !== METADATA_PREFIX[i]) return false;
+  return code[pc + METADATA_LENGTH - 2] === 0x00 && code[pc + METADATA_LENGTH - 1] === 0x33;
+}
+
+/**
+ * Walks the instructions of `bytecode` and lists those that `target` cannot run. Metadata blobs are skipped
+ * wherever they are, since a contract that deploys others (a factory) embeds their code and metadata.
+ */
 export function findForbiddenOpcodes(bytecode: string, target: Hardfork = "london"): ForbiddenOpcode[] {
   const code = toBytes(bytecode);
   const forbidden = forbiddenFor(target);
   const end = code.length - metadataLength(code);
   const found: ForbiddenOpcode[] = [];
+  let reachable = true;
   for (let pc = 0; pc < end; pc++) {
+    if (metadataAt(code, pc)) {
+      pc += METADATA_LENGTH - 1;
+      continue;
+    }
     const op = code[pc];
+    // After a terminating instruction only a JUMPDEST starts code again; what lies between is data
+    // (string constants, embedded code tables), which must not be read as instructions.
+    if (!reachable) {
+      if (op !== 0x5b) continue;
+      reachable = true;
+    }
+    if (TERMINATORS.has(op)) {
+      reachable = false;
+      continue;
+    }
     if (op >= 0x60 && op <= 0x7f) {
       pc += op - 0x5f; // PUSH1..PUSH32 carry 1..32 data bytes
       continue;

@@ -12,6 +12,9 @@ export const SYSTEM_CONTRACTS: Record<string, string> = {
   SupplyChain: "contracts/supplychain/SupplyChain.sol:SupplyChain",
   MedicalRecords: "contracts/medical/MedicalRecords.sol:MedicalRecords",
   HealthInsurance: "contracts/medical/HealthInsurance.sol:HealthInsurance",
+  AssetRegistry: "contracts/assets/AssetRegistry.sol:AssetRegistry",
+  AssetOffering: "contracts/assets/AssetOffering.sol:AssetOffering",
+  AssetMarket: "contracts/assets/AssetMarket.sol:AssetMarket",
 };
 
 /**
@@ -24,6 +27,11 @@ export const SYSTEM_LINKS: { contract: string; getter: string; expected: string 
   { contract: "HealthInsurance", getter: "consortium", expected: "Consortium" },
   { contract: "HealthInsurance", getter: "records", expected: "MedicalRecords" },
   { contract: "HealthInsurance", getter: "paymentToken", expected: "SettlementToken" },
+  { contract: "AssetRegistry", getter: "consortium", expected: "Consortium" },
+  { contract: "AssetRegistry", getter: "offering", expected: "AssetOffering" },
+  { contract: "AssetRegistry", getter: "market", expected: "AssetMarket" },
+  { contract: "AssetOffering", getter: "registry", expected: "AssetRegistry" },
+  { contract: "AssetMarket", getter: "registry", expected: "AssetRegistry" },
 ];
 
 /** Checks every link of SYSTEM_LINKS against the deployed addresses. */

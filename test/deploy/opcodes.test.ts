@@ -30,6 +30,19 @@ describe("opcode pre-flight", function () {
     expect(findForbiddenOpcodes(code)).to.deep.equal([]);
   });
 
+  it("skips metadata embedded in the middle, as in a factory that deploys other contracts", function () {
+    const blob = "a264697066735822" + "5e".repeat(34) + "64736f6c6343" + "00081c" + "0033";
+    expect(findForbiddenOpcodes("0x00fe" + blob + "00")).to.deep.equal([]);
+    expect(findForbiddenOpcodes("0x00fe" + blob + "5b5e")).to.deep.equal([{ opcode: "MCOPY", offset: 2 + 53 + 1 }]);
+  });
+
+  it("reads bytes after a terminating instruction as data until the next JUMPDEST", function () {
+    // STOP, then "I^" (0x49 0x5e) as data, then JUMPDEST MCOPY
+    expect(findForbiddenOpcodes("0x00495e5b5e")).to.deep.equal([{ opcode: "MCOPY", offset: 4 }]);
+    // REVERT / RETURN / JUMP / INVALID also end a block
+    for (const t of ["fd", "f3", "56", "fe"]) expect(findForbiddenOpcodes(`0x${t}5f`)).to.deep.equal([]);
+  });
+
   it("refuses malformed hex", function () {
     expect(() => findForbiddenOpcodes("0x5")).to.throw("even-length hex");
   });
