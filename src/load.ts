@@ -20,20 +20,55 @@ export interface LoadReport {
 export async function sendLoad(
   provider: Provider,
   work: { signer: Signer; requests: TransactionRequest[] }[],
-  options: { timeoutMs?: number; onSent?: () => void } = {},
+  options: { timeoutMs?: number; onSent?: () => void; presign?: boolean } = {},
 ): Promise<LoadReport> {
-  const started = Date.now();
   const sent: TransactionResponse[] = [];
-  await Promise.all(
-    work.map(async ({ signer, requests }) => {
-      let nonce = await signer.getNonce("pending");
-      for (const request of requests) {
-        const response = await signer.sendTransaction({ ...request, nonce: nonce++ });
-        sent.push(response);
-        options.onSent?.();
-      }
-    }),
-  );
+  let started = Date.now();
+  if (options.presign) {
+    // Sign everything first (each sender's nonces in order, fees fixed once), then broadcast as fast as the node
+    // takes it: the pool holds the whole load before the next blocks are built, as a gateway's queue would.
+    const { chainId } = await provider.getNetwork();
+    const fees = await provider.getFeeData();
+    const raw: string[][] = await Promise.all(
+      work.map(async ({ signer, requests }) => {
+        let nonce = await signer.getNonce("pending");
+        const out: string[] = [];
+        for (const request of requests) {
+          out.push(
+            await signer.signTransaction({
+              ...request,
+              chainId,
+              nonce: nonce++,
+              type: 2,
+              maxFeePerGas: fees.maxFeePerGas,
+              maxPriorityFeePerGas: fees.maxPriorityFeePerGas,
+            }),
+          );
+        }
+        return out;
+      }),
+    );
+    started = Date.now();
+    await Promise.all(
+      raw.map(async (list) => {
+        for (const tx of list) {
+          sent.push(await provider.broadcastTransaction(tx));
+          options.onSent?.();
+        }
+      }),
+    );
+  } else {
+    await Promise.all(
+      work.map(async ({ signer, requests }) => {
+        let nonce = await signer.getNonce("pending");
+        for (const request of requests) {
+          const response = await signer.sendTransaction({ ...request, nonce: nonce++ });
+          sent.push(response);
+          options.onSent?.();
+        }
+      }),
+    );
+  }
   const timeout = options.timeoutMs ?? 300_000;
   const receipts = await Promise.all(
     sent.map(async (tx) => {

@@ -3,12 +3,24 @@ import path from "node:path";
 import type { ContractTransactionResponse } from "ethers";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 
-/** One measured operation. `target` and `baseline` are gas; null when the issue sets none. */
+/**
+ * One measured operation. `gas`, `target` and `baseline` are gas unless `unit` says otherwise (seconds, or a
+ * percentage for throughput rows); null when the issue sets none. `better: "higher"` marks a row whose target is
+ * a minimum (e.g. block utilisation).
+ */
 export interface BenchRow {
   name: string;
   gas: number;
   target: number | null;
   baseline: number | null;
+  unit?: "gas" | "s" | "%";
+  better?: "lower" | "higher";
+}
+
+/** True when the row misses its target. */
+export function missesTarget(row: BenchRow): boolean {
+  if (row.target === null) return false;
+  return row.better === "higher" ? row.gas < row.target : row.gas > row.target;
 }
 
 /**
@@ -17,12 +29,17 @@ export interface BenchRow {
  */
 export interface BenchSuite {
   name: string;
-  /** Only run on these networks (e.g. PoA throughput rows); default: every network. */
+  /** Networks the suite runs on; default: only the in-process `hardhat` network (gas is the same on any EVM). */
   networks?: string[];
   run(hre: HardhatRuntimeEnvironment): Promise<BenchRow[]>;
 }
 
+/** The committed results of the in-process network (checked by CI); other networks write their own file. */
 export const RESULTS_FILE = path.join(__dirname, "..", "..", "bench", "results.json");
+
+export function resultsFile(network: string): string {
+  return network === "hardhat" ? RESULTS_FILE : path.join(path.dirname(RESULTS_FILE), `results.${network}.json`);
+}
 
 /** Gas used by a sent transaction, once mined. */
 export async function gasOf(sent: Promise<ContractTransactionResponse> | ContractTransactionResponse): Promise<number> {
@@ -56,11 +73,13 @@ export function compareWithCommitted(rows: BenchRow[], committed: BenchRow[], to
   const drifts: Drift[] = [];
   const before = new Map(committed.map((r) => [r.name, r]));
   for (const row of rows) {
-    if (row.target !== null && row.gas > row.target) {
-      drifts.push({ name: row.name, problem: `misses its target: ${row.gas} > ${row.target}` });
+    if (missesTarget(row)) {
+      const sign = row.better === "higher" ? "<" : ">";
+      drifts.push({ name: row.name, problem: `misses its target: ${row.gas} ${sign} ${row.target}` });
     }
     const old = before.get(row.name);
-    if (old && row.gas > old.gas * (1 + tolerance)) {
+    // Drift applies to gas only: seconds and percentages depend on the machine.
+    if (old && (row.unit ?? "gas") === "gas" && row.gas > old.gas * (1 + tolerance)) {
       const pct = ((row.gas / old.gas - 1) * 100).toFixed(1);
       drifts.push({ name: row.name, problem: `+${pct} % gas: ${old.gas} → ${row.gas}` });
     }

@@ -29,3 +29,31 @@ describe("bulk ingestion (sendLoad)", function () {
     }
   });
 });
+
+describe("bulk ingestion, signed ahead (sendLoad presign)", function () {
+  it("signs every transaction first, then broadcasts them, all confirmed", async function () {
+    const actors = await cityActors(hre);
+    // Hardhat's default accounts are derived from its well-known test mnemonic.
+    const mnemonic = "test test test test test test test test test test test junk";
+    const wallets = [30, 31].map((i) =>
+      hre.ethers.HDNodeWallet.fromPhrase(mnemonic, undefined, `m/44'/60'/0'/0/${i}`).connect(hre.ethers.provider),
+    );
+    await hre.network.provider.send("evm_setAutomine", [false]);
+    await hre.network.provider.send("evm_setIntervalMining", [300]);
+    try {
+      const report = await sendLoad(
+        hre.ethers.provider,
+        wallets.map((w) => ({
+          signer: w,
+          requests: [...Array(12)].map(() => ({ to: actors.outsider.address, value: 1n, gasLimit: 21_000n })),
+        })),
+        { presign: true },
+      );
+      expect(report.transactions).to.equal(24);
+      expect(await Promise.all(wallets.map((w) => w.getNonce()))).to.deep.equal([12, 12]);
+    } finally {
+      await hre.network.provider.send("evm_setIntervalMining", [0]);
+      await hre.network.provider.send("evm_setAutomine", [true]);
+    }
+  });
+});
