@@ -23,7 +23,32 @@ async function main(): Promise<void> {
     heading(`Chapter ${i + 1}. ${chapter.title}`);
     await chapter.run(ctx);
   }
+  if (process.env.DEMO_EXPORT) exportDemo(ctx, chainId, process.env.DEMO_EXPORT);
   console.log("\nThe demo completed.");
+}
+
+/**
+ * Writes what the demo built (contract addresses by `ctx.system` key, the cast's addresses, and the plain facts
+ * chapters recorded) so that the web app and other tools can open the same chain state.
+ */
+function exportDemo(ctx: DemoContext, chainId: bigint, file: string): void {
+  const contracts: Record<string, string> = {};
+  const facts: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(ctx.system)) {
+    const target = (value as { target?: unknown } | null)?.target;
+    if (typeof target === "string" && hre.ethers.isAddress(target)) contracts[key] = target;
+    else facts[key] = value;
+  }
+  if (ctx.city) contracts.consortium = ctx.city.consortium.target as string;
+  const actors = Object.fromEntries(Object.entries(ctx.actors).map(([k, s]) => [k, s.address]));
+  const json = JSON.stringify(
+    { network: hre.network.name, chainId: chainId.toString(), contracts, actors, facts },
+    (_k, v) => (typeof v === "bigint" ? v.toString() : v),
+    2,
+  );
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, json + "\n");
+  console.log(`exported the demo's contracts and facts to ${file}`);
 }
 
 main().catch((err) => {

@@ -1,7 +1,6 @@
 import { ContractTransactionReceipt, Signer, keccak256, toUtf8Bytes } from "ethers";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 import type { Consortium } from "../typechain-types";
-import type { IConsortium } from "../typechain-types/consortium/Consortium";
 import { PROPOSAL_KIND, PROPOSAL_STATE, ROLES, RoleName, STATUS, roleMask, roleNames } from "./roles";
 
 /** Default governance: more than half of the active organisations, proposals open for a week. */
@@ -37,7 +36,7 @@ export async function deployConsortium(
   options: { quorumBps?: number; votingPeriod?: number; deployer?: Signer } = {},
 ): Promise<Consortium> {
   const factory = await hre.ethers.getContractFactory("Consortium", options.deployer);
-  const args: IConsortium.FounderStruct[] = founders.map((f) => ({
+  const args: { name: string; metadataHash: string; roles: number; account: string }[] = founders.map((f) => ({
     name: f.spec.name,
     metadataHash: documentHash(f.spec.documents ?? f.spec.name),
     roles: roleMask(f.spec.roles),

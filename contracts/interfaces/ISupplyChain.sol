@@ -252,6 +252,10 @@ interface ISupplyChain {
     error SupplyChainItemStolen(bytes32 itemKey);
     /// @dev The caller is neither a regulator nor a guardian contract.
     error SupplyChainNotGuardian(address account);
+    /// @dev Only the pallet's owner organisation can hand over its ownership.
+    error SupplyChainPalletNotOwner(uint64 sscc, uint32 orgId);
+    /// @dev The code is marked suspect (clone alert) and cannot be sold or dispensed.
+    error SupplyChainItemSuspect(bytes32 itemKey);
     /// @dev The zero address cannot be a guardian.
     error SupplyChainZeroGuardian();
 
@@ -271,6 +275,11 @@ interface ISupplyChain {
     /// @param serialHash `keccak256(bytes(serial))`.
     /// @return itemKey The item key.
     function registerItem(bytes32 lotId, bytes32 serialHash) external returns (bytes32 itemKey);
+
+    /// @notice Register up to 1,000 items of a per-item lot in one transaction. The lot's manufacturer only.
+    /// @param lotId The lot.
+    /// @param serialHashes The serial hashes.
+    function registerItems(bytes32 lotId, bytes32[] calldata serialHashes) external;
 
     /// @notice Ship an item held by the caller's organisation to a named receiver (first step of a handoff).
     /// @param lotId The item's lot.

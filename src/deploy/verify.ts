@@ -1,0 +1,80 @@
+import fs from "node:fs";
+import path from "node:path";
+import type { HardhatRuntimeEnvironment } from "hardhat/types";
+
+/** The chain a deployment journal belongs to, written beside Ignition's journal. */
+export interface ChainIdentity {
+  chainId: string;
+  genesisHash: string;
+}
+
+export const CHAIN_FILE = "citychain-chain.json";
+
+export async function chainIdentity(hre: HardhatRuntimeEnvironment): Promise<ChainIdentity> {
+  const { chainId } = await hre.ethers.provider.getNetwork();
+  const genesis = await hre.ethers.provider.getBlock(0);
+  if (!genesis?.hash) throw new Error("the node did not return its genesis block");
+  return { chainId: chainId.toString(), genesisHash: genesis.hash };
+}
+
+/**
+ * Refuses to resume a deployment journal written on another chain: same chain id but a different genesis
+ * (a reset local network) would make Ignition "resume" against contracts that no longer exist.
+ */
+export async function guardJournal(hre: HardhatRuntimeEnvironment, deploymentDir: string): Promise<ChainIdentity> {
+  const current = await chainIdentity(hre);
+  const file = path.join(deploymentDir, CHAIN_FILE);
+  const journal = path.join(deploymentDir, "journal.jsonl");
+  if (fs.existsSync(file)) {
+    const recorded = JSON.parse(fs.readFileSync(file, "utf8")) as ChainIdentity;
+    if (recorded.genesisHash !== current.genesisHash || recorded.chainId !== current.chainId) {
+      throw new Error(
+        `the deployment journal in ${deploymentDir} belongs to chain ${recorded.chainId} with genesis ` +
+          `${recorded.genesisHash}, but the node runs chain ${current.chainId} with genesis ${current.genesisHash}: ` +
+          `the chain was reset. Move that folder away to deploy afresh; it will not be resumed.`,
+      );
+    }
+  } else if (fs.existsSync(journal)) {
+    throw new Error(`${journal} has no ${CHAIN_FILE}: its chain cannot be proven, so it will not be resumed`);
+  } else {
+    fs.mkdirSync(deploymentDir, { recursive: true });
+    fs.writeFileSync(file, JSON.stringify(current, null, 2) + "\n");
+  }
+  return current;
+}
+
+/** Replaces the immutable slots of runtime code with zeros so that code can be compared with its artifact. */
+export function maskImmutables(
+  code: string,
+  refs: Record<string, { start: number; length: number }[]> | undefined,
+): string {
+  let hex = code.startsWith("0x") ? code.slice(2) : code;
+  for (const list of Object.values(refs ?? {})) {
+    for (const { start, length } of list) {
+      hex = hex.slice(0, start * 2) + "00".repeat(length) + hex.slice((start + length) * 2);
+    }
+  }
+  return `0x${hex.toLowerCase()}`;
+}
+
+export interface CodeCheck {
+  contract: string;
+  address: string;
+  ok: boolean;
+  detail: string;
+}
+
+/** Checks that the code at `address` is the runtime code of the artifact `fqn` (immutables masked). */
+export async function checkCode(hre: HardhatRuntimeEnvironment, fqn: string, address: string): Promise<CodeCheck> {
+  const onChain = await hre.ethers.provider.getCode(address);
+  if (onChain === "0x") return { contract: fqn, address, ok: false, detail: "no code at the address" };
+  const buildInfo = await hre.artifacts.getBuildInfo(fqn);
+  const [source, name] = fqn.split(":");
+  const compiled = buildInfo?.output.contracts[source]?.[name];
+  if (!compiled) return { contract: fqn, address, ok: false, detail: "no build info for the artifact" };
+  const refs = compiled.evm.deployedBytecode.immutableReferences;
+  const expected = maskImmutables(`0x${compiled.evm.deployedBytecode.object}`, refs);
+  const actual = maskImmutables(onChain, refs);
+  const ok = expected === actual;
+  return { contract: fqn, address, ok, detail: ok ? "code matches the artifact" : "code differs from the artifact" };
+}

@@ -1,0 +1,50 @@
+import { expect } from "chai";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import hre from "hardhat";
+import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
+import { deployConsortiumFixture } from "../fixtures/consortium";
+import { CHAIN_FILE, checkCode, guardJournal, maskImmutables } from "../../src/deploy/verify";
+
+describe("deployment checks", function () {
+  it("accepts code that matches its artifact, immutables masked", async function () {
+    const { consortium } = await loadFixture(deployConsortiumFixture);
+    const probe = await hre.ethers.deployContract("GatedProbe", [await consortium.getAddress()]);
+    const ok = await checkCode(hre, "contracts/mocks/GatedProbe.sol:GatedProbe", await probe.getAddress());
+    expect(ok.ok, ok.detail).to.equal(true);
+    const c = await checkCode(hre, "contracts/consortium/Consortium.sol:Consortium", await consortium.getAddress());
+    expect(c.ok, c.detail).to.equal(true);
+  });
+
+  it("rejects another contract's code and an empty address", async function () {
+    const { consortium, actors } = await loadFixture(deployConsortiumFixture);
+    const wrong = await checkCode(
+      hre,
+      "contracts/payments/SettlementToken.sol:SettlementToken",
+      await consortium.getAddress(),
+    );
+    expect(wrong).to.include({ ok: false, detail: "code differs from the artifact" });
+    const empty = await checkCode(hre, "contracts/consortium/Consortium.sol:Consortium", actors.outsider.address);
+    expect(empty).to.include({ ok: false, detail: "no code at the address" });
+  });
+
+  it("masks immutable references", function () {
+    expect(maskImmutables("0xaabbccdd", { "1": [{ start: 1, length: 2 }] })).to.equal("0xaa0000dd");
+  });
+
+  it("records the chain of a new journal and refuses one from a reset chain", async function () {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "citychain-journal-"));
+    const first = await guardJournal(hre, dir);
+    expect(JSON.parse(fs.readFileSync(path.join(dir, CHAIN_FILE), "utf8"))).to.deep.equal(first);
+    expect(await guardJournal(hre, dir)).to.deep.equal(first);
+    fs.writeFileSync(path.join(dir, CHAIN_FILE), JSON.stringify({ ...first, genesisHash: "0x" + "11".repeat(32) }));
+    await expect(guardJournal(hre, dir)).to.be.rejectedWith("the chain was reset");
+  });
+
+  it("refuses a journal whose chain is not recorded", async function () {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "citychain-journal-"));
+    fs.writeFileSync(path.join(dir, "journal.jsonl"), "{}\n");
+    await expect(guardJournal(hre, dir)).to.be.rejectedWith("its chain cannot be proven");
+  });
+});
