@@ -11,7 +11,7 @@ import {IDeviceTelemetry} from "./IDeviceTelemetry.sol";
  * a break raises an excursion alarm and quarantines the shipment and its lots in the supply chain at once.
  * Only a REGULATOR releases or destroys a quarantined shipment, with the reason recorded.
  * @dev Temperatures are centi-degrees Celsius (`int16`, 2.00 °C = 200). Time outside the range is counted per
- * device: a reading outside [low, high] adds the seconds since that device's previous reading (conservative).
+ * device, sample-and-hold: a reading outside [low, high] stands for the seconds until that device's next reading.
  */
 interface IColdChain {
     /// @notice Lifecycle of a shipment.
@@ -72,14 +72,14 @@ interface IColdChain {
         int16 mkt;
     }
 
-    /// @notice A device's running evaluation on its current shipment.
+    /// @notice A device's running evaluation on its current shipment. `lastValue` is the reading that stands for
+    /// the time until the next one (the class's `low` before the first reading: the goods leave in range).
     struct Track {
         uint64 shipmentId;
         uint40 lastTime;
         uint32 outside;
         uint32 readings;
-        int16 min;
-        int16 max;
+        int16 lastValue;
     }
 
     /// @notice The first excursion of a shipment.
@@ -125,16 +125,16 @@ interface IColdChain {
     /// @param device The device.
     /// @param sequence The batch sequence (its Merkle root is in the device registry).
     /// @param count Number of readings.
-    /// @param min Lowest reading of the batch.
-    /// @param max Highest reading of the batch.
+    /// @param firstValue First reading of the batch.
+    /// @param lastValue Last reading of the batch.
     /// @param outside The device's cumulative seconds outside the range on this shipment.
     event ReadingsRecorded(
         uint64 indexed id,
         address indexed device,
         uint64 sequence,
         uint16 count,
-        int16 min,
-        int16 max,
+        int16 firstValue,
+        int16 lastValue,
         uint32 outside
     );
     /// @notice The temperature rule broke.

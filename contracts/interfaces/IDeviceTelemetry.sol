@@ -68,6 +68,28 @@ interface IDeviceTelemetry is IDeviceRegistry {
         bytes readings;
     }
 
+    /// @notice What a consuming contract asks the registry to watch for while it reads a batch.
+    struct Watch {
+        int16 low;
+        int16 high;
+        int16 hardLow;
+        int16 hardHigh;
+        uint32 maxInterval;
+    }
+
+    /// @notice What one pass over an accepted batch found. Intervals are sample-and-hold: a reading stands for
+    /// the time until the next reading of the batch; the last reading's interval is the caller's business.
+    struct BatchSummary {
+        bytes32 root;
+        uint64 firstTimestamp;
+        uint64 lastTimestamp;
+        uint16 count;
+        int16 firstValue;
+        int16 lastValue;
+        uint32 outsideSeconds;
+        bool broke;
+    }
+
     /// @notice A firmware image was added to the allow-list or its permission changed.
     /// @param digest The firmware digest.
     /// @param kind The device kind it runs on.
@@ -229,16 +251,19 @@ interface IDeviceTelemetry is IDeviceRegistry {
     /// @param digest The new firmware digest.
     function updateFirmware(address device, bytes32 digest) external;
 
-    /// @notice Submit a device-signed batch; anyone may relay it (or only `batch.sink` when set).
+    /// @notice Submit a device-signed batch; anyone may relay it (or only `batch.sink` when set). In the same pass
+    /// the registry measures the batch for the caller, so a consuming contract never re-reads the readings:
+    /// the seconds spent outside [watch.low, watch.high], and whether any reading lies outside
+    /// [watch.hardLow, watch.hardHigh] or any two consecutive readings are more than `watch.maxInterval` apart.
     /// @param batch The batch.
     /// @param signature The device's EIP-712 signature.
-    /// @return root The anchored Merkle root.
-    /// @return firstTimestamp Time of the first reading.
-    /// @return lastTimestamp Time of the last reading.
+    /// @param watch What to watch for (the int16 extremes and 65535 s watch for nothing).
+    /// @return summary The anchored root, the time span and the measurements.
     function submitBatch(
         TelemetryBatch calldata batch,
-        bytes calldata signature
-    ) external returns (bytes32 root, uint64 firstTimestamp, uint64 lastTimestamp);
+        bytes calldata signature,
+        Watch calldata watch
+    ) external returns (BatchSummary memory summary);
 
     /// @notice A device's full record.
     /// @param device The device.

@@ -158,24 +158,28 @@ contract DeviceRegistry is ConsortiumGated, EIP712, IDeviceTelemetry {
     /// @inheritdoc IDeviceTelemetry
     function submitBatch(
         TelemetryBatch calldata batch,
-        bytes calldata signature
-    ) external returns (bytes32 root, uint64 firstTimestamp, uint64 lastTimestamp) {
+        bytes calldata signature,
+        Watch calldata watch
+    ) external returns (BatchSummary memory summary) {
         address dev = batch.device;
         Device storage d = _devices[dev];
         _checkHeader(d, batch);
-        uint16 count;
-        {
-            uint256 first;
-            uint256 last;
-            (root, first, last, count) = _anchor(batch.baseTime, batch.readings);
-            (firstTimestamp, lastTimestamp) = _checkTimes(d, dev, first, last);
-        }
+        summary = _summarise(batch.baseTime, batch.readings, watch);
+        _checkTimes(d, dev, summary.firstTimestamp, summary.lastTimestamp);
         _requireSigner(_batchDigest(batch), signature, dev);
 
         d.lastSequence = batch.sequence;
-        d.lastTimestamp = uint40(lastTimestamp);
-        _roots[dev][batch.sequence] = root;
-        emit BatchAnchored(dev, batch.sequence, root, firstTimestamp, lastTimestamp, count, msg.sender);
+        d.lastTimestamp = uint40(summary.lastTimestamp);
+        _roots[dev][batch.sequence] = summary.root;
+        emit BatchAnchored(
+            dev,
+            batch.sequence,
+            summary.root,
+            summary.firstTimestamp,
+            summary.lastTimestamp,
+            summary.count,
+            msg.sender
+        );
     }
 
     // ---------------------------------------------------------------- views
@@ -238,44 +242,105 @@ contract DeviceRegistry is ConsortiumGated, EIP712, IDeviceTelemetry {
 
     // ---------------------------------------------------------------- internals
 
-    /// @dev Validates the packed readings (whole 4-byte readings, 1..MAX_READINGS, strictly increasing offsets)
-    /// and computes the Merkle root over their 32-byte words. 8 readings per leaf keeps the tree at count/8
-    /// leaves, which is what makes a 200-reading batch cost under 600 gas a reading.
-    function _anchor(
+    /// @dev Validates the packed readings (whole 4-byte readings, 1..MAX_READINGS, strictly increasing offsets),
+    /// measures them in one backward pass and anchors their Merkle root.
+    function _summarise(
         uint64 baseTime,
-        bytes calldata readings
-    ) private pure returns (bytes32 root, uint256 first, uint256 last, uint16 count) {
+        bytes calldata readings,
+        Watch calldata watch
+    ) private pure returns (BatchSummary memory s) {
         uint256 len = readings.length;
         if (len == 0 || len % 4 != 0) revert DeviceMalformedReadings(len);
         if (len / 4 > MAX_READINGS) revert DeviceBatchTooLarge(len / 4, MAX_READINGS);
-        count = uint16(len / 4);
-        (uint256 nodes, uint256 words, uint256 badIndex, uint256 lastOffset) = _leaves(baseTime, count, readings);
-        if (badIndex != type(uint256).max) revert DeviceReadingsNotIncreasing(badIndex);
-        root = _merkleRoot(nodes, words);
-        uint256 firstOffset;
-        assembly ("memory-safe") {
-            firstOffset := shr(240, calldataload(readings.offset))
+        uint256 maxInterval = watch.maxInterval;
+        if (maxInterval == 0) maxInterval = 1;
+        if (maxInterval > 0xffff) maxInterval = 0xffff;
+        if (_measure(readings, watch, maxInterval - 1, s)) {
+            // Something stood out: either the offsets do not strictly increase (refused) or the watch broke.
+            uint256 bad = _firstNotIncreasing(readings);
+            if (bad != type(uint256).max) revert DeviceReadingsNotIncreasing(bad);
+            s.broke = true;
         }
-        // baseTime < 2^64 and offsets < 2^16: the sums fit uint256.
-        first = uint256(baseTime) + firstOffset;
-        last = uint256(baseTime) + lastOffset;
+        // count <= MAX_READINGS < 2^16 (checked above)
+        s.count = uint16(len / 4);
+        (uint256 nodes, uint256 words) = _leaves(baseTime, s.count, readings);
+        s.root = _merkleRoot(nodes, words);
+        // _measure left the first and last offsets (< 2^16) in the time fields. A sum beyond uint64 saturates,
+        // and `_checkTimes` then refuses it as a reading in the future.
+        s.firstTimestamp = _saturate64(uint256(baseTime) + s.firstTimestamp);
+        s.lastTimestamp = _saturate64(uint256(baseTime) + s.lastTimestamp);
+    }
+
+    /// @dev One backward pass over the readings, branch-free in the loop: this loop is most of a telemetry
+    /// transaction's cost. Writes into `s` the first and last offsets (in the time fields), the first and last
+    /// values and the seconds outside [low, high] (each reading stands for the time until the next one).
+    /// Returns true when any step between consecutive offsets is 0, negative or above `limit + 1`, or any
+    /// reading lies outside [hardLow, hardHigh]. Range tests use one unsigned comparison: v is inside [a, b]
+    /// exactly when (v - a) mod 2^256 <= b - a.
+    function _measure(
+        bytes calldata readings,
+        Watch calldata watch,
+        uint256 limit,
+        BatchSummary memory s
+    ) private pure returns (bool flagged) {
+        int256 low = watch.low;
+        uint256 width = uint256(int256(watch.high) - low);
+        int256 hardLow = watch.hardLow;
+        uint256 hardWidth = uint256(int256(watch.hardHigh) - hardLow);
+        assembly ("memory-safe") {
+            let p := sub(add(readings.offset, readings.length), 4)
+            let r := shr(224, calldataload(p))
+            let prev := shr(16, r)
+            mstore(add(s, 0x40), prev)
+            mstore(add(s, 0xa0), signextend(1, r))
+            flagged := gt(sub(signextend(1, r), hardLow), hardWidth)
+            let added := 0
+            for {
+
+            } gt(p, readings.offset) {
+
+            } {
+                p := sub(p, 4)
+                r := shr(224, calldataload(p))
+                // prev becomes the step to the next reading (wraps when it is not later)
+                prev := sub(prev, shr(16, r))
+                flagged := or(flagged, gt(sub(prev, 1), limit))
+                flagged := or(flagged, gt(sub(signextend(1, r), hardLow), hardWidth))
+                added := add(added, mul(gt(sub(signextend(1, r), low), width), prev))
+                prev := shr(16, r)
+            }
+            mstore(add(s, 0x20), prev)
+            mstore(add(s, 0x80), signextend(1, r))
+            // with increasing offsets, added <= 0xffff; otherwise the batch is refused before it is used
+            mstore(add(s, 0xc0), and(added, 0xffffffff))
+        }
+    }
+
+    /// @dev The index of the first reading whose offset does not exceed the previous one, or
+    /// `type(uint256).max` when they strictly increase (slow path: only after `_measure` flagged something).
+    function _firstNotIncreasing(bytes calldata readings) private pure returns (uint256) {
+        uint256 previous = uint16(bytes2(readings[0:2]));
+        for (uint256 i = 4; i < readings.length; i += 4) {
+            uint256 offset = uint16(bytes2(readings[i:i + 2]));
+            // solhint-disable-next-line gas-strict-inequalities
+            if (offset <= previous) return i / 4;
+            previous = offset;
+        }
+        return type(uint256).max;
     }
 
     /// @dev Writes the leaf of every 32-byte word of readings to free memory (not reserved: used at once by
-    /// `_merkleRoot`) and checks that offsets strictly increase. `badIndex` is the first offending reading or
-    /// `type(uint256).max`.
+    /// `_merkleRoot`).
     function _leaves(
         uint64 baseTime,
         uint16 count,
         bytes calldata readings
-    ) private pure returns (uint256 nodes, uint256 words, uint256 badIndex, uint256 lastOffset) {
+    ) private pure returns (uint256 nodes, uint256 words) {
         assembly ("memory-safe") {
             nodes := mload(0x40)
             let len := readings.length
             words := shr(5, add(len, 31))
             let prefix := shl(160, or(shl(32, baseTime), shl(16, count)))
-            let nextMin := 0
-            badIndex := not(0)
             for {
                 let w := 0
             } lt(w, words) {
@@ -283,24 +348,10 @@ contract DeviceRegistry is ConsortiumGated, EIP712, IDeviceTelemetry {
             } {
                 let pos := shl(5, w)
                 let word := calldataload(add(readings.offset, pos))
-                let inWord := shr(2, sub(len, pos))
-                if lt(inWord, 8) {
+                let remaining := sub(len, pos)
+                if lt(remaining, 32) {
                     // zero the bytes past the end of the readings (they belong to the next calldata field)
-                    word := and(word, not(shr(shl(5, inWord), not(0))))
-                }
-                if gt(inWord, 8) {
-                    inWord := 8
-                }
-                for {
-                    let j := 0
-                } lt(j, inWord) {
-                    j := add(j, 1)
-                } {
-                    lastOffset := and(shr(sub(240, shl(5, j)), word), 0xffff)
-                    if and(lt(lastOffset, nextMin), eq(badIndex, not(0))) {
-                        badIndex := add(shl(3, w), j)
-                    }
-                    nextMin := add(lastOffset, 1)
+                    word := and(word, not(shr(shl(3, remaining), not(0))))
                 }
                 mstore(0x00, or(prefix, shl(144, w)))
                 mstore(0x0c, word)
@@ -358,19 +409,13 @@ contract DeviceRegistry is ConsortiumGated, EIP712, IDeviceTelemetry {
     }
 
     /// @dev Time checks of a batch (after the previous one, not in the future, before revocation, calibrated)
-    /// and the device's firmware; returns the first and last reading times.
-    function _checkTimes(
-        Device storage d,
-        address dev,
-        uint256 first,
-        uint256 last
-    ) private view returns (uint64 firstTimestamp, uint64 lastTimestamp) {
+    /// and the device's firmware. A last time that passes fits uint40.
+    function _checkTimes(Device storage d, address dev, uint64 firstTimestamp, uint64 lastTimestamp) private view {
         // solhint-disable-next-line gas-strict-inequalities
-        if (first <= d.lastTimestamp) revert DeviceStaleBatch(dev, uint64(first), d.lastTimestamp);
-        if (last > block.timestamp + MAX_CLOCK_SKEW) revert DeviceFutureReading(dev, uint64(last), uint64(block.timestamp));
-        // first <= last <= block.timestamp + MAX_CLOCK_SKEW here, so both fit uint40 and uint64.
-        firstTimestamp = uint64(first);
-        lastTimestamp = uint64(last);
+        if (firstTimestamp <= d.lastTimestamp) revert DeviceStaleBatch(dev, firstTimestamp, d.lastTimestamp);
+        if (lastTimestamp > block.timestamp + MAX_CLOCK_SKEW) {
+            revert DeviceFutureReading(dev, lastTimestamp, uint64(block.timestamp));
+        }
         // solhint-disable-next-line gas-strict-inequalities
         if (d.status == DeviceStatus.Revoked && lastTimestamp >= d.revokedFrom) {
             revert DeviceRevokedAt(dev, d.revokedFrom, lastTimestamp);
@@ -426,6 +471,10 @@ contract DeviceRegistry is ConsortiumGated, EIP712, IDeviceTelemetry {
         uint256 packed = uint256(word) >> (224 - 32 * (uint256(index) % 8));
         // baseTime + a uint16 offset: a batch whose readings overflowed uint64 was never anchored.
         return (baseTime + uint64(uint16(packed >> 16)), int16(uint16(packed)));
+    }
+
+    function _saturate64(uint256 x) private pure returns (uint64) {
+        return x > type(uint64).max ? type(uint64).max : uint64(x);
     }
 
     /// @dev The device managed by the caller's DEVICE_MANAGER organisation.

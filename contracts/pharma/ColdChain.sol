@@ -82,7 +82,7 @@ contract ColdChain is ConsortiumGated, IColdChain {
         _checkParties(input);
         id = ++_shipmentCount;
         uint32 classId = _storeLots(id, input.lots);
-        _assignDevices(id, input.devices, sender, input.carrier);
+        _assignDevices(id, input.devices, sender, input.carrier, _classes[classId].low);
         _shipments[id] = Shipment({
             sender: sender,
             carrier: input.carrier,
@@ -110,19 +110,21 @@ contract ColdChain is ConsortiumGated, IColdChain {
         Track memory t = _tracks[dev];
         if (t.shipmentId != id) revert ColdChainDeviceNotAssigned(id, dev);
         if (batch.sink != address(this)) revert ColdChainWrongSink(batch.sink);
-        (, uint64 first, uint64 lastTimestamp) = _registry.submitBatch(batch, signature);
-        if (first < t.lastTime) revert ColdChainReadingTooEarly(id, dev, first, t.lastTime);
-
-        (Alarm memory alarm, int16 batchMin, int16 batchMax) = _evaluate(
-            _classes[s.storageClass],
-            t,
-            batch.baseTime,
-            batch.readings
+        StorageClass memory rule = _classes[s.storageClass];
+        IDeviceTelemetry.BatchSummary memory b = _registry.submitBatch(
+            batch,
+            signature,
+            IDeviceTelemetry.Watch(rule.low, rule.high, rule.hardMin, rule.hardMax, rule.maxGap)
         );
-        t.lastTime = uint40(lastTimestamp);
+        if (b.firstTimestamp < t.lastTime) revert ColdChainReadingTooEarly(id, dev, b.firstTimestamp, t.lastTime);
+
+        (bool broke, uint256 outside) = _breaks(rule, t, b);
+        Alarm memory alarm;
+        if (broke) alarm = _firstBreak(rule, t, batch.baseTime, batch.readings);
+        _fold(t, b, outside);
         _tracks[dev] = t;
-        emit ReadingsRecorded(id, dev, batch.sequence, uint16(batch.readings.length / 4), batchMin, batchMax, t.outside);
-        if (alarm.kind != ExcursionKind.None) {
+        emit ReadingsRecorded(id, dev, batch.sequence, b.count, b.firstValue, b.lastValue, t.outside);
+        if (broke) {
             alarm.device = dev;
             _alarm(id, s, alarm);
         }
@@ -261,105 +263,64 @@ contract ColdChain is ConsortiumGated, IColdChain {
 
     // ---------------------------------------------------------------- internals
 
-    /// @dev Evaluates a batch against the rule, updating the device's track in memory. Returns the first
-    /// break of the batch (kind None when the rule held) and the batch's min and max. The common path is one
-    /// tight scan; only a batch that breaks the rule is walked again to locate the first break exactly.
-    function _evaluate(
+    /// @dev Whether a batch breaks the rule, and the device's cumulative seconds outside the range after it.
+    function _breaks(
         StorageClass memory rule,
         Track memory t,
-        uint64 baseTime,
-        bytes calldata readings
-    ) private pure returns (Alarm memory alarm, int16 batchMin, int16 batchMax) {
-        uint256 prevLast = t.lastTime;
-        uint256 prevOutside = t.outside;
-        bool broke;
-        (batchMin, batchMax, broke) = _scanBatch(rule, t, baseTime, readings);
-        if (broke) alarm = _firstBreak(rule, prevLast, prevOutside, baseTime, readings);
-        t.readings = _toUint32(uint256(t.readings) + readings.length / 4);
-        if (batchMin < t.min) t.min = batchMin;
-        if (batchMax > t.max) t.max = batchMax;
+        IDeviceTelemetry.BatchSummary memory b
+    ) private pure returns (bool broke, uint256 outside) {
+        uint256 lead = b.firstTimestamp - t.lastTime;
+        bool heldOutside = t.lastValue > rule.high || t.lastValue < rule.low;
+        // t.outside < 2^32, lead < 2^64 and a batch adds < 2^16 s per reading: no overflow in uint256
+        outside = uint256(t.outside) + b.outsideSeconds + (heldOutside ? lead : 0);
+        broke = b.broke || lead > rule.maxGap || outside > rule.allowance;
     }
 
-    /// @dev One tight pass over the packed readings: adds the seconds spent outside [low, high] to `t.outside`
-    /// (a reading outside the range adds the time since the device's previous reading), returns the batch's
-    /// min and max, and whether the rule broke anywhere (a gap above maxGap, a reading beyond the hard bounds,
-    /// or the cumulative time above the allowance). Reads the rule and track from their memory words.
-    function _scanBatch(
-        StorageClass memory rule,
-        Track memory t,
-        uint64 baseTime,
-        bytes calldata readings
-    ) private pure returns (int16 batchMin, int16 batchMax, bool broke) {
-        assembly ("memory-safe") {
-            let last := mload(add(t, 0x20))
-            let added := 0
-            batchMin := 0x7fff
-            batchMax := sub(0, 0x8000)
-            for {
-                let p := readings.offset
-            } lt(p, add(readings.offset, readings.length)) {
-                p := add(p, 4)
-            } {
-                let r := shr(224, calldataload(p))
-                // The registry verified that times strictly increase from the previous batch, and the caller
-                // that the first one is not before `last`: dt never wraps.
-                let dt := sub(add(baseTime, shr(16, r)), last)
-                last := add(last, dt)
-                broke := or(broke, gt(dt, mload(add(rule, 0xa0))))
-                r := signextend(1, r)
-                if or(sgt(r, mload(add(rule, 0x60))), slt(r, mload(add(rule, 0x40)))) {
-                    added := add(added, dt)
-                }
-                if slt(r, batchMin) {
-                    batchMin := r
-                }
-                if sgt(r, batchMax) {
-                    batchMax := r
-                }
-            }
-            // added <= 1024 * 2^16 and the stored total < 2^32: no overflow; the total saturates at 2^32 - 1.
-            added := add(added, mload(add(t, 0x40)))
-            broke := or(broke, gt(added, mload(add(rule, 0x80))))
-            broke := or(broke, or(slt(batchMin, mload(rule)), sgt(batchMax, mload(add(rule, 0x20)))))
-            if gt(added, 0xffffffff) {
-                added := 0xffffffff
-            }
-            mstore(add(t, 0x40), added)
-        }
+    /// @dev Folds a batch into the device's track.
+    function _fold(Track memory t, IDeviceTelemetry.BatchSummary memory b, uint256 outside) private pure {
+        t.lastTime = uint40(b.lastTimestamp);
+        t.outside = _toUint32(outside);
+        t.readings = _toUint32(uint256(t.readings) + b.count);
+        t.lastValue = b.lastValue;
     }
 
-    /// @dev The first break of a batch known to break the rule (same arithmetic as `_scanBatch`).
+    /// @dev The first break of a batch known to break the rule, walking it with the same sample-and-hold
+    /// arithmetic as the registry's pass (revert-free slow path, only run when an alarm is raised).
     function _firstBreak(
         StorageClass memory rule,
-        uint256 last,
-        uint256 outside,
+        Track memory t,
         uint64 baseTime,
         bytes calldata readings
-    ) private pure returns (Alarm memory alarm) {
+    ) private pure returns (Alarm memory) {
+        uint256 last = t.lastTime;
+        uint256 outside = t.outside;
+        int256 held = t.lastValue;
         for (uint256 p = 0; p < readings.length; p += 4) {
             uint256 r = uint32(bytes4(readings[p:p + 4]));
-            // Same bounds as `_scanBatch`: times strictly increase, sums stay far below 2^64.
-            unchecked {
-                uint256 ts = baseTime + (r >> 16);
-                int256 v = int16(uint16(r));
-                uint256 dt = ts - last;
-                last = ts;
-                if (v > rule.high || v < rule.low) outside += dt;
-                if (dt > rule.maxGap) {
-                    return Alarm(address(0), ExcursionKind.Gap, uint40(ts - dt), 0, _toUint32(dt));
-                }
-                if (v > rule.hardMax) {
-                    return Alarm(address(0), ExcursionKind.HardBound, uint40(ts), int32(v - rule.hardMax), 0);
-                }
-                if (v < rule.hardMin) {
-                    return Alarm(address(0), ExcursionKind.HardBound, uint40(ts), int32(v - rule.hardMin), 0);
-                }
+            uint256 ts = baseTime + (r >> 16);
+            int256 v = int16(uint16(r));
+            // The registry verified strictly increasing times from `t.lastTime` on.
+            uint256 dt = ts - last;
+            if (dt > rule.maxGap) return Alarm(address(0), ExcursionKind.Gap, uint40(last), 0, _toUint32(dt));
+            if (held > rule.high || held < rule.low) {
+                outside += dt;
                 if (outside > rule.allowance) {
-                    int256 bound = v > rule.high ? int256(rule.high) : int256(rule.low);
-                    return Alarm(address(0), ExcursionKind.Cumulative, uint40(ts), int32(v - bound), _toUint32(outside));
+                    int256 bound = held > rule.high ? int256(rule.high) : int256(rule.low);
+                    // held and bound are int16 values: the difference fits int32
+                    return Alarm(address(0), ExcursionKind.Cumulative, uint40(ts), int32(held - bound), _toUint32(outside));
                 }
             }
+            if (v > rule.hardMax) {
+                return Alarm(address(0), ExcursionKind.HardBound, uint40(ts), int32(v - rule.hardMax), 0);
+            }
+            if (v < rule.hardMin) {
+                return Alarm(address(0), ExcursionKind.HardBound, uint40(ts), int32(v - rule.hardMin), 0);
+            }
+            held = v;
+            last = ts;
         }
+        // unreachable for a batch that broke the rule; a harmless record otherwise
+        return Alarm(address(0), ExcursionKind.Cumulative, uint40(last), 0, _toUint32(outside));
     }
 
     /// @dev Records an alarm; the first one of a monitoring period quarantines the shipment and its lots.
@@ -433,7 +394,13 @@ contract ColdChain is ConsortiumGated, IColdChain {
     }
 
     /// @dev Checks the sensors and starts their tracks at the opening time.
-    function _assignDevices(uint64 id, address[] calldata devices, uint32 sender, uint32 carrier) private {
+    function _assignDevices(
+        uint64 id,
+        address[] calldata devices,
+        uint32 sender,
+        uint32 carrier,
+        int16 inRange
+    ) private {
         uint256 n = devices.length;
         for (uint256 i = 0; i < n; ++i) {
             address dev = devices[i];
@@ -448,8 +415,7 @@ contract ColdChain is ConsortiumGated, IColdChain {
                 lastTime: uint40(block.timestamp),
                 outside: 0,
                 readings: 0,
-                min: type(int16).max,
-                max: type(int16).min
+                lastValue: inRange
             });
             _devices[id][i] = dev;
         }
