@@ -82,7 +82,7 @@ contract ColdChain is ConsortiumGated, IColdChain {
         _checkParties(input);
         id = ++_shipmentCount;
         uint32 classId = _storeLots(id, input.lots);
-        _assignDevices(id, input.devices, sender, input.carrier, _classes[classId].low);
+        _assignDevices(id, input.devices, sender, input.carrier);
         _shipments[id] = Shipment({
             sender: sender,
             carrier: input.carrier,
@@ -270,7 +270,8 @@ contract ColdChain is ConsortiumGated, IColdChain {
         IDeviceTelemetry.BatchSummary memory b
     ) private pure returns (bool broke, uint256 outside) {
         uint256 lead = b.firstTimestamp - t.lastTime;
-        bool heldOutside = t.lastValue > rule.high || t.lastValue < rule.low;
+        // before its first reading a device holds nothing: the goods leave in range
+        bool heldOutside = t.readings != 0 && (t.lastValue > rule.high || t.lastValue < rule.low);
         // t.outside < 2^32, lead < 2^64 and a batch adds < 2^16 s per reading: no overflow in uint256
         outside = uint256(t.outside) + b.outsideSeconds + (heldOutside ? lead : 0);
         broke = b.broke || lead > rule.maxGap || outside > rule.allowance;
@@ -294,7 +295,7 @@ contract ColdChain is ConsortiumGated, IColdChain {
     ) private pure returns (Alarm memory) {
         uint256 last = t.lastTime;
         uint256 outside = t.outside;
-        int256 held = t.lastValue;
+        int256 held = t.readings == 0 ? int256(rule.low) : int256(t.lastValue);
         for (uint256 p = 0; p < readings.length; p += 4) {
             uint256 r = uint32(bytes4(readings[p:p + 4]));
             uint256 ts = baseTime + (r >> 16);
@@ -361,16 +362,7 @@ contract ColdChain is ConsortiumGated, IColdChain {
     }
 
     function _emitOpened(uint64 id, uint32 sender, uint32 classId, ShipmentInput calldata input) private {
-        emit ShipmentOpened(
-            id,
-            sender,
-            input.receiver,
-            input.carrier,
-            classId,
-            input.lots,
-            input.devices,
-            input.referenceHash
-        );
+        emit ShipmentOpened(id, sender, input.receiver, input.carrier, classId, input.referenceHash);
     }
 
     /// @dev Checks and stores the lots; returns their common storage class.
@@ -394,13 +386,7 @@ contract ColdChain is ConsortiumGated, IColdChain {
     }
 
     /// @dev Checks the sensors and starts their tracks at the opening time.
-    function _assignDevices(
-        uint64 id,
-        address[] calldata devices,
-        uint32 sender,
-        uint32 carrier,
-        int16 inRange
-    ) private {
+    function _assignDevices(uint64 id, address[] calldata devices, uint32 sender, uint32 carrier) private {
         uint256 n = devices.length;
         for (uint256 i = 0; i < n; ++i) {
             address dev = devices[i];
@@ -415,7 +401,7 @@ contract ColdChain is ConsortiumGated, IColdChain {
                 lastTime: uint40(block.timestamp),
                 outside: 0,
                 readings: 0,
-                lastValue: inRange
+                lastValue: 0
             });
             _devices[id][i] = dev;
         }

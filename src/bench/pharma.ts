@@ -74,8 +74,9 @@ export const suite: BenchSuite = {
         devices: [device],
         referenceHash: textHash(`ASN ${device}`),
       });
-    const openGas = await gasOf(open([lots[0], lots[1]], batchSensor.address));
+    // the contract's first shipment also pays for its counter's first write; measure the second
     await (await open([lots[2]], singleSensor.address)).wait();
+    const openGas = await gasOf(open([lots[0], lots[1]], batchSensor.address));
     const sink = await coldChain.getAddress();
     const opened = Number((await hre.ethers.provider.getBlock("latest"))!.timestamp);
 
@@ -84,13 +85,13 @@ export const suite: BenchSuite = {
     await advance(hre, 400 * 60 + 60);
     const batches = await batchSensor.signSeries(reefer, sink, 200);
     for (const b of batches) if (b.series.length !== 200) throw new Error("bench: batches of 200 expected");
-    await gasOf(coldChain.submitReadings(1, batches[0].batch, batches[0].signature));
-    const batchGas = await gasOf(coldChain.connect(actors.outsider).submitReadings(1, batches[1].batch, batches[1].signature));
+    await gasOf(coldChain.submitReadings(2, batches[0].batch, batches[0].signature));
+    const batchGas = await gasOf(coldChain.connect(actors.outsider).submitReadings(2, batches[1].batch, batches[1].signature));
 
     const singles: Reading[] = reefer.slice(0, 2);
     const one = await singleSensor.signSeries(singles, sink, 1);
-    await gasOf(coldChain.submitReadings(2, one[0].batch, one[0].signature));
-    const singleGas = await gasOf(coldChain.connect(actors.outsider).submitReadings(2, one[1].batch, one[1].signature));
+    await gasOf(coldChain.submitReadings(1, one[0].batch, one[0].signature));
+    const singleGas = await gasOf(coldChain.connect(actors.outsider).submitReadings(1, one[1].batch, one[1].signature));
 
     return [
       {
@@ -101,7 +102,7 @@ export const suite: BenchSuite = {
       },
       { name: "pharma: telemetry, whole batch of 200 readings", gas: batchGas, target: 120_000, baseline: singleGas * 200 },
       { name: "pharma: register a device", gas: registerGas, target: 150_000, baseline: null },
-      { name: "pharma: open a shipment (2 lots, 1 sensor)", gas: openGas, target: 200_000, baseline: null },
+      { name: "pharma: open a shipment (2 lots, 1 sensor; not the contract's first)", gas: openGas, target: 200_000, baseline: null },
     ];
   },
 };
