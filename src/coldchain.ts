@@ -118,7 +118,7 @@ export interface ShipmentReport {
   receiver: number;
   storageClass: number;
   lots: { lotId: string; quarantined: boolean; destroyed: boolean }[];
-  devices: { device: string; readings: number; min: number; max: number; outsideSeconds: number }[];
+  devices: { device: string; readings: number; first: number; last: number; outsideSeconds: number }[];
   alarms: { device: string; kind: string; at: number; deviation: number; duration: number; block: number }[];
   mktCenti: number | null;
 }
@@ -154,8 +154,8 @@ export async function shipmentReport(
       return {
         device,
         readings: mine.reduce((n, e) => n + Number(e.args.count), 0),
-        min: mine.length ? Math.min(...mine.map((e) => Number(e.args.min))) : 0,
-        max: mine.length ? Math.max(...mine.map((e) => Number(e.args.max))) : 0,
+        first: mine.length ? Number(mine[0].args.firstValue) : 0,
+        last: mine.length ? Number(mine[mine.length - 1].args.lastValue) : 0,
         outsideSeconds: mine.length ? Number(mine[mine.length - 1].args.outside) : 0,
       };
     }),
