@@ -162,7 +162,8 @@ export async function shipmentReport(
     alarms: alarmLogs.map((e) => ({
       device: e.args.device,
       kind: EXCURSION_KIND[Number(e.args.kind)],
-      at: Number(e.args.at),
+      // positional: `at` is also Array.prototype.at on an ethers Result
+      at: Number(e.args[3]),
       deviation: Number(e.args.deviation),
       duration: Number(e.args.duration),
       block: e.blockNumber,
