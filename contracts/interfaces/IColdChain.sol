@@ -82,7 +82,7 @@ interface IColdChain {
         int16 lastValue;
     }
 
-    /// @notice The first excursion of a shipment.
+    /// @notice The excursion that last quarantined a shipment.
     struct Alarm {
         address device;
         ExcursionKind kind;
@@ -299,7 +299,7 @@ interface IColdChain {
     /// @return The track.
     function track(address device) external view returns (Track memory);
 
-    /// @notice The first excursion of a shipment.
+    /// @notice The excursion that last quarantined a shipment.
     /// @param id The shipment.
     /// @return The alarm (kind None when none).
     function alarmOf(uint64 id) external view returns (Alarm memory);

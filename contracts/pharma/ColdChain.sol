@@ -170,7 +170,8 @@ contract ColdChain is ConsortiumGated, IColdChain {
         for (uint256 i = 0; i < n; ++i) {
             Track storage t = _tracks[_devices[id][i]];
             t.outside = 0;
-            if (t.lastTime < block.timestamp) t.lastTime = uint40(block.timestamp);
+            // the silence clock restarts at the decision; the registry still orders the device's batches
+            t.lastTime = uint40(block.timestamp);
         }
         emit ShipmentReleased(id, msg.sender, reasonHash);
     }
@@ -324,14 +325,15 @@ contract ColdChain is ConsortiumGated, IColdChain {
         return Alarm(address(0), ExcursionKind.Cumulative, uint40(last), 0, _toUint32(outside));
     }
 
-    /// @dev Records an alarm; the first one of a monitoring period quarantines the shipment and its lots.
+    /// @dev Records an alarm; one that finds the shipment monitored quarantines it and its lots and becomes the
+    /// shipment's recorded alarm (an alarm on an already quarantined shipment is on record as an event only).
     function _alarm(uint64 id, Shipment storage s, Alarm memory alarm) private {
         emit ExcursionAlarmed(id, alarm.device, alarm.kind, alarm.at, alarm.deviation, alarm.duration);
-        // alarms saturate at 2^16 - 1: a counter, not a bound on anything
-        if (s.alarms < type(uint16).max) ++s.alarms;
         if (s.status == ShipmentStatus.Quarantined) return;
+        // one per quarantine, and each quarantine ends only by a regulator's release: far below 2^16
+        ++s.alarms;
         s.status = ShipmentStatus.Quarantined;
-        if (_alarms[id].kind == ExcursionKind.None) _alarms[id] = alarm;
+        _alarms[id] = alarm;
         bytes32 reasonHash = keccak256(abi.encode(id, alarm.device, alarm.kind, alarm.at, alarm.deviation));
         emit ShipmentQuarantined(id, address(this), reasonHash);
         _quarantineLots(id, s.lotCount, reasonHash);

@@ -17,6 +17,8 @@ import {
   signBatch,
 } from "../../src/telemetry";
 import { ROLES } from "../../src/roles";
+import { proposeRoles, voteUntilClosed } from "../../src/consortium";
+import { anyValue } from "@nomicfoundation/hardhat-chai-matchers/withArgs";
 import { FIRMWARE_V1, FIRMWARE_V2, YEAR, deployDeviceRegistryFixture, deviceWallet, registerSensor } from "../fixtures/pharma";
 
 const ZERO = hre.ethers.ZeroAddress;
@@ -252,6 +254,13 @@ describe("DeviceRegistry", function () {
       await expect(f.registry.connect(f.actors.deviceManager).setSuspended(f.actors.outsider.address, true))
         .to.be.revertedWithCustomError(f.registry, "DeviceUnknown")
         .withArgs(f.actors.outsider.address);
+      // the grid operator becomes a second DEVICE_MANAGER by vote; it does not manage Metro IoT's sensors
+      const id = await proposeRoles(f.consortium, f.actors.regulator, f.orgIds.gridOperator, ["GRID_OPERATOR", "DEVICE_MANAGER"]);
+      const voters = (["manufacturer", "manufacturer2", "distributor", "carrier", "hospital", "pharmacy", "insurer", "assetOperator", "gridOperator", "deviceManager", "kyc"] as const).map((k) => f.actors[k]);
+      expect(await voteUntilClosed(f.consortium, id, voters)).to.equal("Executed");
+      await expect(f.registry.connect(f.actors.gridOperator).setSuspended(f.sensor.address, true))
+        .to.be.revertedWithCustomError(f.registry, "DeviceNotManager")
+        .withArgs(f.sensor.address, f.orgIds.gridOperator);
       expect(await f.registry.firmware(FIRMWARE_V1)).to.deep.equal([1n, 1n, true]);
     });
   });
@@ -341,6 +350,33 @@ describe("DeviceRegistry", function () {
       expect(await f.registry.batchDigest(good.batch)).to.equal(
         hre.ethers.TypedDataEncoder.hash(f.domain, BATCH_TYPES, good.batch),
       );
+    });
+
+    it("clamps the watch's interval, and refuses times beyond uint40 and base times that overflow", async function () {
+      const f = await registered();
+      const start = f.registeredAt + 30;
+      const series = steady(start, 3);
+      await time.increaseTo(series[2].time);
+      const batch: Batch = { device: f.sensor.address, sequence: 1n, baseTime: BigInt(start), sink: ZERO, readings: packReadings(series, start) };
+      const sig = await signBatch(f.sensor.wallet, f.domain, batch);
+      expect((await f.registry.submitBatch.staticCall(batch, sig, { ...NO_WATCH, maxInterval: 0 })).broke).to.equal(true);
+      expect((await f.registry.submitBatch.staticCall(batch, sig, { ...NO_WATCH, maxInterval: 70_000 })).broke).to.equal(false);
+      const huge: Batch = { ...batch, baseTime: 2n ** 64n - 2n };
+      await expect(f.registry.submitBatch(huge, await signBatch(f.sensor.wallet, f.domain, huge), NO_WATCH)).to.be.revertedWithCustomError(
+        f.registry,
+        "DeviceFutureReading",
+      );
+      const tooFar = 2n ** 40n;
+      await expect(f.dm.recalibrate(f.sensor.address, tooFar, textHash("c")))
+        .to.be.revertedWithCustomError(f.registry, "DeviceCalibrationExpired")
+        .withArgs(f.sensor.address, tooFar, anyValue);
+      await expect(f.dm.revokeDevice(f.sensor.address, tooFar, textHash("c")))
+        .to.be.revertedWithCustomError(f.registry, "DeviceInvalidRevocationTime")
+        .withArgs(f.sensor.address, tooFar);
+      const sim = new DeviceSimulator(deviceWallet(12), f.domain);
+      const now = await time.latest();
+      const r = await sim.signRegistration({ kind: 1, ownerOrg: f.orgIds.carrier, firmware: FIRMWARE_V1, calibratedUntil: tooFar, metadataHash: textHash("x"), deadline: now + 600 });
+      await expect(f.dm.registerDevice(r.registration, r.signature)).to.be.revertedWithCustomError(f.registry, "DeviceCalibrationExpired");
     });
 
     it("measures random batches exactly like the reference model (fixed seed)", async function () {

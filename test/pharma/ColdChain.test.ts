@@ -350,12 +350,78 @@ describe("ColdChain", function () {
     });
   });
 
+  describe("edges of the rule and of the inputs", function () {
+    it("keeps recording while quarantined, and quarantines again after a release", async function () {
+      const f = await inTransit();
+      const first = steady(f.opened + 60, 5, 1700);
+      await submit(f, f.sensorA, first);
+      const again = steady(first[4].time + 60, 3, 1700);
+      const tx = await submit(f, f.sensorA, again);
+      await expect(tx).to.emit(f.coldChain, "ExcursionAlarmed");
+      await expect(tx).not.to.emit(f.coldChain, "ShipmentQuarantined");
+      expect((await f.coldChain.shipment(f.id)).alarms).to.equal(1);
+      await decideQuarantine(f.coldChain, f.sc, f.actors.regulator, f.id, "release", "retested");
+      const later = steady((await time.latest()) + 60, 3, -100);
+      await expect(submit(f, f.sensorA, later))
+        .to.emit(f.coldChain, "ExcursionAlarmed")
+        .withArgs(f.id, f.sensorA.address, KIND.HardBound, later[0].time, -100, 0);
+      const s = await f.coldChain.shipment(f.id);
+      expect([s.status, s.alarms]).to.deep.equal([STATUS.Quarantined, 2n]);
+    });
+
+    it("counts time below 2 °C against the allowance too", async function () {
+      const f = await inTransit();
+      const cold = steady(f.opened + 60, 40, 150);
+      await expect(submit(f, f.sensorA, cold))
+        .to.emit(f.coldChain, "ExcursionAlarmed")
+        .withArgs(f.id, f.sensorA.address, KIND.Cumulative, cold[31].time, -50, 31 * 60);
+    });
+
+    it("saturates the duration of an absurdly long silence instead of wrapping", async function () {
+      const f = await inTransit();
+      await expect(f.coldChain.reportSilence(f.id, f.sensorB.address))
+        .to.be.revertedWithCustomError(f.coldChain, "ColdChainDeviceNotAssigned")
+        .withArgs(f.id, f.sensorB.address);
+      await time.increase(2 ** 32 + 10);
+      await f.coldChain.reportSilence(f.id, f.sensorA.address);
+      expect((await f.coldChain.alarmOf(f.id)).duration).to.equal(2 ** 32 - 1);
+    });
+
+    it("refuses recalled or expired lots, too many sensors and a sensor of another kind", async function () {
+      const f = await loadPharma();
+      const m = f.coldChain.connect(f.actors.manufacturer);
+      const base = { receiver: f.orgIds.hospital, carrier: f.orgIds.carrier, lots: [f.lotId], devices: [f.sensorA.address], referenceHash: textHash("x") };
+      await expect(m.openShipment({ ...base, devices: Array(5).fill(f.sensorA.address) }))
+        .to.be.revertedWithCustomError(f.coldChain, "ColdChainDeviceCount")
+        .withArgs(5, 4);
+      const fw = textHash("meter-fw");
+      await f.registry.connect(f.actors.deviceManager).setFirmware(fw, 2, 1, true);
+      const meter = new DeviceSimulator(deviceWallet(6), f.domain);
+      const now = await time.latest();
+      const reg = await meter.signRegistration({ kind: 2, ownerOrg: f.orgIds.carrier, firmware: fw, calibratedUntil: now + 86_400, metadataHash: textHash("m"), deadline: now + 600 });
+      await f.registry.connect(f.actors.deviceManager).registerDevice(reg.registration, reg.signature);
+      await expect(m.openShipment({ ...base, devices: [meter.address] }))
+        .to.be.revertedWithCustomError(f.coldChain, "ColdChainDeviceNotUsable")
+        .withArgs(meter.address);
+      await f.sc.connect(f.actors.manufacturer).recallLot(f.perItemLotId, textHash("recall"));
+      await expect(m.openShipment({ ...base, lots: [f.perItemLotId] }))
+        .to.be.revertedWithCustomError(f.coldChain, "ColdChainLotNotShippable")
+        .withArgs(f.perItemLotId);
+      await time.increaseTo(Number((await f.sc.lot(f.lotId)).expiry));
+      await expect(m.openShipment(base)).to.be.revertedWithCustomError(f.coldChain, "ColdChainLotNotShippable").withArgs(f.lotId);
+    });
+  });
+
   it("reports the registry and supply chain it works with", async function () {
     const f = await loadPharma();
     expect(await f.coldChain.registry()).to.equal(await f.registry.getAddress());
     expect(await f.coldChain.supplyChain()).to.equal(await f.sc.getAddress());
     const factory = await hre.ethers.getContractFactory("ColdChain");
     await expect(factory.deploy(await f.consortium.getAddress(), hre.ethers.ZeroAddress, await f.sc.getAddress())).to.be.revertedWithCustomError(
+      f.coldChain,
+      "ColdChainZeroAddress",
+    );
+    await expect(factory.deploy(await f.consortium.getAddress(), await f.registry.getAddress(), hre.ethers.ZeroAddress)).to.be.revertedWithCustomError(
       f.coldChain,
       "ColdChainZeroAddress",
     );
