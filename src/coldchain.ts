@@ -19,7 +19,15 @@ export const STORAGE_CLASSES = {
   },
   frozen: {
     name: "Frozen −25…−15 °C",
-    rule: { hardMin: -3000, hardMax: -1000, low: -2500, high: -1500, allowance: 20 * 60, maxGap: 15 * 60, defined: true },
+    rule: {
+      hardMin: -3000,
+      hardMax: -1000,
+      low: -2500,
+      high: -1500,
+      allowance: 20 * 60,
+      maxGap: 15 * 60,
+      defined: true,
+    },
   },
   controlledRoom: {
     name: "Controlled room 15–25 °C",

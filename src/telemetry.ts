@@ -314,9 +314,7 @@ export async function relayToColdChain(
   let readings = 0;
   try {
     for (const b of batches) {
-      const receipt = await (
-        await coldChain.connect(relayer).submitReadings(shipmentId, b.batch, b.signature)
-      ).wait();
+      const receipt = await (await coldChain.connect(relayer).submitReadings(shipmentId, b.batch, b.signature)).wait();
       if (!receipt) throw new Error("batch transaction was not mined");
       const alarms = receipt.logs.filter((l) => {
         try {

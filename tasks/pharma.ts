@@ -21,7 +21,10 @@ import {
   simulateTemperatures,
 } from "../src/telemetry";
 
-async function contracts(hre: HardhatRuntimeEnvironment, args: { coldChain?: string; registry?: string; supply?: string }) {
+async function contracts(
+  hre: HardhatRuntimeEnvironment,
+  args: { coldChain?: string; registry?: string; supply?: string },
+) {
   const coldChain = (await hre.ethers.getContractAt(
     "ColdChain",
     await resolveAddress(hre, "ColdChain", args.coldChain),
@@ -116,15 +119,19 @@ task("pharma:shipment", "The sender opens a cold-chain shipment of lots watched 
   .addOptionalParam("coldChain", "ColdChain address")
   .setAction(async (args, hre) => {
     const { coldChain } = await contracts(hre, args);
-    const lots = String(args.lots).split(",").map((l: string, i: number) => {
-      const r = hex32.safeParse(l.trim());
-      if (!r.success) throw new Error(`--lots item ${i + 1} ("${l}") is not a 32-byte lot id`);
-      return r.data;
-    });
-    const devices = String(args.devices).split(",").map((d: string, i: number) => {
-      if (!hre.ethers.isAddress(d.trim())) throw new Error(`--devices item ${i + 1} ("${d}") is not an address`);
-      return d.trim();
-    });
+    const lots = String(args.lots)
+      .split(",")
+      .map((l: string, i: number) => {
+        const r = hex32.safeParse(l.trim());
+        if (!r.success) throw new Error(`--lots item ${i + 1} ("${l}") is not a 32-byte lot id`);
+        return r.data;
+      });
+    const devices = String(args.devices)
+      .split(",")
+      .map((d: string, i: number) => {
+        if (!hre.ethers.isAddress(d.trim())) throw new Error(`--devices item ${i + 1} ("${d}") is not an address`);
+        return d.trim();
+      });
     const sender = await resolveSigner(hre, args.from);
     const id = await openShipment(coldChain, sender, {
       receiver: args.receiver,
@@ -159,7 +166,8 @@ task("pharma:simulate", "A device simulator writes a signed batch file of a reef
     const events: SimulationEvent[] = [];
     if (args.door !== undefined) events.push({ kind: "doorOpen", atMinute: args.door, minutes: 6, peak: 11 });
     if (args.dropout !== undefined) events.push({ kind: "dropout", atMinute: args.dropout, minutes: 20 });
-    if (args.failure !== undefined) events.push({ kind: "coolingFailure", atMinute: args.failure, minutes: 60, peak: 14 });
+    if (args.failure !== undefined)
+      events.push({ kind: "coolingFailure", atMinute: args.failure, minutes: 60, peak: 14 });
     const series = simulateTemperatures({
       start: args.start ?? now - args.minutes * 60,
       interval: 60,
@@ -170,7 +178,9 @@ task("pharma:simulate", "A device simulator writes a signed batch file of a reef
     });
     const batches = await sim.signSeries(series, await coldChain.getAddress(), 200);
     fs.writeFileSync(args.out, batchesToJson(batches));
-    console.log(`${series.length} readings in ${batches.length} signed batch(es) → ${args.out} (MKT ${mktCenti(series) / 100} °C)`);
+    console.log(
+      `${series.length} readings in ${batches.length} signed batch(es) → ${args.out} (MKT ${mktCenti(series) / 100} °C)`,
+    );
   });
 
 task("pharma:readings", "The gateway relays a file of device-signed batches to a shipment, with progress")
@@ -207,14 +217,24 @@ task("pharma:status", "Shows a shipment: status, lots and their quarantine, sens
     );
     printTable(
       ["sensor", "readings", "first…last batch values (°C)", "time outside range"],
-      r.devices.map((d) => [short(d.device), d.readings, `${d.first / 100} … ${d.last / 100}`, `${Math.round(d.outsideSeconds / 60)} min`]),
+      r.devices.map((d) => [
+        short(d.device),
+        d.readings,
+        `${d.first / 100} … ${d.last / 100}`,
+        `${Math.round(d.outsideSeconds / 60)} min`,
+      ]),
       "Sensors",
     );
     printTable(
       ["block", "sensor", "kind", "at", "deviation (°C)", "duration"],
-      r.alarms.map((a) => [a.block, short(a.device), a.kind, new Date(a.at * 1000).toISOString(), a.deviation / 100, `${Math.round(a.duration / 60)} min`]),
+      r.alarms.map((a) => [
+        a.block,
+        short(a.device),
+        a.kind,
+        new Date(a.at * 1000).toISOString(),
+        a.deviation / 100,
+        `${Math.round(a.duration / 60)} min`,
+      ]),
       r.alarms.length ? "Excursion alarms" : "No excursion alarm",
     );
   });
-
-

@@ -241,7 +241,11 @@ interface IColdChain {
     /// @param id The shipment.
     /// @param batch The batch (its `sink` must be this contract).
     /// @param signature The device's signature.
-    function submitReadings(uint64 id, IDeviceTelemetry.TelemetryBatch calldata batch, bytes calldata signature) external;
+    function submitReadings(
+        uint64 id,
+        IDeviceTelemetry.TelemetryBatch calldata batch,
+        bytes calldata signature
+    ) external;
 
     /// @notice Raise the gap alarm for a sensor silent longer than the class allows (anyone, e.g. a watchdog).
     /// @param id The shipment.

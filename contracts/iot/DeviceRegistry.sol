@@ -359,11 +359,38 @@ contract DeviceRegistry is ConsortiumGated, EIP712, IDeviceTelemetry {
             // lane tests of one word; `next` is the offset after the word's last lane
             function lanes(word, next, kp, laneMask, stepMask) -> flag, sum {
                 let o := and(shr(16, word), 0x0000ffff0000ffff0000ffff0000ffff0000ffff0000ffff0000ffff0000ffff)
-                let d := sub(add(or(shl(32, o), next), 0x0001000000010000000100000001000000010000000100000001000000010000), o)
-                flag := and(and(or(not(add(d, 0x0000ffff0000ffff0000ffff0000ffff0000ffff0000ffff0000ffff0000ffff)), add(d, mload(add(kp, 0x80)))), 0x0002000000020000000200000002000000020000000200000002000000020000), stepMask)
-                let u := xor(and(word, 0x0000ffff0000ffff0000ffff0000ffff0000ffff0000ffff0000ffff0000ffff), 0x0000800000008000000080000000800000008000000080000000800000008000)
-                flag := or(flag, and(and(or(not(add(u, mload(kp))), add(u, mload(add(kp, 0x20)))), 0x0001000000010000000100000001000000010000000100000001000000010000), laneMask))
-                u := and(or(not(add(u, mload(add(kp, 0x40)))), add(u, mload(add(kp, 0x60)))), 0x0001000000010000000100000001000000010000000100000001000000010000)
+                let d := sub(
+                    add(or(shl(32, o), next), 0x0001000000010000000100000001000000010000000100000001000000010000),
+                    o
+                )
+                flag := and(
+                    and(
+                        or(
+                            not(add(d, 0x0000ffff0000ffff0000ffff0000ffff0000ffff0000ffff0000ffff0000ffff)),
+                            add(d, mload(add(kp, 0x80)))
+                        ),
+                        0x0002000000020000000200000002000000020000000200000002000000020000
+                    ),
+                    stepMask
+                )
+                let u := xor(
+                    and(word, 0x0000ffff0000ffff0000ffff0000ffff0000ffff0000ffff0000ffff0000ffff),
+                    0x0000800000008000000080000000800000008000000080000000800000008000
+                )
+                flag := or(
+                    flag,
+                    and(
+                        and(
+                            or(not(add(u, mload(kp))), add(u, mload(add(kp, 0x20)))),
+                            0x0001000000010000000100000001000000010000000100000001000000010000
+                        ),
+                        laneMask
+                    )
+                )
+                u := and(
+                    or(not(add(u, mload(add(kp, 0x40)))), add(u, mload(add(kp, 0x60)))),
+                    0x0001000000010000000100000001000000010000000100000001000000010000
+                )
                 u := and(sub(u, shr(16, u)), stepMask)
                 sum := shr(224, mul(and(d, u), 0x0000000100000001000000010000000100000001000000010000000100000001))
             }

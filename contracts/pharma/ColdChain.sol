@@ -309,7 +309,14 @@ contract ColdChain is ConsortiumGated, IColdChain {
                 if (outside > rule.allowance) {
                     int256 bound = held > rule.high ? int256(rule.high) : int256(rule.low);
                     // held and bound are int16 values: the difference fits int32
-                    return Alarm(address(0), ExcursionKind.Cumulative, uint40(ts), int32(held - bound), _toUint32(outside));
+                    return
+                        Alarm(
+                            address(0),
+                            ExcursionKind.Cumulative,
+                            uint40(ts),
+                            int32(held - bound),
+                            _toUint32(outside)
+                        );
                 }
             }
             if (v > rule.hardMax) {
@@ -373,16 +380,16 @@ contract ColdChain is ConsortiumGated, IColdChain {
         for (uint256 i = 0; i < n; ++i) {
             bytes32 lotId = lots[i];
             for (uint256 j = 0; j < i; ++j) if (lots[j] == lotId) revert ColdChainDuplicateLot(lotId);
-            ISupplyChain.Lot memory l = _supply.lot(lotId);
-            if (l.manufacturer == 0) revert ColdChainUnknownLot(lotId);
+            ISupplyChain.Lot memory info = _supply.lot(lotId);
+            if (info.manufacturer == 0) revert ColdChainUnknownLot(lotId);
             // solhint-disable-next-line gas-strict-inequalities
-            if (l.recalled || l.quarantined || l.destroyed || l.expiry <= block.timestamp) {
+            if (info.recalled || info.quarantined || info.destroyed || info.expiry <= block.timestamp) {
                 revert ColdChainLotNotShippable(lotId);
             }
-            uint32 cls = _drugs[l.gtin].storageClass;
-            if (cls == 0) revert ColdChainUnknownDrug(l.gtin);
+            uint32 cls = _drugs[info.gtin].storageClass;
+            if (cls == 0) revert ColdChainUnknownDrug(info.gtin);
             if (i == 0) classId = cls;
-            else if (cls != classId) revert ColdChainMixedStorageClass(l.gtin, classId, cls);
+            else if (cls != classId) revert ColdChainMixedStorageClass(info.gtin, classId, cls);
             _lots[id][i] = lotId;
         }
     }

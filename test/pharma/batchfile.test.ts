@@ -22,9 +22,17 @@ describe("pharma:readings batch files", function () {
     const file = path.join(dir, "bad.json");
     fs.writeFileSync(
       file,
-      JSON.stringify([{ batch: { device: "0x12", sequence: "x", baseTime: "1", sink: "0x" + "0".repeat(40), readings: "0x123" }, signature: "0x", series: [] }]),
+      JSON.stringify([
+        {
+          batch: { device: "0x12", sequence: "x", baseTime: "1", sink: "0x" + "0".repeat(40), readings: "0x123" },
+          signature: "0x",
+          series: [],
+        },
+      ]),
     );
-    expect(() => loadBatchFile(file)).to.throw(/batch 0\.batch\.device: an address[\s\S]*0\.batch\.sequence: a decimal sequence[\s\S]*0\.signature/);
+    expect(() => loadBatchFile(file)).to.throw(
+      /batch 0\.batch\.device: an address[\s\S]*0\.batch\.sequence: a decimal sequence[\s\S]*0\.signature/,
+    );
     fs.writeFileSync(file, "[]");
     expect(() => loadBatchFile(file)).to.throw("holds no batch");
     fs.writeFileSync(file, "{");

@@ -1,11 +1,25 @@
 import { Wallet } from "ethers";
 import type { SupplyChain } from "../../../typechain-types";
-import { STORAGE_CLASSES, decideQuarantine, defineStorageClass, deployPharma, openShipment, shipmentReport } from "../../coldchain";
+import {
+  STORAGE_CLASSES,
+  decideQuarantine,
+  defineStorageClass,
+  deployPharma,
+  openShipment,
+  shipmentReport,
+} from "../../coldchain";
 import { makeGtin } from "../../gs1";
 import { mktCenti } from "../../mkt";
 import { SerialTree, cbv, deploySupplyChain, lotIdOf, textHash } from "../../supplychain";
 import { printTable, short } from "../../table";
-import { DEVICE_KIND, DeviceSimulator, digestOf, registryDomain, relayToColdChain, simulateTemperatures } from "../../telemetry";
+import {
+  DEVICE_KIND,
+  DeviceSimulator,
+  digestOf,
+  registryDomain,
+  relayToColdChain,
+  simulateTemperatures,
+} from "../../telemetry";
 import { DemoChapter, requireCity, say } from "../context";
 
 /**
@@ -28,13 +42,28 @@ export const chapter: DemoChapter = {
     const sc =
       (ctx.system.supplyChain as SupplyChain | undefined) ??
       (await deploySupplyChain(hre, await consortium.getAddress(), actors.deployer));
-    const { registry, coldChain } = await deployPharma(hre, await consortium.getAddress(), sc, actors.deployer, actors.regulator);
+    const { registry, coldChain } = await deployPharma(
+      hre,
+      await consortium.getAddress(),
+      sc,
+      actors.deployer,
+      actors.regulator,
+    );
     ctx.system.deviceRegistry = registry;
     ctx.system.coldChain = coldChain;
-    say(`device registry ${short(await registry.getAddress())} and cold chain ${short(await coldChain.getAddress())} deployed; the regulator made the cold chain a supply-chain guardian`);
+    say(
+      `device registry ${short(await registry.getAddress())} and cold chain ${short(await coldChain.getAddress())} deployed; the regulator made the cold chain a supply-chain guardian`,
+    );
 
-    const cls = await defineStorageClass(coldChain, actors.regulator, STORAGE_CLASSES.refrigerated.name, STORAGE_CLASSES.refrigerated.rule);
-    say(`the regulator defined class ${cls}: 2–8 °C, hard bounds 0–15 °C, 30 min outside allowed, sensors silent ≤ 15 min`);
+    const cls = await defineStorageClass(
+      coldChain,
+      actors.regulator,
+      STORAGE_CLASSES.refrigerated.name,
+      STORAGE_CLASSES.refrigerated.rule,
+    );
+    say(
+      `the regulator defined class ${cls}: 2–8 °C, hard bounds 0–15 °C, 30 min outside allowed, sensors silent ≤ 15 min`,
+    );
 
     const gtin = makeGtin("0401234599001");
     const m = sc.connect(actors.manufacturer);
@@ -57,13 +86,20 @@ export const chapter: DemoChapter = {
       ).wait();
       lots[lot] = { lotId: lotIdOf(gtin, lot), tree };
     }
-    say(`Acme Pharma registered GTIN ${gtin} as a refrigerated drug and commissioned lots INS-26A and INS-26B (500 vials each)`);
+    say(
+      `Acme Pharma registered GTIN ${gtin} as a refrigerated drug and commissioned lots INS-26A and INS-26B (500 vials each)`,
+    );
 
     const firmware = digestOf("coldsense-fw-2.1.0");
-    await (await registry.connect(actors.deviceManager).setFirmware(firmware, DEVICE_KIND.TemperatureSensor, 21, true)).wait();
+    await (
+      await registry.connect(actors.deviceManager).setFirmware(firmware, DEVICE_KIND.TemperatureSensor, 21, true)
+    ).wait();
     const { chainId } = await hre.ethers.provider.getNetwork();
     const domain = registryDomain(chainId, await registry.getAddress());
-    const sensors = [new DeviceSimulator(Wallet.createRandom(), domain), new DeviceSimulator(Wallet.createRandom(), domain)];
+    const sensors = [
+      new DeviceSimulator(Wallet.createRandom(), domain),
+      new DeviceSimulator(Wallet.createRandom(), domain),
+    ];
     for (const s of sensors) {
       const t = await now();
       const { registration, signature } = await s.signRegistration({
@@ -76,7 +112,9 @@ export const chapter: DemoChapter = {
       });
       await (await registry.connect(actors.deviceManager).registerDevice(registration, signature)).wait();
     }
-    say(`Metro IoT Operations registered two ColdLine sensors; each proved possession of its key by signing its registration`);
+    say(
+      `Metro IoT Operations registered two ColdLine sensors; each proved possession of its key by signing its registration`,
+    );
 
     const ship = async (lot: string, receiver: number, sensor: DeviceSimulator) =>
       openShipment(coldChain, actors.manufacturer, {
@@ -89,7 +127,9 @@ export const chapter: DemoChapter = {
     const clean = await ship("INS-26A", orgIds.hospital, sensors[0]);
     const broken = await ship("INS-26B", orgIds.pharmacy, sensors[1]);
     const opened = await now();
-    say(`shipment ${clean} (INS-26A → Northside Hospital) and shipment ${broken} (INS-26B → Corner Pharmacy) left the plant`);
+    say(
+      `shipment ${clean} (INS-26A → Northside Hospital) and shipment ${broken} (INS-26B → Corner Pharmacy) left the plant`,
+    );
 
     const minutes = 400;
     await advance(minutes * 60 + 120);
@@ -113,25 +153,61 @@ export const chapter: DemoChapter = {
         { kind: "coolingFailure", atMinute: 240, minutes: 80, peak: 14 },
       ],
     });
-    say(`the gateway relays ${journeyA.length + journeyB.length} signed readings in batches of 200 (the devices hold no gas):`);
-    const resultsA = await relayToColdChain(coldChain, actors.carrier, clean, await sensors[0].signSeries(journeyA, sink, 200), true);
-    const resultsB = await relayToColdChain(coldChain, actors.carrier, broken, await sensors[1].signSeries(journeyB, sink, 200), true);
+    say(
+      `the gateway relays ${journeyA.length + journeyB.length} signed readings in batches of 200 (the devices hold no gas):`,
+    );
+    const resultsA = await relayToColdChain(
+      coldChain,
+      actors.carrier,
+      clean,
+      await sensors[0].signSeries(journeyA, sink, 200),
+      true,
+    );
+    const resultsB = await relayToColdChain(
+      coldChain,
+      actors.carrier,
+      broken,
+      await sensors[1].signSeries(journeyB, sink, 200),
+      true,
+    );
     printTable(
       ["shipment", "batch", "readings", "gas", "gas/reading", "alarms"],
-      [...resultsA.map((r) => [clean, r.sequence, r.readings, r.gas, Math.round(Number(r.gas) / r.readings), r.alarms]),
-       ...resultsB.map((r) => [broken, r.sequence, r.readings, r.gas, Math.round(Number(r.gas) / r.readings), r.alarms])],
+      [
+        ...resultsA.map((r) => [
+          clean,
+          r.sequence,
+          r.readings,
+          r.gas,
+          Math.round(Number(r.gas) / r.readings),
+          r.alarms,
+        ]),
+        ...resultsB.map((r) => [
+          broken,
+          r.sequence,
+          r.readings,
+          r.gas,
+          Math.round(Number(r.gas) / r.readings),
+          r.alarms,
+        ]),
+      ],
       "Telemetry relayed by the gateway",
     );
 
     const report = await shipmentReport(coldChain, sc, broken);
     for (const a of report.alarms) {
-      say(`ALARM on shipment ${broken}: ${a.kind} excursion seen by ${short(a.device)} at ${new Date(a.at * 1000).toISOString()}, ` +
-        `${a.deviation / 100} °C beyond the limit, ${Math.round(a.duration / 60)} min outside the range`);
+      say(
+        `ALARM on shipment ${broken}: ${a.kind} excursion seen by ${short(a.device)} at ${new Date(a.at * 1000).toISOString()}, ` +
+          `${a.deviation / 100} °C beyond the limit, ${Math.round(a.duration / 60)} min outside the range`,
+      );
     }
-    say(`shipment ${broken} is ${report.status}; lot INS-26B quarantined in the supply chain: ${(await sc.lot(lots["INS-26B"].lotId)).quarantined}`);
+    say(
+      `shipment ${broken} is ${report.status}; lot INS-26B quarantined in the supply chain: ${(await sc.lot(lots["INS-26B"].lotId)).quarantined}`,
+    );
 
     try {
-      await (await coldChain.connect(actors.carrier).releaseShipment(broken, textHash("it was only a short warm spell"))).wait();
+      await (
+        await coldChain.connect(actors.carrier).releaseShipment(broken, textHash("it was only a short warm spell"))
+      ).wait();
       throw new Error("the carrier released its own quarantine");
     } catch (e) {
       if (!String(e).includes("AccessMissingRole")) throw e;
@@ -140,14 +216,22 @@ export const chapter: DemoChapter = {
 
     const mkt = mktCenti(journeyA);
     await (await coldChain.connect(actors.hospital).receiveShipment(clean, mkt)).wait();
-    say(`Northside Hospital received shipment ${clean}; MKT ${mkt / 100} °C committed (the door opening stayed within the allowance)`);
+    say(
+      `Northside Hospital received shipment ${clean}; MKT ${mkt / 100} °C committed (the door opening stayed within the allowance)`,
+    );
 
     const vial = "INS-26B-0001";
     try {
       await (
         await sc
           .connect(actors.pharmacy)
-          .decommission(lots["INS-26B"].lotId, textHash(vial), lots["INS-26B"].tree.proof(vial), cbv("dispensing"), textHash("counter 1"))
+          .decommission(
+            lots["INS-26B"].lotId,
+            textHash(vial),
+            lots["INS-26B"].tree.proof(vial),
+            cbv("dispensing"),
+            textHash("counter 1"),
+          )
       ).wait();
       throw new Error("a quarantined vial was dispensed");
     } catch (e) {
@@ -155,16 +239,32 @@ export const chapter: DemoChapter = {
       say(`Corner Pharmacy scanned vial ${vial} to dispense it: refused, lot INS-26B is quarantined`);
     }
 
-    await decideQuarantine(coldChain, sc, actors.regulator, broken, "destroy", "80 min above 8 °C, peak 14 °C: stability not demonstrated");
+    await decideQuarantine(
+      coldChain,
+      sc,
+      actors.regulator,
+      broken,
+      "destroy",
+      "80 min above 8 °C, peak 14 °C: stability not demonstrated",
+    );
     const final = await shipmentReport(coldChain, sc, broken);
-    say(`the regulator ordered shipment ${broken} destroyed with its reason recorded; lot INS-26B destroyed: ${final.lots[0].destroyed}`);
+    say(
+      `the regulator ordered shipment ${broken} destroyed with its reason recorded; lot INS-26B destroyed: ${final.lots[0].destroyed}`,
+    );
 
     printTable(
       ["shipment", "to", "status", "readings", "alarms", "MKT (°C)"],
       await Promise.all(
         [clean, broken].map(async (id) => {
           const r = await shipmentReport(coldChain, sc, id);
-          return [id, id === clean ? "Northside Hospital" : "Corner Pharmacy", r.status, r.devices[0].readings, r.alarms.length, r.mktCenti === null ? "—" : r.mktCenti / 100];
+          return [
+            id,
+            id === clean ? "Northside Hospital" : "Corner Pharmacy",
+            r.status,
+            r.devices[0].readings,
+            r.alarms.length,
+            r.mktCenti === null ? "—" : r.mktCenti / 100,
+          ];
         }),
       ),
       "Cold-chain shipments",
