@@ -2,37 +2,54 @@ import { buildModule } from "@nomicfoundation/hardhat-ignition/modules";
 
 /**
  * The whole citychain system as one Ignition module: futures are named like their contracts
- * (`CityChain#Consortium`, …), which is how tasks and the web app find them.
- * Parameters are produced by src/deploy/parameters.ts from ignition/parameters/<network>.json.
+ * (`CityChain#Consortium`, …), which is how tasks and the web app find them. Parameters come from
+ * src/deploy/parameters.ts (ignition/parameters/<network>.json).
+ *
+ * `regulator` is the account that grants the cold chain its guardian right on the supply chain (a REGULATOR
+ * act, so it cannot be the deployer's); it is a literal because Ignition's `from` takes no parameter. The
+ * default export (for `hardhat ignition` commands) uses the network's second account, the cast's regulator.
  */
-export default buildModule("CityChain", (m) => {
-  const consortium = m.contract("Consortium", [
-    m.getParameter("founders"),
-    m.getParameter("quorumBps", 5001),
-    m.getParameter("votingPeriod", 7 * 24 * 3600),
-  ]);
-  const settlementToken = m.contract("SettlementToken", [
-    m.getParameter("tokenName", "City EUR"),
-    m.getParameter("tokenSymbol", "cEUR"),
-    m.getParameter("tokenDecimals", 2),
-    m.getParameter("tokenIssuer"),
-  ]);
-  const supplyChain = m.contract("SupplyChain", [consortium]);
-  const medicalRecords = m.contract("MedicalRecords", [consortium]);
-  const healthInsurance = m.contract("HealthInsurance", [consortium, medicalRecords, settlementToken]);
-  const assetRegistry = m.contract("AssetRegistry", [consortium]);
-  const assetOffering = m.contract("AssetOffering", [consortium, assetRegistry]);
-  const assetMarket = m.contract("AssetMarket", [consortium, assetRegistry]);
-  // One-time binding by the deployer: the registry only accepts its offering and market contracts.
-  m.call(assetRegistry, "initialise", [assetOffering, assetMarket]);
-  return {
-    consortium,
-    settlementToken,
-    supplyChain,
-    medicalRecords,
-    healthInsurance,
-    assetRegistry,
-    assetOffering,
-    assetMarket,
-  };
-});
+export function buildCityChain(regulator?: string) {
+  return buildModule("CityChain", (m) => {
+    const consortium = m.contract("Consortium", [
+      m.getParameter("founders"),
+      m.getParameter("quorumBps", 5001),
+      m.getParameter("votingPeriod", 7 * 24 * 3600),
+    ]);
+    const settlementToken = m.contract("SettlementToken", [
+      m.getParameter("tokenName", "City EUR"),
+      m.getParameter("tokenSymbol", "cEUR"),
+      m.getParameter("tokenDecimals", 2),
+      m.getParameter("tokenIssuer"),
+    ]);
+
+    const supplyChain = m.contract("SupplyChain", [consortium]);
+    const deviceRegistry = m.contract("DeviceRegistry", [consortium]);
+    const coldChain = m.contract("ColdChain", [consortium, deviceRegistry, supplyChain]);
+    m.call(supplyChain, "setGuardian", [coldChain, true], { from: regulator ?? m.getAccount(1) });
+
+    const medicalRecords = m.contract("MedicalRecords", [consortium]);
+    const healthInsurance = m.contract("HealthInsurance", [consortium, medicalRecords, settlementToken]);
+
+    const assetRegistry = m.contract("AssetRegistry", [consortium]);
+    const assetOffering = m.contract("AssetOffering", [consortium, assetRegistry]);
+    const assetMarket = m.contract("AssetMarket", [consortium, assetRegistry]);
+    // One-time binding by the deployer: the registry only accepts its offering and market contracts.
+    m.call(assetRegistry, "initialise", [assetOffering, assetMarket]);
+
+    return {
+      consortium,
+      settlementToken,
+      supplyChain,
+      deviceRegistry,
+      coldChain,
+      medicalRecords,
+      healthInsurance,
+      assetRegistry,
+      assetOffering,
+      assetMarket,
+    };
+  });
+}
+
+export default buildCityChain();

@@ -36,7 +36,8 @@ export const ParametersFile = z
     settlementToken: z
       .object({ name: z.string(), symbol: z.string(), decimals: z.number().int().min(0).max(18), issuer: account })
       .optional(),
-    /** Further domain sections are validated by the domain modules that read them. */
+    /** Who performs the cross-domain grants (the cold chain's guardian right is a REGULATOR act). */
+    wiring: z.object({ regulator: account }).optional(),
   })
   .passthrough();
 

@@ -10,6 +10,8 @@ export const SYSTEM_CONTRACTS: Record<string, string> = {
   Consortium: "contracts/consortium/Consortium.sol:Consortium",
   SettlementToken: "contracts/payments/SettlementToken.sol:SettlementToken",
   SupplyChain: "contracts/supplychain/SupplyChain.sol:SupplyChain",
+  DeviceRegistry: "contracts/iot/DeviceRegistry.sol:DeviceRegistry",
+  ColdChain: "contracts/pharma/ColdChain.sol:ColdChain",
   MedicalRecords: "contracts/medical/MedicalRecords.sol:MedicalRecords",
   HealthInsurance: "contracts/medical/HealthInsurance.sol:HealthInsurance",
   AssetRegistry: "contracts/assets/AssetRegistry.sol:AssetRegistry",
@@ -23,6 +25,10 @@ export const SYSTEM_CONTRACTS: Record<string, string> = {
  */
 export const SYSTEM_LINKS: { contract: string; getter: string; expected: string }[] = [
   { contract: "SupplyChain", getter: "consortium", expected: "Consortium" },
+  { contract: "DeviceRegistry", getter: "consortium", expected: "Consortium" },
+  { contract: "ColdChain", getter: "consortium", expected: "Consortium" },
+  { contract: "ColdChain", getter: "registry", expected: "DeviceRegistry" },
+  { contract: "ColdChain", getter: "supplyChain", expected: "SupplyChain" },
   { contract: "MedicalRecords", getter: "consortium", expected: "Consortium" },
   { contract: "HealthInsurance", getter: "consortium", expected: "Consortium" },
   { contract: "HealthInsurance", getter: "records", expected: "MedicalRecords" },
@@ -34,7 +40,12 @@ export const SYSTEM_LINKS: { contract: string; getter: string; expected: string 
   { contract: "AssetMarket", getter: "registry", expected: "AssetRegistry" },
 ];
 
-/** Checks every link of SYSTEM_LINKS against the deployed addresses. */
+/** Rights one system contract must hold in another: `contract.getter(holder)` is true. */
+export const SYSTEM_GRANTS: { contract: string; getter: string; holder: string }[] = [
+  { contract: "SupplyChain", getter: "isGuardian", holder: "ColdChain" },
+];
+
+/** Checks every link of SYSTEM_LINKS and grant of SYSTEM_GRANTS against the deployed addresses. */
 export async function checkLinks(
   hre: HardhatRuntimeEnvironment,
   addresses: Record<string, string>,
@@ -61,6 +72,16 @@ export async function checkLinks(
       address: actual,
       ok,
       detail: ok ? `is ${link.expected}` : `should be ${link.expected} ${addresses[link.expected]}`,
+    });
+  }
+  for (const grant of SYSTEM_GRANTS) {
+    const contract = await hre.ethers.getContractAt(SYSTEM_CONTRACTS[grant.contract], addresses[grant.contract]);
+    const ok = (await contract.getFunction(grant.getter).staticCall(addresses[grant.holder])) === true;
+    checks.push({
+      contract: `${grant.contract}.${grant.getter}(${grant.holder})`,
+      address: addresses[grant.holder],
+      ok,
+      detail: ok ? "granted" : "not granted",
     });
   }
   return checks;
@@ -172,8 +193,10 @@ export async function deploySystem(
   const persistent = hre.network.name !== "hardhat";
   const deploymentId = persistent ? (options.deploymentId ?? `chain-${identity.chainId}`) : options.deploymentId;
   if (deploymentId) await guardJournal(hre, path.join(deploymentDir(identity.chainId), "..", deploymentId));
+  const params = readParameters(parametersPath(hre.network.name));
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const module = require(path.join(__dirname, "..", "..", "ignition", "modules", "CityChain.ts")).default;
+  const { buildCityChain } = require(path.join(__dirname, "..", "..", "ignition", "modules", "CityChain.ts"));
+  const module = buildCityChain(await resolveAccount(hre, params.wiring?.regulator ?? "@regulator"));
   const parameters = await systemParameters(hre);
   const watchdog = persistent ? watchSealing(hre, options.stallMs ?? 20_000) : undefined;
   let result: Record<string, { getAddress(): Promise<string> }>;
