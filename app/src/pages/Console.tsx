@@ -1,0 +1,5 @@
+import { NotDeployed } from "../components";
+
+export function ConsolePage() {
+  return <NotDeployed what="The supply chain" />;
+}

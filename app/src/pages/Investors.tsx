@@ -1,0 +1,5 @@
+import { NotDeployed } from "../components";
+
+export function InvestorsPage() {
+  return <NotDeployed what="The asset registry" />;
+}
