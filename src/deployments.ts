@@ -8,7 +8,7 @@ import { ActorKey, cityActors } from "./city";
 export const SYSTEM_MODULE = "CityChain";
 
 /** Folder of Ignition's deployment journal and addresses for a chain. */
-export function deploymentDir(chainId: bigint | number): string {
+export function deploymentDir(chainId: bigint | number | string): string {
   return path.join(__dirname, "..", "ignition", "deployments", `chain-${chainId}`);
 }
 

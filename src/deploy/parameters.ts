@@ -13,19 +13,32 @@ import { roleMask } from "../roles";
  */
 const account = z.string().regex(/^(0x[0-9a-fA-F]{40}|@[A-Za-z0-9]+)$/, "an address or @actor");
 
-export const ParametersFile = z.object({
-  consortium: z.object({
-    founders: z
-      .array(z.object({ name: z.string().min(1), roles: z.array(z.string()).min(1), account, documents: z.string().optional() }))
-      .min(1),
-    quorumBps: z.number().int().min(5001).max(10000).default(5001),
-    votingPeriod: z.number().int().positive().default(7 * 24 * 3600),
-  }),
-  settlementToken: z
-    .object({ name: z.string(), symbol: z.string(), decimals: z.number().int().min(0).max(18), issuer: account })
-    .optional(),
-  /** Further domain sections are validated by the domain modules that read them. */
-}).passthrough();
+export const ParametersFile = z
+  .object({
+    consortium: z.object({
+      founders: z
+        .array(
+          z.object({
+            name: z.string().min(1),
+            roles: z.array(z.string()).min(1),
+            account,
+            documents: z.string().optional(),
+          }),
+        )
+        .min(1),
+      quorumBps: z.number().int().min(5001).max(10000).default(5001),
+      votingPeriod: z
+        .number()
+        .int()
+        .positive()
+        .default(7 * 24 * 3600),
+    }),
+    settlementToken: z
+      .object({ name: z.string(), symbol: z.string(), decimals: z.number().int().min(0).max(18), issuer: account })
+      .optional(),
+    /** Further domain sections are validated by the domain modules that read them. */
+  })
+  .passthrough();
 
 export type ParametersFileT = z.infer<typeof ParametersFile>;
 

@@ -1,0 +1,136 @@
+import type { Signer } from "ethers";
+import { BenchSuite, gasOf } from "./harness";
+import { formCity } from "../city";
+import { makeGtin, makeSscc } from "../gs1";
+import { cbv, commissionLot, deploySupplyChain, textHash } from "../supplychain";
+import type { ISupplyChain, SupplyChain } from "../../typechain-types";
+
+const EXPIRY = "301231";
+const serialsOf = (prefix: string, n: number) => Array.from({ length: n }, (_, i) => `${prefix}${i + 1}`);
+
+function shipment(receiver: number, step = "shipping"): ISupplyChain.ShipmentStruct {
+  return {
+    receiver,
+    newOwner: 0,
+    bizStep: cbv(step),
+    location: textHash("urn:epc:id:sgln:4012345.00001.0"),
+    epcisHash: textHash(`epcis:${step}:${receiver}`),
+    bizTransaction: textHash("urn:epcglobal:cbv:bt:4012345000009:PO-1"),
+  };
+}
+
+/** Packs `serials` of a Merkle lot into a pallet in calls of 500 (each materialises its items by multiproof). */
+async function packAll(
+  sc: SupplyChain,
+  signer: Signer,
+  sscc: bigint,
+  lotId: string,
+  tree: Awaited<ReturnType<typeof commissionLot>>["tree"],
+  serials: string[],
+) {
+  for (let i = 0; i < serials.length; i += 500) {
+    const mp = tree.multiProof(serials.slice(i, i + 500));
+    await gasOf(sc.connect(signer).packItems(sscc, lotId, mp.serialHashes, mp.proof, mp.proofFlags));
+  }
+}
+
+/** Supply chain: bulk commissioning, per-item registration, recall, pallet custody, lazy activation. */
+export const suite: BenchSuite = {
+  name: "supplychain",
+  async run(hre) {
+    const { consortium, actors, orgIds } = await formCity(hre);
+    const sc = await deploySupplyChain(hre, await consortium.getAddress(), actors.deployer);
+    const m = sc.connect(actors.manufacturer);
+    const gtin = makeGtin("0401234500001");
+    await gasOf(m.registerProduct(gtin, textHash("Paracetamol 500 mg, 20 tablets")));
+    const lotOf = (lot: string, serials: string[]) => ({ gtin, lot, expiry: EXPIRY, serials });
+
+    const big = await commissionLot(m, actors.manufacturer, lotOf("BIG-100K", serialsOf("S", 100_000)), {
+      origin: "urn:epc:id:sgln:4012345.00001.0",
+    });
+    const small = await commissionLot(m, actors.manufacturer, lotOf("SMALL-10", serialsOf("T", 10)), {
+      origin: "urn:epc:id:sgln:4012345.00001.0",
+    });
+
+    // Per-item lot: the naive way, one transaction per serial.
+    await gasOf(
+      m.commissionLot({
+        gtin,
+        lotNumberHash: textHash("PER-ITEM"),
+        expiry: BigInt(Date.UTC(2030, 11, 31) / 1000),
+        origin: textHash("urn:epc:id:sgln:4012345.00001.0"),
+        merkleRoot: hre.ethers.ZeroHash,
+        itemCount: 0,
+        inputLots: [],
+      }),
+    );
+    const perItemLot = await sc.lotIdOf(gtin, textHash("PER-ITEM"));
+    await gasOf(m.registerItem(perItemLot, textHash("warm-up")));
+    const registerOne = await gasOf(m.registerItem(perItemLot, textHash("P1")));
+
+    // Item-level custody of a registered item: the per-item baseline of a pallet move.
+    const shipOne = await gasOf(m.shipItem(perItemLot, textHash("P1"), [], shipment(orgIds.distributor)));
+    const receiveOne = await gasOf(
+      sc.connect(actors.distributor).receiveItem(perItemLot, textHash("P1"), true, textHash("dc"), textHash("rx")),
+    );
+
+    // First action on a lazily activated item of the 100k lot (depth-17 proof).
+    const proof = big.tree.proof("S4242");
+    if (proof.length !== 17) throw new Error(`bench: expected a depth-17 proof, got ${proof.length}`);
+    const lazyShip = await gasOf(m.shipItem(big.lotId, textHash("S4242"), proof, shipment(orgIds.carrier)));
+
+    // One pallet of 1,000 items: ship and receive are O(1).
+    const palletLot = await commissionLot(m, actors.manufacturer, lotOf("PALLET-1K", serialsOf("U", 1000)), {
+      origin: "urn:epc:id:sgln:4012345.00001.0",
+    });
+    const sscc = BigInt(makeSscc("00401234500000001"));
+    await packAll(sc, actors.manufacturer, sscc, palletLot.lotId, palletLot.tree, palletLot.tree.serials);
+    const palletShip = await gasOf(m.shipPallet(sscc, shipment(orgIds.distributor)));
+    const palletReceive = await gasOf(
+      sc.connect(actors.distributor).receivePallet(sscc, textHash("dc"), textHash("epcis:receiving")),
+    );
+    if ((await sc.pallet(sscc)).itemCount !== 1000n) throw new Error("bench: the pallet does not hold 1,000 items");
+
+    const recallSmall = await gasOf(m.recallLot(small.lotId, textHash("recall notice 1")));
+    const recallBig = await gasOf(m.recallLot(big.lotId, textHash("recall notice 2")));
+    // Naive recall: flag every item individually (measured on one registered item).
+    const flagOne = await gasOf(
+      m.reportItem(perItemLot, textHash("warm-up"), [], 5 /* Destroyed */, textHash("naive recall")),
+    );
+
+    return [
+      {
+        name: "supplychain: commission a lot of 100,000 serials (Merkle root; baseline = registerItem × 100,000, extrapolated)",
+        gas: Number(big.gas),
+        target: 120_000,
+        baseline: registerOne * 100_000,
+      },
+      { name: "supplychain: commission a lot of 10 serials (Merkle root)", gas: Number(small.gas), target: 120_000, baseline: registerOne * 10 },
+      { name: "supplychain: register one item (per-item lot)", gas: registerOne, target: 50_000, baseline: null },
+      {
+        name: "supplychain: recall a lot of 10 items (baseline = per-item flag × 10, extrapolated)",
+        gas: recallSmall,
+        target: 50_000,
+        baseline: flagOne * 10,
+      },
+      {
+        name: "supplychain: recall a lot of 100,000 items (baseline = per-item flag × 100,000, extrapolated)",
+        gas: recallBig,
+        target: 50_000,
+        baseline: flagOne * 100_000,
+      },
+      {
+        name: "supplychain: ship + receive a pallet of 1,000 items (baseline = item ship + receive × 1,000, extrapolated)",
+        gas: palletShip + palletReceive,
+        target: 150_000,
+        baseline: (shipOne + receiveOne) * 1000,
+      },
+      {
+        name: "supplychain: first action on a lazy item, depth-17 proof (baseline = registerItem + shipItem)",
+        gas: lazyShip,
+        target: 90_000,
+        baseline: registerOne + shipOne,
+      },
+    ];
+  },
+};
