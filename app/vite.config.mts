@@ -16,9 +16,22 @@ export default defineConfig({
   appType: "spa",
   clearScreen: false,
   oxc: { jsx: { runtime: "automatic" } },
+  resolve: {
+    // The SDK's lot CSV reader runs in the browser too: csv-parse's browser build carries its own Buffer.
+    alias: [{ find: /^csv-parse\/sync$/, replacement: "csv-parse/browser/esm/sync" }],
+  },
   optimizeDeps: {
     // Pre-bundled at start so that the first page load never triggers a re-optimisation reload.
-    include: ["react", "react/jsx-runtime", "react-dom/client", "ethers", "qrcode"],
+    include: [
+      "react",
+      "react/jsx-runtime",
+      "react-dom/client",
+      "ethers",
+      "qrcode",
+      "csv-parse/browser/esm/sync",
+      "zod",
+      "@openzeppelin/merkle-tree",
+    ],
   },
   server: {
     host: "127.0.0.1",

@@ -73,4 +73,89 @@ describe("web app (Chromium)", function () {
         .waitFor();
     });
   });
+
+  describe("verify by scan link", function () {
+    const item = (name: string): string => {
+      const items = stack.deployment.facts.appItems as Record<string, string>;
+      return items[name];
+    };
+    const verdict = async (link: string) => {
+      await page.goto(link);
+      const v = page.getByTestId("verdict");
+      await v.waitFor();
+      return { reason: await v.getAttribute("data-reason"), sellable: await v.getAttribute("data-sellable"), v };
+    };
+
+    it("shows a good item as genuine and sellable, with product, origin, raw materials, custody and its QR code", async function () {
+      const { reason, sellable, v } = await verdict(item("good"));
+      expect(reason).to.equal("verified");
+      expect(sellable).to.equal("true");
+      expect(await v.innerText()).to.contain("Genuine and sellable");
+      expect(await page.getByTestId("product-name").innerText()).to.contain("Amoxicillin 500 mg");
+      expect(await page.getByTestId("origin").innerText()).to.match(/Riverside[\s\S]*matches the chain/);
+      expect(await page.getByTestId("inputs").innerText()).to.contain("API-2607");
+      const timeline = await page.getByTestId("timeline").innerText();
+      expect(timeline).to.contain("Lot commissioned");
+      expect(timeline).to.match(/Acme Pharma → MedSupply Dealers/);
+      expect(timeline).to.match(/MedSupply Dealers → Corner Pharmacy/);
+      const qr = await page.getByTestId("qr").getAttribute("src");
+      expect(qr).to.match(/^data:image\/png;base64,/);
+      await screenshot(page, "verify-good");
+    });
+
+    it("shows an item of a recalled lot as not sellable because recalled", async function () {
+      const { reason, sellable, v } = await verdict(item("recalled"));
+      expect(reason).to.equal("recalled");
+      expect(sellable).to.equal("false");
+      expect(await v.innerText()).to.contain("Recalled");
+      expect(await page.getByTestId("timeline").innerText()).to.contain("Lot recalled");
+      await screenshot(page, "verify-recalled");
+    });
+
+    it("shows an item of a quarantined lot as held after a cold-chain alarm", async function () {
+      const { reason, sellable, v } = await verdict(item("quarantined"));
+      expect(reason).to.equal("quarantined");
+      expect(sellable).to.equal("false");
+      expect(await v.innerText()).to.contain("cold-chain alarm");
+      await screenshot(page, "verify-quarantined");
+    });
+
+    it("tells an already sold code and a cloned code apart", async function () {
+      expect((await verdict(item("sold"))).reason).to.equal("already decommissioned");
+      expect((await verdict(item("clone"))).reason).to.equal("suspect");
+    });
+  });
+
+  describe("regulator console", function () {
+    it("refuses a carrier's release with the decoded error, then the regulator releases the quarantine", async function () {
+      await page.goto("/console");
+      const alarm = page.getByTestId("alarm").filter({ hasText: "INS-2610" }).and(page.locator('[data-open="true"]'));
+      await alarm.waitFor();
+      await screenshot(page, "console");
+      await actAs(page, actor("carrier"));
+      await alarm.getByTestId("alarm-reason").fill("we checked the truck, it was fine");
+      await alarm.getByTestId("alarm-release").click();
+      const status = alarm.getByTestId("tx-status");
+      await status.and(page.locator('[data-status="failed"]')).waitFor();
+      expect(await status.innerText()).to.match(/missing role/i);
+      expect(await status.innerText()).to.contain("REGULATOR");
+
+      await actAs(page, actor("regulator"));
+      await alarm.getByTestId("alarm-reason").fill("stability data: 47 min at 11 °C within the label claim");
+      await alarm.getByTestId("alarm-release").click();
+      await page
+        .getByTestId("alarm")
+        .filter({ hasText: "INS-2610" })
+        .getByText(/Handled: released by/)
+        .waitFor();
+
+      const { reason } = await (async () => {
+        await page.goto((stack.deployment.facts.appItems as Record<string, string>).quarantined);
+        const v = page.getByTestId("verdict");
+        await v.waitFor();
+        return { reason: await v.getAttribute("data-reason") };
+      })();
+      expect(reason).to.equal("verified");
+    });
+  });
 });

@@ -1,0 +1,191 @@
+import { useState } from "react";
+import type { ContractTransactionResponse, Signer } from "ethers";
+import { SupplyChain__factory } from "../../../typechain-types";
+import { textHash } from "../../../src/supplychain";
+import { useApp } from "../app-context";
+import type { AppState } from "../app-context";
+import { Hash, useChainData, when } from "../components";
+import { TxStatus, useTx } from "../tx";
+
+/** An action an alarm allows, taking the decision's reason (only its hash goes on chain). */
+export interface AlarmAction {
+  label: string;
+  testId: string;
+  danger?: boolean;
+  send(signer: Signer, reasonHash: string): Promise<ContractTransactionResponse>;
+}
+
+/** One entry of the live alarm list. */
+export interface Alarm {
+  id: string;
+  kind: "excursion" | "quarantine" | "clone" | "break-glass";
+  title: string;
+  detail: string;
+  time: number;
+  block: number;
+  /** Still awaiting a decision. */
+  open: boolean;
+  /** What happened when it is no longer open. */
+  outcome?: string;
+  subject?: string;
+  actions: AlarmAction[];
+}
+
+interface LotFact {
+  lotId: string;
+  lot: string;
+}
+
+/** Every alarm the deployed contracts report, newest first; reloaded on every block. */
+export function useAlarms(): { data?: Alarm[]; error?: string } {
+  const app = useApp();
+  return useChainData(async () => {
+    const all = (await Promise.all([supplyAlarms(app)])).flat();
+    return all.sort((a, b) => b.block - a.block);
+  }, []);
+}
+
+async function supplyAlarms(app: AppState): Promise<Alarm[]> {
+  const address = app.deployment.contracts.supplyChain;
+  if (!address) return [];
+  const sc = SupplyChain__factory.connect(address, app.provider);
+  const lots = Object.values((app.deployment.facts.appLots ?? {}) as Record<string, LotFact>);
+  const lotName = (id: string) => lots.find((l) => l.lotId === id)?.lot ?? `${id.slice(0, 10)}…`;
+  const org = (id: bigint) => app.namer.org?.(Number(id)) ?? `member #${id}`;
+  const who = (a: string) => app.namer.address?.(a) ?? a;
+  const [quarantined, released, destroyed, clones] = await Promise.all([
+    sc.queryFilter(sc.filters.LotQuarantined()),
+    sc.queryFilter(sc.filters.LotReleased()),
+    sc.queryFilter(sc.filters.LotDestroyed()),
+    sc.queryFilter(sc.filters.CloneAlerted()),
+  ]);
+  const lotIds = [...new Set([...quarantined, ...clones].map((e) => e.args.lotId))];
+  const states = new Map(await Promise.all(lotIds.map(async (id) => [id, await sc.lot(id)] as const)));
+  const blocks = [...new Set([...quarantined, ...clones].map((e) => e.blockNumber))];
+  const stamps = new Map(
+    await Promise.all(blocks.map(async (b) => [b, (await app.provider.getBlock(b))?.timestamp ?? 0] as const)),
+  );
+  const out: Alarm[] = [];
+  for (const e of quarantined) {
+    const id = e.args.lotId;
+    const lot = states.get(id)!;
+    const after = (x: { blockNumber: number; args: { lotId: string } }) =>
+      x.args.lotId === id && x.blockNumber >= e.blockNumber;
+    const rel = released.find(after);
+    const des = destroyed.find(after);
+    const open = lot.quarantined && !lot.destroyed && !rel && !des;
+    out.push({
+      id: `q-${e.transactionHash}-${e.index}`,
+      kind: "quarantine",
+      title: `Lot ${lotName(id)} quarantined`,
+      detail: `by ${who(e.args.by)}; the goods cannot be received as sellable, sold or dispensed until a regulator decides.`,
+      time: stamps.get(e.blockNumber) ?? 0,
+      block: e.blockNumber,
+      open,
+      outcome: rel ? `released by ${who(rel.args.by)}` : des ? `destroyed by ${who(des.args.by)}` : undefined,
+      subject: id,
+      actions: [
+        {
+          label: "Release",
+          testId: "release",
+          send: (s, r) => SupplyChain__factory.connect(address, s).releaseLot(id, r),
+        },
+        {
+          label: "Destroy",
+          testId: "destroy",
+          danger: true,
+          send: (s, r) => SupplyChain__factory.connect(address, s).destroyLot(id, r),
+        },
+      ],
+    });
+  }
+  for (const e of clones) {
+    const id = e.args.lotId;
+    const lot = states.get(id)!;
+    const handled = lot.quarantined || lot.recalled || lot.destroyed;
+    out.push({
+      id: `c-${e.transactionHash}-${e.index}`,
+      kind: "clone",
+      title: `Clone alert in lot ${lotName(id)}`,
+      detail: `${org(e.args.reporter)} presented a code that ${org(e.args.firstBy)} had already sold: the code is now suspect.`,
+      time: stamps.get(e.blockNumber) ?? 0,
+      block: e.blockNumber,
+      open: !handled,
+      outcome: handled ? `lot ${lot.destroyed ? "destroyed" : lot.recalled ? "recalled" : "quarantined"}` : undefined,
+      subject: e.args.itemKey,
+      actions: [
+        {
+          label: "Quarantine the lot",
+          testId: "quarantine",
+          send: (s, r) => SupplyChain__factory.connect(address, s).quarantineLot(id, r),
+        },
+        {
+          label: "Recall the lot",
+          testId: "recall",
+          danger: true,
+          send: (s, r) => SupplyChain__factory.connect(address, s).recallLot(id, r),
+        },
+      ],
+    });
+  }
+  return out;
+}
+
+const KIND: Record<Alarm["kind"], string> = {
+  excursion: "temperature excursion",
+  quarantine: "quarantine",
+  clone: "clone alert",
+  "break-glass": "break-glass access",
+};
+
+/** One alarm with its decision form: a reason (hashed on chain) and the actions it allows. */
+export function AlarmCard({ alarm }: { alarm: Alarm }) {
+  const [reason, setReason] = useState("");
+  const tx = useTx();
+  return (
+    <div
+      className="card"
+      data-testid="alarm"
+      data-kind={alarm.kind}
+      data-open={String(alarm.open)}
+      style={{ margin: "0.6rem 0" }}
+    >
+      <div>
+        <span className={`badge ${alarm.open ? "bad" : "ok"}`}>{KIND[alarm.kind]}</span> <b>{alarm.title}</b>{" "}
+        <span className="muted">
+          {when(alarm.time)} · block {alarm.block}
+        </span>
+      </div>
+      <div>{alarm.detail}</div>
+      {alarm.subject ? (
+        <div className="muted">
+          subject <Hash value={alarm.subject} />
+        </div>
+      ) : null}
+      {alarm.open ? (
+        <div className="form-row">
+          <input
+            data-testid="alarm-reason"
+            placeholder="reason for the decision"
+            value={reason}
+            onChange={(e) => setReason(e.target.value)}
+          />
+          {alarm.actions.map((a) => (
+            <button
+              key={a.label}
+              data-testid={`alarm-${a.testId}`}
+              className={a.danger ? "danger" : undefined}
+              disabled={!reason.trim() || tx.state.status === "pending"}
+              onClick={() => void tx.run(`${a.label}: ${alarm.title}`, (s) => a.send(s, textHash(reason.trim())))}
+            >
+              {a.label}
+            </button>
+          ))}
+        </div>
+      ) : (
+        <div className="muted">Handled: {alarm.outcome ?? "closed"}</div>
+      )}
+      <TxStatus state={tx.state} />
+    </div>
+  );
+}
