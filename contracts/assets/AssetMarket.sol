@@ -1,0 +1,161 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.28;
+
+import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
+import {ReentrancyGuard} from "@openzeppelin/contracts/utils/ReentrancyGuard.sol";
+import {ConsortiumGated} from "../consortium/ConsortiumGated.sol";
+import {IConsortium} from "../interfaces/IConsortium.sol";
+import {IAssetRegistry} from "../interfaces/IAssetRegistry.sol";
+import {IAssetShareToken} from "../interfaces/IAssetShareToken.sol";
+import {IAssetMarket} from "../interfaces/IAssetMarket.sol";
+import {Roles} from "../libraries/Roles.sol";
+
+/**
+ * @title AssetMarket
+ * @notice Delivery-versus-payment secondary market for asset shares (see IAssetMarket). The market never holds
+ * shares: listings lock them in the seller's balance and a fill moves them seller → buyer as the buyer pays.
+ */
+contract AssetMarket is ConsortiumGated, ReentrancyGuard, IAssetMarket {
+    using SafeERC20 for IERC20;
+
+    /// @notice Highest operator fee: 5 %.
+    uint16 public constant MAX_FEE_BPS = 500;
+
+    /// @dev Fee of an asset and the organisation it accrues to.
+    struct Fee {
+        uint16 bps;
+        uint32 orgId;
+    }
+
+    IAssetRegistry private immutable _registry;
+    uint256 private _listingCount;
+    mapping(uint256 listingId => Listing) private _listings;
+    mapping(uint256 assetId => Fee) private _feeOf;
+    mapping(uint32 orgId => mapping(address paymentToken => uint256)) private _fees;
+
+    /// @param consortium_ The consortium.
+    /// @param registry_ The asset registry.
+    constructor(IConsortium consortium_, IAssetRegistry registry_) ConsortiumGated(consortium_) {
+        _registry = registry_;
+    }
+
+    /// @notice The asset registry.
+    /// @return The registry.
+    function registry() external view returns (IAssetRegistry) {
+        return _registry;
+    }
+
+    /// @inheritdoc IAssetMarket
+    function list(
+        uint256 assetId,
+        uint256 amount,
+        address paymentToken,
+        uint128 price,
+        uint64 expiry
+    ) external returns (uint256 listingId) {
+        _requireRole(Roles.INVESTOR);
+        IAssetRegistry.Asset memory a = _registry.asset(assetId);
+        if (amount == 0 || amount > type(uint96).max) revert MarketInvalidListing("amount");
+        if (price == 0) revert MarketInvalidListing("price");
+        if (paymentToken == address(0)) revert MarketInvalidListing("payment token");
+        if (expiry <= block.timestamp) revert MarketInvalidListing("expiry");
+        Fee memory fee = _feeOf[assetId];
+        listingId = ++_listingCount;
+        // amount <= uint96 max, checked above.
+        _listings[listingId] = Listing(
+            msg.sender,
+            expiry,
+            a.shareToken,
+            uint96(amount),
+            paymentToken,
+            fee.bps,
+            fee.orgId,
+            price,
+            assetId
+        );
+        emit Listed(listingId, msg.sender, assetId, amount, paymentToken, price, expiry);
+        IAssetShareToken(a.shareToken).lockListing(msg.sender, amount);
+    }
+
+    /// @inheritdoc IAssetMarket
+    function buy(uint256 listingId, uint256 amount, uint256 maxPrice, uint256 txDeadline) external nonReentrant {
+        if (block.timestamp > txDeadline) revert MarketTxExpired(txDeadline, block.timestamp);
+        Listing storage l = _listings[listingId];
+        uint256 remaining = l.remaining;
+        if (remaining == 0) revert MarketUnknownListing(listingId);
+        address seller = l.seller;
+        if (block.timestamp > l.expiry) revert MarketListingExpired(listingId, l.expiry);
+        uint256 price = l.price;
+        if (price > maxPrice) revert MarketPriceAbove(listingId, price, maxPrice);
+        if (amount == 0 || amount > remaining) revert MarketInsufficientRemaining(listingId, remaining, amount);
+        if (msg.sender == seller) revert MarketSelfTrade(listingId);
+        _requireRole(Roles.INVESTOR);
+        if (!_hasRole(Roles.INVESTOR, seller)) revert MarketSellerNotEligible(listingId, seller);
+        // amount <= remaining, checked above.
+        l.remaining = uint96(remaining - amount);
+        uint256 paid = amount * price;
+        uint256 fee = (paid * l.feeBps) / 10_000;
+        address paymentToken = l.paymentToken;
+        if (fee != 0) _fees[l.operatorOrg][paymentToken] += fee;
+        emit ListingFilled(listingId, msg.sender, seller, amount, paid, fee);
+        IAssetShareToken(l.shareToken).fillListing(seller, msg.sender, amount);
+        IERC20(paymentToken).safeTransferFrom(msg.sender, seller, paid - fee);
+        if (fee != 0) IERC20(paymentToken).safeTransferFrom(msg.sender, address(this), fee);
+    }
+
+    /// @inheritdoc IAssetMarket
+    function cancel(uint256 listingId) external {
+        Listing storage l = _listings[listingId];
+        uint256 remaining = l.remaining;
+        if (remaining == 0) revert MarketUnknownListing(listingId);
+        if (msg.sender != l.seller && block.timestamp <= l.expiry) revert MarketNotSeller(listingId, msg.sender);
+        l.remaining = 0;
+        emit ListingCancelled(listingId, remaining, msg.sender);
+        IAssetShareToken(l.shareToken).unlockListing(l.seller, remaining);
+    }
+
+    /// @inheritdoc IAssetMarket
+    function setFee(uint256 assetId, uint16 bps) external {
+        IAssetRegistry.Asset memory a = _registry.asset(assetId);
+        if (_roleOrg(Roles.ASSET_OPERATOR, msg.sender) != a.operatorOrg) {
+            revert IAssetRegistry.AssetNotOperator(assetId, msg.sender);
+        }
+        if (bps > MAX_FEE_BPS) revert MarketFeeTooHigh(bps);
+        uint16 previous = _feeOf[assetId].bps;
+        _feeOf[assetId] = Fee(bps, a.operatorOrg);
+        emit MarketFeeChanged(assetId, previous, bps);
+    }
+
+    /// @inheritdoc IAssetMarket
+    function withdrawFees(address paymentToken) external nonReentrant returns (uint256 amount) {
+        uint32 orgId = _requireRole(Roles.ASSET_OPERATOR);
+        amount = _fees[orgId][paymentToken];
+        if (amount == 0) revert MarketNoFees(orgId, paymentToken);
+        _fees[orgId][paymentToken] = 0;
+        emit MarketFeesWithdrawn(orgId, paymentToken, msg.sender, amount);
+        IERC20(paymentToken).safeTransfer(msg.sender, amount);
+    }
+
+    /// @inheritdoc IAssetMarket
+    function listing(uint256 listingId) external view returns (Listing memory) {
+        Listing memory l = _listings[listingId];
+        if (l.seller == address(0)) revert MarketUnknownListing(listingId);
+        return l;
+    }
+
+    /// @inheritdoc IAssetMarket
+    function listingCount() external view returns (uint256) {
+        return _listingCount;
+    }
+
+    /// @inheritdoc IAssetMarket
+    function feeBps(uint256 assetId) external view returns (uint16) {
+        return _feeOf[assetId].bps;
+    }
+
+    /// @inheritdoc IAssetMarket
+    function feesOf(uint32 orgId, address paymentToken) external view returns (uint256) {
+        return _fees[orgId][paymentToken];
+    }
+}

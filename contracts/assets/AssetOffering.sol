@@ -1,0 +1,295 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.28;
+
+import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
+import {ReentrancyGuard} from "@openzeppelin/contracts/utils/ReentrancyGuard.sol";
+import {ConsortiumGated} from "../consortium/ConsortiumGated.sol";
+import {IConsortium} from "../interfaces/IConsortium.sol";
+import {IAssetRegistry} from "../interfaces/IAssetRegistry.sol";
+import {IAssetShareToken} from "../interfaces/IAssetShareToken.sol";
+import {IAssetOffering} from "../interfaces/IAssetOffering.sol";
+import {Roles} from "../libraries/Roles.sol";
+
+/**
+ * @title AssetOffering
+ * @notice Escrowed primary sales of asset shares (see IAssetOffering). Purchases are recorded once, in the share
+ * token's per-account offering lock, so a buy writes one record and a refund burns exactly what was bought.
+ */
+contract AssetOffering is ConsortiumGated, ReentrancyGuard, IAssetOffering {
+    using SafeERC20 for IERC20;
+
+    /// @notice Most milestones per offering.
+    uint256 public constant MAX_MILESTONES = 8;
+
+    IAssetRegistry private immutable _registry;
+    uint256 private _offeringCount;
+    mapping(uint256 offeringId => Offering) private _offerings;
+    mapping(uint256 offeringId => Milestone[]) private _milestones;
+    mapping(uint256 assetId => uint256) private _live;
+
+    /// @param consortium_ The consortium.
+    /// @param registry_ The asset registry.
+    constructor(IConsortium consortium_, IAssetRegistry registry_) ConsortiumGated(consortium_) {
+        _registry = registry_;
+    }
+
+    /// @notice The asset registry.
+    /// @return The registry.
+    function registry() external view returns (IAssetRegistry) {
+        return _registry;
+    }
+
+    /// @inheritdoc IAssetOffering
+    function open(Terms calldata terms) external returns (uint256 offeringId) {
+        IAssetRegistry.Asset memory a = _registry.asset(terms.assetId);
+        uint32 orgId = _roleOrg(Roles.ASSET_OPERATOR, msg.sender);
+        if (orgId == 0 || orgId != a.operatorOrg) revert OfferingNotInitiator(0, msg.sender);
+        uint256 live = _live[terms.assetId];
+        if (a.status != IAssetRegistry.Status.Funding || live != 0) {
+            revert OfferingAssetNotFunding(terms.assetId, live);
+        }
+        _checkTerms(terms, orgId, a.shareToken);
+        offeringId = ++_offeringCount;
+        _live[terms.assetId] = offeringId;
+        Offering storage o = _offerings[offeringId];
+        o.shareToken = a.shareToken;
+        o.initiatorOrg = orgId;
+        o.beneficiaryOrg = terms.beneficiaryOrg == 0 ? orgId : terms.beneficiaryOrg;
+        o.cosignerOrg = terms.cosignerOrg;
+        o.paymentToken = terms.paymentToken;
+        o.start = terms.start;
+        o.state = State.Open;
+        // length <= MAX_MILESTONES = 8, checked in _checkTerms.
+        o.milestoneCount = uint8(terms.milestoneBps.length);
+        o.price = terms.price;
+        o.deadline = terms.deadline;
+        o.softCap = terms.softCap;
+        o.hardCap = terms.hardCap;
+        o.minPerInvestor = terms.minPerInvestor;
+        o.maxPerInvestor = terms.maxPerInvestor;
+        o.assetId = terms.assetId;
+        for (uint256 i = 0; i < terms.milestoneBps.length; ++i) {
+            _milestones[offeringId].push(Milestone(terms.milestoneBps[i], false, false, false));
+        }
+        emit OfferingOpened(
+            offeringId,
+            terms.assetId,
+            orgId,
+            terms.paymentToken,
+            terms.price,
+            terms.softCap,
+            terms.hardCap,
+            terms.start,
+            terms.deadline
+        );
+    }
+
+    /// @inheritdoc IAssetOffering
+    function setPrice(uint256 offeringId, uint128 price) external {
+        Offering storage o = _beforeStart(offeringId);
+        if (price == 0) revert OfferingInvalidTerms(o.assetId, "price");
+        uint256 previous = o.price;
+        o.price = price;
+        emit OfferingPriceChanged(offeringId, previous, price);
+    }
+
+    /// @inheritdoc IAssetOffering
+    function cancel(uint256 offeringId) external {
+        Offering storage o = _beforeStart(offeringId);
+        o.state = State.Failed;
+        delete _live[o.assetId];
+        emit OfferingFinalised(offeringId, false, 0, 0);
+    }
+
+    /// @inheritdoc IAssetOffering
+    function buy(uint256 offeringId, uint256 shares, uint256 maxPrice, uint256 txDeadline) external nonReentrant {
+        if (block.timestamp > txDeadline) revert OfferingTxExpired(txDeadline, block.timestamp);
+        Offering storage o = _offerings[offeringId];
+        if (o.state != State.Open) revert OfferingWrongState(offeringId, o.state);
+        if (block.timestamp < o.start) revert OfferingNotStarted(offeringId, o.start);
+        if (block.timestamp > o.deadline) revert OfferingClosed(offeringId, o.deadline);
+        uint256 price = o.price;
+        if (price > maxPrice) revert OfferingPriceAbove(offeringId, price, maxPrice);
+        _requireRole(Roles.INVESTOR);
+        uint256 sold = o.sold;
+        uint256 hardCap = o.hardCap;
+        // sold <= hardCap always (checked at every purchase).
+        if (shares > hardCap - sold) revert OfferingAboveHardCap(offeringId, hardCap - sold, shares);
+        // sold + shares <= hardCap <= uint64 max, checked above.
+        o.sold = uint64(sold + shares);
+        uint256 total = IAssetShareToken(o.shareToken).mintOffered(msg.sender, shares, offeringId);
+        if (total < o.minPerInvestor || total > o.maxPerInvestor) {
+            revert OfferingInvestorLimit(offeringId, total, o.minPerInvestor, o.maxPerInvestor);
+        }
+        uint256 paid = shares * price;
+        emit SharesPurchased(offeringId, msg.sender, shares, paid);
+        IERC20(o.paymentToken).safeTransferFrom(msg.sender, address(this), paid);
+    }
+
+    /// @inheritdoc IAssetOffering
+    function finalise(uint256 offeringId) external nonReentrant returns (bool succeeded) {
+        Offering storage o = _offerings[offeringId];
+        if (o.state != State.Open) revert OfferingWrongState(offeringId, o.state);
+        if (block.timestamp <= o.deadline && o.sold < o.hardCap) revert OfferingStillRunning(offeringId, o.deadline);
+        succeeded = o.sold >= o.softCap;
+        o.state = succeeded ? State.Succeeded : State.Failed;
+        delete _live[o.assetId];
+        emit OfferingFinalised(offeringId, succeeded, o.sold, uint256(o.sold) * o.price);
+        if (succeeded) {
+            IAssetShareToken(o.shareToken).releaseOffering(offeringId);
+            _registry.fundingSucceeded(o.assetId);
+        }
+    }
+
+    /// @inheritdoc IAssetOffering
+    function refund(uint256 offeringId) external nonReentrant returns (uint256 amount) {
+        Offering storage o = _offerings[offeringId];
+        if (o.state != State.Failed) revert OfferingWrongState(offeringId, o.state);
+        uint256 shares = IAssetShareToken(o.shareToken).burnOffered(msg.sender, offeringId);
+        amount = shares * o.price;
+        // refunded + amount <= sold * price <= price * hardCap < 2^128 (checked in _checkTerms).
+        o.refunded += uint128(amount);
+        emit OfferingRefunded(offeringId, msg.sender, shares, amount);
+        IERC20(o.paymentToken).safeTransfer(msg.sender, amount);
+    }
+
+    /// @inheritdoc IAssetOffering
+    function approveMilestone(uint256 offeringId, uint256 index) external {
+        Offering storage o = _offerings[offeringId];
+        if (o.state != State.Succeeded) revert OfferingWrongState(offeringId, o.state);
+        Milestone[] storage list = _milestones[offeringId];
+        if (index >= list.length || list[index].released) revert OfferingInvalidMilestone(offeringId, index);
+        Milestone storage m = list[index];
+        uint32 orgId;
+        if (_roleOrg(Roles.ASSET_OPERATOR, msg.sender) == o.initiatorOrg) {
+            orgId = o.initiatorOrg;
+            m.initiatorApproved = true;
+        } else if (_activeOrgOf(msg.sender) == o.cosignerOrg) {
+            orgId = o.cosignerOrg;
+            m.cosignerApproved = true;
+        } else {
+            revert OfferingNotParty(offeringId, msg.sender);
+        }
+        emit MilestoneApproved(offeringId, index, orgId, m.initiatorApproved && m.cosignerApproved);
+    }
+
+    /// @inheritdoc IAssetOffering
+    function withdraw(uint256 offeringId) external nonReentrant returns (uint256 amount) {
+        Offering storage o = _offerings[offeringId];
+        if (o.state != State.Succeeded) revert OfferingWrongState(offeringId, o.state);
+        uint32 orgId = o.beneficiaryOrg;
+        if (_activeOrgOf(msg.sender) != orgId) revert OfferingNotParty(offeringId, msg.sender);
+        amount = _releasable(offeringId, o);
+        if (amount == 0) revert OfferingNothingToWithdraw(offeringId);
+        Milestone[] storage list = _milestones[offeringId];
+        for (uint256 i = 0; i < list.length; ++i) {
+            Milestone storage m = list[i];
+            if (m.initiatorApproved && m.cosignerApproved) m.released = true;
+        }
+        // released + amount <= raised = sold * price < 2^128 (checked in _checkTerms).
+        o.released += uint128(amount);
+        emit OfferingFundsReleased(offeringId, orgId, msg.sender, amount);
+        IERC20(o.paymentToken).safeTransfer(msg.sender, amount);
+    }
+
+    /// @inheritdoc IAssetOffering
+    function offering(uint256 offeringId) external view returns (Offering memory) {
+        Offering memory o = _offerings[offeringId];
+        if (o.state == State.None) revert OfferingUnknown(offeringId);
+        return o;
+    }
+
+    /// @inheritdoc IAssetOffering
+    function milestones(uint256 offeringId) external view returns (Milestone[] memory) {
+        return _milestones[offeringId];
+    }
+
+    /// @inheritdoc IAssetOffering
+    function releasable(uint256 offeringId) external view returns (uint256) {
+        Offering storage o = _offerings[offeringId];
+        if (o.state != State.Succeeded) return 0;
+        return _releasable(offeringId, o);
+    }
+
+    /// @inheritdoc IAssetOffering
+    function liveOffering(uint256 assetId) external view returns (uint256) {
+        return _live[assetId];
+    }
+
+    /// @inheritdoc IAssetOffering
+    function offeringCount() external view returns (uint256) {
+        return _offeringCount;
+    }
+
+    /// @dev What the beneficiary may take now: the whole raise without milestones, otherwise the approved,
+    /// unreleased milestones (the last one takes the rounding remainder so the total is exactly the raise).
+    /// Bounded by MAX_MILESTONES.
+    function _releasable(uint256 offeringId, Offering storage o) private view returns (uint256 amount) {
+        uint256 raised = uint256(o.sold) * o.price;
+        Milestone[] storage list = _milestones[offeringId];
+        uint256 n = list.length;
+        if (n == 0) return raised - o.released;
+        uint256 allocated;
+        for (uint256 i = 0; i < n; ++i) {
+            Milestone storage m = list[i];
+            uint256 part = i == n - 1 ? raised - allocated : (raised * m.bps) / 10_000;
+            allocated += part;
+            if (!m.released && m.initiatorApproved && m.cosignerApproved) {
+                amount += part;
+            }
+        }
+    }
+
+    function _beforeStart(uint256 offeringId) private view returns (Offering storage o) {
+        o = _offerings[offeringId];
+        if (o.state != State.Open) revert OfferingWrongState(offeringId, o.state);
+        if (_roleOrg(Roles.ASSET_OPERATOR, msg.sender) != o.initiatorOrg) {
+            revert OfferingNotInitiator(offeringId, msg.sender);
+        }
+        if (block.timestamp >= o.start) revert OfferingStarted(offeringId, o.start);
+    }
+
+    function _activeOrgOf(address account) private view returns (uint32 orgId) {
+        IConsortium c = consortium();
+        orgId = c.memberOf(account);
+        if (orgId != 0 && c.member(orgId).status != IConsortium.Status.Active) return 0;
+    }
+
+    function _checkTerms(Terms calldata t, uint32 initiatorOrg, address shareToken) private view {
+        if (t.paymentToken == address(0)) revert OfferingInvalidTerms(t.assetId, "payment token");
+        if (t.price == 0 || uint256(t.price) * t.hardCap >= 2 ** 128) revert OfferingInvalidTerms(t.assetId, "price");
+        if (t.softCap == 0 || t.softCap > t.hardCap) revert OfferingInvalidTerms(t.assetId, "caps");
+        IAssetShareToken token = IAssetShareToken(shareToken);
+        if (t.hardCap > token.cap() - IERC20(shareToken).totalSupply()) revert OfferingInvalidTerms(t.assetId, "hard cap above cap");
+        if (t.start < block.timestamp || t.deadline <= t.start) revert OfferingInvalidTerms(t.assetId, "times");
+        if (t.minPerInvestor == 0 || t.minPerInvestor > t.maxPerInvestor) {
+            revert OfferingInvalidTerms(t.assetId, "investor limits");
+        }
+        uint256 n = t.milestoneBps.length;
+        if (n == 0) {
+            if (t.beneficiaryOrg != 0 || t.cosignerOrg != 0) revert OfferingInvalidTerms(t.assetId, "parties");
+            return;
+        }
+        if (
+            t.beneficiaryOrg == 0 ||
+            t.cosignerOrg == 0 ||
+            t.cosignerOrg == initiatorOrg ||
+            _inactive(t.beneficiaryOrg) ||
+            _inactive(t.cosignerOrg)
+        ) revert OfferingInvalidTerms(t.assetId, "parties");
+        if (n > MAX_MILESTONES) revert OfferingInvalidTerms(t.assetId, "milestones");
+        uint256 sum;
+        for (uint256 i = 0; i < n; ++i) {
+            if (t.milestoneBps[i] == 0) revert OfferingInvalidTerms(t.assetId, "milestones");
+            sum += t.milestoneBps[i];
+        }
+        if (sum != 10_000) revert OfferingInvalidTerms(t.assetId, "milestones");
+    }
+
+    /// @dev True when the organisation id is unknown or not an active member.
+    function _inactive(uint32 orgId) private view returns (bool) {
+        IConsortium c = consortium();
+        return orgId > c.memberCount() || c.member(orgId).status != IConsortium.Status.Active;
+    }
+}

@@ -1,0 +1,163 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.28;
+
+import {ConsortiumGated} from "../consortium/ConsortiumGated.sol";
+import {IConsortium} from "../interfaces/IConsortium.sol";
+import {IAssetRegistry} from "../interfaces/IAssetRegistry.sol";
+import {IAssetShareToken} from "../interfaces/IAssetShareToken.sol";
+import {IAssetOffering} from "../interfaces/IAssetOffering.sol";
+import {Roles} from "../libraries/Roles.sol";
+import {AssetShareToken} from "./AssetShareToken.sol";
+
+/**
+ * @title AssetRegistry
+ * @notice Registers assets, deploys one share token per asset and drives the lifecycle (see IAssetRegistry).
+ * Ownership is by organisation id: any account of the operating organisation acts, and suspending the
+ * organisation cuts all of them.
+ */
+contract AssetRegistry is ConsortiumGated, IAssetRegistry {
+    /// @notice Most metering devices per asset.
+    uint256 public constant MAX_DEVICES = 32;
+
+    address private immutable _deployer;
+    address private _offering;
+    address private _market;
+    uint256 private _assetCount;
+    mapping(uint256 assetId => Asset) private _assets;
+    mapping(uint256 assetId => address[]) private _devices;
+    mapping(address shareToken => uint256) private _assetOfToken;
+
+    /// @param consortium_ The consortium.
+    constructor(IConsortium consortium_) ConsortiumGated(consortium_) {
+        _deployer = msg.sender;
+    }
+
+    /// @inheritdoc IAssetRegistry
+    function initialise(address offering_, address market_) external {
+        if (msg.sender != _deployer || _offering != address(0)) revert AssetSystemNotReady(msg.sender);
+        if (offering_ == address(0) || market_ == address(0) || offering_ == market_) {
+            revert AssetInvalidSystem(offering_, market_);
+        }
+        _offering = offering_;
+        _market = market_;
+        emit AssetSystemInitialised(offering_, market_);
+    }
+
+    /// @inheritdoc IAssetRegistry
+    function register(Registration calldata r) external returns (uint256 assetId) {
+        uint32 orgId = _requireRole(Roles.ASSET_OPERATOR);
+        if (_offering == address(0)) revert AssetSystemNotReady(msg.sender);
+        assetId = ++_assetCount;
+        _checkDevices(assetId, r.devices);
+        AssetShareToken token = new AssetShareToken(
+            consortium(),
+            AssetShareToken.Init(address(this), _offering, _market, assetId, orgId, r.name, r.symbol, r.cap, r.paymentTokens)
+        );
+        _assets[assetId] = Asset(r.kind, Status.Funding, orgId, uint64(block.timestamp), address(token), r.metadataHash);
+        _assetOfToken[address(token)] = assetId;
+        _devices[assetId] = r.devices;
+        emit AssetRegistered(assetId, r.kind, orgId, address(token), r.metadataHash, r.cap);
+        emit AssetDevicesChanged(assetId, r.devices);
+    }
+
+    /// @inheritdoc IAssetRegistry
+    function setStatus(uint256 assetId, Status status) external {
+        Asset storage a = _operated(assetId);
+        Status current = a.status;
+        bool allowed = (current == Status.Funding && status == Status.Construction) ||
+            (current == Status.Construction && status == Status.Operating) ||
+            ((current == Status.Construction || current == Status.Operating) && status == Status.Decommissioned);
+        if (!allowed) revert AssetInvalidStatusChange(assetId, current, status);
+        if (current == Status.Funding) {
+            uint256 live = IAssetOffering(_offering).liveOffering(assetId);
+            if (live != 0) revert AssetOfferingLive(assetId, live);
+            IAssetShareToken(a.shareToken).closeFunding();
+        }
+        a.status = status;
+        emit AssetStatusChanged(assetId, current, status, msg.sender);
+    }
+
+    /// @inheritdoc IAssetRegistry
+    function fundingSucceeded(uint256 assetId) external {
+        if (msg.sender != _offering) revert AssetNotOffering(msg.sender);
+        Asset storage a = _assets[assetId];
+        // The offering only opens for assets in Funding and only one at a time, so the status is Funding here.
+        a.status = Status.Construction;
+        IAssetShareToken(a.shareToken).closeFunding();
+        emit AssetStatusChanged(assetId, Status.Funding, Status.Construction, msg.sender);
+    }
+
+    /// @inheritdoc IAssetRegistry
+    function setMetadata(uint256 assetId, bytes32 metadataHash) external {
+        Asset storage a = _operated(assetId);
+        bytes32 previous = a.metadataHash;
+        a.metadataHash = metadataHash;
+        emit AssetMetadataChanged(assetId, previous, metadataHash);
+    }
+
+    /// @inheritdoc IAssetRegistry
+    function setDevices(uint256 assetId, address[] calldata devices) external {
+        _operated(assetId);
+        _checkDevices(assetId, devices);
+        _devices[assetId] = devices;
+        emit AssetDevicesChanged(assetId, devices);
+    }
+
+    /// @inheritdoc IAssetRegistry
+    function addPaymentToken(uint256 assetId, address paymentToken) external {
+        Asset storage a = _operated(assetId);
+        IAssetShareToken(a.shareToken).addPaymentToken(paymentToken);
+        emit AssetPaymentTokenAdded(assetId, paymentToken);
+    }
+
+    /// @inheritdoc IAssetRegistry
+    function asset(uint256 assetId) external view returns (Asset memory) {
+        return _known(assetId);
+    }
+
+    /// @inheritdoc IAssetRegistry
+    function devicesOf(uint256 assetId) external view returns (address[] memory) {
+        _known(assetId);
+        return _devices[assetId];
+    }
+
+    /// @inheritdoc IAssetRegistry
+    function assetOfToken(address shareToken) external view returns (uint256) {
+        return _assetOfToken[shareToken];
+    }
+
+    /// @inheritdoc IAssetRegistry
+    function assetCount() external view returns (uint256) {
+        return _assetCount;
+    }
+
+    /// @inheritdoc IAssetRegistry
+    function offering() external view returns (address) {
+        return _offering;
+    }
+
+    /// @inheritdoc IAssetRegistry
+    function market() external view returns (address) {
+        return _market;
+    }
+
+    function _known(uint256 assetId) private view returns (Asset storage a) {
+        a = _assets[assetId];
+        if (a.status == Status.None) revert AssetUnknown(assetId);
+    }
+
+    function _operated(uint256 assetId) private view returns (Asset storage a) {
+        a = _known(assetId);
+        if (_roleOrg(Roles.ASSET_OPERATOR, msg.sender) != a.operatorOrg) revert AssetNotOperator(assetId, msg.sender);
+    }
+
+    /// @dev Bounded (MAX_DEVICES) check for zero and duplicate device addresses.
+    function _checkDevices(uint256 assetId, address[] calldata devices) private pure {
+        uint256 n = devices.length;
+        if (n > MAX_DEVICES) revert AssetInvalidDevices(assetId, n);
+        for (uint256 i = 0; i < n; ++i) {
+            if (devices[i] == address(0)) revert AssetInvalidDevices(assetId, n);
+            for (uint256 j = 0; j < i; ++j) if (devices[i] == devices[j]) revert AssetInvalidDevices(assetId, n);
+        }
+    }
+}

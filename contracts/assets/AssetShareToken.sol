@@ -1,0 +1,515 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.28;
+
+import {ERC20} from "@openzeppelin/contracts/token/ERC20/ERC20.sol";
+import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
+import {ReentrancyGuard} from "@openzeppelin/contracts/utils/ReentrancyGuard.sol";
+import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
+import {ConsortiumGated} from "../consortium/ConsortiumGated.sol";
+import {IConsortium} from "../interfaces/IConsortium.sol";
+import {IAssetShareToken} from "../interfaces/IAssetShareToken.sol";
+import {Roles} from "../libraries/Roles.sol";
+
+/**
+ * @title AssetShareToken
+ * @notice Shares of one asset with compliance, locks and O(1) revenue distribution (see IAssetShareToken).
+ * @dev Revenue accounting ("magnified revenue per share + per-account correction"): for each payment token,
+ * `mps` grows by `amount · 2^96 / supply` at every deposit (the remainder is carried into the next deposit, so
+ * nothing is lost), and an account's entitlement is `(mps · balance + correction) / 2^96`. Every balance change
+ * adjusts `correction` by `∓ mps · delta`, so entitlements earned before the change never move; a claim lowers the
+ * correction by the amount paid. Bounds that keep the arithmetic overflow-free: cap ≤ 2^64 shares, cumulative
+ * deposits ≤ 2^95 units per payment token, hence `mps · balance ≤ 2^95 · 2^96 · 2^64 < 2^255`.
+ */
+contract AssetShareToken is ERC20, ConsortiumGated, ReentrancyGuard, IAssetShareToken {
+    using SafeERC20 for IERC20;
+    using SafeCast for uint256;
+
+    /// @notice Revenue per share is kept × 2^96.
+    uint256 public constant MAGNITUDE = 2 ** 96;
+    /// @notice Most payment tokens an asset accepts (each adds two storage writes to a transfer).
+    uint256 public constant MAX_PAYMENT_TOKENS = 4;
+    /// @notice Largest cap (keeps the revenue arithmetic overflow-free).
+    uint256 public constant MAX_CAP = 2 ** 64;
+    /// @notice Largest cumulative deposit per payment token.
+    uint256 public constant MAX_DEPOSITED = 2 ** 95;
+
+    /// @dev Per-account locks and freeze flag, one slot.
+    struct Holder {
+        uint112 listed;
+        uint104 offered;
+        uint32 offeringId;
+        bool frozen;
+    }
+
+    /// @dev Token-wide flags, one slot.
+    struct Config {
+        bool paused;
+        bool fundingClosed;
+        uint8 paymentTokenCount;
+        uint32 releasedOffering;
+    }
+
+    /// @dev Per payment token: accepted flag, carried remainder and cumulative deposits, one slot.
+    struct Ledger {
+        bool accepted;
+        uint120 carry;
+        uint128 deposited;
+    }
+
+    address private immutable _registry;
+    address private immutable _offering;
+    address private immutable _market;
+    uint256 private immutable _assetId;
+    uint256 private immutable _cap;
+    uint32 private immutable _operatorOrg;
+
+    Config private _config;
+    address[MAX_PAYMENT_TOKENS] private _paymentTokens;
+    mapping(address paymentToken => Ledger) private _ledgers;
+    mapping(address paymentToken => uint256) private _magnifiedPerShare;
+    mapping(address paymentToken => mapping(address account => int256)) private _corrections;
+    mapping(address account => Holder) private _holders;
+
+    /// @notice Constructor arguments (a struct keeps the registry's deployment call within the stack).
+    /// @param registry The asset registry (deployer of this token).
+    /// @param offering The offering contract.
+    /// @param market The market contract.
+    /// @param assetId The asset.
+    /// @param operatorOrg The asset's operating organisation.
+    /// @param name Token name.
+    /// @param symbol Token symbol.
+    /// @param cap Maximum supply (1..MAX_CAP).
+    /// @param paymentTokens Accepted payment tokens (1..MAX_PAYMENT_TOKENS).
+    struct Init {
+        address registry;
+        address offering;
+        address market;
+        uint256 assetId;
+        uint32 operatorOrg;
+        string name;
+        string symbol;
+        uint256 cap;
+        address[] paymentTokens;
+    }
+
+    /// @param consortium_ The consortium.
+    /// @param init The token's parameters.
+    constructor(IConsortium consortium_, Init memory init) ERC20(init.name, init.symbol) ConsortiumGated(consortium_) {
+        if (init.cap == 0 || init.cap > MAX_CAP) revert ShareCapExceeded(0, init.cap, MAX_CAP);
+        _registry = init.registry;
+        _offering = init.offering;
+        _market = init.market;
+        _assetId = init.assetId;
+        _cap = init.cap;
+        _operatorOrg = init.operatorOrg;
+        if (init.paymentTokens.length == 0) revert RevenueInvalidPaymentToken(address(0));
+        for (uint256 i = 0; i < init.paymentTokens.length; ++i) _accept(init.paymentTokens[i]);
+    }
+
+    // ---------------------------------------------------------------- ERC-20
+
+    /// @inheritdoc IAssetShareToken
+    function decimals() public pure override(ERC20, IAssetShareToken) returns (uint8) {
+        return 0;
+    }
+
+    /// @dev Reached only through `transfer`/`transferFrom` (every other path calls `_move`): holder transfers
+    /// obey pause, freeze, locks and eligibility.
+    function _update(address from, address to, uint256 value) internal override {
+        if (_config.paused) revert ShareTransfersPaused();
+        Holder storage sender = _holders[from];
+        if (sender.frozen) revert ShareAccountFrozen(from);
+        if (_holders[to].frozen) revert ShareAccountFrozen(to);
+        uint256 balance = balanceOf(from);
+        if (value <= balance) {
+            // Locks never exceed the balance (taken only on unlocked shares, cleared by every burn or forced move).
+            uint256 unlocked = balance - _lockedOf(sender);
+            if (value > unlocked) revert ShareInsufficientUnlocked(from, unlocked, value);
+        }
+        _requireEligible(to);
+        _move(from, to, value);
+    }
+
+    // ---------------------------------------------------------------- revenue
+
+    /// @inheritdoc IAssetShareToken
+    function deposit(
+        address paymentToken,
+        uint256 amount,
+        uint256 meteredKWh,
+        bytes32 invoiceHash
+    ) external nonReentrant {
+        if (!_config.fundingClosed) revert ShareFundingStage(false);
+        if (!_hasRole(Roles.GRID_OPERATOR, msg.sender) && _roleOrg(Roles.ASSET_OPERATOR, msg.sender) != _operatorOrg) {
+            revert RevenueNotDepositor(msg.sender);
+        }
+        Ledger memory ledger = _ledgers[paymentToken];
+        if (!ledger.accepted) revert RevenueTokenNotAccepted(paymentToken);
+        uint256 supply = totalSupply();
+        if (amount == 0 || supply == 0) revert RevenueInvalidDeposit(amount, supply);
+        uint256 deposited = uint256(ledger.deposited) + amount;
+        if (deposited > MAX_DEPOSITED) revert RevenueDepositTooLarge(ledger.deposited, amount);
+        uint256 magnified = amount * MAGNITUDE + ledger.carry;
+        uint256 mps = _magnifiedPerShare[paymentToken] + magnified / supply;
+        _magnifiedPerShare[paymentToken] = mps;
+        // remainder < supply <= 2^64 fits uint120; deposited <= 2^95 fits uint128.
+        _ledgers[paymentToken] = Ledger(true, uint120(magnified % supply), uint128(deposited));
+        emit RevenueDeposited(paymentToken, msg.sender, amount, meteredKWh, invoiceHash, mps);
+        IERC20(paymentToken).safeTransferFrom(msg.sender, address(this), amount);
+    }
+
+    /// @inheritdoc IAssetShareToken
+    function claim(address paymentToken) external nonReentrant returns (uint256 amount) {
+        if (_holders[msg.sender].frozen) revert ShareAccountFrozen(msg.sender);
+        amount = _claimable(msg.sender, paymentToken);
+        if (amount == 0) revert RevenueNothingToClaim(msg.sender, paymentToken);
+        _corrections[paymentToken][msg.sender] -= (amount * MAGNITUDE).toInt256();
+        emit RevenueClaimed(msg.sender, paymentToken, amount);
+        IERC20(paymentToken).safeTransfer(msg.sender, amount);
+    }
+
+    // ---------------------------------------------------------------- holder
+
+    /// @inheritdoc IAssetShareToken
+    function burn(uint256 amount) external {
+        if (_config.paused) revert ShareTransfersPaused();
+        Holder storage holder = _holders[msg.sender];
+        if (holder.frozen) revert ShareAccountFrozen(msg.sender);
+        _requireUnlocked(msg.sender, holder, amount);
+        _move(msg.sender, address(0), amount);
+    }
+
+    // ---------------------------------------------------------------- agent
+
+    /// @inheritdoc IAssetShareToken
+    function pause() external {
+        _requireAgent();
+        _config.paused = true;
+        emit TransfersPaused(true, msg.sender);
+    }
+
+    /// @inheritdoc IAssetShareToken
+    function unpause() external {
+        _requireAgent();
+        _config.paused = false;
+        emit TransfersPaused(false, msg.sender);
+    }
+
+    /// @inheritdoc IAssetShareToken
+    function setFrozen(address account, bool frozen) external {
+        _requireAgent();
+        _holders[account].frozen = frozen;
+        emit AccountFrozen(account, frozen, msg.sender);
+    }
+
+    /// @inheritdoc IAssetShareToken
+    function forcedTransfer(address from, address to, uint256 amount) external nonReentrant {
+        _requireAgent();
+        if (from == address(0) || to == address(0) || from == to || amount == 0) {
+            revert ShareInvalidForcedMove(from, to, amount);
+        }
+        _requireEligible(to);
+        Holder storage holder = _holders[from];
+        uint256 balance = balanceOf(from);
+        if (amount > balance) revert ERC20InsufficientBalance(from, balance, amount);
+        uint256 offered = _offeredLocked(holder);
+        if (amount > balance - offered) revert ShareInsufficientUnlocked(from, balance - offered, amount);
+        uint256 free = balance - offered - holder.listed;
+        if (amount > free) {
+            // amount <= balance - offered = free + listed, so the listing lock covers the rest.
+            holder.listed -= uint112(amount - free);
+            emit ListingLockChanged(from, holder.listed);
+        }
+        _moveRevenue(from, to, amount, balance);
+        _move(from, to, amount);
+        emit ForcedTransfer(from, to, amount, msg.sender);
+    }
+
+    /// @inheritdoc IAssetShareToken
+    function recoverWallet(address lostWallet, address newWallet) external nonReentrant {
+        _requireAgent();
+        uint256 balance = balanceOf(lostWallet);
+        if (lostWallet == address(0) || newWallet == address(0) || lostWallet == newWallet) {
+            revert ShareInvalidForcedMove(lostWallet, newWallet, balance);
+        }
+        _requireEligible(newWallet);
+        Holder memory lost = _holders[lostWallet];
+        Holder storage fresh = _holders[newWallet];
+        if (lost.offered != 0) {
+            if (fresh.offered != 0 && fresh.offeringId != lost.offeringId) {
+                revert ShareOfferingRefundPending(newWallet, fresh.offeringId);
+            }
+            fresh.offeringId = lost.offeringId;
+            fresh.offered += lost.offered;
+        }
+        _holders[lostWallet] = Holder(0, 0, 0, lost.frozen);
+        if (lost.listed != 0) emit ListingLockChanged(lostWallet, 0);
+        _moveRevenue(lostWallet, newWallet, balance, balance);
+        _move(lostWallet, newWallet, balance);
+        emit WalletRecovered(lostWallet, newWallet, balance, msg.sender);
+    }
+
+    /// @inheritdoc IAssetShareToken
+    function issue(address to, uint256 amount) external {
+        if (_roleOrg(Roles.ASSET_OPERATOR, msg.sender) != _operatorOrg) revert ShareUnauthorised(msg.sender);
+        if (!_config.fundingClosed) revert ShareFundingStage(false);
+        if (_config.paused) revert ShareTransfersPaused();
+        if (_holders[to].frozen) revert ShareAccountFrozen(to);
+        _requireEligible(to);
+        _mintCapped(to, amount);
+        emit SharesIssued(to, amount, msg.sender);
+    }
+
+    // ---------------------------------------------------------------- registry
+
+    /// @inheritdoc IAssetShareToken
+    function closeFunding() external {
+        if (msg.sender != _registry) revert ShareUnauthorised(msg.sender);
+        _config.fundingClosed = true;
+        emit FundingClosed();
+    }
+
+    /// @inheritdoc IAssetShareToken
+    function addPaymentToken(address paymentToken) external {
+        if (msg.sender != _registry) revert ShareUnauthorised(msg.sender);
+        _accept(paymentToken);
+    }
+
+    // ---------------------------------------------------------------- offering
+
+    /// @inheritdoc IAssetShareToken
+    function mintOffered(address to, uint256 amount, uint256 offeringId) external returns (uint256 total) {
+        if (msg.sender != _offering) revert ShareUnauthorised(msg.sender);
+        if (_config.paused) revert ShareTransfersPaused();
+        Holder storage holder = _holders[to];
+        if (holder.frozen) revert ShareAccountFrozen(to);
+        uint256 previous = holder.offeringId;
+        if (previous != offeringId) {
+            if (holder.offered != 0 && previous != _config.releasedOffering) {
+                revert ShareOfferingRefundPending(to, previous);
+            }
+            holder.offeringId = offeringId.toUint32();
+            total = amount;
+        } else {
+            total = holder.offered + amount;
+        }
+        // total <= cap <= 2^64 once _mintCapped below succeeds (the whole call reverts otherwise).
+        holder.offered = uint104(total);
+        _mintCapped(to, amount);
+    }
+
+    /// @inheritdoc IAssetShareToken
+    function burnOffered(address account, uint256 offeringId) external returns (uint256 amount) {
+        if (msg.sender != _offering) revert ShareUnauthorised(msg.sender);
+        Holder storage holder = _holders[account];
+        amount = holder.offered;
+        if (amount == 0 || holder.offeringId != offeringId) revert ShareNoOfferingShares(account, offeringId);
+        holder.offered = 0;
+        holder.offeringId = 0;
+        _move(account, address(0), amount);
+    }
+
+    /// @inheritdoc IAssetShareToken
+    function releaseOffering(uint256 offeringId) external {
+        if (msg.sender != _offering) revert ShareUnauthorised(msg.sender);
+        _config.releasedOffering = offeringId.toUint32();
+        emit OfferingSharesReleased(offeringId);
+    }
+
+    // ---------------------------------------------------------------- market
+
+    /// @inheritdoc IAssetShareToken
+    function lockListing(address account, uint256 amount) external {
+        if (msg.sender != _market) revert ShareUnauthorised(msg.sender);
+        Holder storage holder = _holders[account];
+        if (holder.frozen) revert ShareAccountFrozen(account);
+        _requireUnlocked(account, holder, amount);
+        // listed + amount <= balance <= cap <= 2^64 after the check above.
+        holder.listed += uint112(amount);
+        emit ListingLockChanged(account, holder.listed);
+    }
+
+    /// @inheritdoc IAssetShareToken
+    function unlockListing(address account, uint256 amount) external {
+        if (msg.sender != _market) revert ShareUnauthorised(msg.sender);
+        Holder storage holder = _holders[account];
+        uint256 listed = holder.listed;
+        // After a recovery or forced transfer the lock may be smaller than the listing: unlock what is left.
+        uint256 unlocking = amount < listed ? amount : listed;
+        holder.listed = uint112(listed - unlocking);
+        emit ListingLockChanged(account, listed - unlocking);
+    }
+
+    /// @inheritdoc IAssetShareToken
+    function fillListing(address seller, address buyer, uint256 amount) external {
+        if (msg.sender != _market) revert ShareUnauthorised(msg.sender);
+        if (_config.paused) revert ShareTransfersPaused();
+        Holder storage holder = _holders[seller];
+        if (holder.frozen) revert ShareAccountFrozen(seller);
+        if (_holders[buyer].frozen) revert ShareAccountFrozen(buyer);
+        uint256 listed = holder.listed;
+        if (amount > listed) revert ShareInsufficientListed(seller, listed, amount);
+        // amount <= listed, checked above.
+        holder.listed = uint112(listed - amount);
+        _move(seller, buyer, amount);
+    }
+
+    // ---------------------------------------------------------------- views
+
+    /// @inheritdoc IAssetShareToken
+    function claimableOf(address account, address paymentToken) external view returns (uint256) {
+        return _claimable(account, paymentToken);
+    }
+
+    /// @inheritdoc IAssetShareToken
+    function revenueLedger(
+        address paymentToken
+    ) external view returns (uint256 magnifiedPerShare, uint256 carry, uint256 deposited) {
+        Ledger memory ledger = _ledgers[paymentToken];
+        return (_magnifiedPerShare[paymentToken], ledger.carry, ledger.deposited);
+    }
+
+    /// @inheritdoc IAssetShareToken
+    function paymentTokens() external view returns (address[] memory tokens) {
+        uint256 n = _config.paymentTokenCount;
+        tokens = new address[](n);
+        for (uint256 i = 0; i < n; ++i) tokens[i] = _paymentTokens[i];
+    }
+
+    /// @inheritdoc IAssetShareToken
+    function locksOf(
+        address account
+    ) external view returns (uint256 listed, uint256 offered, uint256 offeringId, bool offeredLocked) {
+        Holder memory holder = _holders[account];
+        return (holder.listed, holder.offered, holder.offeringId, _offeredLocked(_holders[account]) != 0);
+    }
+
+    /// @inheritdoc IAssetShareToken
+    function unlockedBalanceOf(address account) external view returns (uint256) {
+        uint256 balance = balanceOf(account);
+        uint256 locked = _lockedOf(_holders[account]);
+        return balance > locked ? balance - locked : 0;
+    }
+
+    /// @inheritdoc IAssetShareToken
+    function isFrozen(address account) external view returns (bool) {
+        return _holders[account].frozen;
+    }
+
+    /// @inheritdoc IAssetShareToken
+    function paused() external view returns (bool) {
+        return _config.paused;
+    }
+
+    /// @inheritdoc IAssetShareToken
+    function fundingClosed() external view returns (bool) {
+        return _config.fundingClosed;
+    }
+
+    /// @inheritdoc IAssetShareToken
+    function cap() external view returns (uint256) {
+        return _cap;
+    }
+
+    /// @inheritdoc IAssetShareToken
+    function assetId() external view returns (uint256) {
+        return _assetId;
+    }
+
+    /// @inheritdoc IAssetShareToken
+    function operatorOrg() external view returns (uint32) {
+        return _operatorOrg;
+    }
+
+    // ---------------------------------------------------------------- internals
+
+    /// @dev Moves shares (mint, burn or transfer) and keeps every account's earned revenue where it was.
+    function _move(address from, address to, uint256 value) private {
+        super._update(from, to, value);
+        uint256 n = _config.paymentTokenCount;
+        for (uint256 i = 0; i < n; ++i) {
+            address paymentToken = _paymentTokens[i];
+            uint256 mps = _magnifiedPerShare[paymentToken];
+            if (mps == 0) continue;
+            // mps * value <= 2^95 * 2^96 * 2^64 < 2^255 (see the contract's @dev), so toInt256 cannot fail.
+            int256 delta = (mps * value).toInt256();
+            if (from != address(0)) _corrections[paymentToken][from] += delta;
+            if (to != address(0)) _corrections[paymentToken][to] -= delta;
+        }
+    }
+
+    /// @dev Moves `amount / balance` of `from`'s unclaimed revenue (rounded down; all of it when the whole balance
+    /// moves) to `to`, in every token, in whole units so nobody's entitlement is rounded up.
+    function _moveRevenue(address from, address to, uint256 amount, uint256 balance) private {
+        uint256 n = _config.paymentTokenCount;
+        for (uint256 i = 0; i < n; ++i) {
+            address paymentToken = _paymentTokens[i];
+            uint256 claimable = _claimable(from, paymentToken);
+            uint256 moved = amount == balance ? claimable : (claimable * amount) / balance;
+            if (moved == 0) continue;
+            int256 magnified = (moved * MAGNITUDE).toInt256();
+            _corrections[paymentToken][from] -= magnified;
+            _corrections[paymentToken][to] += magnified;
+            emit RevenueMoved(from, to, paymentToken, moved);
+        }
+    }
+
+    function _mintCapped(address to, uint256 amount) private {
+        uint256 supply = totalSupply();
+        if (supply + amount > _cap) revert ShareCapExceeded(supply, amount, _cap);
+        if (to == address(0)) revert ERC20InvalidReceiver(address(0));
+        _move(address(0), to, amount);
+    }
+
+    function _accept(address paymentToken) private {
+        Config memory config = _config;
+        if (
+            paymentToken == address(0) ||
+            _ledgers[paymentToken].accepted ||
+            config.paymentTokenCount == MAX_PAYMENT_TOKENS
+        ) revert RevenueInvalidPaymentToken(paymentToken);
+        _paymentTokens[config.paymentTokenCount] = paymentToken;
+        // count < MAX_PAYMENT_TOKENS = 4, checked above.
+        _config.paymentTokenCount = config.paymentTokenCount + 1;
+        _ledgers[paymentToken].accepted = true;
+        emit PaymentTokenAccepted(paymentToken);
+    }
+
+    function _claimable(address account, address paymentToken) private view returns (uint256) {
+        int256 accumulated = (_magnifiedPerShare[paymentToken] * balanceOf(account)).toInt256() +
+            _corrections[paymentToken][account];
+        // accumulated is the account's magnified entitlement, never negative (claims lower it by what they pay).
+        return uint256(accumulated) / MAGNITUDE;
+    }
+
+    function _offeredLocked(Holder storage holder) private view returns (uint256) {
+        uint256 offered = holder.offered;
+        if (offered == 0 || holder.offeringId == _config.releasedOffering) return 0;
+        return offered;
+    }
+
+    function _lockedOf(Holder storage holder) private view returns (uint256) {
+        return holder.listed + _offeredLocked(holder);
+    }
+
+    function _requireUnlocked(address account, Holder storage holder, uint256 amount) private view {
+        uint256 balance = balanceOf(account);
+        if (amount > balance) revert ERC20InsufficientBalance(account, balance, amount);
+        uint256 locked = _lockedOf(holder);
+        // locked never exceeds the balance (locks are only taken on unlocked shares and cleared by burns/moves).
+        if (amount > balance - locked) revert ShareInsufficientUnlocked(account, balance - locked, amount);
+    }
+
+    function _requireEligible(address account) private view {
+        if (!_hasRole(Roles.INVESTOR, account) && account != _offering && account != _market) {
+            revert ShareNotEligible(account);
+        }
+    }
+
+    function _requireAgent() private view {
+        if (_roleOrg(Roles.ASSET_OPERATOR, msg.sender) != _operatorOrg && !_hasRole(Roles.REGULATOR, msg.sender)) {
+            revert ShareUnauthorised(msg.sender);
+        }
+    }
+}

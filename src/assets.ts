@@ -1,0 +1,315 @@
+import type { Signer } from "ethers";
+import type { HardhatRuntimeEnvironment } from "hardhat/types";
+import type {
+  AssetMarket,
+  AssetOffering,
+  AssetRegistry,
+  AssetShareToken,
+  Consortium,
+  SettlementToken,
+} from "../typechain-types";
+import { documentHash } from "./consortium";
+
+/** Asset kinds as in IAssetRegistry.Kind. */
+export const ASSET_KIND = { Solar: 0, Vending: 1, AdScreen: 2, Other: 3 } as const;
+export type AssetKindName = keyof typeof ASSET_KIND;
+export const ASSET_KIND_NAMES = Object.keys(ASSET_KIND) as AssetKindName[];
+
+/** Lifecycle as in IAssetRegistry.Status. */
+export const ASSET_STATUS = ["None", "Funding", "Construction", "Operating", "Decommissioned"] as const;
+export type AssetStatusName = (typeof ASSET_STATUS)[number];
+
+/** Offering states as in IAssetOffering.State. */
+export const OFFERING_STATE = ["None", "Open", "Succeeded", "Failed"] as const;
+
+/** The deployed assets system. */
+export interface AssetsSystem {
+  registry: AssetRegistry;
+  offering: AssetOffering;
+  market: AssetMarket;
+}
+
+/** Deploys registry, offering and market and binds them (the deployer binds once). */
+export async function deployAssets(
+  hre: HardhatRuntimeEnvironment,
+  consortium: Consortium | string,
+  deployer?: Signer,
+): Promise<AssetsSystem> {
+  const consortiumAddress = typeof consortium === "string" ? consortium : await consortium.getAddress();
+  const registry = (await (
+    await hre.ethers.getContractFactory("AssetRegistry", deployer)
+  ).deploy(consortiumAddress)) as unknown as AssetRegistry;
+  await registry.waitForDeployment();
+  const registryAddress = await registry.getAddress();
+  const offering = (await (
+    await hre.ethers.getContractFactory("AssetOffering", deployer)
+  ).deploy(consortiumAddress, registryAddress)) as unknown as AssetOffering;
+  const market = (await (
+    await hre.ethers.getContractFactory("AssetMarket", deployer)
+  ).deploy(consortiumAddress, registryAddress)) as unknown as AssetMarket;
+  await Promise.all([offering.waitForDeployment(), market.waitForDeployment()]);
+  await (await registry.initialise(await offering.getAddress(), await market.getAddress())).wait();
+  return { registry, offering, market };
+}
+
+/** Binds the SDK to deployed addresses. */
+export async function assetsAt(
+  hre: HardhatRuntimeEnvironment,
+  addresses: { registry: string; offering?: string; market?: string },
+): Promise<AssetsSystem> {
+  const registry = (await hre.ethers.getContractAt("AssetRegistry", addresses.registry)) as unknown as AssetRegistry;
+  const offering = (await hre.ethers.getContractAt(
+    "AssetOffering",
+    addresses.offering ?? (await registry.offering()),
+  )) as unknown as AssetOffering;
+  const market = (await hre.ethers.getContractAt(
+    "AssetMarket",
+    addresses.market ?? (await registry.market()),
+  )) as unknown as AssetMarket;
+  return { registry, offering, market };
+}
+
+/** What an operator registers. */
+export interface AssetSpec {
+  kind: AssetKindName;
+  /** Off-chain documents (location, capacity, permits); the chain keeps their hash. */
+  documents: string;
+  name: string;
+  symbol: string;
+  cap: bigint | number;
+  paymentTokens: string[];
+  devices?: string[];
+}
+
+/** The share token of an asset. */
+export async function shareToken(
+  hre: HardhatRuntimeEnvironment,
+  registry: AssetRegistry,
+  assetId: bigint | number,
+): Promise<AssetShareToken> {
+  const a = await registry.asset(assetId);
+  return (await hre.ethers.getContractAt("AssetShareToken", a.shareToken)) as unknown as AssetShareToken;
+}
+
+/** Registers an asset and returns its id and share token. */
+export async function registerAsset(
+  hre: HardhatRuntimeEnvironment,
+  registry: AssetRegistry,
+  operator: Signer,
+  spec: AssetSpec,
+): Promise<{ assetId: bigint; token: AssetShareToken }> {
+  const receipt = await (
+    await registry.connect(operator).register({
+      kind: ASSET_KIND[spec.kind],
+      metadataHash: documentHash(spec.documents),
+      name: spec.name,
+      symbol: spec.symbol,
+      cap: spec.cap,
+      paymentTokens: spec.paymentTokens,
+      devices: spec.devices ?? [],
+    })
+  ).wait();
+  for (const log of receipt?.logs ?? []) {
+    const parsed = registry.interface.parseLog(log);
+    if (parsed?.name === "AssetRegistered") {
+      const assetId = parsed.args.assetId as bigint;
+      return { assetId, token: await shareToken(hre, registry, assetId) };
+    }
+  }
+  throw new Error("transaction did not register an asset");
+}
+
+/** Terms of a sale as the SDK takes them (times in seconds since the epoch). */
+export interface OfferingTerms {
+  assetId: bigint | number;
+  paymentToken: string;
+  price: bigint | number;
+  softCap: bigint | number;
+  hardCap: bigint | number;
+  start: bigint | number;
+  deadline: bigint | number;
+  minPerInvestor?: bigint | number;
+  maxPerInvestor?: bigint | number;
+  /** Construction organisation paid in milestones (with `cosignerOrg` and `milestoneBps`). */
+  beneficiaryOrg?: number;
+  cosignerOrg?: number;
+  milestoneBps?: number[];
+}
+
+/** Opens a sale; returns the offering id. */
+export async function openOffering(offering: AssetOffering, initiator: Signer, terms: OfferingTerms): Promise<bigint> {
+  const receipt = await (
+    await offering.connect(initiator).open({
+      assetId: terms.assetId,
+      paymentToken: terms.paymentToken,
+      price: terms.price,
+      softCap: terms.softCap,
+      hardCap: terms.hardCap,
+      start: terms.start,
+      deadline: terms.deadline,
+      minPerInvestor: terms.minPerInvestor ?? 1,
+      maxPerInvestor: terms.maxPerInvestor ?? terms.hardCap,
+      beneficiaryOrg: terms.beneficiaryOrg ?? 0,
+      cosignerOrg: terms.cosignerOrg ?? 0,
+      milestoneBps: terms.milestoneBps ?? [],
+    })
+  ).wait();
+  for (const log of receipt?.logs ?? []) {
+    const parsed = offering.interface.parseLog(log);
+    if (parsed?.name === "OfferingOpened") return parsed.args.offeringId as bigint;
+  }
+  throw new Error("transaction did not open an offering");
+}
+
+async function paymentTokenAt(hre: HardhatRuntimeEnvironment, address: string): Promise<SettlementToken> {
+  return (await hre.ethers.getContractAt("SettlementToken", address)) as unknown as SettlementToken;
+}
+
+/** Approves the exact cost and buys shares at the current price (maxPrice = that price, 10-minute deadline). */
+export async function buyShares(
+  hre: HardhatRuntimeEnvironment,
+  offering: AssetOffering,
+  buyer: Signer,
+  offeringId: bigint | number,
+  shares: bigint | number,
+  options: { maxPrice?: bigint; txDeadline?: bigint } = {},
+): Promise<bigint> {
+  const o = await offering.offering(offeringId);
+  const cost = o.price * BigInt(shares);
+  const pay = await paymentTokenAt(hre, o.paymentToken);
+  await (await pay.connect(buyer).approve(await offering.getAddress(), cost)).wait();
+  const now = BigInt((await hre.ethers.provider.getBlock("latest"))!.timestamp);
+  await (
+    await offering
+      .connect(buyer)
+      .buy(offeringId, shares, options.maxPrice ?? o.price, options.txDeadline ?? now + 600n)
+  ).wait();
+  return cost;
+}
+
+/** Approves and deposits revenue for an asset's holders. */
+export async function depositRevenue(
+  hre: HardhatRuntimeEnvironment,
+  token: AssetShareToken,
+  depositor: Signer,
+  paymentToken: string,
+  amount: bigint,
+  meteredKWh: bigint | number,
+  invoice: string,
+): Promise<void> {
+  const pay = await paymentTokenAt(hre, paymentToken);
+  await (await pay.connect(depositor).approve(await token.getAddress(), amount)).wait();
+  await (await token.connect(depositor).deposit(paymentToken, amount, meteredKWh, documentHash(invoice))).wait();
+}
+
+/** One holding in a portfolio. */
+export interface Holding {
+  assetId: bigint;
+  kind: AssetKindName;
+  status: AssetStatusName;
+  symbol: string;
+  token: string;
+  balance: bigint;
+  unlocked: bigint;
+  listed: bigint;
+  supply: bigint;
+  claimable: { paymentToken: string; amount: bigint }[];
+}
+
+/** One line of an investor's history, from events. */
+export interface HistoryEntry {
+  block: number;
+  assetId: bigint;
+  what: string;
+  detail: string;
+}
+
+/** Holdings, claimable revenue per payment token and history of an investor across every asset. */
+export async function portfolio(
+  hre: HardhatRuntimeEnvironment,
+  system: AssetsSystem,
+  investor: string,
+): Promise<{ holdings: Holding[]; history: HistoryEntry[] }> {
+  const count = await system.registry.assetCount();
+  const holdings: Holding[] = [];
+  const history: HistoryEntry[] = [];
+  for (let id = 1n; id <= count; id++) {
+    const a = await system.registry.asset(id);
+    const token = await shareToken(hre, system.registry, id);
+    const balance = await token.balanceOf(investor);
+    const claimable = [];
+    for (const pt of await token.paymentTokens()) {
+      claimable.push({ paymentToken: pt, amount: await token.claimableOf(investor, pt) });
+    }
+    const [listed] = await token.locksOf(investor);
+    const involved = balance > 0n || claimable.some((c) => c.amount > 0n);
+    if (involved) {
+      holdings.push({
+        assetId: id,
+        kind: ASSET_KIND_NAMES[Number(a.kind)],
+        status: ASSET_STATUS[Number(a.status)],
+        symbol: await token.symbol(),
+        token: a.shareToken,
+        balance,
+        unlocked: await token.unlockedBalanceOf(investor),
+        listed,
+        supply: await token.totalSupply(),
+        claimable,
+      });
+    }
+    for (const e of await token.queryFilter(token.filters.Transfer(investor))) {
+      history.push({ block: e.blockNumber, assetId: id, what: "shares out", detail: `${e.args.value} → ${e.args.to}` });
+    }
+    for (const e of await token.queryFilter(token.filters.Transfer(undefined, investor))) {
+      history.push({ block: e.blockNumber, assetId: id, what: "shares in", detail: `${e.args.value} ← ${e.args.from}` });
+    }
+    for (const e of await token.queryFilter(token.filters.RevenueClaimed(investor))) {
+      history.push({
+        block: e.blockNumber,
+        assetId: id,
+        what: "revenue claimed",
+        detail: `${e.args.amount} of ${e.args.paymentToken}`,
+      });
+    }
+  }
+  for (const e of await system.offering.queryFilter(system.offering.filters.SharesPurchased(undefined, investor))) {
+    const o = await system.offering.offering(e.args.offeringId);
+    history.push({
+      block: e.blockNumber,
+      assetId: o.assetId,
+      what: "bought in offering",
+      detail: `${e.args.shares} shares for ${e.args.paid} (offering ${e.args.offeringId})`,
+    });
+  }
+  for (const e of await system.offering.queryFilter(system.offering.filters.OfferingRefunded(undefined, investor))) {
+    const o = await system.offering.offering(e.args.offeringId);
+    history.push({
+      block: e.blockNumber,
+      assetId: o.assetId,
+      what: "refunded",
+      detail: `${e.args.shares} shares, ${e.args.amount} back (offering ${e.args.offeringId})`,
+    });
+  }
+  for (const e of await system.market.queryFilter(system.market.filters.ListingFilled(undefined, investor))) {
+    const l = await system.market.listing(e.args.listingId);
+    history.push({
+      block: e.blockNumber,
+      assetId: l.assetId,
+      what: "bought on market",
+      detail: `${e.args.amount} shares for ${e.args.paid} (listing ${e.args.listingId})`,
+    });
+  }
+  for (const e of await system.market.queryFilter(
+    system.market.filters.ListingFilled(undefined, undefined, investor),
+  )) {
+    const l = await system.market.listing(e.args.listingId);
+    history.push({
+      block: e.blockNumber,
+      assetId: l.assetId,
+      what: "sold on market",
+      detail: `${e.args.amount} shares for ${e.args.paid - e.args.fee} net (listing ${e.args.listingId})`,
+    });
+  }
+  history.sort((x, y) => x.block - y.block);
+  return { holdings, history };
+}
