@@ -158,4 +158,55 @@ describe("web app (Chromium)", function () {
       expect(reason).to.equal("verified");
     });
   });
+
+  describe("investors", function () {
+    it("lets an investor buy in the open offering", async function () {
+      await page.goto("/investors");
+      await actAs(page, actor("investor3"));
+      const offering = page.getByTestId("offering").filter({ hasText: "Harbour Screens" });
+      await offering.waitFor();
+      expect(await offering.getByTestId("offering-sold").innerText()).to.match(/^400 of 8,000 shares sold/);
+      await screenshot(page, "investors");
+      await offering.getByTestId("offering-shares").fill("600");
+      await offering.getByTestId("offering-buy").click();
+      await offering.getByTestId("tx-status").and(page.locator('[data-status="confirmed"]')).waitFor();
+      expect(await offering.getByTestId("tx-status").innerText()).to.contain("Buy 600 HSCR shares: confirmed");
+      await offering
+        .getByTestId("offering-sold")
+        .getByText(/^1,000 of 8,000 shares sold.*you hold 600 in escrow/)
+        .waitFor();
+    });
+
+    it("refuses a purchase above the per-investor maximum with the decoded error", async function () {
+      const offering = page.getByTestId("offering").filter({ hasText: "Harbour Screens" });
+      await offering.getByTestId("offering-shares").fill("1500");
+      await offering.getByTestId("offering-buy").click();
+      const status = offering.getByTestId("tx-status").and(page.locator('[data-status="failed"]'));
+      await status.waitFor();
+      expect(await status.innerText()).to.match(/Offering: investor limit/);
+    });
+
+    it("lets an investor claim all revenue, in every payment token", async function () {
+      await actAs(page, actor("investor1"));
+      const portfolio = page.getByTestId("portfolio");
+      const total = portfolio.getByTestId("claimable-total");
+      await total.getByText(/To claim: .*cEUR \+ .*USDC/).waitFor();
+      const solar = portfolio.locator('[data-testid="holding"][data-symbol="RSOL"]');
+      await solar.getByText(/^1,500$/).waitFor(); // bought in the sale; 200 of them listed on the market
+      expect(await solar.innerText()).to.match(/\b200 \/ 0\b/);
+      await portfolio.getByTestId("claim-all").click();
+      await total.getByText("Nothing to claim").waitFor({ timeout: 60_000 });
+      expect(await portfolio.getByTestId("tx-status").innerText()).to.match(/Claim .* USDC from RSOL: confirmed/);
+      await page.getByTestId("revenue-chart").locator("svg").first().waitFor();
+      await screenshot(page, "investors-portfolio");
+    });
+
+    it("refunds an investor of the sale that failed", async function () {
+      await actAs(page, actor("investor2"));
+      const refund = page.getByTestId("refund").filter({ hasText: "Metro Vending" });
+      await refund.getByText(/Your 300 shares are refunded in full: 1,500.00 cEUR/).waitFor();
+      await refund.getByTestId("refund-button").click();
+      await refund.getByTestId("tx-status").and(page.locator('[data-status="confirmed"]')).waitFor();
+    });
+  });
 });

@@ -1,21 +1,25 @@
 import { useEffect, useState } from "react";
 import { useApp } from "./app-context";
 
-/** Loads data with `load` whenever the app's version (new block, confirmed transaction) or `deps` change. */
+/**
+ * Loads data with `load` whenever the app's version (new block, confirmed transaction) or `deps` change. Data
+ * loaded for other `deps` (another account, another item) is never shown while the new data loads.
+ */
 export function useChainData<T>(load: () => Promise<T>, deps: unknown[]): { data?: T; error?: string } {
   const { version } = useApp();
-  const [state, setState] = useState<{ data?: T; error?: string }>({});
+  const key = JSON.stringify(deps.map((d) => (typeof d === "bigint" ? d.toString() : d)));
+  const [state, setState] = useState<{ key?: string; data?: T; error?: string }>({});
   useEffect(() => {
     let live = true;
     load().then(
-      (data) => live && setState({ data }),
-      (err: Error) => live && setState((s) => ({ data: s.data, error: err.message })),
+      (data) => live && setState({ key, data }),
+      (err: Error) => live && setState((s) => ({ key, data: s.key === key ? s.data : undefined, error: err.message })),
     );
     return () => {
       live = false;
     };
-  }, [version, ...deps]);
-  return state;
+  }, [version, key]);
+  return state.key === key ? { data: state.data, error: state.error } : {};
 }
 
 /** An address as its cast label with the short hex. */
