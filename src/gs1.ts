@@ -67,7 +67,8 @@ export function isValidSscc(sscc: string): boolean {
 /** Throws unless `serial` is a GS1 AI 21 serial: 1..20 characters of the AI 82 set. */
 export function validateSerial(serial: string): string {
   if (serial.length === 0) throw new Gs1Error("serial is empty");
-  if (serial.length > 20) throw new Gs1Error(`serial "${serial}" has ${serial.length} characters (GS1 AI 21 allows 20)`);
+  if (serial.length > 20)
+    throw new Gs1Error(`serial "${serial}" has ${serial.length} characters (GS1 AI 21 allows 20)`);
   if (!AI82.test(serial)) throw new Gs1Error(`serial "${serial}" has characters outside the GS1 AI 82 set`);
   return serial;
 }

@@ -5,7 +5,8 @@ import { AbiCoder, encodeBytes32String, keccak256, toUtf8Bytes } from "ethers";
 import type { Signer } from "ethers";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 import { z } from "zod";
-import type { ISupplyChain, SupplyChain } from "../typechain-types";
+import type { Consortium, ISupplyChain, SupplyChain } from "../typechain-types";
+import { listMembers } from "./consortium";
 import {
   DigitalLink,
   expiryFromYymmdd,
@@ -90,22 +91,22 @@ export class SerialTree {
     for (const [i, [hash]] of tree.entries()) this.index.set(hash, i);
   }
 
-  /** Builds the tree; serials must be valid and unique. */
-  static of(serials: string[]): SerialTree {
+  /**
+   * Builds the tree; serials must be valid and unique. `onProgress(done, total)` is called while the serials are
+   * validated and hashed (every 1,000 serials and at the end), the long part of a 100,000-serial lot.
+   */
+  static of(serials: string[], onProgress?: (done: number, total: number) => void): SerialTree {
+    if (serials.length === 0) throw new Gs1Error("a lot needs at least one serial");
     const seen = new Set<string>();
-    for (const s of serials) {
+    const values: [string][] = [];
+    serials.forEach((s, i) => {
       validateSerial(s);
       if (seen.has(s)) throw new Gs1Error(`duplicate serial "${s}"`);
       seen.add(s);
-    }
-    if (serials.length === 0) throw new Gs1Error("a lot needs at least one serial");
-    return new SerialTree(
-      StandardMerkleTree.of(
-        serials.map((s) => [textHash(s)] as [string]),
-        ["bytes32"],
-      ),
-      serials,
-    );
+      values.push([textHash(s)]);
+      if (onProgress && ((i + 1) % 1000 === 0 || i + 1 === serials.length)) onProgress(i + 1, serials.length);
+    });
+    return new SerialTree(StandardMerkleTree.of(values, ["bytes32"]), serials);
   }
 
   /** Loads a tree file written by `save`. */
@@ -269,8 +270,9 @@ export async function commissionLot(
   manufacturer: Signer,
   lot: LotFile,
   origin: LotOrigin,
+  onProgress?: (done: number, total: number) => void,
 ): Promise<{ lotId: string; tree: SerialTree; gas: bigint }> {
-  const tree = SerialTree.of(lot.serials);
+  const tree = SerialTree.of(lot.serials, onProgress);
   const input: ISupplyChain.LotInputStruct = {
     gtin: BigInt(lot.gtin),
     lotNumberHash: textHash(lot.lot),
@@ -291,9 +293,14 @@ export interface Verification {
 }
 
 /** Verifies a scanned code (Digital Link with lot, serial and ?17=expiry), with a proof if one is known. */
-export async function verifyCode(sc: SupplyChain, link: DigitalLink | string, proof: string[] = []): Promise<Verification> {
+export async function verifyCode(
+  sc: SupplyChain,
+  link: DigitalLink | string,
+  proof: string[] = [],
+): Promise<Verification> {
   const l = typeof link === "string" ? parseDigitalLink(link) : link;
-  if (!l.lot || !l.serial || !l.expiry) throw new Gs1Error("verification needs the lot (10), serial (21) and expiry (17)");
+  if (!l.lot || !l.serial || !l.expiry)
+    throw new Gs1Error("verification needs the lot (10), serial (21) and expiry (17)");
   const [sellable, reason] = await sc.verify(BigInt(l.gtin), l.serial, l.lot, expiryFromYymmdd(l.expiry), proof);
   return { sellable, reason: VERIFY_REASONS[Number(reason)] };
 }
@@ -309,6 +316,12 @@ export interface TraceEvent {
 
 /** Names organisations in trace lines (falls back to `org #<id>`). */
 export type OrgNamer = (orgId: bigint | number) => string;
+
+/** An `OrgNamer` over the consortium's current member list. */
+export async function orgNamer(consortium: Consortium): Promise<OrgNamer> {
+  const names = new Map((await listMembers(consortium)).map((m) => [m.id, m.name || `person #${m.id}`]));
+  return (id) => names.get(Number(id)) ?? `org #${id}`;
+}
 
 /**
  * The full history of one item read from events: its lot's commissioning and upstream input lots (to `depth`

@@ -286,12 +286,7 @@ interface ISupplyChain {
     /// @param serialHash The item's serial hash.
     /// @param proof Merkle proof of the serial in the lot (empty once the item is on chain).
     /// @param shipment Receiver, ownership change and EPCIS fields.
-    function shipItem(
-        bytes32 lotId,
-        bytes32 serialHash,
-        bytes32[] calldata proof,
-        Shipment calldata shipment
-    ) external;
+    function shipItem(bytes32 lotId, bytes32 serialHash, bytes32[] calldata proof, Shipment calldata shipment) external;
 
     /// @notice Accept an item shipped to the caller's organisation (second step). A recalled, quarantined or
     /// destroyed lot cannot be received as sellable.

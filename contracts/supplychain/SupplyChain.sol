@@ -565,8 +565,7 @@ contract SupplyChain is ConsortiumGated, ISupplyChain {
         bytes32 serialHash = keccak256(bytes(serial));
         ItemData memory it = _items[_itemKeyOf(lotId, serialHash)];
         if (it.state == ItemState.None) {
-            bool proven = l.flags & _TREE != 0 &&
-                MerkleProof.verifyCalldata(proof, l.merkleRoot, _leaf(serialHash));
+            bool proven = l.flags & _TREE != 0 && MerkleProof.verifyCalldata(proof, l.merkleRoot, _leaf(serialHash));
             if (!proven) return (false, VerifyReason.UnknownSerial);
         }
         if (l.expiry != expiry) return (false, VerifyReason.ExpiryMismatch);
@@ -730,8 +729,8 @@ contract SupplyChain is ConsortiumGated, ISupplyChain {
         IConsortium c = consortium();
         return
             orgId != 0 &&
-            (c.memberHasRole(orgId, Roles.DISTRIBUTOR) ||
-                c.memberHasRole(orgId, Roles.CARRIER) ||
+            (c.memberHasRole(orgId, Roles.CARRIER) ||
+                c.memberHasRole(orgId, Roles.DISTRIBUTOR) ||
                 c.memberHasRole(orgId, Roles.HOSPITAL) ||
                 c.memberHasRole(orgId, Roles.MANUFACTURER));
     }

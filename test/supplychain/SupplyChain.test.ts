@@ -5,7 +5,18 @@ import { proposeStatus, voteUntilClosed } from "../../src/consortium";
 import { ROLES } from "../../src/roles";
 import { ITEM_STATE, SerialTree, VERIFY_REASONS, itemKeyOf, lotIdOf, textHash, cbv } from "../../src/supplychain";
 import { shouldBehaveLikeRestricted } from "../behaviours/restricted";
-import { GTIN, GTIN2, LOT, ORIGIN, PER_ITEM_LOT, SERIALS, SSCC, SSCC2, deploySupplyChainFixture, shipment } from "../fixtures/supplychain";
+import {
+  GTIN,
+  GTIN2,
+  LOT,
+  ORIGIN,
+  PER_ITEM_LOT,
+  SERIALS,
+  SSCC,
+  SSCC2,
+  deploySupplyChainFixture,
+  shipment,
+} from "../fixtures/supplychain";
 
 const h = textHash;
 const REASON = h("reason");
@@ -19,24 +30,132 @@ describe("SupplyChain", function () {
     const o = sc.connect(actors.outsider);
     const who = actors.outsider.address;
     return [
-      { name: "registerProduct", send: () => o.registerProduct(GTIN2, REASON), contract: sc, error: "AccessMissingRole", args: [who, ROLES.MANUFACTURER] },
-      { name: "commissionLot", send: () => o.commissionLot(lotInput("X", h("r"), 1)), contract: sc, error: "AccessMissingRole", args: [who, ROLES.MANUFACTURER] },
-      { name: "registerItem", send: () => o.registerItem(lotId, h("x")), contract: sc, error: "AccessMissingRole", args: [who, ROLES.MANUFACTURER] },
-      { name: "registerItems", send: () => o.registerItems(lotId, [h("x")]), contract: sc, error: "AccessMissingRole", args: [who, ROLES.MANUFACTURER] },
-      { name: "shipItem", send: () => o.shipItem(lotId, h("x"), [], shipment(1)), contract: sc, error: "SupplyChainNoCustodyRole", args: [who] },
-      { name: "receiveItem", send: () => o.receiveItem(lotId, h("x"), true, LOC, EPCIS), contract: sc, error: "SupplyChainNoCustodyRole", args: [who] },
-      { name: "packItems", send: () => o.packItems(SSCC, lotId, [h("x")], [], []), contract: sc, error: "SupplyChainNoCustodyRole", args: [who] },
-      { name: "unpackItems", send: () => o.unpackItems(SSCC, lotId, [h("x")]), contract: sc, error: "SupplyChainNoCustodyRole", args: [who] },
-      { name: "shipPallet", send: () => o.shipPallet(SSCC, shipment(1)), contract: sc, error: "SupplyChainNoCustodyRole", args: [who] },
-      { name: "receivePallet", send: () => o.receivePallet(SSCC, LOC, EPCIS), contract: sc, error: "SupplyChainNoCustodyRole", args: [who] },
-      { name: "reportItem", send: () => o.reportItem(lotId, h("x"), [], ITEM_STATE.Stolen, REASON), contract: sc, error: "SupplyChainNoCustodyRole", args: [who] },
-      { name: "decommission", send: () => o.decommission(lotId, h("x"), [], cbv("dispensing"), LOC), contract: sc, error: "SupplyChainNoDispenseRole", args: [who] },
-      { name: "undoDecommission", send: () => o.undoDecommission(lotId, h("x")), contract: sc, error: "SupplyChainNoDispenseRole", args: [who] },
-      { name: "recallLot", send: () => o.recallLot(lotId, REASON), contract: sc, error: "AccessMissingRole", args: [who, ROLES.MANUFACTURER] },
-      { name: "setGuardian", send: () => o.setGuardian(who, true), contract: sc, error: "AccessMissingRole", args: [who, ROLES.REGULATOR] },
-      { name: "quarantineLot", send: () => o.quarantineLot(lotId, REASON), contract: sc, error: "SupplyChainNotGuardian", args: [who] },
-      { name: "releaseLot", send: () => o.releaseLot(lotId, REASON), contract: sc, error: "AccessMissingRole", args: [who, ROLES.REGULATOR] },
-      { name: "destroyLot", send: () => o.destroyLot(lotId, REASON), contract: sc, error: "AccessMissingRole", args: [who, ROLES.REGULATOR] },
+      {
+        name: "registerProduct",
+        send: () => o.registerProduct(GTIN2, REASON),
+        contract: sc,
+        error: "AccessMissingRole",
+        args: [who, ROLES.MANUFACTURER],
+      },
+      {
+        name: "commissionLot",
+        send: () => o.commissionLot(lotInput("X", h("r"), 1)),
+        contract: sc,
+        error: "AccessMissingRole",
+        args: [who, ROLES.MANUFACTURER],
+      },
+      {
+        name: "registerItem",
+        send: () => o.registerItem(lotId, h("x")),
+        contract: sc,
+        error: "AccessMissingRole",
+        args: [who, ROLES.MANUFACTURER],
+      },
+      {
+        name: "registerItems",
+        send: () => o.registerItems(lotId, [h("x")]),
+        contract: sc,
+        error: "AccessMissingRole",
+        args: [who, ROLES.MANUFACTURER],
+      },
+      {
+        name: "shipItem",
+        send: () => o.shipItem(lotId, h("x"), [], shipment(1)),
+        contract: sc,
+        error: "SupplyChainNoCustodyRole",
+        args: [who],
+      },
+      {
+        name: "receiveItem",
+        send: () => o.receiveItem(lotId, h("x"), true, LOC, EPCIS),
+        contract: sc,
+        error: "SupplyChainNoCustodyRole",
+        args: [who],
+      },
+      {
+        name: "packItems",
+        send: () => o.packItems(SSCC, lotId, [h("x")], [], []),
+        contract: sc,
+        error: "SupplyChainNoCustodyRole",
+        args: [who],
+      },
+      {
+        name: "unpackItems",
+        send: () => o.unpackItems(SSCC, lotId, [h("x")]),
+        contract: sc,
+        error: "SupplyChainNoCustodyRole",
+        args: [who],
+      },
+      {
+        name: "shipPallet",
+        send: () => o.shipPallet(SSCC, shipment(1)),
+        contract: sc,
+        error: "SupplyChainNoCustodyRole",
+        args: [who],
+      },
+      {
+        name: "receivePallet",
+        send: () => o.receivePallet(SSCC, LOC, EPCIS),
+        contract: sc,
+        error: "SupplyChainNoCustodyRole",
+        args: [who],
+      },
+      {
+        name: "reportItem",
+        send: () => o.reportItem(lotId, h("x"), [], ITEM_STATE.Stolen, REASON),
+        contract: sc,
+        error: "SupplyChainNoCustodyRole",
+        args: [who],
+      },
+      {
+        name: "decommission",
+        send: () => o.decommission(lotId, h("x"), [], cbv("dispensing"), LOC),
+        contract: sc,
+        error: "SupplyChainNoDispenseRole",
+        args: [who],
+      },
+      {
+        name: "undoDecommission",
+        send: () => o.undoDecommission(lotId, h("x")),
+        contract: sc,
+        error: "SupplyChainNoDispenseRole",
+        args: [who],
+      },
+      {
+        name: "recallLot",
+        send: () => o.recallLot(lotId, REASON),
+        contract: sc,
+        error: "AccessMissingRole",
+        args: [who, ROLES.MANUFACTURER],
+      },
+      {
+        name: "setGuardian",
+        send: () => o.setGuardian(who, true),
+        contract: sc,
+        error: "AccessMissingRole",
+        args: [who, ROLES.REGULATOR],
+      },
+      {
+        name: "quarantineLot",
+        send: () => o.quarantineLot(lotId, REASON),
+        contract: sc,
+        error: "SupplyChainNotGuardian",
+        args: [who],
+      },
+      {
+        name: "releaseLot",
+        send: () => o.releaseLot(lotId, REASON),
+        contract: sc,
+        error: "AccessMissingRole",
+        args: [who, ROLES.REGULATOR],
+      },
+      {
+        name: "destroyLot",
+        send: () => o.destroyLot(lotId, REASON),
+        contract: sc,
+        error: "AccessMissingRole",
+        args: [who, ROLES.REGULATOR],
+      },
     ];
   });
 
@@ -56,7 +175,9 @@ describe("SupplyChain", function () {
       const m = sc.connect(actors.manufacturer);
       const wrong = BigInt(GTIN2) + 1n;
       for (const bad of [wrong, 0n, 100_000_000_000_000n]) {
-        await expect(m.registerProduct(bad, h("meta"))).to.be.revertedWithCustomError(sc, "SupplyChainInvalidGtin").withArgs(bad);
+        await expect(m.registerProduct(bad, h("meta")))
+          .to.be.revertedWithCustomError(sc, "SupplyChainInvalidGtin")
+          .withArgs(bad);
       }
     });
 
@@ -70,7 +191,14 @@ describe("SupplyChain", function () {
     it("cuts a suspended manufacturer off at once", async function () {
       const { sc, consortium, actors, orgIds } = await loadFixture(deploySupplyChainFixture);
       const id = await proposeStatus(consortium, actors.regulator, orgIds.manufacturer2, "Suspend");
-      await voteUntilClosed(consortium, id, [actors.manufacturer, actors.distributor, actors.carrier, actors.hospital, actors.pharmacy, actors.insurer]);
+      await voteUntilClosed(consortium, id, [
+        actors.manufacturer,
+        actors.distributor,
+        actors.carrier,
+        actors.hospital,
+        actors.pharmacy,
+        actors.insurer,
+      ]);
       await expect(sc.connect(actors.manufacturer2).registerProduct(GTIN2, h("meta")))
         .to.be.revertedWithCustomError(sc, "AccessMissingRole")
         .withArgs(actors.manufacturer2.address, ROLES.MANUFACTURER);
@@ -79,13 +207,17 @@ describe("SupplyChain", function () {
 
   describe("lots", function () {
     it("commissions a lot as one Merkle root and records its origin and input lots", async function () {
-      const { sc, actors, orgIds, lotId, perItemLotId, lotInput, lotExpiry } = await loadFixture(deploySupplyChainFixture);
+      const { sc, actors, orgIds, lotId, perItemLotId, lotInput, lotExpiry } =
+        await loadFixture(deploySupplyChainFixture);
       const tree = SerialTree.of(["A1", "A2", "A3"]);
       const input = lotInput("L-OUT", tree.root, 3, [lotId, perItemLotId]);
       const out = lotIdOf(GTIN, "L-OUT");
       await expect(sc.connect(actors.manufacturer).commissionLot(input))
         .to.emit(sc, "LotCommissioned")
-        .withArgs(out, GTIN, orgIds.manufacturer, h("L-OUT"), lotExpiry, h(ORIGIN), tree.root, 3, [lotId, perItemLotId]);
+        .withArgs(out, GTIN, orgIds.manufacturer, h("L-OUT"), lotExpiry, h(ORIGIN), tree.root, 3, [
+          lotId,
+          perItemLotId,
+        ]);
       const l = await sc.lot(out);
       expect([l.manufacturer, l.gtin, l.expiry, l.itemCount, l.merkleRoot]).to.deep.equal([
         BigInt(orgIds.manufacturer),
@@ -165,18 +297,26 @@ describe("SupplyChain", function () {
       await expect(m.registerItems(perItemLotId, [h("P7"), h("P7")]))
         .to.be.revertedWithCustomError(sc, "SupplyChainDuplicateSerial")
         .withArgs(perItemLotId, h("P7"));
-      await expect(m.registerItem(lotId, h("P9"))).to.be.revertedWithCustomError(sc, "SupplyChainLotHasTree").withArgs(lotId);
+      await expect(m.registerItem(lotId, h("P9")))
+        .to.be.revertedWithCustomError(sc, "SupplyChainLotHasTree")
+        .withArgs(lotId);
       await expect(sc.connect(actors.manufacturer2).registerItem(perItemLotId, h("P9")))
         .to.be.revertedWithCustomError(sc, "SupplyChainNotLotManufacturer")
         .withArgs(perItemLotId, orgIds.manufacturer2);
-      await expect(m.registerItem(h("nope"), h("P9"))).to.be.revertedWithCustomError(sc, "SupplyChainUnknownLot").withArgs(h("nope"));
-      await expect(m.registerItems(perItemLotId, [])).to.be.revertedWithCustomError(sc, "SupplyChainInvalidBatch").withArgs(0, 1000);
+      await expect(m.registerItem(h("nope"), h("P9")))
+        .to.be.revertedWithCustomError(sc, "SupplyChainUnknownLot")
+        .withArgs(h("nope"));
+      await expect(m.registerItems(perItemLotId, []))
+        .to.be.revertedWithCustomError(sc, "SupplyChainInvalidBatch")
+        .withArgs(0, 1000);
       const tooMany = Array.from({ length: 1001 }, (_, i) => h(`Q${i}`));
       await expect(m.registerItems(perItemLotId, tooMany))
         .to.be.revertedWithCustomError(sc, "SupplyChainInvalidBatch")
         .withArgs(1001, 1000);
       await m.recallLot(perItemLotId, REASON);
-      await expect(m.registerItem(perItemLotId, h("P9"))).to.be.revertedWithCustomError(sc, "SupplyChainLotRecalled").withArgs(perItemLotId);
+      await expect(m.registerItem(perItemLotId, h("P9")))
+        .to.be.revertedWithCustomError(sc, "SupplyChainLotRecalled")
+        .withArgs(perItemLotId);
     });
   });
 
@@ -197,6 +337,20 @@ describe("SupplyChain", function () {
         BigInt(orgIds.carrier),
         BigInt(orgIds.manufacturer),
       ]);
+    });
+
+    it("re-ships a returned item and refuses lazy activation in a per-item lot", async function () {
+      const { sc, actors, orgIds, perItemLotId, tree } = await loadFixture(deploySupplyChainFixture);
+      const m = sc.connect(actors.manufacturer);
+      await m.shipItem(perItemLotId, h("P1"), [], shipment(orgIds.distributor));
+      await sc.connect(actors.distributor).receiveItem(perItemLotId, h("P1"), true, LOC, EPCIS);
+      await sc.connect(actors.distributor).shipItem(perItemLotId, h("P1"), [], shipment(orgIds.manufacturer));
+      await m.receiveItem(perItemLotId, h("P1"), true, LOC, EPCIS);
+      expect((await sc.item(perItemLotId, h("P1"))).state).to.equal(ITEM_STATE.Returned);
+      await expect(m.shipItem(perItemLotId, h("P1"), [], shipment(orgIds.hospital))).to.emit(sc, "ItemShipped");
+      await expect(m.shipItem(perItemLotId, h("P9"), tree.proof(SERIALS[0]), shipment(orgIds.hospital)))
+        .to.be.revertedWithCustomError(sc, "SupplyChainUnknownItem")
+        .withArgs(perItemLotId, h("P9"));
     });
 
     it("refuses a missing proof and a proof for the wrong lot", async function () {
@@ -230,13 +384,21 @@ describe("SupplyChain", function () {
       await expect(sc.connect(actors.carrier).receiveItem(perItemLotId, h("P1"), true, LOC, EPCIS))
         .to.be.revertedWithCustomError(sc, "SupplyChainInvalidItemState")
         .withArgs(key, ITEM_STATE.Received);
-      await expect(sc.connect(actors.carrier).shipItem(perItemLotId, h("P1"), [], shipment(orgIds.distributor, orgIds.distributor)))
+      await expect(
+        sc
+          .connect(actors.carrier)
+          .shipItem(perItemLotId, h("P1"), [], shipment(orgIds.distributor, orgIds.distributor)),
+      )
         .to.be.revertedWithCustomError(sc, "SupplyChainNotOwner")
         .withArgs(key, orgIds.carrier);
       await sc.connect(actors.carrier).shipItem(perItemLotId, h("P1"), [], shipment(orgIds.distributor));
       await sc.connect(actors.distributor).receiveItem(perItemLotId, h("P1"), true, LOC, EPCIS);
       let it = await sc.item(perItemLotId, h("P1"));
-      expect([it.owner, it.custodian, it.state]).to.deep.equal([BigInt(orgIds.manufacturer), BigInt(orgIds.distributor), BigInt(ITEM_STATE.Received)]);
+      expect([it.owner, it.custodian, it.state]).to.deep.equal([
+        BigInt(orgIds.manufacturer),
+        BigInt(orgIds.distributor),
+        BigInt(ITEM_STATE.Received),
+      ]);
       // The owner sells to the distributor: ownership moves on receipt.
       await m.shipItem(perItemLotId, h("P2"), [], shipment(orgIds.distributor, orgIds.distributor));
       await sc.connect(actors.distributor).receiveItem(perItemLotId, h("P2"), true, LOC, EPCIS);
@@ -296,7 +458,10 @@ describe("SupplyChain", function () {
         .withArgs(perItemLotId);
       await expect(d.receiveItem(perItemLotId, h("P1"), false, LOC, EPCIS)).to.emit(sc, "ItemReceived");
       await sc.connect(actors.regulator).destroyLot(perItemLotId, REASON);
-      await expect(d.receiveItem(perItemLotId, h("P1"), true, LOC, EPCIS)).to.be.revertedWithCustomError(sc, "SupplyChainInvalidItemState");
+      await expect(d.receiveItem(perItemLotId, h("P1"), true, LOC, EPCIS)).to.be.revertedWithCustomError(
+        sc,
+        "SupplyChainInvalidItemState",
+      );
       await expect(m.shipItem(perItemLotId, h("P2"), [], shipment(orgIds.distributor)))
         .to.be.revertedWithCustomError(sc, "SupplyChainLotDestroyed")
         .withArgs(perItemLotId);
@@ -326,7 +491,11 @@ describe("SupplyChain", function () {
         .to.emit(sc, "PalletShipped")
         .withArgs(SSCC, orgIds.manufacturer, orgIds.carrier, 0, s.bizStep, s.location, s.epcisHash, s.bizTransaction);
       let it = await sc.item(lotId, h(SERIALS[0]));
-      expect([it.state, it.pallet, it.receiver]).to.deep.equal([BigInt(ITEM_STATE.InTransit), SSCC, BigInt(orgIds.carrier)]);
+      expect([it.state, it.pallet, it.receiver]).to.deep.equal([
+        BigInt(ITEM_STATE.InTransit),
+        SSCC,
+        BigInt(orgIds.carrier),
+      ]);
       await expect(sc.connect(actors.carrier).receivePallet(SSCC, LOC, EPCIS))
         .to.emit(sc, "PalletReceived")
         .withArgs(SSCC, orgIds.carrier, LOC, EPCIS);
@@ -345,7 +514,11 @@ describe("SupplyChain", function () {
         .to.emit(sc, "ItemUnpacked")
         .withArgs(SSCC, key);
       it = await sc.item(lotId, h(SERIALS[0]));
-      expect([it.state, it.custodian, it.pallet]).to.deep.equal([BigInt(ITEM_STATE.Received), BigInt(orgIds.distributor), 0n]);
+      expect([it.state, it.custodian, it.pallet]).to.deep.equal([
+        BigInt(ITEM_STATE.Received),
+        BigInt(orgIds.distributor),
+        0n,
+      ]);
       expect((await sc.pallet(SSCC)).itemCount).to.equal(9n);
     });
 
@@ -384,7 +557,9 @@ describe("SupplyChain", function () {
       await expect(m.packItems(SSCC + 1n, lotId, [hashes[0]], [], []))
         .to.be.revertedWithCustomError(sc, "SupplyChainInvalidSscc")
         .withArgs(SSCC + 1n);
-      await expect(m.packItems(SSCC2, lotId, [], [], [])).to.be.revertedWithCustomError(sc, "SupplyChainInvalidBatch").withArgs(0, 1000);
+      await expect(m.packItems(SSCC2, lotId, [], [], []))
+        .to.be.revertedWithCustomError(sc, "SupplyChainInvalidBatch")
+        .withArgs(0, 1000);
       await expect(m.packItems(SSCC2, lotId, [hashes[0]], [], []))
         .to.be.revertedWithCustomError(sc, "SupplyChainItemPacked")
         .withArgs(itemKeyOf(lotId, SERIALS[0]), SSCC);
@@ -416,35 +591,53 @@ describe("SupplyChain", function () {
         .to.be.revertedWithCustomError(sc, "SupplyChainNotOwner")
         .withArgs(itemKeyOf(perItemLotId, "P3"), orgIds.carrier);
       await m.shipPallet(SSCC, shipment(orgIds.carrier));
-      await expect(m.packItems(SSCC, perItemLotId, [h("P1")], [], [])).to.be.revertedWithCustomError(sc, "SupplyChainPalletInTransit").withArgs(SSCC);
+      await expect(m.packItems(SSCC, perItemLotId, [h("P1")], [], []))
+        .to.be.revertedWithCustomError(sc, "SupplyChainPalletInTransit")
+        .withArgs(SSCC);
       await m.recallLot(perItemLotId, REASON);
-      await expect(m.packItems(SSCC2, perItemLotId, [h("P1")], [], [])).to.be.revertedWithCustomError(sc, "SupplyChainLotRecalled").withArgs(perItemLotId);
+      await expect(m.packItems(SSCC2, perItemLotId, [h("P1")], [], []))
+        .to.be.revertedWithCustomError(sc, "SupplyChainLotRecalled")
+        .withArgs(perItemLotId);
     });
 
     it("refuses pallet moves by anyone but the holder and the named receiver", async function () {
       const { sc, actors, orgIds, lotId, hashes } = await loadFixture(packedFixture);
       const m = sc.connect(actors.manufacturer);
-      await expect(m.shipPallet(SSCC2, shipment(orgIds.carrier))).to.be.revertedWithCustomError(sc, "SupplyChainUnknownPallet").withArgs(SSCC2);
+      await expect(m.shipPallet(SSCC2, shipment(orgIds.carrier)))
+        .to.be.revertedWithCustomError(sc, "SupplyChainUnknownPallet")
+        .withArgs(SSCC2);
       await expect(sc.connect(actors.carrier).shipPallet(SSCC, shipment(orgIds.distributor)))
         .to.be.revertedWithCustomError(sc, "SupplyChainPalletNotHolder")
         .withArgs(SSCC, orgIds.carrier);
-      await expect(m.receivePallet(SSCC, LOC, EPCIS)).to.be.revertedWithCustomError(sc, "SupplyChainPalletNotInTransit").withArgs(SSCC);
+      await expect(m.receivePallet(SSCC, LOC, EPCIS))
+        .to.be.revertedWithCustomError(sc, "SupplyChainPalletNotInTransit")
+        .withArgs(SSCC);
       await expect(m.shipItem(lotId, hashes[0], [], shipment(orgIds.carrier)))
         .to.be.revertedWithCustomError(sc, "SupplyChainItemPacked")
         .withArgs(itemKeyOf(lotId, SERIALS[0]), SSCC);
       await expect(m.unpackItems(SSCC, lotId, [h(SERIALS[30])]))
         .to.be.revertedWithCustomError(sc, "SupplyChainNotInPallet")
         .withArgs(itemKeyOf(lotId, SERIALS[30]), SSCC);
-      await expect(m.unpackItems(SSCC, lotId, [])).to.be.revertedWithCustomError(sc, "SupplyChainInvalidBatch").withArgs(0, 1000);
-      await expect(m.unpackItems(SSCC2, lotId, [hashes[0]])).to.be.revertedWithCustomError(sc, "SupplyChainUnknownPallet").withArgs(SSCC2);
+      await expect(m.unpackItems(SSCC, lotId, []))
+        .to.be.revertedWithCustomError(sc, "SupplyChainInvalidBatch")
+        .withArgs(0, 1000);
+      await expect(m.unpackItems(SSCC2, lotId, [hashes[0]]))
+        .to.be.revertedWithCustomError(sc, "SupplyChainUnknownPallet")
+        .withArgs(SSCC2);
       await m.shipPallet(SSCC, shipment(orgIds.carrier));
-      await expect(m.shipPallet(SSCC, shipment(orgIds.carrier))).to.be.revertedWithCustomError(sc, "SupplyChainPalletInTransit").withArgs(SSCC);
+      await expect(m.shipPallet(SSCC, shipment(orgIds.carrier)))
+        .to.be.revertedWithCustomError(sc, "SupplyChainPalletInTransit")
+        .withArgs(SSCC);
       await expect(sc.connect(actors.distributor).receivePallet(SSCC, LOC, EPCIS))
         .to.be.revertedWithCustomError(sc, "SupplyChainPalletNotReceiver")
         .withArgs(SSCC, orgIds.distributor);
-      await expect(m.unpackItems(SSCC, lotId, [hashes[0]])).to.be.revertedWithCustomError(sc, "SupplyChainPalletInTransit").withArgs(SSCC);
+      await expect(m.unpackItems(SSCC, lotId, [hashes[0]]))
+        .to.be.revertedWithCustomError(sc, "SupplyChainPalletInTransit")
+        .withArgs(SSCC);
       await sc.connect(actors.carrier).receivePallet(SSCC, LOC, EPCIS);
-      await expect(m.unpackItems(SSCC, lotId, [hashes[0]])).to.be.revertedWithCustomError(sc, "SupplyChainPalletNotHolder").withArgs(SSCC, orgIds.manufacturer);
+      await expect(m.unpackItems(SSCC, lotId, [hashes[0]]))
+        .to.be.revertedWithCustomError(sc, "SupplyChainPalletNotHolder")
+        .withArgs(SSCC, orgIds.manufacturer);
       await sc.connect(actors.carrier).shipPallet(SSCC, shipment(orgIds.distributor));
       await expect(sc.connect(actors.carrier).unpackItems(SSCC, lotId, [hashes[0]]))
         .to.be.revertedWithCustomError(sc, "SupplyChainPalletInTransit")
@@ -480,7 +673,10 @@ describe("SupplyChain", function () {
         .to.emit(sc, "ItemDecommissioned")
         .withArgs(key, orgIds.pharmacy, cbv("retail_selling"), LOC);
       const expiry = BigInt((await import("../../src/gs1")).expiryFromYymmdd(expiryYymmdd));
-      expect(await sc.verify(GTIN, "P1", PER_ITEM_LOT, expiry, [])).to.deep.equal([false, reason("already decommissioned")]);
+      expect(await sc.verify(GTIN, "P1", PER_ITEM_LOT, expiry, [])).to.deep.equal([
+        false,
+        reason("already decommissioned"),
+      ]);
       await expect(sc.connect(actors.hospital).decommission(perItemLotId, h("P1"), [], cbv("dispensing"), LOC))
         .to.emit(sc, "CloneAlerted")
         .withArgs(perItemLotId, key, orgIds.hospital, orgIds.pharmacy);
@@ -490,8 +686,13 @@ describe("SupplyChain", function () {
 
     it("lets hospitals and distributor retailers decommission what they hold, nobody else", async function () {
       const { sc, actors, orgIds, perItemLotId } = await loadFixture(deliveredFixture);
-      await expect(sc.connect(actors.hospital).decommission(perItemLotId, h("P2"), [], cbv("dispensing"), LOC)).to.emit(sc, "ItemDecommissioned");
-      await expect(sc.connect(actors.distributor).decommission(perItemLotId, h("P3"), [], cbv("retail_selling"), LOC)).to.emit(sc, "ItemDecommissioned");
+      await expect(sc.connect(actors.hospital).decommission(perItemLotId, h("P2"), [], cbv("dispensing"), LOC)).to.emit(
+        sc,
+        "ItemDecommissioned",
+      );
+      await expect(
+        sc.connect(actors.distributor).decommission(perItemLotId, h("P3"), [], cbv("retail_selling"), LOC),
+      ).to.emit(sc, "ItemDecommissioned");
       await expect(sc.connect(actors.carrier).decommission(perItemLotId, h("P1"), [], cbv("dispensing"), LOC))
         .to.be.revertedWithCustomError(sc, "SupplyChainNoDispenseRole")
         .withArgs(actors.carrier.address);
@@ -502,7 +703,8 @@ describe("SupplyChain", function () {
 
     it("refuses to sell a recalled, quarantined, destroyed or expired lot", async function () {
       const { sc, actors, perItemLotId, lotExpiry } = await loadFixture(deliveredFixture);
-      const sell = () => sc.connect(actors.pharmacy).decommission(perItemLotId, h("P1"), [], cbv("retail_selling"), LOC);
+      const sell = () =>
+        sc.connect(actors.pharmacy).decommission(perItemLotId, h("P1"), [], cbv("retail_selling"), LOC);
       await sc.connect(actors.regulator).quarantineLot(perItemLotId, REASON);
       await expect(sell()).to.be.revertedWithCustomError(sc, "SupplyChainLotQuarantined").withArgs(perItemLotId);
       await sc.connect(actors.regulator).releaseLot(perItemLotId, REASON);
@@ -519,7 +721,9 @@ describe("SupplyChain", function () {
       const p = sc.connect(actors.pharmacy);
       const key = itemKeyOf(perItemLotId, "P1");
       await p.reportItem(perItemLotId, h("P1"), [], ITEM_STATE.Stolen, REASON);
-      await expect(p.decommission(perItemLotId, h("P1"), [], cbv("retail_selling"), LOC)).to.be.revertedWithCustomError(sc, "SupplyChainItemStolen").withArgs(key);
+      await expect(p.decommission(perItemLotId, h("P1"), [], cbv("retail_selling"), LOC))
+        .to.be.revertedWithCustomError(sc, "SupplyChainItemStolen")
+        .withArgs(key);
       const d = sc.connect(actors.distributor);
       await d.packItems(SSCC, perItemLotId, [h("P3")], [], []);
       await expect(d.decommission(perItemLotId, h("P3"), [], cbv("retail_selling"), LOC))
@@ -549,7 +753,9 @@ describe("SupplyChain", function () {
       await expect(sc.connect(actors.hospital).undoDecommission(perItemLotId, h("P1")))
         .to.be.revertedWithCustomError(sc, "SupplyChainNotDecommissioner")
         .withArgs(key, orgIds.hospital);
-      await expect(p.undoDecommission(perItemLotId, h("P1"))).to.emit(sc, "DecommissionUndone").withArgs(key, orgIds.pharmacy);
+      await expect(p.undoDecommission(perItemLotId, h("P1")))
+        .to.emit(sc, "DecommissionUndone")
+        .withArgs(key, orgIds.pharmacy);
       expect((await sc.item(perItemLotId, h("P1"))).state).to.equal(ITEM_STATE.Received);
       await p.decommission(perItemLotId, h("P1"), [], cbv("retail_selling"), LOC);
       const since = (await sc.item(perItemLotId, h("P1"))).since;
@@ -561,7 +767,9 @@ describe("SupplyChain", function () {
       const h2 = sc.connect(actors.hospital);
       await h2.decommission(perItemLotId, h("P2"), [], cbv("dispensing"), LOC);
       await sc.connect(actors.regulator).destroyLot(perItemLotId, REASON);
-      await expect(h2.undoDecommission(perItemLotId, h("P2"))).to.be.revertedWithCustomError(sc, "SupplyChainLotDestroyed").withArgs(perItemLotId);
+      await expect(h2.undoDecommission(perItemLotId, h("P2")))
+        .to.be.revertedWithCustomError(sc, "SupplyChainLotDestroyed")
+        .withArgs(perItemLotId);
       void lotExpiry;
     });
 
@@ -573,7 +781,9 @@ describe("SupplyChain", function () {
       await p.decommission(perItemLotId, h("P1"), [], cbv("retail_selling"), LOC);
       await d.decommission(perItemLotId, h("P3"), [], cbv("retail_selling"), LOC);
       await d.reportItem(perItemLotId, h("P3"), [], ITEM_STATE.Stolen, REASON);
-      await expect(d.undoDecommission(perItemLotId, h("P3"))).to.be.revertedWithCustomError(sc, "SupplyChainItemStolen").withArgs(itemKeyOf(perItemLotId, "P3"));
+      await expect(d.undoDecommission(perItemLotId, h("P3")))
+        .to.be.revertedWithCustomError(sc, "SupplyChainItemStolen")
+        .withArgs(itemKeyOf(perItemLotId, "P3"));
       // A lot that expires in three days: sold today, the undo two days later... after expiry.
       const m = sc.connect(actors.manufacturer);
       const shortExpiry = BigInt((await time.latest()) + 3 * 86_400);
@@ -584,9 +794,13 @@ describe("SupplyChain", function () {
       await h2.receiveItem(shortLot, h("S1"), true, LOC, EPCIS);
       await h2.decommission(shortLot, h("S1"), [], cbv("dispensing"), LOC);
       await time.increaseTo(shortExpiry);
-      await expect(h2.undoDecommission(shortLot, h("S1"))).to.be.revertedWithCustomError(sc, "SupplyChainLotExpired").withArgs(shortLot, shortExpiry);
+      await expect(h2.undoDecommission(shortLot, h("S1")))
+        .to.be.revertedWithCustomError(sc, "SupplyChainLotExpired")
+        .withArgs(shortLot, shortExpiry);
       await sc.connect(actors.manufacturer).recallLot(perItemLotId, REASON);
-      await expect(p.undoDecommission(perItemLotId, h("P1"))).to.be.revertedWithCustomError(sc, "SupplyChainLotRecalled").withArgs(perItemLotId);
+      await expect(p.undoDecommission(perItemLotId, h("P1")))
+        .to.be.revertedWithCustomError(sc, "SupplyChainLotRecalled")
+        .withArgs(perItemLotId);
     });
   });
 
@@ -625,10 +839,16 @@ describe("SupplyChain", function () {
   describe("recall, quarantine, destruction", function () {
     it("recalls a lot in O(1) by its manufacturer or a regulator, once", async function () {
       const { sc, actors, orgIds, lotId, perItemLotId } = await loadFixture(deploySupplyChainFixture);
-      await expect(sc.connect(actors.manufacturer).recallLot(lotId, REASON)).to.emit(sc, "LotRecalled").withArgs(lotId, orgIds.manufacturer, REASON);
+      await expect(sc.connect(actors.manufacturer).recallLot(lotId, REASON))
+        .to.emit(sc, "LotRecalled")
+        .withArgs(lotId, orgIds.manufacturer, REASON);
       expect((await sc.lot(lotId)).recalled).to.equal(true);
-      await expect(sc.connect(actors.manufacturer).recallLot(lotId, REASON)).to.be.revertedWithCustomError(sc, "SupplyChainLotRecalled").withArgs(lotId);
-      await expect(sc.connect(actors.regulator).recallLot(perItemLotId, REASON)).to.emit(sc, "LotRecalled").withArgs(perItemLotId, orgIds.regulator, REASON);
+      await expect(sc.connect(actors.manufacturer).recallLot(lotId, REASON))
+        .to.be.revertedWithCustomError(sc, "SupplyChainLotRecalled")
+        .withArgs(lotId);
+      await expect(sc.connect(actors.regulator).recallLot(perItemLotId, REASON))
+        .to.emit(sc, "LotRecalled")
+        .withArgs(perItemLotId, orgIds.regulator, REASON);
     });
 
     it("refuses a recall by another manufacturer or of an unknown lot", async function () {
@@ -636,39 +856,67 @@ describe("SupplyChain", function () {
       await expect(sc.connect(actors.manufacturer2).recallLot(lotId, REASON))
         .to.be.revertedWithCustomError(sc, "SupplyChainNotLotManufacturer")
         .withArgs(lotId, orgIds.manufacturer2);
-      await expect(sc.connect(actors.regulator).recallLot(h("nope"), REASON)).to.be.revertedWithCustomError(sc, "SupplyChainUnknownLot").withArgs(h("nope"));
+      await expect(sc.connect(actors.regulator).recallLot(h("nope"), REASON))
+        .to.be.revertedWithCustomError(sc, "SupplyChainUnknownLot")
+        .withArgs(h("nope"));
     });
 
     it("lets a regulator allow guardian contracts that quarantine lots; only a regulator releases", async function () {
       const { sc, actors, lotId } = await loadFixture(deploySupplyChainFixture);
       const guardian = actors.outsider2;
-      await expect(sc.connect(actors.regulator).setGuardian(hre.ethers.ZeroAddress, true)).to.be.revertedWithCustomError(sc, "SupplyChainZeroGuardian");
-      await expect(sc.connect(actors.regulator).setGuardian(guardian.address, true)).to.emit(sc, "GuardianSet").withArgs(guardian.address, true);
+      await expect(
+        sc.connect(actors.regulator).setGuardian(hre.ethers.ZeroAddress, true),
+      ).to.be.revertedWithCustomError(sc, "SupplyChainZeroGuardian");
+      await expect(sc.connect(actors.regulator).setGuardian(guardian.address, true))
+        .to.emit(sc, "GuardianSet")
+        .withArgs(guardian.address, true);
       expect(await sc.isGuardian(guardian.address)).to.equal(true);
-      await expect(sc.connect(guardian).quarantineLot(lotId, REASON)).to.emit(sc, "LotQuarantined").withArgs(lotId, guardian.address, REASON);
+      await expect(sc.connect(guardian).quarantineLot(lotId, REASON))
+        .to.emit(sc, "LotQuarantined")
+        .withArgs(lotId, guardian.address, REASON);
       expect((await sc.lot(lotId)).quarantined).to.equal(true);
-      await expect(sc.connect(guardian).quarantineLot(lotId, REASON)).to.be.revertedWithCustomError(sc, "SupplyChainLotQuarantined").withArgs(lotId);
+      await expect(sc.connect(guardian).quarantineLot(lotId, REASON))
+        .to.be.revertedWithCustomError(sc, "SupplyChainLotQuarantined")
+        .withArgs(lotId);
       await expect(sc.connect(guardian).releaseLot(lotId, REASON))
         .to.be.revertedWithCustomError(sc, "AccessMissingRole")
         .withArgs(guardian.address, ROLES.REGULATOR);
-      await expect(sc.connect(actors.regulator).releaseLot(lotId, REASON)).to.emit(sc, "LotReleased").withArgs(lotId, actors.regulator.address, REASON);
-      await expect(sc.connect(actors.regulator).releaseLot(lotId, REASON)).to.be.revertedWithCustomError(sc, "SupplyChainLotNotQuarantined").withArgs(lotId);
+      await expect(sc.connect(actors.regulator).releaseLot(lotId, REASON))
+        .to.emit(sc, "LotReleased")
+        .withArgs(lotId, actors.regulator.address, REASON);
+      await expect(sc.connect(actors.regulator).releaseLot(lotId, REASON))
+        .to.be.revertedWithCustomError(sc, "SupplyChainLotNotQuarantined")
+        .withArgs(lotId);
       await sc.connect(actors.regulator).setGuardian(guardian.address, false);
-      await expect(sc.connect(guardian).quarantineLot(lotId, REASON)).to.be.revertedWithCustomError(sc, "SupplyChainNotGuardian").withArgs(guardian.address);
-      await expect(sc.connect(actors.regulator).quarantineLot(h("nope"), REASON)).to.be.revertedWithCustomError(sc, "SupplyChainUnknownLot").withArgs(h("nope"));
+      await expect(sc.connect(guardian).quarantineLot(lotId, REASON))
+        .to.be.revertedWithCustomError(sc, "SupplyChainNotGuardian")
+        .withArgs(guardian.address);
+      await expect(sc.connect(actors.regulator).quarantineLot(h("nope"), REASON))
+        .to.be.revertedWithCustomError(sc, "SupplyChainUnknownLot")
+        .withArgs(h("nope"));
     });
 
     it("destroys a lot terminally: every item reads destroyed and no overlay changes afterwards", async function () {
       const { sc, actors, lotId, tree } = await loadFixture(deploySupplyChainFixture);
       const r = sc.connect(actors.regulator);
       await r.quarantineLot(lotId, REASON);
-      await expect(r.destroyLot(lotId, REASON)).to.emit(sc, "LotDestroyed").withArgs(lotId, actors.regulator.address, REASON);
-      await expect(r.destroyLot(lotId, REASON)).to.be.revertedWithCustomError(sc, "SupplyChainLotDestroyed").withArgs(lotId);
-      await expect(r.quarantineLot(lotId, REASON)).to.be.revertedWithCustomError(sc, "SupplyChainLotDestroyed").withArgs(lotId);
-      await expect(r.releaseLot(lotId, REASON)).to.be.revertedWithCustomError(sc, "SupplyChainLotDestroyed").withArgs(lotId);
+      await expect(r.destroyLot(lotId, REASON))
+        .to.emit(sc, "LotDestroyed")
+        .withArgs(lotId, actors.regulator.address, REASON);
+      await expect(r.destroyLot(lotId, REASON))
+        .to.be.revertedWithCustomError(sc, "SupplyChainLotDestroyed")
+        .withArgs(lotId);
+      await expect(r.quarantineLot(lotId, REASON))
+        .to.be.revertedWithCustomError(sc, "SupplyChainLotDestroyed")
+        .withArgs(lotId);
+      await expect(r.releaseLot(lotId, REASON))
+        .to.be.revertedWithCustomError(sc, "SupplyChainLotDestroyed")
+        .withArgs(lotId);
       const l = await sc.lot(lotId);
       expect(l.destroyed).to.equal(true);
-      await sc.connect(actors.manufacturer).reportItem(lotId, h(SERIALS[0]), tree.proof(SERIALS[0]), ITEM_STATE.Stolen, REASON);
+      await sc
+        .connect(actors.manufacturer)
+        .reportItem(lotId, h(SERIALS[0]), tree.proof(SERIALS[0]), ITEM_STATE.Stolen, REASON);
       expect((await sc.item(lotId, h(SERIALS[0]))).state).to.equal(ITEM_STATE.Destroyed);
     });
   });
@@ -687,7 +935,10 @@ describe("SupplyChain", function () {
       expect(await v("P1", PER_ITEM_LOT, [])).to.deep.equal([true, reason("verified")]);
       expect(await v("P9", PER_ITEM_LOT, [])).to.deep.equal([false, reason("unknown serial")]);
       expect(await v(SERIALS[0], "NOT-A-LOT")).to.deep.equal([false, reason("lot mismatch")]);
-      expect(await v(SERIALS[0], LOT, undefined, GTIN, lotExpiry - 86_400n)).to.deep.equal([false, reason("expiry mismatch")]);
+      expect(await v(SERIALS[0], LOT, undefined, GTIN, lotExpiry - 86_400n)).to.deep.equal([
+        false,
+        reason("expiry mismatch"),
+      ]);
       // Stolen reads as suspect, a destroyed item as destroyed.
       const m = sc.connect(actors.manufacturer);
       await m.reportItem(perItemLotId, h("P1"), [], ITEM_STATE.Stolen, REASON);
@@ -715,7 +966,7 @@ describe("SupplyChain", function () {
           .to.be.revertedWithCustomError(sc, "SupplyChainInvalidSerial")
           .withArgs(Buffer.byteLength(bad));
       }
-      for (const ok of ['!"%&\'()*+,-./', ":;<=>?_", "Az09", "A".repeat(20)]) {
+      for (const ok of ["!\"%&'()*+,-./", ":;<=>?_", "Az09", "A".repeat(20)]) {
         expect(await sc.verify(GTIN, ok, LOT, lotExpiry, [])).to.deep.equal([false, reason("unknown serial")]);
       }
     });

@@ -1,0 +1,166 @@
+import { Presets, SingleBar } from "cli-progress";
+import { buildDigitalLink, makeGtin, makeSscc, yymmddFromExpiry } from "../../gs1";
+import { cbv, commissionLot, deploySupplyChain, orgNamer, textHash, traceItem, verifyCode } from "../../supplychain";
+import type { ISupplyChain, SupplyChain } from "../../../typechain-types";
+import { printTable } from "../../table";
+import { DemoChapter, heading, requireCity, say } from "../context";
+
+const LOT_SIZE = 10_000;
+const PALLET_SIZE = 1_000;
+const PACK_CALL = 250;
+
+/** The custom error a call would revert with, or "accepted". */
+async function refusal(call: () => Promise<unknown>): Promise<string> {
+  try {
+    await call();
+    return "accepted";
+  } catch (e) {
+    const match = /custom error '([^']+)'/.exec((e as Error).message);
+    if (!match) throw e;
+    return match[1];
+  }
+}
+
+/**
+ * Acme Pharma commissions a lot of 10,000 serials in one transaction, packs it on ten pallets that ColdLine
+ * carries to MedSupply; Corner Pharmacy sells packs, Northside Hospital scans a cloned code, Acme recalls the
+ * lot in O(1) and a consumer traces the pack she bought.
+ */
+export const chapter: DemoChapter = {
+  title: "Supply chain: 10,000 serials, pallets, a clone, a recall, a trace",
+  async run(ctx) {
+    const { hre, actors } = ctx;
+    const { consortium, orgIds } = requireCity(ctx);
+    const sc: SupplyChain = await deploySupplyChain(hre, await consortium.getAddress(), actors.deployer);
+    ctx.system.supplyChain = sc;
+    say(`SupplyChain deployed at ${await sc.getAddress()}`);
+    const names = await orgNamer(consortium);
+    const gasRows: [string, bigint | number][] = [];
+    const gas = async (label: string, sent: Promise<{ wait(): Promise<{ gasUsed: bigint } | null> }>) => {
+      const receipt = await (await sent).wait();
+      gasRows.push([label, receipt!.gasUsed]);
+      return receipt!.gasUsed;
+    };
+    const m = sc.connect(actors.manufacturer);
+    const origin = "urn:epc:id:sgln:4012345.00001.0";
+
+    heading("Products and lots");
+    const gtin = makeGtin("0401234500001");
+    await gas("register product", m.registerProduct(gtin, textHash("Paracetamol 500 mg, 20 tablets; SmPC v3")));
+    say(`Acme registers GTIN ${gtin} (check digit verified on chain)`);
+    const expiry = yymmddFromExpiry(Math.floor(Date.UTC(2028, 5, 30) / 1000) + 86_400);
+    const api = await commissionLot(
+      m,
+      actors.manufacturer,
+      { gtin, lot: "API-2026-07", expiry, serials: Array.from({ length: 12 }, (_, i) => `DRUM${i + 1}`) },
+      { origin: "urn:epc:id:sgln:4098765.00002.0" },
+    );
+    say(`raw material lot API-2026-07 (12 drums of paracetamol powder) commissioned`);
+    const bar = new SingleBar({ format: "  hashing 10,000 serials [{bar}] {value}/{total}" }, Presets.shades_classic);
+    bar.start(LOT_SIZE, 0);
+    const serials = Array.from({ length: LOT_SIZE }, (_, i) => `PCM${String(i + 1).padStart(6, "0")}`);
+    const lot = await commissionLot(
+      m,
+      actors.manufacturer,
+      { gtin, lot: "PCM-2026-118", expiry, serials },
+      { origin, inputLots: [api.lotId] },
+      (done) => bar.update(done),
+    );
+    bar.stop();
+    gasRows.push(["commission 10,000 serials (one Merkle root)", lot.gas]);
+    say(`lot PCM-2026-118: ${LOT_SIZE} serials committed as one Merkle root for ${lot.gas} gas, input lot API-2026-07`);
+
+    heading("Ten pallets through the carrier to the distributor");
+    const pallets = Array.from({ length: LOT_SIZE / PALLET_SIZE }, (_, i) =>
+      BigInt(makeSscc(`0040123450000${String(i + 1).padStart(4, "0")}`)),
+    );
+    const packBar = new SingleBar(
+      { format: "  packing pallets [{bar}] {value}/{total} items" },
+      Presets.shades_classic,
+    );
+    packBar.start(LOT_SIZE, 0);
+    for (const [p, sscc] of pallets.entries()) {
+      for (let i = 0; i < PALLET_SIZE; i += PACK_CALL) {
+        const from = p * PALLET_SIZE + i;
+        const mp = lot.tree.multiProof(serials.slice(from, from + PACK_CALL));
+        const args = [sscc, lot.lotId, mp.serialHashes, mp.proof, mp.proofFlags] as const;
+        // A sparse multiproof costs about 40,000 gas per item; a fixed generous limit avoids a slow estimate.
+        await (await m.packItems(...args, { gasLimit: 1_000_000 + PACK_CALL * 60_000 })).wait();
+        packBar.update(from + PACK_CALL);
+      }
+    }
+    packBar.stop();
+    say(`${pallets.length} pallets (SSCC) of ${PALLET_SIZE} packs each; every pack materialised from the multiproof`);
+    const ship = (receiver: number, newOwner: number, step: string): ISupplyChain.ShipmentStruct => ({
+      receiver,
+      newOwner,
+      bizStep: cbv(step),
+      location: textHash(origin),
+      epcisHash: textHash(`epcis:${step}:${receiver}`),
+      bizTransaction: textHash("urn:epcglobal:cbv:bt:4012345000009:PO-7781"),
+    });
+    let moves = 0n;
+    for (const sscc of pallets) {
+      moves += await gas("", m.shipPallet(sscc, ship(orgIds.carrier, orgIds.distributor, "shipping")));
+      moves += await gas("", sc.connect(actors.carrier).receivePallet(sscc, textHash("hub"), textHash("e1")));
+      moves += await gas("", sc.connect(actors.carrier).shipPallet(sscc, ship(orgIds.distributor, 0, "shipping")));
+      moves += await gas("", sc.connect(actors.distributor).receivePallet(sscc, textHash("dc"), textHash("e2")));
+    }
+    gasRows.splice(-pallets.length * 4);
+    gasRows.push([`${pallets.length} pallets: ship+receive twice (10,000 packs)`, moves]);
+    say(
+      `Acme → ColdLine → MedSupply: ${pallets.length * 4} pallet transactions moved ${LOT_SIZE} packs (${moves} gas)`,
+    );
+    const first = await sc.item(lot.lotId, textHash(serials[0]));
+    say(`pack ${serials[0]} now: custodian ${names(first.custodian)}, owner ${names(first.owner)}`);
+
+    heading("The pharmacy sells; a clone is caught");
+    const d = sc.connect(actors.distributor);
+    await (await d.shipPallet(pallets[0], ship(orgIds.pharmacy, orgIds.pharmacy, "shipping"))).wait();
+    await (await sc.connect(actors.pharmacy).receivePallet(pallets[0], textHash("shop"), textHash("e3"))).wait();
+    const shelf = serials.slice(0, 20).map(textHash);
+    await gas("unpack 20 packs at the pharmacy", sc.connect(actors.pharmacy).unpackItems(pallets[0], lot.lotId, shelf));
+    const p = sc.connect(actors.pharmacy);
+    for (const h of shelf.slice(0, 5)) {
+      await gas("sell one pack", p.decommission(lot.lotId, h, [], cbv("retail_selling"), textHash("shop")));
+    }
+    gasRows.splice(-4);
+    say(`Corner Pharmacy unpacks 20 packs and sells 5 (${serials.slice(0, 5).join(", ")})`);
+    const link = buildDigitalLink({ gtin, lot: "PCM-2026-118", serial: serials[2], expiry });
+    const cloned = await sc
+      .connect(actors.hospital)
+      .decommission(lot.lotId, textHash(serials[2]), [], cbv("dispensing"), textHash("ward"));
+    const receipt = await cloned.wait();
+    const alert = receipt!.logs.map((l) => sc.interface.parseLog(l)).find((e) => e?.name === "CloneAlerted");
+    gasRows.push(["clone alert (second decommission)", receipt!.gasUsed]);
+    say(
+      `Northside Hospital scans a pack carrying ${serials[2]}'s code: no revert, CloneAlerted(reporter ${names(alert!.args.reporter)}, first sold by ${names(alert!.args.firstBy)})`,
+    );
+    say(`verify ${link} → ${(await verifyCode(sc, link)).reason}`);
+
+    heading("Recall in O(1)");
+    await gas("recall the 10,000-pack lot", m.recallLot(lot.lotId, textHash("API-2026-07 impurity above limit")));
+    say(`Acme traces the impurity to API-2026-07 and recalls PCM-2026-118: one flag, every pack reads recalled`);
+    const refused = await refusal(() =>
+      p.decommission.staticCall(lot.lotId, shelf[10], [], cbv("retail_selling"), textHash("shop")),
+    );
+    say(`the pharmacy tries to sell ${serials[10]}: ${refused}`);
+    const unsold = buildDigitalLink({ gtin, lot: "PCM-2026-118", serial: serials[9_999], expiry });
+    say(`verify ${unsold} (with proof) → ${(await verifyCode(sc, unsold, lot.tree.proof(serials[9_999]))).reason}`);
+
+    heading("A consumer traces her pack");
+    const bought = buildDigitalLink({ gtin, lot: "PCM-2026-118", serial: serials[1], expiry });
+    const trace = await traceItem(sc, bought, names);
+    printTable(
+      ["block", "event", "detail"],
+      trace.events.map((e) => [e.block, e.what, e.detail]),
+      `Trace of ${bought}`,
+    );
+    printTable(
+      ["operation", "gas"],
+      gasRows.map(([k, v]) => [k, v]),
+      "Supply-chain gas in this chapter",
+    );
+    ctx.system.supplyChainLot = { gtin, lot: "PCM-2026-118", lotId: lot.lotId, expiry };
+  },
+};
