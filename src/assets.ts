@@ -180,9 +180,7 @@ export async function buyShares(
   await (await pay.connect(buyer).approve(await offering.getAddress(), cost)).wait();
   const now = BigInt((await hre.ethers.provider.getBlock("latest"))!.timestamp);
   await (
-    await offering
-      .connect(buyer)
-      .buy(offeringId, shares, options.maxPrice ?? o.price, options.txDeadline ?? now + 600n)
+    await offering.connect(buyer).buy(offeringId, shares, options.maxPrice ?? o.price, options.txDeadline ?? now + 600n)
   ).wait();
   return cost;
 }
@@ -261,7 +259,12 @@ export async function portfolio(
       history.push({ block: e.blockNumber, assetId: id, what: "shares out", detail: `${e.args.value} → ${e.args.to}` });
     }
     for (const e of await token.queryFilter(token.filters.Transfer(undefined, investor))) {
-      history.push({ block: e.blockNumber, assetId: id, what: "shares in", detail: `${e.args.value} ← ${e.args.from}` });
+      history.push({
+        block: e.blockNumber,
+        assetId: id,
+        what: "shares in",
+        detail: `${e.args.value} ← ${e.args.from}`,
+      });
     }
     for (const e of await token.queryFilter(token.filters.RevenueClaimed(investor))) {
       history.push({

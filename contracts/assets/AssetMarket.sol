@@ -81,38 +81,39 @@ contract AssetMarket is ConsortiumGated, ReentrancyGuard, IAssetMarket {
     /// @inheritdoc IAssetMarket
     function buy(uint256 listingId, uint256 amount, uint256 maxPrice, uint256 txDeadline) external nonReentrant {
         if (block.timestamp > txDeadline) revert MarketTxExpired(txDeadline, block.timestamp);
-        Listing storage l = _listings[listingId];
-        uint256 remaining = l.remaining;
+        Listing storage entry = _listings[listingId];
+        uint256 remaining = entry.remaining;
         if (remaining == 0) revert MarketUnknownListing(listingId);
-        address seller = l.seller;
-        if (block.timestamp > l.expiry) revert MarketListingExpired(listingId, l.expiry);
-        uint256 price = l.price;
+        address seller = entry.seller;
+        if (block.timestamp > entry.expiry) revert MarketListingExpired(listingId, entry.expiry);
+        uint256 price = entry.price;
         if (price > maxPrice) revert MarketPriceAbove(listingId, price, maxPrice);
         if (amount == 0 || amount > remaining) revert MarketInsufficientRemaining(listingId, remaining, amount);
         if (msg.sender == seller) revert MarketSelfTrade(listingId);
         _requireRole(Roles.INVESTOR);
         if (!_hasRole(Roles.INVESTOR, seller)) revert MarketSellerNotEligible(listingId, seller);
         // amount <= remaining, checked above.
-        l.remaining = uint96(remaining - amount);
+        entry.remaining = uint96(remaining - amount);
         uint256 paid = amount * price;
-        uint256 fee = (paid * l.feeBps) / 10_000;
-        address paymentToken = l.paymentToken;
-        if (fee != 0) _fees[l.operatorOrg][paymentToken] += fee;
+        uint256 fee = (paid * entry.feeBps) / 10_000;
+        address paymentToken = entry.paymentToken;
+        if (fee != 0) _fees[entry.operatorOrg][paymentToken] += fee;
         emit ListingFilled(listingId, msg.sender, seller, amount, paid, fee);
-        IAssetShareToken(l.shareToken).fillListing(seller, msg.sender, amount);
+        IAssetShareToken(entry.shareToken).fillListing(seller, msg.sender, amount);
         IERC20(paymentToken).safeTransferFrom(msg.sender, seller, paid - fee);
         if (fee != 0) IERC20(paymentToken).safeTransferFrom(msg.sender, address(this), fee);
     }
 
     /// @inheritdoc IAssetMarket
     function cancel(uint256 listingId) external {
-        Listing storage l = _listings[listingId];
-        uint256 remaining = l.remaining;
+        Listing storage entry = _listings[listingId];
+        uint256 remaining = entry.remaining;
         if (remaining == 0) revert MarketUnknownListing(listingId);
-        if (msg.sender != l.seller && block.timestamp <= l.expiry) revert MarketNotSeller(listingId, msg.sender);
-        l.remaining = 0;
+        if (msg.sender != entry.seller && block.timestamp <= entry.expiry)
+            revert MarketNotSeller(listingId, msg.sender);
+        entry.remaining = 0;
         emit ListingCancelled(listingId, remaining, msg.sender);
-        IAssetShareToken(l.shareToken).unlockListing(l.seller, remaining);
+        IAssetShareToken(entry.shareToken).unlockListing(entry.seller, remaining);
     }
 
     /// @inheritdoc IAssetMarket
@@ -139,9 +140,9 @@ contract AssetMarket is ConsortiumGated, ReentrancyGuard, IAssetMarket {
 
     /// @inheritdoc IAssetMarket
     function listing(uint256 listingId) external view returns (Listing memory) {
-        Listing memory l = _listings[listingId];
-        if (l.seller == address(0)) revert MarketUnknownListing(listingId);
-        return l;
+        Listing memory entry = _listings[listingId];
+        if (entry.seller == address(0)) revert MarketUnknownListing(listingId);
+        return entry;
     }
 
     /// @inheritdoc IAssetMarket

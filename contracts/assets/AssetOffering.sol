@@ -261,7 +261,8 @@ contract AssetOffering is ConsortiumGated, ReentrancyGuard, IAssetOffering {
         if (t.price == 0 || uint256(t.price) * t.hardCap >= 2 ** 128) revert OfferingInvalidTerms(t.assetId, "price");
         if (t.softCap == 0 || t.softCap > t.hardCap) revert OfferingInvalidTerms(t.assetId, "caps");
         IAssetShareToken token = IAssetShareToken(shareToken);
-        if (t.hardCap > token.cap() - IERC20(shareToken).totalSupply()) revert OfferingInvalidTerms(t.assetId, "hard cap above cap");
+        if (t.hardCap > token.cap() - IERC20(shareToken).totalSupply())
+            revert OfferingInvalidTerms(t.assetId, "hard cap above cap");
         if (t.start < block.timestamp || t.deadline <= t.start) revert OfferingInvalidTerms(t.assetId, "times");
         if (t.minPerInvestor == 0 || t.minPerInvestor > t.maxPerInvestor) {
             revert OfferingInvalidTerms(t.assetId, "investor limits");

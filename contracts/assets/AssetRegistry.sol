@@ -51,9 +51,26 @@ contract AssetRegistry is ConsortiumGated, IAssetRegistry {
         _checkDevices(assetId, r.devices);
         AssetShareToken token = new AssetShareToken(
             consortium(),
-            AssetShareToken.Init(address(this), _offering, _market, assetId, orgId, r.name, r.symbol, r.cap, r.paymentTokens)
+            AssetShareToken.Init(
+                address(this),
+                _offering,
+                _market,
+                assetId,
+                orgId,
+                r.name,
+                r.symbol,
+                r.cap,
+                r.paymentTokens
+            )
         );
-        _assets[assetId] = Asset(r.kind, Status.Funding, orgId, uint64(block.timestamp), address(token), r.metadataHash);
+        _assets[assetId] = Asset(
+            r.kind,
+            Status.Funding,
+            orgId,
+            uint64(block.timestamp),
+            address(token),
+            r.metadataHash
+        );
         _assetOfToken[address(token)] = assetId;
         _devices[assetId] = r.devices;
         emit AssetRegistered(assetId, r.kind, orgId, address(token), r.metadataHash, r.cap);

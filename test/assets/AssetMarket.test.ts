@@ -23,7 +23,9 @@ describe("AssetMarket", function () {
     const f = await loadFixture(fundedAssetFixture);
     const expiry = BigInt(await time.latest()) + 3600n;
     const tx = f.market.connect(f.actors.investor1).list(f.assetId, 400, f.ceurAddr, ASK, expiry);
-    await expect(tx).to.emit(f.market, "Listed").withArgs(1, f.actors.investor1.address, f.assetId, 400, f.ceurAddr, ASK, expiry);
+    await expect(tx)
+      .to.emit(f.market, "Listed")
+      .withArgs(1, f.actors.investor1.address, f.assetId, 400, f.ceurAddr, ASK, expiry);
     await expect(tx).to.emit(f.token, "ListingLockChanged").withArgs(f.actors.investor1.address, 400);
     expect(await f.token.balanceOf(f.actors.investor1.address)).to.equal(1_000);
     expect(await f.token.unlockedBalanceOf(f.actors.investor1.address)).to.equal(600);
@@ -47,14 +49,24 @@ describe("AssetMarket", function () {
     const f = await loadFixture(fundedAssetFixture);
     const s = f.market.connect(f.actors.investor1);
     const now = BigInt(await time.latest());
-    await expect(s.list(f.assetId, 0, f.ceurAddr, ASK, FAR)).to.be.revertedWithCustomError(f.market, "MarketInvalidListing").withArgs("amount");
-    await expect(s.list(f.assetId, 2n ** 96n, f.ceurAddr, ASK, FAR)).to.be.revertedWithCustomError(f.market, "MarketInvalidListing").withArgs("amount");
-    await expect(s.list(f.assetId, 1, f.ceurAddr, 0, FAR)).to.be.revertedWithCustomError(f.market, "MarketInvalidListing").withArgs("price");
+    await expect(s.list(f.assetId, 0, f.ceurAddr, ASK, FAR))
+      .to.be.revertedWithCustomError(f.market, "MarketInvalidListing")
+      .withArgs("amount");
+    await expect(s.list(f.assetId, 2n ** 96n, f.ceurAddr, ASK, FAR))
+      .to.be.revertedWithCustomError(f.market, "MarketInvalidListing")
+      .withArgs("amount");
+    await expect(s.list(f.assetId, 1, f.ceurAddr, 0, FAR))
+      .to.be.revertedWithCustomError(f.market, "MarketInvalidListing")
+      .withArgs("price");
     await expect(s.list(f.assetId, 1, hre.ethers.ZeroAddress, ASK, FAR))
       .to.be.revertedWithCustomError(f.market, "MarketInvalidListing")
       .withArgs("payment token");
-    await expect(s.list(f.assetId, 1, f.ceurAddr, ASK, now)).to.be.revertedWithCustomError(f.market, "MarketInvalidListing").withArgs("expiry");
-    await expect(s.list(99, 1, f.ceurAddr, ASK, FAR)).to.be.revertedWithCustomError(f.registry, "AssetUnknown").withArgs(99);
+    await expect(s.list(f.assetId, 1, f.ceurAddr, ASK, now))
+      .to.be.revertedWithCustomError(f.market, "MarketInvalidListing")
+      .withArgs("expiry");
+    await expect(s.list(99, 1, f.ceurAddr, ASK, FAR))
+      .to.be.revertedWithCustomError(f.registry, "AssetUnknown")
+      .withArgs(99);
     await f.token.connect(f.actors.regulator).setFrozen(f.actors.investor1.address, true);
     await expect(s.list(f.assetId, 1, f.ceurAddr, ASK, FAR))
       .to.be.revertedWithCustomError(f.token, "ShareAccountFrozen")
@@ -66,7 +78,9 @@ describe("AssetMarket", function () {
     const f = await loadFixture(listedFixture);
     const { investor1: seller, investor2: buyer } = f.actors;
     const tx = f.market.connect(buyer).buy(f.listingId, 100, ASK, FAR);
-    await expect(tx).to.emit(f.market, "ListingFilled").withArgs(f.listingId, buyer.address, seller.address, 100, 100n * ASK, 0);
+    await expect(tx)
+      .to.emit(f.market, "ListingFilled")
+      .withArgs(f.listingId, buyer.address, seller.address, 100, 100n * ASK, 0);
     await expect(tx).to.changeTokenBalances(f.token, [seller, buyer], [-100, 100]);
     await expect(tx).to.changeTokenBalances(f.ceur, [buyer, seller], [-100n * ASK, 100n * ASK]);
     expect((await f.market.listing(f.listingId)).remaining).to.equal(300);
@@ -93,7 +107,9 @@ describe("AssetMarket", function () {
     const f = await loadFixture(listedFixture);
     const b = f.market.connect(f.actors.investor2);
     const now = BigInt(await time.latest());
-    await expect(b.buy(f.listingId, 1, ASK, now)).to.be.revertedWithCustomError(f.market, "MarketTxExpired").withArgs(now, now + 1n);
+    await expect(b.buy(f.listingId, 1, ASK, now))
+      .to.be.revertedWithCustomError(f.market, "MarketTxExpired")
+      .withArgs(now, now + 1n);
     await expect(b.buy(f.listingId, 1, ASK - 1n, FAR))
       .to.be.revertedWithCustomError(f.market, "MarketPriceAbove")
       .withArgs(f.listingId, ASK, ASK - 1n);
@@ -109,7 +125,9 @@ describe("AssetMarket", function () {
     await expect(f.market.connect(f.actors.outsider).buy(f.listingId, 1, ASK, FAR))
       .to.be.revertedWithCustomError(f.market, "AccessMissingRole")
       .withArgs(f.actors.outsider.address, 9);
-    await expect(b.buy(9, 1, ASK, FAR)).to.be.revertedWithCustomError(f.market, "MarketUnknownListing").withArgs(9);
+    await expect(b.buy(9, 1, ASK, FAR))
+      .to.be.revertedWithCustomError(f.market, "MarketUnknownListing")
+      .withArgs(9);
     await f.token.connect(f.actors.regulator).pause();
     await expect(b.buy(f.listingId, 1, ASK, FAR)).to.be.revertedWithCustomError(f.token, "ShareTransfersPaused");
     await f.token.connect(f.actors.regulator).unpause();
@@ -166,8 +184,14 @@ describe("AssetMarket", function () {
     const paid = 100n * ASK;
     const fee = paid / 100n;
     const tx = f.market.connect(f.actors.investor3).buy(1, 100, ASK, FAR);
-    await expect(tx).to.emit(f.market, "ListingFilled").withArgs(1, f.actors.investor3.address, f.actors.investor1.address, 100, paid, fee);
-    await expect(tx).to.changeTokenBalances(f.ceur, [f.actors.investor3, f.actors.investor1, f.market], [-paid, paid - fee, fee]);
+    await expect(tx)
+      .to.emit(f.market, "ListingFilled")
+      .withArgs(1, f.actors.investor3.address, f.actors.investor1.address, 100, paid, fee);
+    await expect(tx).to.changeTokenBalances(
+      f.ceur,
+      [f.actors.investor3, f.actors.investor1, f.market],
+      [-paid, paid - fee, fee],
+    );
     expect(await f.market.feesOf(f.orgIds.assetOperator, f.ceurAddr)).to.equal(fee);
     await expect(f.market.connect(f.actors.assetOperator).withdrawFees(f.ceurAddr))
       .to.emit(f.market, "MarketFeesWithdrawn")

@@ -57,7 +57,17 @@ describe("AssetOffering", function () {
       const terms = await termsFor(f);
       await expect(f.offering.connect(f.actors.assetOperator).open(asStruct(terms)))
         .to.emit(f.offering, "OfferingOpened")
-        .withArgs(1, f.assetId, f.orgIds.assetOperator, await f.ceur.getAddress(), PRICE, 1_000, 5_000, terms.start, terms.deadline);
+        .withArgs(
+          1,
+          f.assetId,
+          f.orgIds.assetOperator,
+          await f.ceur.getAddress(),
+          PRICE,
+          1_000,
+          5_000,
+          terms.start,
+          terms.deadline,
+        );
       const o = await f.offering.offering(1);
       expect(o.state).to.equal(STATE.Open);
       expect(o.beneficiaryOrg).to.equal(f.orgIds.assetOperator);
@@ -86,9 +96,18 @@ describe("AssetOffering", function () {
         [{ cosignerOrg: f.orgIds.carrier }, "parties"],
         [{ beneficiaryOrg: f.orgIds.carrier, milestoneBps: [10_000] }, "parties"],
         [{ beneficiaryOrg: f.orgIds.carrier, cosignerOrg: f.orgIds.assetOperator, milestoneBps: [10_000] }, "parties"],
-        [{ beneficiaryOrg: f.orgIds.manufacturer2 + 500, cosignerOrg: f.orgIds.regulator, milestoneBps: [10_000] }, "parties"],
-        [{ beneficiaryOrg: f.orgIds.carrier, cosignerOrg: f.orgIds.regulator, milestoneBps: [5_000, 4_000] }, "milestones"],
-        [{ beneficiaryOrg: f.orgIds.carrier, cosignerOrg: f.orgIds.regulator, milestoneBps: [0, 10_000] }, "milestones"],
+        [
+          { beneficiaryOrg: f.orgIds.manufacturer2 + 500, cosignerOrg: f.orgIds.regulator, milestoneBps: [10_000] },
+          "parties",
+        ],
+        [
+          { beneficiaryOrg: f.orgIds.carrier, cosignerOrg: f.orgIds.regulator, milestoneBps: [5_000, 4_000] },
+          "milestones",
+        ],
+        [
+          { beneficiaryOrg: f.orgIds.carrier, cosignerOrg: f.orgIds.regulator, milestoneBps: [0, 10_000] },
+          "milestones",
+        ],
         [
           { beneficiaryOrg: f.orgIds.carrier, cosignerOrg: f.orgIds.regulator, milestoneBps: Array(9).fill(1_000) },
           "milestones",
@@ -121,7 +140,9 @@ describe("AssetOffering", function () {
     it("lets the initiator reprice or cancel before the start only", async function () {
       const f = await loadFixture(openedFixture);
       const op = f.offering.connect(f.actors.assetOperator);
-      await expect(op.setPrice(f.offeringId, 120_00)).to.emit(f.offering, "OfferingPriceChanged").withArgs(f.offeringId, PRICE, 120_00);
+      await expect(op.setPrice(f.offeringId, 120_00))
+        .to.emit(f.offering, "OfferingPriceChanged")
+        .withArgs(f.offeringId, PRICE, 120_00);
       await expect(op.setPrice(f.offeringId, 0))
         .to.be.revertedWithCustomError(f.offering, "OfferingInvalidTerms")
         .withArgs(f.assetId, "price");
@@ -157,7 +178,9 @@ describe("AssetOffering", function () {
       await time.increaseTo(f.terms.start);
       const deadline = BigInt(await time.latest()) + 600n;
       const tx = f.offering.connect(f.actors.investor1).buy(f.offeringId, 100, PRICE, deadline);
-      await expect(tx).to.emit(f.offering, "SharesPurchased").withArgs(f.offeringId, f.actors.investor1.address, 100, 100n * PRICE);
+      await expect(tx)
+        .to.emit(f.offering, "SharesPurchased")
+        .withArgs(f.offeringId, f.actors.investor1.address, 100, 100n * PRICE);
       await expect(tx).to.changeTokenBalances(f.ceur, [f.actors.investor1, f.offering], [-100n * PRICE, 100n * PRICE]);
       expect(await f.token.balanceOf(f.actors.investor1.address)).to.equal(100);
       expect(await f.token.unlockedBalanceOf(f.actors.investor1.address)).to.equal(0);
@@ -205,10 +228,9 @@ describe("AssetOffering", function () {
         .withArgs(f.actors.investor3.address);
       await f.token.connect(f.actors.regulator).setFrozen(f.actors.investor3.address, false);
       await f.token.connect(f.actors.regulator).pause();
-      await expect(f.offering.connect(f.actors.investor3).buy(f.offeringId, 100, PRICE, far)).to.be.revertedWithCustomError(
-        f.token,
-        "ShareTransfersPaused",
-      );
+      await expect(
+        f.offering.connect(f.actors.investor3).buy(f.offeringId, 100, PRICE, far),
+      ).to.be.revertedWithCustomError(f.token, "ShareTransfersPaused");
       await f.token.connect(f.actors.regulator).unpause();
       await time.increaseTo(f.terms.deadline + 1n);
       await expect(f.offering.connect(f.actors.investor3).buy(f.offeringId, 10, PRICE, far))
@@ -337,7 +359,9 @@ describe("AssetOffering", function () {
       expect((await f.registry.asset(f.assetId)).status).to.equal(1);
       expect(await f.offering.liveOffering(f.assetId)).to.equal(0);
       const tx = f.offering.connect(f.actors.investor1).refund(f.offeringId);
-      await expect(tx).to.emit(f.offering, "OfferingRefunded").withArgs(f.offeringId, f.actors.investor1.address, 300, 300n * PRICE);
+      await expect(tx)
+        .to.emit(f.offering, "OfferingRefunded")
+        .withArgs(f.offeringId, f.actors.investor1.address, 300, 300n * PRICE);
       await expect(tx).to.changeTokenBalances(f.ceur, [f.offering, f.actors.investor1], [-300n * PRICE, 300n * PRICE]);
       expect(await f.token.balanceOf(f.actors.investor1.address)).to.equal(0);
       await expect(f.offering.connect(f.actors.investor1).refund(f.offeringId))

@@ -2,7 +2,7 @@ import { expect } from "chai";
 import hre from "hardhat";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import { deployAssetsFixture, fundedAssetFixture, termsFor } from "../fixtures/assets";
-import { ASSET_KIND, openOffering, registerAsset } from "../../src/assets";
+import { ASSET_KIND, openOffering } from "../../src/assets";
 import { documentHash } from "../../src/consortium";
 import { ROLES } from "../../src/roles";
 
@@ -44,7 +44,14 @@ describe("AssetRegistry", function () {
     });
     await expect(tx)
       .to.emit(f.registry, "AssetRegistered")
-      .withArgs(2, ASSET_KIND.Vending, f.orgIds.assetOperator, (t: string) => hre.ethers.isAddress(t), documentHash("vending"), 500);
+      .withArgs(
+        2,
+        ASSET_KIND.Vending,
+        f.orgIds.assetOperator,
+        (t: string) => hre.ethers.isAddress(t),
+        documentHash("vending"),
+        500,
+      );
     await expect(tx).to.emit(f.registry, "AssetDevicesChanged").withArgs(2, devices);
   });
 
@@ -93,7 +100,9 @@ describe("AssetRegistry", function () {
 
   it("binds the system once, by the deployer, with distinct non-zero contracts, before registrations", async function () {
     const f = await loadFixture(deployAssetsFixture);
-    await expect(f.registry.connect(f.actors.deployer).initialise(f.actors.outsider.address, f.actors.outsider2.address))
+    await expect(
+      f.registry.connect(f.actors.deployer).initialise(f.actors.outsider.address, f.actors.outsider2.address),
+    )
       .to.be.revertedWithCustomError(f.registry, "AssetSystemNotReady")
       .withArgs(f.actors.deployer.address);
     const fresh = await hre.ethers.deployContract("AssetRegistry", [await f.consortium.getAddress()]);
@@ -175,7 +184,9 @@ describe("AssetRegistry", function () {
       .to.emit(f.registry, "AssetMetadataChanged")
       .withArgs(f.assetId, old, documentHash("v2"));
     const devices = [hre.ethers.Wallet.createRandom().address, hre.ethers.Wallet.createRandom().address];
-    await expect(op.setDevices(f.assetId, devices)).to.emit(f.registry, "AssetDevicesChanged").withArgs(f.assetId, devices);
+    await expect(op.setDevices(f.assetId, devices))
+      .to.emit(f.registry, "AssetDevicesChanged")
+      .withArgs(f.assetId, devices);
     expect(await f.registry.devicesOf(f.assetId)).to.deep.equal(devices);
     const extra = hre.ethers.Wallet.createRandom().address;
     await expect(op.addPaymentToken(f.assetId, extra))

@@ -13,7 +13,9 @@ describe("AssetShareToken", function () {
     it("transfers between KYC'd investors like a standard ERC-20 (events, allowances, ERC-6093 errors)", async function () {
       const f = await loadFixture(fundedAssetFixture);
       const { investor1: a, investor2: b, investor3: c } = f.actors;
-      await expect(f.token.connect(a).transfer(b.address, 100)).to.emit(f.token, "Transfer").withArgs(a.address, b.address, 100);
+      await expect(f.token.connect(a).transfer(b.address, 100))
+        .to.emit(f.token, "Transfer")
+        .withArgs(a.address, b.address, 100);
       expect(await f.token.balanceOf(b.address)).to.equal(700);
       await expect(f.token.connect(a).transfer(b.address, 1_000))
         .to.be.revertedWithCustomError(f.token, "ERC20InsufficientBalance")
@@ -53,22 +55,37 @@ describe("AssetShareToken", function () {
     it("pause stops transfers and burns until unpaused; freeze stops sending, receiving and claiming", async function () {
       const f = await loadFixture(fundedAssetFixture);
       const { investor1: a, investor2: b } = f.actors;
-      await expect(f.token.connect(f.actors.assetOperator).pause()).to.emit(f.token, "TransfersPaused").withArgs(true, f.actors.assetOperator.address);
+      await expect(f.token.connect(f.actors.assetOperator).pause())
+        .to.emit(f.token, "TransfersPaused")
+        .withArgs(true, f.actors.assetOperator.address);
       expect(await f.token.paused()).to.equal(true);
-      await expect(f.token.connect(a).transfer(b.address, 1)).to.be.revertedWithCustomError(f.token, "ShareTransfersPaused");
+      await expect(f.token.connect(a).transfer(b.address, 1)).to.be.revertedWithCustomError(
+        f.token,
+        "ShareTransfersPaused",
+      );
       await expect(f.token.connect(a).burn(1)).to.be.revertedWithCustomError(f.token, "ShareTransfersPaused");
-      await expect(f.token.connect(f.actors.regulator).unpause()).to.emit(f.token, "TransfersPaused").withArgs(false, f.actors.regulator.address);
+      await expect(f.token.connect(f.actors.regulator).unpause())
+        .to.emit(f.token, "TransfersPaused")
+        .withArgs(false, f.actors.regulator.address);
       await f.token.connect(a).transfer(b.address, 1);
 
       await expect(f.token.connect(f.actors.regulator).setFrozen(a.address, true))
         .to.emit(f.token, "AccountFrozen")
         .withArgs(a.address, true, f.actors.regulator.address);
       expect(await f.token.isFrozen(a.address)).to.equal(true);
-      await expect(f.token.connect(a).transfer(b.address, 1)).to.be.revertedWithCustomError(f.token, "ShareAccountFrozen").withArgs(a.address);
-      await expect(f.token.connect(b).transfer(a.address, 1)).to.be.revertedWithCustomError(f.token, "ShareAccountFrozen").withArgs(a.address);
-      await expect(f.token.connect(a).burn(1)).to.be.revertedWithCustomError(f.token, "ShareAccountFrozen").withArgs(a.address);
+      await expect(f.token.connect(a).transfer(b.address, 1))
+        .to.be.revertedWithCustomError(f.token, "ShareAccountFrozen")
+        .withArgs(a.address);
+      await expect(f.token.connect(b).transfer(a.address, 1))
+        .to.be.revertedWithCustomError(f.token, "ShareAccountFrozen")
+        .withArgs(a.address);
+      await expect(f.token.connect(a).burn(1))
+        .to.be.revertedWithCustomError(f.token, "ShareAccountFrozen")
+        .withArgs(a.address);
       await f.token.connect(f.actors.gridOperator).deposit(f.ceurAddr, 2_000_00, 1_000, documentHash("inv"));
-      await expect(f.token.connect(a).claim(f.ceurAddr)).to.be.revertedWithCustomError(f.token, "ShareAccountFrozen").withArgs(a.address);
+      await expect(f.token.connect(a).claim(f.ceurAddr))
+        .to.be.revertedWithCustomError(f.token, "ShareAccountFrozen")
+        .withArgs(a.address);
       // revenue keeps accruing while frozen and is claimable once unfrozen
       await f.token.connect(f.actors.assetOperator).setFrozen(a.address, false);
       await expect(f.token.connect(a).claim(f.ceurAddr)).to.changeTokenBalance(f.ceur, a, 999_00);
@@ -78,7 +95,9 @@ describe("AssetShareToken", function () {
       const f = await loadFixture(fundedAssetFixture);
       const { investor1: a } = f.actors;
       await f.token.connect(f.actors.gridOperator).deposit(f.ceurAddr, 2_000_00, 0, documentHash("inv"));
-      await expect(f.token.connect(a).burn(400)).to.emit(f.token, "Transfer").withArgs(a.address, hre.ethers.ZeroAddress, 400);
+      await expect(f.token.connect(a).burn(400))
+        .to.emit(f.token, "Transfer")
+        .withArgs(a.address, hre.ethers.ZeroAddress, 400);
       expect(await f.token.totalSupply()).to.equal(1_600);
       expect(await f.token.claimableOf(a.address, f.ceurAddr)).to.equal(1_000_00);
       await expect(f.token.connect(a).burn(601))
@@ -129,7 +148,14 @@ describe("AssetShareToken", function () {
       const tx = f.token.connect(f.actors.gridOperator).deposit(f.ceurAddr, amount, 12_500, documentHash("INV-1"));
       await expect(tx)
         .to.emit(f.token, "RevenueDeposited")
-        .withArgs(f.ceurAddr, f.actors.gridOperator.address, amount, 12_500, documentHash("INV-1"), (amount * MAG) / 2_000n);
+        .withArgs(
+          f.ceurAddr,
+          f.actors.gridOperator.address,
+          amount,
+          12_500,
+          documentHash("INV-1"),
+          (amount * MAG) / 2_000n,
+        );
       await expect(tx).to.changeTokenBalances(f.ceur, [f.actors.gridOperator, f.token], [-amount, amount]);
       expect(await f.token.claimableOf(f.actors.investor1.address, f.ceurAddr)).to.equal(1_500_00);
       expect(await f.token.claimableOf(f.actors.investor2.address, f.ceurAddr)).to.equal(900_00);
@@ -185,7 +211,9 @@ describe("AssetShareToken", function () {
       const { investor1: a, investor3: c } = f.actors;
       await f.token.connect(f.actors.gridOperator).deposit(f.ceurAddr, 2_000_00, 0, documentHash("1"));
       const tx = f.token.connect(f.actors.regulator).forcedTransfer(a.address, c.address, 250);
-      await expect(tx).to.emit(f.token, "ForcedTransfer").withArgs(a.address, c.address, 250, f.actors.regulator.address);
+      await expect(tx)
+        .to.emit(f.token, "ForcedTransfer")
+        .withArgs(a.address, c.address, 250, f.actors.regulator.address);
       await expect(tx).to.emit(f.token, "RevenueMoved").withArgs(a.address, c.address, f.ceurAddr, 250_00);
       expect(await f.token.claimableOf(a.address, f.ceurAddr)).to.equal(750_00);
       expect(await f.token.claimableOf(c.address, f.ceurAddr)).to.equal(400_00 + 250_00);
@@ -225,7 +253,9 @@ describe("AssetShareToken", function () {
       const id = await openOffering(g.offering, g.actors.assetOperator, terms);
       await time.increaseTo(terms.start);
       await buyShares(hre, g.offering, g.actors.investor1, id, 100n);
-      await expect(g.token.connect(g.actors.regulator).forcedTransfer(g.actors.investor1.address, g.actors.investor2.address, 1))
+      await expect(
+        g.token.connect(g.actors.regulator).forcedTransfer(g.actors.investor1.address, g.actors.investor2.address, 1),
+      )
         .to.be.revertedWithCustomError(g.token, "ShareInsufficientUnlocked")
         .withArgs(g.actors.investor1.address, 0, 1);
     });
@@ -240,9 +270,13 @@ describe("AssetShareToken", function () {
       await f.market.connect(lost).list(f.assetId, 100, f.ceurAddr, 150_00, 2n ** 40n);
       await f.token.connect(f.actors.regulator).setFrozen(lost.address, true);
       const tx = f.token.connect(f.actors.regulator).recoverWallet(lost.address, fresh.address);
-      await expect(tx).to.emit(f.token, "WalletRecovered").withArgs(lost.address, fresh.address, 1_000, f.actors.regulator.address);
+      await expect(tx)
+        .to.emit(f.token, "WalletRecovered")
+        .withArgs(lost.address, fresh.address, 1_000, f.actors.regulator.address);
       await expect(tx).to.emit(f.token, "RevenueMoved").withArgs(lost.address, fresh.address, f.ceurAddr, 1_000_00);
-      await expect(tx).to.emit(f.token, "RevenueMoved").withArgs(lost.address, fresh.address, f.usdcAddr, 1_000_000000n);
+      await expect(tx)
+        .to.emit(f.token, "RevenueMoved")
+        .withArgs(lost.address, fresh.address, f.usdcAddr, 1_000_000000n);
       await expect(tx).to.emit(f.token, "ListingLockChanged").withArgs(lost.address, 0);
       expect(await f.token.balanceOf(fresh.address)).to.equal(1_000);
       expect(await f.token.unlockedBalanceOf(fresh.address)).to.equal(1_000);
@@ -273,7 +307,11 @@ describe("AssetShareToken", function () {
       expect(await g.token.locksOf(g.actors.investor2.address)).to.deep.equal([0n, 150n, id, true]);
       await time.increaseTo(BigInt(terms.deadline) + 1n);
       await g.offering.finalise(id);
-      await expect(g.offering.connect(g.actors.investor2).refund(id)).to.changeTokenBalance(g.ceur, g.actors.investor2, 150n * 100_00n);
+      await expect(g.offering.connect(g.actors.investor2).refund(id)).to.changeTokenBalance(
+        g.ceur,
+        g.actors.investor2,
+        150n * 100_00n,
+      );
     });
 
     it("refuses to merge a recovered offering lock into a wallet holding another sale's shares", async function () {
@@ -291,7 +329,9 @@ describe("AssetShareToken", function () {
       const second = await openOffering(g.offering, g.actors.assetOperator, terms);
       await time.increaseTo(terms.start);
       await buyShares(hre, g.offering, g.actors.investor1, second, 100n);
-      await expect(g.token.connect(g.actors.regulator).recoverWallet(g.actors.investor1.address, g.actors.investor2.address))
+      await expect(
+        g.token.connect(g.actors.regulator).recoverWallet(g.actors.investor1.address, g.actors.investor2.address),
+      )
         .to.be.revertedWithCustomError(g.token, "ShareOfferingRefundPending")
         .withArgs(g.actors.investor2.address, first);
     });
@@ -319,7 +359,10 @@ describe("AssetShareToken", function () {
         .to.be.revertedWithCustomError(f.token, "ShareAccountFrozen")
         .withArgs(f.actors.investor3.address);
       await op.pause();
-      await expect(op.issue(f.actors.investor2.address, 1)).to.be.revertedWithCustomError(f.token, "ShareTransfersPaused");
+      await expect(op.issue(f.actors.investor2.address, 1)).to.be.revertedWithCustomError(
+        f.token,
+        "ShareTransfersPaused",
+      );
       const g = await loadFixture(deployAssetsFixture);
       await expect(g.token.connect(g.actors.assetOperator).issue(g.actors.investor1.address, 1))
         .to.be.revertedWithCustomError(g.token, "ShareFundingStage")
@@ -339,32 +382,136 @@ describe("AssetShareToken", function () {
       { name: "pause", send: () => t.pause(), contract: f.token, error: "ShareUnauthorised", args: [o] },
       { name: "unpause", send: () => t.unpause(), contract: f.token, error: "ShareUnauthorised", args: [o] },
       { name: "setFrozen", send: () => t.setFrozen(a, true), contract: f.token, error: "ShareUnauthorised", args: [o] },
-      { name: "forcedTransfer", send: () => t.forcedTransfer(a, o, 1), contract: f.token, error: "ShareUnauthorised", args: [o] },
-      { name: "recoverWallet", send: () => t.recoverWallet(a, o), contract: f.token, error: "ShareUnauthorised", args: [o] },
+      {
+        name: "forcedTransfer",
+        send: () => t.forcedTransfer(a, o, 1),
+        contract: f.token,
+        error: "ShareUnauthorised",
+        args: [o],
+      },
+      {
+        name: "recoverWallet",
+        send: () => t.recoverWallet(a, o),
+        contract: f.token,
+        error: "ShareUnauthorised",
+        args: [o],
+      },
       { name: "issue", send: () => t.issue(a, 1), contract: f.token, error: "ShareUnauthorised", args: [o] },
       { name: "closeFunding", send: () => t.closeFunding(), contract: f.token, error: "ShareUnauthorised", args: [o] },
-      { name: "addPaymentToken", send: () => t.addPaymentToken(o), contract: f.token, error: "ShareUnauthorised", args: [o] },
-      { name: "mintOffered", send: () => t.mintOffered(o, 1, 1), contract: f.token, error: "ShareUnauthorised", args: [o] },
-      { name: "burnOffered", send: () => t.burnOffered(a, 1), contract: f.token, error: "ShareUnauthorised", args: [o] },
-      { name: "releaseOffering", send: () => t.releaseOffering(1), contract: f.token, error: "ShareUnauthorised", args: [o] },
-      { name: "lockListing", send: () => t.lockListing(a, 1), contract: f.token, error: "ShareUnauthorised", args: [o] },
-      { name: "unlockListing", send: () => t.unlockListing(a, 1), contract: f.token, error: "ShareUnauthorised", args: [o] },
-      { name: "fillListing", send: () => t.fillListing(a, o, 1), contract: f.token, error: "ShareUnauthorised", args: [o] },
-      { name: "deposit", send: () => t.deposit(f.ceurAddr, 1, 0, documentHash("x")), contract: f.token, error: "RevenueNotDepositor", args: [o] },
+      {
+        name: "addPaymentToken",
+        send: () => t.addPaymentToken(o),
+        contract: f.token,
+        error: "ShareUnauthorised",
+        args: [o],
+      },
+      {
+        name: "mintOffered",
+        send: () => t.mintOffered(o, 1, 1),
+        contract: f.token,
+        error: "ShareUnauthorised",
+        args: [o],
+      },
+      {
+        name: "burnOffered",
+        send: () => t.burnOffered(a, 1),
+        contract: f.token,
+        error: "ShareUnauthorised",
+        args: [o],
+      },
+      {
+        name: "releaseOffering",
+        send: () => t.releaseOffering(1),
+        contract: f.token,
+        error: "ShareUnauthorised",
+        args: [o],
+      },
+      {
+        name: "lockListing",
+        send: () => t.lockListing(a, 1),
+        contract: f.token,
+        error: "ShareUnauthorised",
+        args: [o],
+      },
+      {
+        name: "unlockListing",
+        send: () => t.unlockListing(a, 1),
+        contract: f.token,
+        error: "ShareUnauthorised",
+        args: [o],
+      },
+      {
+        name: "fillListing",
+        send: () => t.fillListing(a, o, 1),
+        contract: f.token,
+        error: "ShareUnauthorised",
+        args: [o],
+      },
+      {
+        name: "deposit",
+        send: () => t.deposit(f.ceurAddr, 1, 0, documentHash("x")),
+        contract: f.token,
+        error: "RevenueNotDepositor",
+        args: [o],
+      },
       {
         name: "register",
         send: () =>
-          r.register({ kind: 0, metadataHash: documentHash("x"), name: "X", symbol: "X", cap: 1, paymentTokens: [f.ceurAddr], devices: [] }),
+          r.register({
+            kind: 0,
+            metadataHash: documentHash("x"),
+            name: "X",
+            symbol: "X",
+            cap: 1,
+            paymentTokens: [f.ceurAddr],
+            devices: [],
+          }),
         contract: f.registry,
         error: "AccessMissingRole",
         args: [o, ROLES.ASSET_OPERATOR],
       },
-      { name: "setStatus", send: () => r.setStatus(f.assetId, 3), contract: f.registry, error: "AssetNotOperator", args: [f.assetId, o] },
-      { name: "setMetadata", send: () => r.setMetadata(f.assetId, documentHash("x")), contract: f.registry, error: "AssetNotOperator", args: [f.assetId, o] },
-      { name: "setDevices", send: () => r.setDevices(f.assetId, []), contract: f.registry, error: "AssetNotOperator", args: [f.assetId, o] },
-      { name: "addPaymentToken (registry)", send: () => r.addPaymentToken(f.assetId, o), contract: f.registry, error: "AssetNotOperator", args: [f.assetId, o] },
-      { name: "fundingSucceeded", send: () => r.fundingSucceeded(f.assetId), contract: f.registry, error: "AssetNotOffering", args: [o] },
-      { name: "initialise", send: () => r.initialise(o, a), contract: f.registry, error: "AssetSystemNotReady", args: [o] },
+      {
+        name: "setStatus",
+        send: () => r.setStatus(f.assetId, 3),
+        contract: f.registry,
+        error: "AssetNotOperator",
+        args: [f.assetId, o],
+      },
+      {
+        name: "setMetadata",
+        send: () => r.setMetadata(f.assetId, documentHash("x")),
+        contract: f.registry,
+        error: "AssetNotOperator",
+        args: [f.assetId, o],
+      },
+      {
+        name: "setDevices",
+        send: () => r.setDevices(f.assetId, []),
+        contract: f.registry,
+        error: "AssetNotOperator",
+        args: [f.assetId, o],
+      },
+      {
+        name: "addPaymentToken (registry)",
+        send: () => r.addPaymentToken(f.assetId, o),
+        contract: f.registry,
+        error: "AssetNotOperator",
+        args: [f.assetId, o],
+      },
+      {
+        name: "fundingSucceeded",
+        send: () => r.fundingSucceeded(f.assetId),
+        contract: f.registry,
+        error: "AssetNotOffering",
+        args: [o],
+      },
+      {
+        name: "initialise",
+        send: () => r.initialise(o, a),
+        contract: f.registry,
+        error: "AssetSystemNotReady",
+        args: [o],
+      },
       {
         name: "open",
         send: async () =>
@@ -386,11 +533,41 @@ describe("AssetShareToken", function () {
         error: "OfferingNotInitiator",
         args: [0, o],
       },
-      { name: "approveMilestone", send: () => off.approveMilestone(f.offeringId, 0), contract: f.offering, error: "OfferingInvalidMilestone", args: [f.offeringId, 0] },
-      { name: "withdraw (offering)", send: () => off.withdraw(f.offeringId), contract: f.offering, error: "OfferingNotParty", args: [f.offeringId, o] },
-      { name: "list", send: () => m.list(f.assetId, 1, f.ceurAddr, 1, 2n ** 40n), contract: f.market, error: "AccessMissingRole", args: [o, ROLES.INVESTOR] },
-      { name: "setFee", send: () => m.setFee(f.assetId, 1), contract: f.registry, error: "AssetNotOperator", args: [f.assetId, o] },
-      { name: "withdrawFees", send: () => m.withdrawFees(f.ceurAddr), contract: f.market, error: "AccessMissingRole", args: [o, ROLES.ASSET_OPERATOR] },
+      {
+        name: "approveMilestone",
+        send: () => off.approveMilestone(f.offeringId, 0),
+        contract: f.offering,
+        error: "OfferingInvalidMilestone",
+        args: [f.offeringId, 0],
+      },
+      {
+        name: "withdraw (offering)",
+        send: () => off.withdraw(f.offeringId),
+        contract: f.offering,
+        error: "OfferingNotParty",
+        args: [f.offeringId, o],
+      },
+      {
+        name: "list",
+        send: () => m.list(f.assetId, 1, f.ceurAddr, 1, 2n ** 40n),
+        contract: f.market,
+        error: "AccessMissingRole",
+        args: [o, ROLES.INVESTOR],
+      },
+      {
+        name: "setFee",
+        send: () => m.setFee(f.assetId, 1),
+        contract: f.registry,
+        error: "AssetNotOperator",
+        args: [f.assetId, o],
+      },
+      {
+        name: "withdrawFees",
+        send: () => m.withdrawFees(f.ceurAddr),
+        contract: f.market,
+        error: "AccessMissingRole",
+        args: [o, ROLES.ASSET_OPERATOR],
+      },
     ];
   });
 });

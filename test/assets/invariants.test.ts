@@ -32,8 +32,15 @@ describe("assets invariants (fixed-seed random sequences)", function () {
     it(`revenue: claimed + claimable ≤ deposited and every holder gets their time-weighted share (seed ${seed})`, async function () {
       const f = await loadFixture(fundedAssetFixture);
       const r = prng(seed);
-      await f.consortium.connect(f.actors.kyc).admitPerson(f.actors.outsider2.address, ROLES.INVESTOR, documentHash("k4"));
-      const holders: HardhatEthersSigner[] = [f.actors.investor1, f.actors.investor2, f.actors.investor3, f.actors.outsider2];
+      await f.consortium
+        .connect(f.actors.kyc)
+        .admitPerson(f.actors.outsider2.address, ROLES.INVESTOR, documentHash("k4"));
+      const holders: HardhatEthersSigner[] = [
+        f.actors.investor1,
+        f.actors.investor2,
+        f.actors.investor3,
+        f.actors.outsider2,
+      ];
       const agents = [f.actors.assetOperator, f.actors.regulator];
       const pays = [f.ceurAddr, f.usdcAddr];
       const payTokens = { [f.ceurAddr]: f.ceur, [f.usdcAddr]: f.usdc };
@@ -77,8 +84,12 @@ describe("assets invariants (fixed-seed random sequences)", function () {
             paid += claimed[p][h.address];
             const entitlement = (c + claimed[p][h.address]) * SCALE;
             const e = exact[p][h.address];
-            expect(entitlement <= e + SCALE / 10n ** 9n, `${op}@${step}: ${h.address} over-entitled in ${p}`).to.equal(true);
-            expect(entitlement > e - SCALE - SCALE / 10n ** 9n, `${op}@${step}: ${h.address} short in ${p}`).to.equal(true);
+            expect(entitlement <= e + SCALE / 10n ** 9n, `${op}@${step}: ${h.address} over-entitled in ${p}`).to.equal(
+              true,
+            );
+            expect(entitlement > e - SCALE - SCALE / 10n ** 9n, `${op}@${step}: ${h.address} short in ${p}`).to.equal(
+              true,
+            );
           }
           expect(paid + owed, `${op}@${step}: claimed + claimable ≤ deposited`).to.be.lte(deposited[p]);
           const held = await payTokens[p].balanceOf(await f.token.getAddress());
