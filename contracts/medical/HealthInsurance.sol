@@ -1,0 +1,448 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.28;
+
+import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
+import {ReentrancyGuard} from "@openzeppelin/contracts/utils/ReentrancyGuard.sol";
+import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
+import {ConsortiumGated} from "../consortium/ConsortiumGated.sol";
+import {IConsortium} from "../interfaces/IConsortium.sol";
+import {IHealthInsurance} from "../interfaces/IHealthInsurance.sol";
+import {IMedicalRecords} from "../interfaces/IMedicalRecords.sol";
+import {MedicalCodes} from "../libraries/MedicalCodes.sol";
+import {Roles} from "../libraries/Roles.sol";
+
+/**
+ * @title HealthInsurance
+ * @notice Policies, claims pools and automatically adjudicated claims. See IHealthInsurance.
+ * @dev Payouts are pull payments: paying a claim moves its benefit from the insurer's pool to the payee
+ * organisation's credit in storage, and the payee withdraws. Claims therefore never call the token, so a frozen or
+ * blocklisted payee account (a tokenized deposit can freeze accounts) can neither block adjudication nor the other
+ * claims of the same pool, and the hot path stays cheap. Token moves (premiums, funding, withdrawals) use SafeERC20
+ * behind ReentrancyGuard, after the state change.
+ * Invariant: token balance of this contract = Σ pool balances + Σ credits; per policy `used` ≤ `annualLimit`.
+ */
+contract HealthInsurance is ConsortiumGated, ReentrancyGuard, IHealthInsurance {
+    using SafeERC20 for IERC20;
+
+    /// @inheritdoc IHealthInsurance
+    uint256 public constant MAX_CATEGORIES = 16;
+    /// @inheritdoc IHealthInsurance
+    uint256 public constant MAX_CLAIM_RECORDS = 8;
+    /// @dev A policy covers at most one policy year, so its limit and deductible are annual.
+    uint64 private constant MAX_COVERAGE = 366 days;
+    uint16 private constant BPS = 10_000;
+
+    /// @dev A claim as stored: the benefit is derived (see `_benefit`), which saves a slot per paid claim.
+    struct StoredClaim {
+        uint64 policyId;
+        uint32 providerOrg;
+        ClaimStatus status;
+        uint8 reviewFlags;
+        uint48 serviceDate;
+        uint96 submitted;
+        uint96 eligible;
+        uint96 deductibleApplied;
+    }
+
+    IERC20 private immutable _token;
+    IMedicalRecords private immutable _records;
+
+    mapping(uint256 policyId => Policy) private _policies;
+    mapping(uint256 policyId => mapping(bytes32 category => bool)) private _covered;
+    mapping(uint256 claimId => StoredClaim) private _claims;
+    mapping(bytes32 fingerprint => uint256 claimId) private _claimIdOf;
+    mapping(uint32 insurerOrg => Pool) private _pools;
+    mapping(uint32 orgId => uint256) private _credits;
+    uint256 private _policyCount;
+    uint256 private _claimCount;
+
+    /// @param consortium_ The consortium.
+    /// @param records_ The medical records contract.
+    /// @param token_ The payment token (premiums, pools, payouts).
+    constructor(IConsortium consortium_, IMedicalRecords records_, IERC20 token_) ConsortiumGated(consortium_) {
+        _records = records_;
+        _token = token_;
+    }
+
+    // ------------------------------------------------------------------------------------------------ policies
+
+    /// @inheritdoc IHealthInsurance
+    function issuePolicy(PolicyTerms calldata terms) external returns (uint256 policyId) {
+        uint32 insurerOrg = _requireRole(Roles.INSURER);
+        uint32 patientOrg = _roleOrg(Roles.PATIENT, terms.patient);
+        if (patientOrg == 0) revert InsuranceNotPatient(terms.patient);
+        if (
+            terms.coverageStart >= terms.coverageEnd ||
+            terms.coverageEnd - terms.coverageStart > MAX_COVERAGE ||
+            terms.coverageEnd <= block.timestamp
+        ) revert InsuranceInvalidCoverage(terms.coverageStart, terms.coverageEnd);
+        if (terms.annualLimit == 0) revert InsuranceInvalidLimit(terms.annualLimit);
+        if (terms.coinsuranceBps >= BPS) revert InsuranceInvalidCoinsurance(terms.coinsuranceBps);
+        if (terms.premium == 0) revert InsuranceInvalidPremium();
+        uint256 n = terms.coveredCategories.length;
+        if (n == 0 || n > MAX_CATEGORIES) revert InsuranceInvalidCategories(n, MAX_CATEGORIES);
+        policyId = ++_policyCount;
+        for (uint256 i; i < n; ++i) {
+            bytes32 category = terms.coveredCategories[i];
+            if (category == 0) revert InsuranceInvalidCategories(n, MAX_CATEGORIES);
+            _covered[policyId][category] = true;
+        }
+        _policies[policyId] = Policy({
+            patient: terms.patient,
+            insurerOrg: insurerOrg,
+            patientOrg: patientOrg,
+            payee: terms.payee,
+            coinsuranceBps: terms.coinsuranceBps,
+            status: PolicyStatus.Offered,
+            coverageStart: terms.coverageStart,
+            coverageEnd: terms.coverageEnd,
+            premium: terms.premium,
+            annualLimit: terms.annualLimit,
+            deductible: terms.deductible,
+            used: 0,
+            deductibleMet: 0,
+            activatedAt: 0
+        });
+        emit PolicyIssued(policyId, terms.patient, insurerOrg, terms);
+    }
+
+    /// @inheritdoc IHealthInsurance
+    function payPremium(uint256 policyId) external nonReentrant {
+        Policy storage p = _existingPolicy(policyId);
+        if (p.status != PolicyStatus.Offered) revert InsurancePolicyNotOffered(policyId, p.status);
+        if (block.timestamp > p.coverageEnd) revert InsurancePolicyExpired(policyId, p.coverageEnd);
+        uint96 premium = p.premium;
+        p.status = PolicyStatus.Active;
+        p.activatedAt = uint64(block.timestamp);
+        Pool storage pl = _pools[p.insurerOrg];
+        pl.balance += premium;
+        emit PolicyActivated(policyId, msg.sender, premium);
+        _token.safeTransferFrom(msg.sender, address(this), premium);
+    }
+
+    // --------------------------------------------------------------------------------------------------- pools
+
+    /// @inheritdoc IHealthInsurance
+    function fundPool(uint256 amount) external nonReentrant {
+        uint32 insurerOrg = _requireRole(Roles.INSURER);
+        if (amount == 0) revert InsuranceZeroAmount();
+        Pool storage pl = _pools[insurerOrg];
+        uint128 balance = pl.balance + SafeCast.toUint128(amount);
+        pl.balance = balance;
+        emit PoolFunded(insurerOrg, msg.sender, amount, balance);
+        _token.safeTransferFrom(msg.sender, address(this), amount);
+    }
+
+    /// @inheritdoc IHealthInsurance
+    function withdrawPool(uint256 amount) external nonReentrant {
+        uint32 insurerOrg = _requireRole(Roles.INSURER);
+        if (amount == 0) revert InsuranceZeroAmount();
+        Pool storage pl = _pools[insurerOrg];
+        uint256 available = _available(pl);
+        if (amount > available) revert InsuranceInsufficientPool(insurerOrg, available, amount);
+        // amount <= available <= balance, so the cast is exact and the subtraction cannot underflow.
+        uint128 balance = pl.balance - uint128(amount);
+        pl.balance = balance;
+        emit PoolWithdrawn(insurerOrg, msg.sender, amount, balance);
+        _token.safeTransfer(msg.sender, amount);
+    }
+
+    // -------------------------------------------------------------------------------------------------- claims
+
+    /// @inheritdoc IHealthInsurance
+    function submitClaim(
+        ClaimInput calldata claim_,
+        IMedicalRecords.ConsentTerms calldata consent
+    ) external returns (uint256 claimId, ClaimStatus status) {
+        uint32 providerOrg = _requireRole(Roles.HOSPITAL);
+        Policy storage p = _existingPolicy(claim_.policyId);
+        _checkClaimInput(claim_, p);
+        uint8 flags = _reviewFlags(claim_, consent, p, providerOrg);
+
+        claimId = ++_claimCount;
+        _claimIdOf[claim_.fingerprint] = claimId;
+        StoredClaim storage c = _claims[claimId];
+        c.policyId = uint64(claim_.policyId);
+        c.providerOrg = providerOrg;
+        c.serviceDate = uint48(claim_.serviceDate);
+        c.submitted = claim_.amount;
+        emit ClaimSubmitted(
+            claimId,
+            claim_.policyId,
+            providerOrg,
+            claim_.fingerprint,
+            claim_.recordHashes,
+            claim_.amount,
+            claim_.serviceDate
+        );
+
+        if (flags == 0) {
+            (uint96 deductible, uint96 benefit) = _adjudicate(p, claim_.amount);
+            if (benefit > p.annualLimit - p.used) flags = MedicalCodes.FLAG_OVER_LIMIT;
+            else return (claimId, _commit(claimId, c, p, claim_.amount, deductible, benefit, Outcome.Complete));
+        }
+        c.status = ClaimStatus.Pending;
+        c.reviewFlags = flags;
+        emit ClaimAdjudicated(
+            claimId,
+            Outcome.Queued,
+            ClaimStatus.Pending,
+            claim_.amount,
+            0,
+            0,
+            0,
+            bytes32(uint256(flags))
+        );
+        return (claimId, ClaimStatus.Pending);
+    }
+
+    /// @inheritdoc IHealthInsurance
+    function approveClaim(uint256 claimId, uint96 eligible) external returns (ClaimStatus status) {
+        (StoredClaim storage c, Policy storage p) = _pendingClaimOfCallerInsurer(claimId);
+        uint96 submitted = c.submitted;
+        if (eligible == 0 || eligible > submitted) revert InsuranceInvalidEligible(claimId, eligible, submitted);
+        (uint96 deductible, uint96 benefit) = _adjudicate(p, eligible);
+        uint96 remaining = p.annualLimit - p.used;
+        if (benefit > remaining) revert InsuranceOverLimit(claimId, benefit, remaining);
+        return
+            _commit(
+                claimId,
+                c,
+                p,
+                eligible,
+                deductible,
+                benefit,
+                eligible < submitted ? Outcome.Partial : Outcome.Complete
+            );
+    }
+
+    /// @inheritdoc IHealthInsurance
+    function denyClaim(uint256 claimId, bytes32 reason) external {
+        (StoredClaim storage c, ) = _pendingClaimOfCallerInsurer(claimId);
+        if (reason == 0) revert InsuranceMissingReason(claimId);
+        c.status = ClaimStatus.Denied;
+        emit ClaimAdjudicated(claimId, Outcome.Complete, ClaimStatus.Denied, c.submitted, 0, 0, 0, reason);
+    }
+
+    /// @inheritdoc IHealthInsurance
+    function settleClaim(uint256 claimId) external {
+        StoredClaim storage c = _existingClaim(claimId);
+        if (c.status != ClaimStatus.Approved) revert InsuranceWrongClaimStatus(claimId, c.status);
+        Policy storage p = _policies[c.policyId];
+        Pool storage pl = _pools[p.insurerOrg];
+        uint96 benefit = _benefit(c.eligible, c.deductibleApplied, p.coinsuranceBps);
+        if (pl.balance < benefit) revert InsurancePoolUnderfunded(p.insurerOrg, pl.balance, benefit);
+        // The benefit was added to `owed` when the claim was approved and is removed only here, once.
+        pl.owed -= benefit;
+        _pay(claimId, c, p, pl, benefit);
+    }
+
+    /// @inheritdoc IHealthInsurance
+    function withdrawCredit() external nonReentrant returns (uint256 amount) {
+        uint32 orgId = consortium().memberOf(msg.sender);
+        if (orgId == 0) revert InsuranceNotMember(msg.sender);
+        amount = _credits[orgId];
+        if (amount == 0) revert InsuranceNothingToWithdraw(orgId);
+        _credits[orgId] = 0;
+        emit CreditWithdrawn(orgId, msg.sender, amount);
+        _token.safeTransfer(msg.sender, amount);
+    }
+
+    // --------------------------------------------------------------------------------------------------- views
+
+    /// @inheritdoc IHealthInsurance
+    function paymentToken() external view returns (IERC20) {
+        return _token;
+    }
+
+    /// @inheritdoc IHealthInsurance
+    function records() external view returns (IMedicalRecords) {
+        return _records;
+    }
+
+    /// @inheritdoc IHealthInsurance
+    function policy(uint256 policyId) external view returns (Policy memory) {
+        return _existingPolicy(policyId);
+    }
+
+    /// @inheritdoc IHealthInsurance
+    function covers(uint256 policyId, bytes32 category) external view returns (bool) {
+        return _covered[policyId][category];
+    }
+
+    /// @inheritdoc IHealthInsurance
+    function policyCount() external view returns (uint256) {
+        return _policyCount;
+    }
+
+    /// @inheritdoc IHealthInsurance
+    function claim(uint256 claimId) external view returns (Claim memory) {
+        StoredClaim storage c = _existingClaim(claimId);
+        return
+            Claim({
+                policyId: c.policyId,
+                providerOrg: c.providerOrg,
+                status: c.status,
+                reviewFlags: c.reviewFlags,
+                serviceDate: c.serviceDate,
+                submitted: c.submitted,
+                eligible: c.eligible,
+                deductibleApplied: c.deductibleApplied,
+                benefit: _benefit(c.eligible, c.deductibleApplied, _policies[c.policyId].coinsuranceBps)
+            });
+    }
+
+    /// @inheritdoc IHealthInsurance
+    function claimIdOf(bytes32 fingerprint) external view returns (uint256) {
+        return _claimIdOf[fingerprint];
+    }
+
+    /// @inheritdoc IHealthInsurance
+    function claimCount() external view returns (uint256) {
+        return _claimCount;
+    }
+
+    /// @inheritdoc IHealthInsurance
+    function pool(uint32 insurerOrg) external view returns (Pool memory) {
+        return _pools[insurerOrg];
+    }
+
+    /// @inheritdoc IHealthInsurance
+    function creditOf(uint32 orgId) external view returns (uint256) {
+        return _credits[orgId];
+    }
+
+    // ------------------------------------------------------------------------------------------------ internal
+
+    /// @dev Hard refusals of a claim (revert, nothing stored): wrong patient, bad amounts or dates, a duplicate.
+    function _checkClaimInput(ClaimInput calldata claim_, Policy storage p) private view {
+        if (claim_.patient != p.patient) revert InsurancePatientMismatch(claim_.policyId, claim_.patient);
+        if (claim_.amount == 0) revert InsuranceZeroAmount();
+        if (claim_.serviceDate == 0 || claim_.serviceDate > block.timestamp) {
+            revert InsuranceInvalidServiceDate(claim_.serviceDate);
+        }
+        if (claim_.fingerprint == 0) revert InsuranceInvalidFingerprint();
+        uint256 existing = _claimIdOf[claim_.fingerprint];
+        if (existing != 0) revert InsuranceDuplicateClaim(claim_.fingerprint, existing);
+        uint256 n = claim_.recordHashes.length;
+        if (n == 0 || n > MAX_CLAIM_RECORDS) revert InsuranceInvalidRecords(n, MAX_CLAIM_RECORDS);
+    }
+
+    /**
+     * @dev The rules of automatic adjudication that a reviewer may still override, as MedicalCodes flags: policy
+     * active on the service date, consent to disclose every record to this insurer or hospital for payment, every
+     * record's category covered. Records that are not anchored or belong to another patient revert.
+     */
+    function _reviewFlags(
+        ClaimInput calldata claim_,
+        IMedicalRecords.ConsentTerms calldata consent,
+        Policy storage p,
+        uint32 providerOrg
+    ) private view returns (uint8 flags) {
+        if (
+            p.status != PolicyStatus.Active ||
+            claim_.serviceDate < p.coverageStart ||
+            claim_.serviceDate > p.coverageEnd
+        ) flags = MedicalCodes.FLAG_POLICY_INACTIVE;
+        bool consented = consent.granteeOrg == p.insurerOrg || consent.granteeOrg == providerOrg;
+        uint256 n = claim_.recordHashes.length;
+        // n <= MAX_CLAIM_RECORDS, checked by _checkClaimInput.
+        for (uint256 i; i < n; ++i) {
+            bytes32 h = claim_.recordHashes[i];
+            (uint256 recordId, address patient, bytes32 category, IMedicalRecords.Decision decision) = _records
+                .checkConsentByHash(
+                    h,
+                    claim_.consentId,
+                    consent,
+                    MedicalCodes.ACTION_DISCLOSE,
+                    MedicalCodes.PURPOSE_PAYMENT
+                );
+            if (recordId == 0) revert InsuranceUnknownRecord(h);
+            if (patient != p.patient) revert InsuranceRecordOfOtherPatient(h, patient);
+            if (!_covered[claim_.policyId][category]) flags |= MedicalCodes.FLAG_CATEGORY_NOT_COVERED;
+            if (decision != IMedicalRecords.Decision.Permit) consented = false;
+        }
+        if (!consented) flags |= MedicalCodes.FLAG_NO_PAYMENT_CONSENT;
+    }
+
+    /// @dev Deductible still open this policy year applies first, then the patient's coinsurance share.
+    function _adjudicate(Policy storage p, uint96 eligible) private view returns (uint96 deductible, uint96 benefit) {
+        uint96 open = p.deductible > p.deductibleMet ? p.deductible - p.deductibleMet : 0;
+        deductible = eligible < open ? eligible : open;
+        benefit = _benefit(eligible, deductible, p.coinsuranceBps);
+    }
+
+    /// @dev (eligible − deductible) × (1 − coinsurance), rounded down in favour of the pool.
+    function _benefit(uint96 eligible, uint96 deductible, uint16 coinsuranceBps) private pure returns (uint96) {
+        // deductible <= eligible < 2^96 and BPS - coinsuranceBps <= 10^4 < 2^14, so the product fits in 2^110 and
+        // the quotient is at most eligible − deductible, which fits in uint96.
+        return uint96((uint256(eligible - deductible) * (BPS - coinsuranceBps)) / BPS);
+    }
+
+    /// @dev Books an approved benefit against the policy, then pays it if the pool's free balance covers it.
+    function _commit(
+        uint256 claimId,
+        StoredClaim storage c,
+        Policy storage p,
+        uint96 eligible,
+        uint96 deductible,
+        uint96 benefit,
+        Outcome outcome
+    ) private returns (ClaimStatus status) {
+        p.used += benefit;
+        p.deductibleMet += deductible;
+        c.eligible = eligible;
+        c.deductibleApplied = deductible;
+        Pool storage pl = _pools[p.insurerOrg];
+        uint256 available = _available(pl);
+        status = available >= benefit ? ClaimStatus.Paid : ClaimStatus.Approved;
+        emit ClaimAdjudicated(claimId, outcome, status, c.submitted, eligible, deductible, benefit, 0);
+        if (status == ClaimStatus.Paid) {
+            _pay(claimId, c, p, pl, benefit);
+        } else {
+            c.status = ClaimStatus.Approved;
+            pl.owed += benefit;
+            emit ClaimAwaitingFunds(claimId, p.insurerOrg, benefit, available);
+        }
+    }
+
+    /// @dev Moves the benefit from the pool to the payee's credit and closes the claim.
+    function _pay(uint256 claimId, StoredClaim storage c, Policy storage p, Pool storage pl, uint96 benefit) private {
+        uint32 payeeOrg = p.payee == Payee.Provider ? c.providerOrg : p.patientOrg;
+        c.status = ClaimStatus.Paid;
+        // Callers checked benefit <= balance (free balance on approval, whole balance on settlement).
+        pl.balance -= benefit;
+        _credits[payeeOrg] += benefit;
+        emit ClaimPaid(claimId, payeeOrg, benefit);
+    }
+
+    /// @dev The pool balance not owed to approved claims waiting for funds.
+    function _available(Pool storage pl) private view returns (uint256) {
+        (uint128 balance, uint128 owed) = (pl.balance, pl.owed);
+        return balance > owed ? balance - owed : 0;
+    }
+
+    /// @dev A pending claim whose policy's insurer is the caller's organisation.
+    function _pendingClaimOfCallerInsurer(
+        uint256 claimId
+    ) private view returns (StoredClaim storage c, Policy storage p) {
+        uint32 orgId = _requireRole(Roles.INSURER);
+        c = _existingClaim(claimId);
+        p = _policies[c.policyId];
+        if (p.insurerOrg != orgId) revert InsuranceNotPolicyInsurer(c.policyId, orgId);
+        if (c.status != ClaimStatus.Pending) revert InsuranceWrongClaimStatus(claimId, c.status);
+    }
+
+    /// @dev The policy, or revert if the id was never issued.
+    function _existingPolicy(uint256 policyId) private view returns (Policy storage p) {
+        p = _policies[policyId];
+        if (p.status == PolicyStatus.None) revert InsuranceUnknownPolicy(policyId);
+    }
+
+    /// @dev The claim, or revert if the id was never submitted.
+    function _existingClaim(uint256 claimId) private view returns (StoredClaim storage c) {
+        c = _claims[claimId];
+        if (c.status == ClaimStatus.None) revert InsuranceUnknownClaim(claimId);
+    }
+}

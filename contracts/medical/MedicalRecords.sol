@@ -1,0 +1,380 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.28;
+
+import {ConsortiumGated} from "../consortium/ConsortiumGated.sol";
+import {IConsortium} from "../interfaces/IConsortium.sol";
+import {IMedicalRecords} from "../interfaces/IMedicalRecords.sol";
+import {MedicalCodes} from "../libraries/MedicalCodes.sol";
+import {Roles} from "../libraries/Roles.sol";
+
+/**
+ * @title MedicalRecords
+ * @notice Record anchors, FHIR-style consent, the access audit trail and break-glass access. See IMedicalRecords.
+ * @dev Consents are stored as the hash of their terms: a grant writes one slot and each check recomputes the hash
+ * from the terms the caller supplies (read from `ConsentGranted`), so a forged or altered term is simply "unknown".
+ * Revocation overwrites the hash with a sentinel, which takes effect in the same block.
+ */
+contract MedicalRecords is ConsortiumGated, IMedicalRecords {
+    /// @inheritdoc IMedicalRecords
+    uint64 public constant BREAK_GLASS_WINDOW = 1 hours;
+    /// @inheritdoc IMedicalRecords
+    uint256 public constant MAX_SCOPE = 16;
+
+    /// @dev Stored in place of a revoked consent's terms hash.
+    bytes32 private constant REVOKED = bytes32(uint256(1));
+
+    mapping(uint256 recordId => Record) private _records;
+    mapping(bytes32 contentHash => uint256 recordId) private _recordIdOf;
+    mapping(address patient => address guardian) private _guardians;
+    mapping(uint256 consentId => bytes32 termsHash) private _consents;
+    mapping(uint256 emergencyId => Emergency) private _emergencies;
+    uint256 private _recordCount;
+    uint256 private _consentCount;
+    uint256 private _emergencyCount;
+    uint256 private _auditCount;
+
+    /// @param consortium_ The consortium.
+    constructor(IConsortium consortium_) ConsortiumGated(consortium_) {}
+
+    // ------------------------------------------------------------------------------------------------- records
+
+    /// @inheritdoc IMedicalRecords
+    function anchorRecord(
+        address patient,
+        bytes32 contentHash,
+        bytes32 locationHash,
+        bytes32 category,
+        uint64 authoredAt
+    ) external returns (uint256 recordId) {
+        uint32 authorOrg = _requireRole(Roles.HOSPITAL);
+        if (!_hasRole(Roles.PATIENT, patient)) revert MedicalNotPatient(patient);
+        if (contentHash == 0 || locationHash == 0 || category == 0) {
+            revert MedicalInvalidRecord(contentHash, locationHash, category);
+        }
+        if (authoredAt == 0 || authoredAt > block.timestamp) {
+            revert MedicalInvalidAuthoredTime(authoredAt, block.timestamp);
+        }
+        uint256 existing = _recordIdOf[contentHash];
+        if (existing != 0) revert MedicalRecordAlreadyAnchored(contentHash, existing);
+        recordId = ++_recordCount;
+        _records[recordId] = Record({
+            patient: patient,
+            authorOrg: authorOrg,
+            authoredAt: authoredAt,
+            category: category,
+            contentHash: contentHash,
+            locationHash: locationHash
+        });
+        _recordIdOf[contentHash] = recordId;
+        emit RecordAnchored(recordId, patient, authorOrg, category, contentHash, locationHash, authoredAt);
+    }
+
+    // ------------------------------------------------------------------------------------------------- consent
+
+    /// @inheritdoc IMedicalRecords
+    function setGuardian(address guardian) external {
+        _requireRole(Roles.PATIENT);
+        if (guardian == msg.sender) revert MedicalInvalidGuardian(guardian);
+        address previous = _guardians[msg.sender];
+        _guardians[msg.sender] = guardian;
+        emit GuardianChanged(msg.sender, previous, guardian);
+    }
+
+    /// @inheritdoc IMedicalRecords
+    function grantConsent(ConsentTerms calldata terms) external returns (uint256 consentId) {
+        _requirePatientOrGuardian(terms.patient);
+        if (!_hasRole(Roles.PATIENT, terms.patient)) revert MedicalNotPatient(terms.patient);
+        _validateTerms(terms);
+        consentId = ++_consentCount;
+        _consents[consentId] = keccak256(abi.encode(terms));
+        emit ConsentGranted(consentId, terms.patient, msg.sender, terms);
+    }
+
+    /// @inheritdoc IMedicalRecords
+    function revokeConsent(uint256 consentId, ConsentTerms calldata terms) external {
+        _requirePatientOrGuardian(terms.patient);
+        bytes32 stored = _consents[consentId];
+        if (stored == REVOKED) revert MedicalConsentAlreadyRevoked(consentId);
+        if (stored == 0 || stored != keccak256(abi.encode(terms))) revert MedicalUnknownConsent(consentId);
+        _consents[consentId] = REVOKED;
+        emit ConsentRevoked(consentId, terms.patient, msg.sender);
+    }
+
+    // -------------------------------------------------------------------------------------------------- access
+
+    /// @inheritdoc IMedicalRecords
+    function accessRecord(
+        uint256 recordId,
+        uint256 consentId,
+        ConsentTerms calldata terms,
+        uint8 action,
+        uint8 purpose
+    ) external returns (bool granted, uint256 auditId) {
+        uint32 accessorOrg = _recipientOrg();
+        _requireRequest(action, purpose);
+        Record storage r = _existingRecord(recordId);
+        address patient = r.patient;
+        Decision decision = _decide(consentId, terms, r, recordId, action, purpose);
+        if (
+            decision == Decision.Permit &&
+            !((terms.granteeOrg != 0 && terms.granteeOrg == accessorOrg) ||
+                (terms.granteeAccount != address(0) && terms.granteeAccount == msg.sender))
+        ) decision = Decision.WrongGrantee;
+        granted = decision == Decision.Permit;
+        auditId = _audit(patient, recordId, accessorOrg, Basis.Consent, consentId, action, purpose, decision);
+    }
+
+    /// @inheritdoc IMedicalRecords
+    function breakGlass(uint256 recordId, uint8 reason) external returns (uint256 emergencyId, uint256 auditId) {
+        uint32 hospitalOrg = _requireRole(Roles.HOSPITAL);
+        if (reason == 0 || reason > MedicalCodes.MAX_EMERGENCY_REASON) revert MedicalInvalidReason(reason);
+        address patient = _existingRecord(recordId).patient;
+        uint64 expiresAt = uint64(block.timestamp) + BREAK_GLASS_WINDOW;
+        emergencyId = ++_emergencyCount;
+        _emergencies[emergencyId] = Emergency({
+            patient: patient,
+            hospitalOrg: hospitalOrg,
+            reason: reason,
+            review: Review.Pending,
+            openedAt: uint64(block.timestamp),
+            expiresAt: expiresAt,
+            openedBy: msg.sender,
+            reviewerOrg: 0,
+            findingsHash: 0
+        });
+        emit EmergencyAccessOpened(emergencyId, patient, hospitalOrg, recordId, reason, expiresAt);
+        auditId = _audit(
+            patient,
+            recordId,
+            hospitalOrg,
+            Basis.Emergency,
+            emergencyId,
+            MedicalCodes.ACTION_ACCESS,
+            MedicalCodes.PURPOSE_TREATMENT,
+            Decision.Permit
+        );
+    }
+
+    /// @inheritdoc IMedicalRecords
+    function emergencyAccess(uint256 emergencyId, uint256 recordId) external returns (bool granted, uint256 auditId) {
+        uint32 hospitalOrg = _requireRole(Roles.HOSPITAL);
+        Emergency storage e = _existingEmergency(emergencyId);
+        Record storage r = _existingRecord(recordId);
+        Decision decision = Decision.Permit;
+        if (e.hospitalOrg != hospitalOrg) decision = Decision.WrongGrantee;
+        else if (r.patient != e.patient) decision = Decision.OtherPatient;
+        else if (block.timestamp >= e.expiresAt) decision = Decision.EmergencyClosed;
+        granted = decision == Decision.Permit;
+        auditId = _audit(
+            r.patient,
+            recordId,
+            hospitalOrg,
+            Basis.Emergency,
+            emergencyId,
+            MedicalCodes.ACTION_ACCESS,
+            MedicalCodes.PURPOSE_TREATMENT,
+            decision
+        );
+    }
+
+    /// @inheritdoc IMedicalRecords
+    function reviewEmergency(uint256 emergencyId, bool justified, bytes32 findingsHash) external {
+        uint32 regulatorOrg = _requireRole(Roles.REGULATOR);
+        Emergency storage e = _existingEmergency(emergencyId);
+        if (e.review != Review.Pending) revert MedicalEmergencyAlreadyReviewed(emergencyId, e.review);
+        Review review = justified ? Review.Justified : Review.Unjustified;
+        e.review = review;
+        e.reviewerOrg = regulatorOrg;
+        e.findingsHash = findingsHash;
+        emit EmergencyReviewed(emergencyId, e.patient, regulatorOrg, review, findingsHash);
+    }
+
+    // --------------------------------------------------------------------------------------------------- views
+
+    /// @inheritdoc IMedicalRecords
+    function checkConsent(
+        uint256 consentId,
+        ConsentTerms calldata terms,
+        uint256 recordId,
+        uint8 action,
+        uint8 purpose
+    ) external view returns (Decision) {
+        _requireRequest(action, purpose);
+        return _decide(consentId, terms, _existingRecord(recordId), recordId, action, purpose);
+    }
+
+    /// @inheritdoc IMedicalRecords
+    function checkConsentByHash(
+        bytes32 contentHash,
+        uint256 consentId,
+        ConsentTerms calldata terms,
+        uint8 action,
+        uint8 purpose
+    ) external view returns (uint256 recordId, address patient, bytes32 category, Decision decision) {
+        _requireRequest(action, purpose);
+        recordId = _recordIdOf[contentHash];
+        if (recordId == 0) return (0, address(0), 0, Decision.UnknownConsent);
+        Record storage r = _records[recordId];
+        (patient, category) = (r.patient, r.category);
+        decision = _decide(consentId, terms, r, recordId, action, purpose);
+    }
+
+    /// @inheritdoc IMedicalRecords
+    function record(uint256 recordId) external view returns (Record memory) {
+        return _existingRecord(recordId);
+    }
+
+    /// @inheritdoc IMedicalRecords
+    function recordIdOf(bytes32 contentHash) external view returns (uint256) {
+        return _recordIdOf[contentHash];
+    }
+
+    /// @inheritdoc IMedicalRecords
+    function recordCount() external view returns (uint256) {
+        return _recordCount;
+    }
+
+    /// @inheritdoc IMedicalRecords
+    function guardianOf(address patient) external view returns (address) {
+        return _guardians[patient];
+    }
+
+    /// @inheritdoc IMedicalRecords
+    function consentState(uint256 consentId) external view returns (bytes32 termsHash, bool revoked) {
+        bytes32 stored = _consents[consentId];
+        revoked = stored == REVOKED;
+        termsHash = revoked ? bytes32(0) : stored;
+    }
+
+    /// @inheritdoc IMedicalRecords
+    function consentCount() external view returns (uint256) {
+        return _consentCount;
+    }
+
+    /// @inheritdoc IMedicalRecords
+    function emergency(uint256 emergencyId) external view returns (Emergency memory) {
+        return _existingEmergency(emergencyId);
+    }
+
+    /// @inheritdoc IMedicalRecords
+    function emergencyCount() external view returns (uint256) {
+        return _emergencyCount;
+    }
+
+    /// @inheritdoc IMedicalRecords
+    function auditCount() external view returns (uint256) {
+        return _auditCount;
+    }
+
+    // ------------------------------------------------------------------------------------------------ internal
+
+    /// @dev Reverts unless the caller is `patient` or the guardian `patient` named.
+    function _requirePatientOrGuardian(address patient) private view {
+        if (msg.sender != patient && msg.sender != _guardians[patient]) {
+            revert MedicalNotPatientOrGuardian(msg.sender, patient);
+        }
+    }
+
+    /// @dev Reverts unless the terms are well formed: one active grantee, defined bits, bounded scope, open period.
+    function _validateTerms(ConsentTerms calldata terms) private view {
+        uint32 org = terms.granteeOrg;
+        address account = terms.granteeAccount;
+        IConsortium c = consortium();
+        bool grantee = org != 0
+            ? account == address(0) && (c.memberHasRole(org, Roles.HOSPITAL) || c.memberHasRole(org, Roles.INSURER))
+            : account != address(0) && _hasRole(Roles.HOSPITAL, account);
+        if (!grantee) revert MedicalInvalidGrantee(org, account);
+        if (!MedicalCodes.isSubset(terms.actions, MedicalCodes.ALL_ACTIONS))
+            revert MedicalInvalidActions(terms.actions);
+        if (!MedicalCodes.isSubset(terms.purposes, MedicalCodes.ALL_PURPOSES)) {
+            revert MedicalInvalidPurposes(terms.purposes);
+        }
+        uint256 n = terms.scope.length;
+        if (n == 0 || n > MAX_SCOPE) revert MedicalInvalidScope(n, MAX_SCOPE);
+        for (uint256 i; i < n; ++i) {
+            if (terms.scope[i] == 0) revert MedicalInvalidScope(n, MAX_SCOPE);
+        }
+        if (terms.validFrom >= terms.validUntil || terms.validUntil <= block.timestamp) {
+            revert MedicalInvalidPeriod(terms.validFrom, terms.validUntil);
+        }
+    }
+
+    /// @dev The caller's organisation if it is an active HOSPITAL or INSURER; reverts otherwise.
+    function _recipientOrg() private view returns (uint32 org) {
+        org = _roleOrg(Roles.HOSPITAL, msg.sender);
+        if (org == 0) org = _roleOrg(Roles.INSURER, msg.sender);
+        if (org == 0) revert MedicalNotRecipient(msg.sender);
+    }
+
+    /// @dev Reverts unless the request names one defined action and one defined purpose.
+    function _requireRequest(uint8 action, uint8 purpose) private pure {
+        if (
+            !MedicalCodes.isSingle(action, MedicalCodes.ALL_ACTIONS) ||
+            !MedicalCodes.isSingle(purpose, MedicalCodes.ALL_PURPOSES)
+        ) revert MedicalInvalidRequest(action, purpose);
+    }
+
+    /// @dev The consent decision, grantee aside (callers match the grantee against who asks).
+    function _decide(
+        uint256 consentId,
+        ConsentTerms calldata terms,
+        Record storage r,
+        uint256 recordId,
+        uint8 action,
+        uint8 purpose
+    ) private view returns (Decision) {
+        bytes32 stored = _consents[consentId];
+        if (stored == REVOKED) return Decision.Revoked;
+        if (stored == 0 || stored != keccak256(abi.encode(terms))) return Decision.UnknownConsent;
+        if (terms.patient != r.patient) return Decision.OtherPatient;
+        if (block.timestamp < terms.validFrom) return Decision.NotYetValid;
+        if (block.timestamp >= terms.validUntil) return Decision.Expired;
+        if (terms.actions & action == 0) return Decision.ActionNotPermitted;
+        if (terms.purposes & purpose == 0) return Decision.PurposeNotPermitted;
+        bytes32 wanted = terms.scopeKind == ScopeKind.Categories ? r.category : bytes32(recordId);
+        bytes32[] calldata scope = terms.scope;
+        // The scope was bounded to MAX_SCOPE items when the consent (whose hash matched above) was granted.
+        for (uint256 i; i < scope.length; ++i) {
+            if (scope[i] == wanted) return Decision.Permit;
+        }
+        return Decision.OutOfScope;
+    }
+
+    /// @dev Writes the next audit record and returns its id.
+    function _audit(
+        address patient,
+        uint256 recordId,
+        uint32 accessorOrg,
+        Basis basis,
+        uint256 basisId,
+        uint8 action,
+        uint8 purpose,
+        Decision decision
+    ) private returns (uint256 auditId) {
+        auditId = ++_auditCount;
+        emit AccessAudited(
+            auditId,
+            patient,
+            recordId,
+            msg.sender,
+            accessorOrg,
+            basis,
+            basisId,
+            action,
+            purpose,
+            decision
+        );
+    }
+
+    /// @dev The record, or revert if the id was never anchored.
+    function _existingRecord(uint256 recordId) private view returns (Record storage r) {
+        r = _records[recordId];
+        if (r.patient == address(0)) revert MedicalUnknownRecord(recordId);
+    }
+
+    /// @dev The emergency, or revert if the id was never opened.
+    function _existingEmergency(uint256 emergencyId) private view returns (Emergency storage e) {
+        e = _emergencies[emergencyId];
+        if (e.patient == address(0)) revert MedicalUnknownEmergency(emergencyId);
+    }
+}
