@@ -68,13 +68,36 @@ export function describeDeployment(
   const contracts: Record<string, string> = {};
   const facts: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(ctx.system)) {
-    const target = (value as { target?: unknown } | null)?.target;
-    if (typeof target === "string" && /^0x[0-9a-fA-F]{40}$/.test(target)) contracts[key] = target;
-    else facts[key] = value;
+    const target = contractTarget(value);
+    if (target) contracts[key] = target;
+    else if (isPlainData(value)) facts[key] = value;
+    else if (value && typeof value === "object") {
+      // A group of contracts (e.g. the assets system {registry, offering, market}): `assets.registry`, …
+      for (const [sub, inner] of Object.entries(value)) {
+        const t = contractTarget(inner);
+        if (t) contracts[`${key}.${sub}`] = t;
+      }
+    }
   }
   if (ctx.city) contracts.consortium = ctx.city.consortium.target as string;
   const actors = Object.entries(ctx.actors).map(([key, s]) => ({ key, label: actorLabel(key), address: s.address }));
   return { network, chainId: chainId.toString(), rpcUrl, devAccounts, contracts, actors, facts };
+}
+
+function contractTarget(value: unknown): string | undefined {
+  const target = (value as { target?: unknown } | null)?.target;
+  return typeof target === "string" && /^0x[0-9a-fA-F]{40}$/.test(target) ? target : undefined;
+}
+
+/** Plain JSON-able data (strings, numbers, bigints, booleans, arrays and plain objects of them). */
+function isPlainData(value: unknown, depth = 0): boolean {
+  if (depth > 8) return false;
+  if (value === null || ["string", "number", "bigint", "boolean"].includes(typeof value)) return true;
+  if (Array.isArray(value)) return value.every((v) => isPlainData(v, depth + 1));
+  if (typeof value === "object" && Object.getPrototypeOf(value) === Object.prototype) {
+    return Object.values(value as object).every((v) => isPlainData(v, depth + 1));
+  }
+  return false;
 }
 
 /** Writes the description where Vite serves it (`/deployment.json`), bigints as decimal strings. */

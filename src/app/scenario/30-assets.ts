@@ -1,4 +1,4 @@
-import type { AssetMarket, AssetOffering, AssetRegistry, SettlementToken } from "../../../typechain-types";
+import type { SettlementToken } from "../../../typechain-types";
 import {
   AssetSpec,
   AssetsSystem,
@@ -63,14 +63,9 @@ export const chapter: DemoChapter = {
       await (await ceur.connect(actors.deployer).mint(who.address, 1_000_000_00n)).wait();
       await (await usdc.connect(actors.deployer).mint(who.address, 1_000_000_000000n)).wait();
     }
+    // The demo's assets chapter leaves its system in `assets`; reuse it so both stories share one registry.
     const system: AssetsSystem =
-      ctx.system.assetRegistry && ctx.system.assetOffering && ctx.system.assetMarket
-        ? {
-            registry: ctx.system.assetRegistry as AssetRegistry,
-            offering: ctx.system.assetOffering as AssetOffering,
-            market: ctx.system.assetMarket as AssetMarket,
-          }
-        : await deployAssets(hre, city.consortium, actors.deployer);
+      (ctx.system.assets as AssetsSystem | undefined) ?? (await deployAssets(hre, city.consortium, actors.deployer));
     const tokens = [await ceur.getAddress(), await usdc.getAddress()];
     const ids: Record<string, bigint> = {};
     const shares: Record<string, Awaited<ReturnType<typeof registerAsset>>["token"]> = {};
