@@ -159,6 +159,26 @@ describe("web app (Chromium)", function () {
     });
   });
 
+  describe("break-glass review", function () {
+    it("lists a break-glass access awaiting review and records the regulator's finding", async function () {
+      await page.goto("/console");
+      await actAs(page, actor("regulator"));
+      const alarm = page
+        .getByTestId("alarm")
+        .filter({ hasText: "Break-glass access by Northside Hospital" })
+        .and(page.locator('[data-open="true"]'));
+      await alarm.waitFor();
+      expect(await alarm.innerText()).to.contain("emergency room treatment");
+      await alarm.getByTestId("alarm-reason").fill("review CHMA-2026-044: patient unconscious, access justified");
+      await alarm.getByTestId("alarm-justified").click();
+      await page
+        .getByTestId("alarm")
+        .filter({ hasText: "Break-glass access by Northside Hospital" })
+        .getByText(/Handled: reviewed: justified/)
+        .waitFor();
+    });
+  });
+
   describe("investors", function () {
     it("lets an investor buy in the open offering", async function () {
       await page.goto("/investors");

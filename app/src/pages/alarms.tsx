@@ -1,6 +1,7 @@
 import { useState } from "react";
 import type { ContractTransactionResponse, Signer } from "ethers";
-import { SupplyChain__factory } from "../../../typechain-types";
+import { MedicalRecords__factory, SupplyChain__factory } from "../../../typechain-types";
+import { EMERGENCY_REASONS } from "../../../src/fhir";
 import { textHash } from "../../../src/supplychain";
 import { useApp } from "../app-context";
 import type { AppState } from "../app-context";
@@ -40,7 +41,7 @@ interface LotFact {
 export function useAlarms(): { data?: Alarm[]; error?: string } {
   const app = useApp();
   return useChainData(async () => {
-    const all = (await Promise.all([supplyAlarms(app)])).flat();
+    const all = (await Promise.all([supplyAlarms(app), breakGlassAlarms(app)])).flat();
     return all.sort((a, b) => b.block - a.block);
   }, []);
 }
@@ -129,6 +130,60 @@ async function supplyAlarms(app: AppState): Promise<Alarm[]> {
     });
   }
   return out;
+}
+
+const REASON_TEXT: Record<number, string> = {
+  [EMERGENCY_REASONS.ETREAT]: "emergency treatment",
+  [EMERGENCY_REASONS.ERTREAT]: "emergency room treatment",
+  [EMERGENCY_REASONS.BTG]: "break the glass",
+  [EMERGENCY_REASONS.PUBHLTH]: "public health",
+};
+
+/** Break-glass accesses to medical records: each awaits a regulator's review (justified or not). */
+async function breakGlassAlarms(app: AppState): Promise<Alarm[]> {
+  const address = app.deployment.contracts.medicalRecords;
+  if (!address) return [];
+  const mr = MedicalRecords__factory.connect(address, app.provider);
+  const opened = await mr.queryFilter(mr.filters.EmergencyAccessOpened());
+  const org = (id: bigint) => app.namer.org?.(Number(id)) ?? `member #${id}`;
+  return Promise.all(
+    opened.map(async (e) => {
+      const id = e.args.emergencyId;
+      const [em, block] = await Promise.all([mr.emergency(id), app.provider.getBlock(e.blockNumber)]);
+      const review = Number(em.review);
+      return {
+        id: `bg-${id}`,
+        kind: "break-glass" as const,
+        title: `Break-glass access by ${org(e.args.hospitalOrg)}`,
+        detail:
+          `Emergency ${id}: record ${e.args.recordId} of patient ${app.namer.address?.(e.args.patient) ?? e.args.patient} opened without consent ` +
+          `(reason: ${REASON_TEXT[Number(e.args.reason)] ?? e.args.reason}), window until ${when(e.args.expiresAt)}. The patient was notified.`,
+        time: block?.timestamp ?? 0,
+        block: e.blockNumber,
+        open: review === 0,
+        outcome:
+          review === 1
+            ? `reviewed: justified (by ${org(em.reviewerOrg)})`
+            : review === 2
+              ? `reviewed: unjustified (by ${org(em.reviewerOrg)})`
+              : undefined,
+        subject: em.findingsHash === "0x" + "0".repeat(64) ? undefined : em.findingsHash,
+        actions: [
+          {
+            label: "Justified",
+            testId: "justified",
+            send: (s: Signer, r: string) => MedicalRecords__factory.connect(address, s).reviewEmergency(id, true, r),
+          },
+          {
+            label: "Unjustified",
+            testId: "unjustified",
+            danger: true,
+            send: (s: Signer, r: string) => MedicalRecords__factory.connect(address, s).reviewEmergency(id, false, r),
+          },
+        ],
+      };
+    }),
+  );
 }
 
 const KIND: Record<Alarm["kind"], string> = {
