@@ -23,6 +23,14 @@ contract DeviceRegistry is ConsortiumGated, EIP712, IDeviceTelemetry {
     /// @notice How far in the future (seconds) a reading may lie, to absorb clock drift between device and chain.
     uint256 public constant MAX_CLOCK_SKEW = 120;
 
+    // Lane constants of `_scanWords`: 1, 0xffff, 0x8000, 0x10000 and 0x20000 repeated in each of the eight
+    // 32-bit lanes of a word.
+    uint256 private constant _LANES = 0x0000000100000001000000010000000100000001000000010000000100000001;
+    uint256 private constant _LO16 = 0x0000ffff0000ffff0000ffff0000ffff0000ffff0000ffff0000ffff0000ffff;
+    uint256 private constant _BIAS = 0x0000800000008000000080000000800000008000000080000000800000008000;
+    uint256 private constant _ONES16 = 0x0001000000010000000100000001000000010000000100000001000000010000;
+    uint256 private constant _BIT17 = 0x0002000000020000000200000002000000020000000200000002000000020000;
+    
     bytes32 private constant REGISTRATION_TYPEHASH =
         keccak256(
             "Registration(address device,uint8 kind,uint32 ownerOrg,bytes32 firmware,uint64 calibratedUntil,bytes32 metadataHash,uint64 deadline)"
@@ -243,7 +251,7 @@ contract DeviceRegistry is ConsortiumGated, EIP712, IDeviceTelemetry {
     // ---------------------------------------------------------------- internals
 
     /// @dev Validates the packed readings (whole 4-byte readings, 1..MAX_READINGS, strictly increasing offsets),
-    /// measures them in one backward pass and anchors their Merkle root.
+    /// measures them and anchors their Merkle root, in one pass over the 32-byte words.
     function _summarise(
         uint64 baseTime,
         bytes calldata readings,
@@ -252,67 +260,113 @@ contract DeviceRegistry is ConsortiumGated, EIP712, IDeviceTelemetry {
         uint256 len = readings.length;
         if (len == 0 || len % 4 != 0) revert DeviceMalformedReadings(len);
         if (len / 4 > MAX_READINGS) revert DeviceBatchTooLarge(len / 4, MAX_READINGS);
-        uint256 maxInterval = watch.maxInterval;
-        if (maxInterval == 0) maxInterval = 1;
-        if (maxInterval > 0xffff) maxInterval = 0xffff;
-        if (_measure(readings, watch, maxInterval - 1, s)) {
+        // count <= MAX_READINGS < 2^16 (checked above)
+        s.count = uint16(len / 4);
+        (uint256 nodes, uint256 words, bool flagged, uint256 added) = _scanWords(
+            baseTime,
+            s.count,
+            readings,
+            _laneConstants(watch)
+        );
+        if (flagged) {
             // Something stood out: either the offsets do not strictly increase (refused) or the watch broke.
             uint256 bad = _firstNotIncreasing(readings);
             if (bad != type(uint256).max) revert DeviceReadingsNotIncreasing(bad);
             s.broke = true;
         }
-        // count <= MAX_READINGS < 2^16 (checked above)
-        s.count = uint16(len / 4);
-        (uint256 nodes, uint256 words) = _leaves(baseTime, s.count, readings);
+        // with increasing offsets each step is < 2^16 and there are < 2^10 of them: added < 2^26
+        s.outsideSeconds = uint32(added);
         s.root = _merkleRoot(nodes, words);
-        // _measure left the first and last offsets (< 2^16) in the time fields. A sum beyond uint64 saturates,
-        // and `_checkTimes` then refuses it as a reading in the future.
-        s.firstTimestamp = _saturate64(uint256(baseTime) + s.firstTimestamp);
-        s.lastTimestamp = _saturate64(uint256(baseTime) + s.lastTimestamp);
+        uint256 first = uint32(bytes4(readings[0:4]));
+        uint256 last = uint32(bytes4(readings[len - 4:len]));
+        s.firstValue = int16(uint16(first));
+        s.lastValue = int16(uint16(last));
+        // A sum beyond uint64 saturates, and `_checkTimes` then refuses it as a reading in the future.
+        s.firstTimestamp = _saturate64(uint256(baseTime) + (first >> 16));
+        s.lastTimestamp = _saturate64(uint256(baseTime) + (last >> 16));
     }
 
-    /// @dev One backward pass over the readings, branch-free in the loop: this loop is most of a telemetry
-    /// transaction's cost. Writes into `s` the first and last offsets (in the time fields), the first and last
-    /// values and the seconds outside [low, high] (each reading stands for the time until the next one).
-    /// Returns true when any step between consecutive offsets is 0, negative or above `limit + 1`, or any
-    /// reading lies outside [hardLow, hardHigh]. Range tests use one unsigned comparison: v is inside [a, b]
-    /// exactly when (v - a) mod 2^256 <= b - a.
-    function _measure(
+    /// @dev The per-lane constants of `_scanWords` for a watch. A word of readings is read as eight 32-bit lanes
+    /// (uint16 offset, int16 value); adding a constant repeated in every lane tests all eight at once.
+    function _laneConstants(Watch calldata watch) private pure returns (uint256[8] memory k) {
+        uint256 maxInterval = watch.maxInterval;
+        if (maxInterval == 0) maxInterval = 1;
+        if (maxInterval > 0xffff) maxInterval = 0xffff;
+        // biased bounds: int16 + 2^15 is in 0..0xffff, so every lane constant below is in 0..0x10000
+        uint256 hardLow = uint256(int256(watch.hardLow) + 0x8000);
+        uint256 hardHigh = uint256(int256(watch.hardHigh) + 0x8000);
+        uint256 low = uint256(int256(watch.low) + 0x8000);
+        uint256 high = uint256(int256(watch.high) + 0x8000);
+        k[0] = (0x10000 - hardLow) * _LANES;
+        k[1] = (0xffff - hardHigh) * _LANES;
+        k[2] = (0x10000 - low) * _LANES;
+        k[3] = (0xffff - high) * _LANES;
+        k[4] = (0xffff - maxInterval) * _LANES;
+    }
+
+    /// @dev One pass over the 32-byte words of the readings, eight readings per step in SIMD-within-a-register
+    /// style. For every word it writes the Merkle leaf to free memory (not reserved: used at once by
+    /// `_merkleRoot`) and, lane-wise: biased values u = v + 2^15 (0..0xffff) and steps to the next offset
+    /// d = next - offset + 0x10000 (1..0x1ffff, so no lane ever borrows from its neighbour). Then
+    /// u + (0x10000 - lowB) has bit 16 set iff u >= lowB, u + (0xffff - highB) has bit 16 set iff u > highB, and
+    /// d + 0xffff / d + (0xffff - maxInterval) have bit 17 set iff step >= 1 / step > maxInterval. `flagged` is
+    /// set by a reading outside the hard band or a step that is 0, negative or too long; `added` sums the steps
+    /// of readings outside [low, high] (a multiply by 1 + 2^32 + ... + 2^224 adds the eight lanes into the top
+    /// one). Lanes past the last reading are masked; the last reading has no step.
+    function _scanWords(
+        uint64 baseTime,
+        uint16 count,
         bytes calldata readings,
-        Watch calldata watch,
-        uint256 limit,
-        BatchSummary memory s
-    ) private pure returns (bool flagged) {
-        int256 low = watch.low;
-        uint256 width = uint256(int256(watch.high) - low);
-        int256 hardLow = watch.hardLow;
-        uint256 hardWidth = uint256(int256(watch.hardHigh) - hardLow);
+        uint256[8] memory k
+    ) private pure returns (uint256 nodes, uint256 words, bool flagged, uint256 added) {
         assembly ("memory-safe") {
-            let p := sub(add(readings.offset, readings.length), 4)
-            let r := shr(224, calldataload(p))
-            let prev := shr(16, r)
-            mstore(add(s, 0x40), prev)
-            mstore(add(s, 0xa0), signextend(1, r))
-            flagged := gt(sub(signextend(1, r), hardLow), hardWidth)
-            let added := 0
+            nodes := mload(0x40)
+            words := shr(5, add(readings.length, 31))
+            mstore(add(k, 0xe0), shl(160, or(shl(32, baseTime), shl(16, count))))
             for {
-
-            } gt(p, readings.offset) {
-
+                let w := 0
+            } lt(w, words) {
+                w := add(w, 1)
             } {
-                p := sub(p, 4)
-                r := shr(224, calldataload(p))
-                // prev becomes the step to the next reading (wraps when it is not later)
-                prev := sub(prev, shr(16, r))
-                flagged := or(flagged, gt(sub(prev, 1), limit))
-                flagged := or(flagged, gt(sub(signextend(1, r), hardLow), hardWidth))
-                added := add(added, mul(gt(sub(signextend(1, r), low), width), prev))
-                prev := shr(16, r)
+                let pos := shl(5, w)
+                let word := calldataload(add(readings.offset, pos))
+                {
+                    let n := shr(2, sub(readings.length, pos))
+                    switch lt(n, 9)
+                    case 1 {
+                        // the last word: n readings, n - 1 steps
+                        mstore(add(k, 0xa0), not(shr(shl(5, n), not(0))))
+                        mstore(add(k, 0xc0), not(shr(shl(5, sub(n, 1)), not(0))))
+                        word := and(word, mload(add(k, 0xa0)))
+                        n := 0
+                    }
+                    default {
+                        mstore(add(k, 0xa0), not(0))
+                        mstore(add(k, 0xc0), not(0))
+                        n := shr(240, calldataload(add(add(readings.offset, pos), 32)))
+                    }
+                    // steps: lane i holds offset(i+1) - offset(i) + 0x10000; `n` is the next word's first offset
+                    let o := and(shr(16, word), _LO16)
+                    let d := sub(add(or(shl(32, o), n), _ONES16), o)
+                    flagged := or(
+                        flagged,
+                        and(and(or(not(add(d, _LO16)), add(d, mload(add(k, 0x80)))), _BIT17), mload(add(k, 0xc0)))
+                    )
+                    // values: hard band over every reading, soft band weighted by each reading's step
+                    let u := xor(and(word, _LO16), _BIAS)
+                    flagged := or(
+                        flagged,
+                        and(and(or(not(add(u, mload(k))), add(u, mload(add(k, 0x20)))), _ONES16), mload(add(k, 0xa0)))
+                    )
+                    u := and(or(not(add(u, mload(add(k, 0x40)))), add(u, mload(add(k, 0x60)))), _ONES16)
+                    u := and(sub(u, shr(16, u)), mload(add(k, 0xc0)))
+                    added := add(added, shr(224, mul(and(d, u), _LANES)))
+                }
+                mstore(0x00, or(mload(add(k, 0xe0)), shl(160, w)))
+                mstore(0x0c, word)
+                mstore(add(nodes, pos), keccak256(0x00, 44))
             }
-            mstore(add(s, 0x20), prev)
-            mstore(add(s, 0x80), signextend(1, r))
-            // with increasing offsets, added <= 0xffff; otherwise the batch is refused before it is used
-            mstore(add(s, 0xc0), and(added, 0xffffffff))
+            flagged := iszero(iszero(flagged))
         }
     }
 
@@ -327,37 +381,6 @@ contract DeviceRegistry is ConsortiumGated, EIP712, IDeviceTelemetry {
             previous = offset;
         }
         return type(uint256).max;
-    }
-
-    /// @dev Writes the leaf of every 32-byte word of readings to free memory (not reserved: used at once by
-    /// `_merkleRoot`).
-    function _leaves(
-        uint64 baseTime,
-        uint16 count,
-        bytes calldata readings
-    ) private pure returns (uint256 nodes, uint256 words) {
-        assembly ("memory-safe") {
-            nodes := mload(0x40)
-            let len := readings.length
-            words := shr(5, add(len, 31))
-            let prefix := shl(160, or(shl(32, baseTime), shl(16, count)))
-            for {
-                let w := 0
-            } lt(w, words) {
-                w := add(w, 1)
-            } {
-                let pos := shl(5, w)
-                let word := calldataload(add(readings.offset, pos))
-                let remaining := sub(len, pos)
-                if lt(remaining, 32) {
-                    // zero the bytes past the end of the readings (they belong to the next calldata field)
-                    word := and(word, not(shr(shl(3, remaining), not(0))))
-                }
-                mstore(0x00, or(prefix, shl(144, w)))
-                mstore(0x0c, word)
-                mstore(add(nodes, pos), keccak256(0x00, 44))
-            }
-        }
     }
 
     /// @dev Reduces `words` leaves at `nodes` in place to their root: sorted pairs (OpenZeppelin `MerkleProof`
@@ -490,7 +513,8 @@ contract DeviceRegistry is ConsortiumGated, EIP712, IDeviceTelemetry {
     }
 
     function _requireActiveOrg(uint32 orgId) private view {
-        if (orgId == 0 || consortium().member(orgId).status != IConsortium.Status.Active) {
+        IConsortium c = consortium();
+        if (orgId == 0 || orgId > c.memberCount() || c.member(orgId).status != IConsortium.Status.Active) {
             revert DeviceInvalidOwner(orgId);
         }
     }
