@@ -129,8 +129,10 @@ describe("web app (Chromium)", function () {
   describe("regulator console", function () {
     it("refuses a carrier's release with the decoded error, then the regulator releases the quarantine", async function () {
       await page.goto("/console");
-      const alarm = page.getByTestId("alarm").filter({ hasText: "INS-2610" }).and(page.locator('[data-open="true"]'));
+      const excursion = () => page.getByTestId("alarm").filter({ hasText: "Temperature excursion on shipment" });
+      const alarm = excursion().and(page.locator('[data-open="true"]'));
       await alarm.waitFor();
+      expect(await alarm.innerText()).to.match(/too long outside the storage range/);
       await screenshot(page, "console");
       await actAs(page, actor("carrier"));
       await alarm.getByTestId("alarm-reason").fill("we checked the truck, it was fine");
@@ -141,21 +143,21 @@ describe("web app (Chromium)", function () {
       expect(await status.innerText()).to.contain("REGULATOR");
 
       await actAs(page, actor("regulator"));
-      await alarm.getByTestId("alarm-reason").fill("stability data: 47 min at 11 °C within the label claim");
+      await alarm.getByTestId("alarm-reason").fill("stability data: 50 min at 11.5 °C within the label claim");
       await alarm.getByTestId("alarm-release").click();
-      await page
-        .getByTestId("alarm")
-        .filter({ hasText: "INS-2610" })
-        .getByText(/Handled: released by/)
+      await excursion()
+        .getByText(/Handled: shipment released/)
+        .waitFor();
+      await excursion()
+        .getByTestId("tx-status")
+        .getByText(/release lot INS-2610: confirmed/)
         .waitFor();
 
-      const { reason } = await (async () => {
-        await page.goto((stack.deployment.facts.appItems as Record<string, string>).quarantined);
-        const v = page.getByTestId("verdict");
-        await v.waitFor();
-        return { reason: await v.getAttribute("data-reason") };
-      })();
-      expect(reason).to.equal("verified");
+      await page.goto((stack.deployment.facts.appItems as Record<string, string>).quarantined);
+      const v = page.getByTestId("verdict");
+      await v.waitFor();
+      expect(await v.getAttribute("data-reason")).to.equal("verified");
+      expect(await page.getByTestId("timeline").innerText()).to.contain("Lot released from quarantine");
     });
   });
 

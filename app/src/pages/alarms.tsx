@@ -1,6 +1,7 @@
 import { useState } from "react";
 import type { ContractTransactionResponse, Signer } from "ethers";
-import { MedicalRecords__factory, SupplyChain__factory } from "../../../typechain-types";
+import { ColdChain__factory, MedicalRecords__factory, SupplyChain__factory } from "../../../typechain-types";
+import { EXCURSION_KIND } from "../../../src/coldchain";
 import { EMERGENCY_REASONS } from "../../../src/fhir";
 import { textHash } from "../../../src/supplychain";
 import { useApp } from "../app-context";
@@ -14,6 +15,8 @@ export interface AlarmAction {
   testId: string;
   danger?: boolean;
   send(signer: Signer, reasonHash: string): Promise<ContractTransactionResponse>;
+  /** Further transactions of the same decision (e.g. releasing the shipment's lots after the shipment). */
+  then?: { label: string; send(signer: Signer, reasonHash: string): Promise<ContractTransactionResponse> }[];
 }
 
 /** One entry of the live alarm list. */
@@ -41,7 +44,7 @@ interface LotFact {
 export function useAlarms(): { data?: Alarm[]; error?: string } {
   const app = useApp();
   return useChainData(async () => {
-    const all = (await Promise.all([supplyAlarms(app), breakGlassAlarms(app)])).flat();
+    const all = (await Promise.all([supplyAlarms(app), excursionAlarms(app), breakGlassAlarms(app)])).flat();
     return all.sort((a, b) => b.block - a.block);
   }, []);
 }
@@ -78,7 +81,7 @@ async function supplyAlarms(app: AppState): Promise<Alarm[]> {
     out.push({
       id: `q-${e.transactionHash}-${e.index}`,
       kind: "quarantine",
-      title: `Lot ${lotName(id)} quarantined`,
+      title: `Lot ${lotName(id)} quarantined${e.args.by.toLowerCase() === app.deployment.contracts.coldChain?.toLowerCase() ? " by the cold-chain alarm" : ""}`,
       detail: `by ${who(e.args.by)}; the goods cannot be received as sellable, sold or dispensed until a regulator decides.`,
       time: stamps.get(e.blockNumber) ?? 0,
       block: e.blockNumber,
@@ -130,6 +133,86 @@ async function supplyAlarms(app: AppState): Promise<Alarm[]> {
     });
   }
   return out;
+}
+
+const EXCURSION_TEXT: Record<string, string> = {
+  HardBound: "a reading beyond the hard limits",
+  Cumulative: "too long outside the storage range",
+  Gap: "the sensor went silent",
+};
+
+/** Cold-chain excursion alarms: the contract quarantined the shipment and its lots when the rule broke. */
+async function excursionAlarms(app: AppState): Promise<Alarm[]> {
+  const address = app.deployment.contracts.coldChain;
+  const supply = app.deployment.contracts.supplyChain;
+  if (!address || !supply) return [];
+  const cc = ColdChain__factory.connect(address, app.provider);
+  const sc = SupplyChain__factory.connect(supply, app.provider);
+  const lots = Object.values((app.deployment.facts.appLots ?? {}) as Record<string, LotFact>);
+  const lotName = (id: string) => lots.find((l) => l.lotId === id)?.lot ?? `${id.slice(0, 10)}…`;
+  const org = (id: bigint) => app.namer.org?.(Number(id)) ?? `member #${id}`;
+  const alarmed = await cc.queryFilter(cc.filters.ExcursionAlarmed());
+  return Promise.all(
+    alarmed.map(async (e) => {
+      const id = e.args.id;
+      const [s, lotIds, block] = await Promise.all([
+        cc.shipment(id),
+        cc.shipmentLots(id),
+        app.provider.getBlock(e.blockNumber),
+      ]);
+      const lotStates = await Promise.all(lotIds.map((l) => sc.lot(l)));
+      const status = Number(s.status);
+      const kind = EXCURSION_KIND[Number(e.args.kind)];
+      const names = lotIds.map(lotName).join(", ");
+      const stillHeld = (i: number) => lotStates[i].quarantined && !lotStates[i].destroyed;
+      return {
+        id: `x-${e.transactionHash}-${e.index}`,
+        kind: "excursion" as const,
+        title: `Temperature excursion on shipment ${id} (${names})`,
+        detail:
+          `${EXCURSION_TEXT[kind] ?? kind}: ${Number(e.args.deviation) / 100} °C beyond the limit` +
+          `${e.args.duration > 0n ? `, ${Math.round(Number(e.args.duration) / 60)} min` : ""} at ${when(e.args.at)}, ` +
+          `seen by sensor ${app.namer.address?.(e.args.device) ?? e.args.device.slice(0, 10)}. ${org(s.sender)} → ${org(s.receiver)} ` +
+          `via ${org(s.carrier)}; the shipment and its lots were quarantined in the same transaction.`,
+        time: block?.timestamp ?? 0,
+        block: e.blockNumber,
+        open: status === 2,
+        outcome:
+          status === 3
+            ? "shipment released"
+            : status === 5
+              ? "shipment destroyed"
+              : status === 4
+                ? "received"
+                : undefined,
+        actions: [
+          {
+            label: "Release",
+            testId: "release",
+            send: (sg: Signer, r: string) => ColdChain__factory.connect(address, sg).releaseShipment(id, r),
+            then: lotIds
+              .filter((_, i) => stillHeld(i))
+              .map((l) => ({
+                label: `release lot ${lotName(l)}`,
+                send: (sg: Signer, r: string) => SupplyChain__factory.connect(supply, sg).releaseLot(l, r),
+              })),
+          },
+          {
+            label: "Destroy",
+            testId: "destroy",
+            danger: true,
+            send: (sg: Signer, r: string) => ColdChain__factory.connect(address, sg).destroyShipment(id, r),
+            then: lotIds
+              .filter((_, i) => !lotStates[i].destroyed)
+              .map((l) => ({
+                label: `destroy lot ${lotName(l)}`,
+                send: (sg: Signer, r: string) => SupplyChain__factory.connect(supply, sg).destroyLot(l, r),
+              })),
+          },
+        ],
+      };
+    }),
+  );
 }
 
 const REASON_TEXT: Record<number, string> = {
@@ -197,6 +280,13 @@ const KIND: Record<Alarm["kind"], string> = {
 export function AlarmCard({ alarm }: { alarm: Alarm }) {
   const [reason, setReason] = useState("");
   const tx = useTx();
+  const decide = async (a: AlarmAction) => {
+    const hash = textHash(reason.trim());
+    if (!(await tx.run(`${a.label}: ${alarm.title}`, (s) => a.send(s, hash)))) return;
+    for (const step of a.then ?? []) {
+      if (!(await tx.run(`${a.label}: ${step.label}`, (s) => step.send(s, hash)))) return;
+    }
+  };
   return (
     <div
       className="card"
@@ -231,7 +321,7 @@ export function AlarmCard({ alarm }: { alarm: Alarm }) {
               data-testid={`alarm-${a.testId}`}
               className={a.danger ? "danger" : undefined}
               disabled={!reason.trim() || tx.state.status === "pending"}
-              onClick={() => void tx.run(`${a.label}: ${alarm.title}`, (s) => a.send(s, textHash(reason.trim())))}
+              onClick={() => void decide(a)}
             >
               {a.label}
             </button>
