@@ -161,6 +161,40 @@ describe("web app (Chromium)", function () {
     });
   });
 
+  describe("manufacturer console", function () {
+    const csv = (rows: string[]) => Buffer.from(["gtin,lot,expiry,serial", ...rows].join("\n"));
+
+    it("shows a CSV's row-precise problems, then commissions a valid lot of 2,000 serials with progress", async function () {
+      await page.goto("/console");
+      await actAs(page, actor("manufacturer"));
+      const file = page.getByTestId("csv-file");
+      await file.setInputFiles({
+        name: "bad.csv",
+        mimeType: "text/csv",
+        buffer: csv([
+          "09506000134352,AMX-2701,290131,A1",
+          "09506000134353,AMX-2701,290131,A2",
+          "09506000134352,AMX-2701,290131,A1",
+        ]),
+      });
+      const problems = await page.getByTestId("csv-problems").innerText();
+      expect(problems).to.match(/line 3, gtin/);
+      expect(problems).to.match(/line 4, serial: duplicate "A1" \(first on line 2\)/);
+
+      const serials = Array.from(
+        { length: 2_000 },
+        (_, i) => `09506000134352,AMX-2701,290131,AMX2701-${String(i + 1).padStart(5, "0")}`,
+      );
+      await file.setInputFiles({ name: "lot.csv", mimeType: "text/csv", buffer: csv(serials) });
+      expect(await page.getByTestId("csv-count").innerText()).to.equal("2000");
+      await page.getByTestId("commission").click();
+      await page.getByTestId("progress").getByText("lot committed").waitFor();
+      expect(await page.getByTestId("tx-status").innerText()).to.match(
+        /Commission lot AMX-2701 \(2000 serials\): confirmed/,
+      );
+    });
+  });
+
   describe("break-glass review", function () {
     it("lists a break-glass access awaiting review and records the regulator's finding", async function () {
       await page.goto("/console");

@@ -1,7 +1,7 @@
 import { BrowserProvider, Interface, JsonRpcProvider, JsonRpcSigner, Signer } from "ethers";
 import { factories } from "../../typechain-types";
 import type { AppDeployment } from "../../src/app/deployment";
-import { DecodedRevert, Namer, explainError } from "../../src/app/revert";
+import { DecodedRevert, Namer, explainError, words } from "../../src/app/revert";
 
 /** Every contract interface the build knows (walked from typechain's factories), for decoding custom errors. */
 function collectInterfaces(node: unknown, out: Interface[], seen: Set<unknown>): Interface[] {
@@ -63,7 +63,9 @@ export async function devSigner(provider: JsonRpcProvider, address: string): Pro
 /** Names addresses by the cast's labels and organisation ids by the members' names. */
 export function makeNamer(d: AppDeployment, orgNames: Map<number, string>): Namer {
   const byAddress = new Map(d.actors.map((a) => [a.address.toLowerCase(), a.label]));
-  for (const [key, address] of Object.entries(d.contracts)) byAddress.set(address.toLowerCase(), `${key} contract`);
+  for (const [key, address] of Object.entries(d.contracts)) {
+    byAddress.set(address.toLowerCase(), `the ${words(key.replace(/\./g, " "))} contract`);
+  }
   return {
     address: (a) => byAddress.get(a.toLowerCase()),
     org: (id) => orgNames.get(id),

@@ -171,7 +171,7 @@ async function excursionAlarms(app: AppState): Promise<Alarm[]> {
         title: `Temperature excursion on shipment ${id} (${names})`,
         detail:
           `${EXCURSION_TEXT[kind] ?? kind}: ${Number(e.args.deviation) / 100} °C beyond the limit` +
-          `${e.args.duration > 0n ? `, ${Math.round(Number(e.args.duration) / 60)} min` : ""} at ${when(e.args.at)}, ` +
+          `${e.args.duration > 0n ? `, ${Math.round(Number(e.args.duration) / 60)} min` : ""} at ${when(e.args[3] as bigint)}, ` +
           `seen by sensor ${app.namer.address?.(e.args.device) ?? e.args.device.slice(0, 10)}. ${org(s.sender)} → ${org(s.receiver)} ` +
           `via ${org(s.carrier)}; the shipment and its lots were quarantined in the same transaction.`,
         time: block?.timestamp ?? 0,
@@ -239,7 +239,7 @@ async function breakGlassAlarms(app: AppState): Promise<Alarm[]> {
         kind: "break-glass" as const,
         title: `Break-glass access by ${org(e.args.hospitalOrg)}`,
         detail:
-          `Emergency ${id}: record ${e.args.recordId} of patient ${app.namer.address?.(e.args.patient) ?? e.args.patient} opened without consent ` +
+          `Emergency ${id}: record ${e.args.recordId} of ${app.namer.address?.(e.args.patient) ?? e.args.patient} opened without consent ` +
           `(reason: ${REASON_TEXT[Number(e.args.reason)] ?? e.args.reason}), window until ${when(e.args.expiresAt)}. The patient was notified.`,
         time: block?.timestamp ?? 0,
         block: e.blockNumber,
