@@ -40,7 +40,19 @@ describe("web app (Chromium)", function () {
     await stack?.stop();
   });
 
+  afterEach(function () {
+    // A page error or a console error is a defect even when the assertions passed.
+    const errors = b?.errors.splice(0) ?? [];
+    expect(errors, errors.join("\n")).to.deep.equal([]);
+  });
+
   describe("members", function () {
+    it("opens on the home page with the demo's packs to scan", async function () {
+      await page.goto("/");
+      await page.getByText("Items of the demo to scan").waitFor();
+      await screenshot(page, "home");
+    });
+
     it("lists the consortium's organisations with their roles and status", async function () {
       await page.goto("/members");
       const rows = page.getByTestId("member-row");

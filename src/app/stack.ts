@@ -4,6 +4,7 @@ import path from "node:path";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 import { TASK_NODE_CREATE_SERVER } from "hardhat/builtin-tasks/task-names";
 import { cityActors } from "../city";
+import { SYSTEM_MODULE, deploymentDir } from "../deployments";
 import type { DemoChapter, DemoContext } from "../demo/context";
 import { heading } from "../demo/context";
 import { AppDeployment, actorLabel } from "./deployment";
@@ -252,4 +253,65 @@ export async function startAppStack(
     await rpc.close();
     throw err;
   }
+}
+
+/**
+ * The description of an already deployed system on the selected network (`npm run app -- --network poa` after
+ * `npm run chain` and the deployment): addresses from Ignition's journal for the chain (`CityChain#SupplyChain`
+ * → `supplyChain`), the browser reaching the node through the `/rpc` proxy. The developer account picker is
+ * offered only when the node itself holds unlocked accounts (a development node); otherwise the page uses the
+ * injected wallet.
+ */
+export async function describeExisting(hre: HardhatRuntimeEnvironment): Promise<AppDeployment> {
+  const { chainId } = await hre.ethers.provider.getNetwork();
+  const file = path.join(deploymentDir(chainId), "deployed_addresses.json");
+  if (!fs.existsSync(file)) {
+    throw new Error(
+      `no deployment for chain ${chainId} (${file}): deploy the system first, or run the app without --network`,
+    );
+  }
+  const recorded = JSON.parse(fs.readFileSync(file, "utf8")) as Record<string, string>;
+  const contracts: Record<string, string> = {};
+  for (const [future, address] of Object.entries(recorded)) {
+    const [module, name] = future.split("#");
+    if (module === SYSTEM_MODULE && name) contracts[name.charAt(0).toLowerCase() + name.slice(1)] = address;
+  }
+  const unlocked = new Set(
+    ((await hre.ethers.provider.send("eth_accounts", [])) as string[]).map((a) => a.toLowerCase()),
+  );
+  const actors = Object.entries(await cityActors(hre).catch(() => ({})))
+    .map(([key, s]) => ({ key, label: actorLabel(key), address: (s as { address: string }).address }))
+    .filter((a) => unlocked.has(a.address.toLowerCase()));
+  return {
+    network: hre.network.name,
+    chainId: chainId.toString(),
+    rpcUrl: "/rpc",
+    devAccounts: actors.length > 0,
+    contracts,
+    actors,
+    facts: {},
+  };
+}
+
+/** Serves the app against the selected (already deployed) network: no seeding, no chain of our own. */
+export async function startAppOnNetwork(
+  hre: HardhatRuntimeEnvironment,
+  options: { port?: number; quiet?: boolean } = {},
+): Promise<RunningStack> {
+  const url = (hre.network.config as { url?: string }).url;
+  if (!url) throw new Error(`network ${hre.network.name} has no JSON-RPC url`);
+  const deployment = await describeExisting(hre);
+  writeDeployment(deployment);
+  const vite = await startVite({ rpcTarget: url, port: options.port, quiet: options.quiet });
+  let stopped = false;
+  return {
+    url: vite.url,
+    rpcUrl: url,
+    deployment,
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      await stopChild(vite.child);
+    },
+  };
 }
