@@ -129,6 +129,10 @@ describe("web app (Chromium)", function () {
       expect(reason).to.equal("quarantined");
       expect(sellable).to.equal("false");
       expect(await v.innerText()).to.contain("cold-chain alarm");
+      expect(await page.getByTestId("verdict-why").innerText()).to.match(
+        /shipment 1: \d+ min outside the storage range/,
+      );
+      expect(await page.getByTestId("timeline").innerText()).to.contain("Cold-chain alarm on shipment 1");
       await screenshot(page, "verify-quarantined");
     });
 

@@ -1,6 +1,7 @@
 import { useEffect, useState } from "react";
 import QRCode from "qrcode";
-import { SupplyChain__factory } from "../../../typechain-types";
+import { ColdChain__factory, SupplyChain__factory } from "../../../typechain-types";
+import { EXCURSION_KIND } from "../../../src/coldchain";
 import { DigitalLink, expiryFromYymmdd, parseDigitalLink, yymmddFromExpiry } from "../../../src/gs1";
 import { ITEM_STATES, VERIFY_REASONS, VerifyReasonName, lotIdOf, textHash } from "../../../src/supplychain";
 import { useApp } from "../app-context";
@@ -168,6 +169,32 @@ export function VerifyPage({ path }: { path: string }) {
     const org = (id: bigint) => namer.org?.(Number(id)) ?? `member #${id}`;
     const who = (a: string) => namer.address?.(a) ?? a;
     const timeline = await itemTimeline(sc, link.gtin, link.lot, link.serial, org, who);
+    // Cold-chain alarms of shipments that carried this lot: the "why" of a quarantine.
+    const excursions: TimelineEntry[] = [];
+    const ccAddress = deployment.contracts.coldChain;
+    if (ccAddress) {
+      const cc = ColdChain__factory.connect(ccAddress, provider);
+      for (const e of await cc.queryFilter(cc.filters.ExcursionAlarmed())) {
+        if (!(await cc.shipmentLots(e.args.id)).includes(lotId)) continue;
+        const kind = EXCURSION_KIND[Number(e.args.kind)];
+        const how =
+          kind === "Gap"
+            ? `the sensor was silent for ${Math.round(Number(e.args.duration) / 60)} min`
+            : kind === "Cumulative"
+              ? `${Math.round(Number(e.args.duration) / 60)} min outside the storage range, up to ${Number(e.args.deviation) / 100} °C beyond it`
+              : `a reading ${Number(e.args.deviation) / 100} °C beyond the hard limit`;
+        excursions.push({
+          block: e.blockNumber,
+          index: e.index - 0.5,
+          timestamp: Number(e.args[3] as bigint),
+          title: `Cold-chain alarm on shipment ${e.args.id}`,
+          detail: how,
+          tone: "bad",
+        });
+      }
+    }
+    timeline.push(...excursions);
+    timeline.sort((a, b) => a.block - b.block || a.index - b.index);
     const inputs = commissioned[0]?.args.inputLots ?? [];
     const inputLots = await Promise.all(inputs.map(async (id) => ({ id, lot: await sc.lot(id) })));
     return {
@@ -180,6 +207,7 @@ export function VerifyPage({ path }: { path: string }) {
       commissioned: commissioned[0],
       inputLots,
       org,
+      excursions,
     };
   }, [address, href]);
 
@@ -207,6 +235,11 @@ export function VerifyPage({ path }: { path: string }) {
         <div>
           <h1 data-testid="verdict-title">{verdict.title}</h1>
           <div>{verdict.text}</div>
+          {data.reason === "quarantined" && data.excursions.length > 0 ? (
+            <div data-testid="verdict-why">
+              {data.excursions[0].title}: {data.excursions[0].detail}.
+            </div>
+          ) : null}
         </div>
       </div>
       <div className="grid2">
