@@ -112,15 +112,15 @@ contract SupplyChain is ConsortiumGated, ISupplyChain {
             if (_lots[input.inputLots[i]].manufacturer == 0) revert SupplyChainUnknownLot(input.inputLots[i]);
         }
         lotId = _lotIdOf(input.gtin, input.lotNumberHash);
-        LotData storage l = _lots[lotId];
-        if (l.manufacturer != 0) revert SupplyChainLotExists(lotId);
-        l.manufacturer = org;
-        l.gtin = input.gtin;
-        l.expiry = uint40(input.expiry);
-        l.flags = tree ? _TREE : 0;
-        l.itemCount = input.itemCount;
-        l.commissionedAt = uint40(block.timestamp);
-        if (tree) l.merkleRoot = input.merkleRoot;
+        LotData storage ld = _lots[lotId];
+        if (ld.manufacturer != 0) revert SupplyChainLotExists(lotId);
+        ld.manufacturer = org;
+        ld.gtin = input.gtin;
+        ld.expiry = uint40(input.expiry);
+        ld.flags = tree ? _TREE : 0;
+        ld.itemCount = input.itemCount;
+        ld.commissionedAt = uint40(block.timestamp);
+        if (tree) ld.merkleRoot = input.merkleRoot;
         emit LotCommissioned(
             lotId,
             input.gtin,
@@ -137,9 +137,9 @@ contract SupplyChain is ConsortiumGated, ISupplyChain {
     /// @inheritdoc ISupplyChain
     function registerItem(bytes32 lotId, bytes32 serialHash) external returns (bytes32 itemKey) {
         uint32 org = _requireRole(Roles.MANUFACTURER);
-        LotData storage l = _registrableLot(lotId, org);
+        LotData storage ld = _registrableLot(lotId, org);
         itemKey = _register(lotId, serialHash, org);
-        ++l.itemCount;
+        ++ld.itemCount;
     }
 
     /// @inheritdoc ISupplyChain
@@ -147,10 +147,10 @@ contract SupplyChain is ConsortiumGated, ISupplyChain {
         uint32 org = _requireRole(Roles.MANUFACTURER);
         uint256 n = serialHashes.length;
         if (n == 0 || n > MAX_BATCH) revert SupplyChainInvalidBatch(n, MAX_BATCH);
-        LotData storage l = _registrableLot(lotId, org);
+        LotData storage ld = _registrableLot(lotId, org);
         for (uint256 i; i < n; ++i) _register(lotId, serialHashes[i], org);
         // Checked: a lot counts at most 2^32 - 1 items; the addition reverts rather than wraps.
-        l.itemCount += uint32(n);
+        ld.itemCount += uint32(n);
     }
 
     // ------------------------------------------------------------------ item custody
@@ -163,12 +163,12 @@ contract SupplyChain is ConsortiumGated, ISupplyChain {
         Shipment calldata shipment
     ) external {
         uint32 org = _custodyOrg();
-        LotData storage l = _lot(lotId);
-        uint8 flags = l.flags;
+        LotData storage ld = _lot(lotId);
+        uint8 flags = ld.flags;
         if (flags & _DESTROYED != 0) revert SupplyChainLotDestroyed(lotId);
         // A recalled lot may only flow back to its manufacturer.
-        if (flags & _RECALLED != 0 && shipment.receiver != l.manufacturer) revert SupplyChainLotRecalled(lotId);
-        (bytes32 key, ItemData memory it) = _activate(l, lotId, serialHash, proof);
+        if (flags & _RECALLED != 0 && shipment.receiver != ld.manufacturer) revert SupplyChainLotRecalled(lotId);
+        (bytes32 key, ItemData memory it) = _activate(ld, lotId, serialHash, proof);
         if (it.pallet != 0) revert SupplyChainItemPacked(key, it.pallet);
         if (!_isHeld(it.state)) revert SupplyChainInvalidItemState(key, it.state);
         if (it.custodian != org) revert SupplyChainNotHolder(key, org);
@@ -200,18 +200,18 @@ contract SupplyChain is ConsortiumGated, ISupplyChain {
         bytes32 epcisHash
     ) external {
         uint32 org = _custodyOrg();
-        LotData storage l = _lot(lotId);
+        LotData storage ld = _lot(lotId);
         bytes32 key = _itemKeyOf(lotId, serialHash);
         ItemData memory it = _items[key];
         if (it.state == ItemState.None) revert SupplyChainUnknownItem(lotId, serialHash);
         if (it.state != ItemState.InTransit) revert SupplyChainInvalidItemState(key, it.state);
         if (it.receiver != org) revert SupplyChainNotReceiver(key, org);
-        if (sellable) _requireUsable(lotId, l.flags);
+        if (sellable) _requireUsable(lotId, ld.flags);
         it.custodian = org;
         if (it.pendingOwner != 0) it.owner = it.pendingOwner;
         it.receiver = 0;
         it.pendingOwner = 0;
-        it.state = org == l.manufacturer ? ItemState.Returned : ItemState.Received;
+        it.state = org == ld.manufacturer ? ItemState.Returned : ItemState.Received;
         it.since = uint40(block.timestamp);
         _items[key] = it;
         emit ItemReceived(key, org, sellable, location, epcisHash);
@@ -231,8 +231,8 @@ contract SupplyChain is ConsortiumGated, ISupplyChain {
         if (!GS1.isValidSscc(sscc)) revert SupplyChainInvalidSscc(sscc);
         uint256 n = serialHashes.length;
         if (n == 0 || n > MAX_BATCH) revert SupplyChainInvalidBatch(n, MAX_BATCH);
-        LotData storage l = _lot(lotId);
-        _requireUsable(lotId, l.flags);
+        LotData storage ld = _lot(lotId);
+        _requireUsable(lotId, ld.flags);
         PalletData memory p = _pallets[sscc];
         if (p.itemCount == 0) {
             p = PalletData({
@@ -253,8 +253,8 @@ contract SupplyChain is ConsortiumGated, ISupplyChain {
             sscc: sscc,
             org: org,
             palletOwner: p.owner,
-            maker: l.manufacturer,
-            proven: _verifyMulti(l, lotId, serialHashes, proof, proofFlags)
+            maker: ld.manufacturer,
+            proven: _verifyMulti(ld, lotId, serialHashes, proof, proofFlags)
         });
         for (uint256 i; i < n; ++i) _packOne(c, serialHashes[i]);
         // n <= MAX_BATCH and a pallet only grows through this bounded call; checked arithmetic guards uint32.
@@ -268,8 +268,8 @@ contract SupplyChain is ConsortiumGated, ISupplyChain {
         PalletData memory p = _heldPallet(sscc, org);
         uint256 n = serialHashes.length;
         if (n == 0 || n > MAX_BATCH) revert SupplyChainInvalidBatch(n, MAX_BATCH);
-        LotData storage l = _lot(lotId);
-        ItemState arrived = org == l.manufacturer ? ItemState.Returned : ItemState.Received;
+        LotData storage ld = _lot(lotId);
+        ItemState arrived = org == ld.manufacturer ? ItemState.Returned : ItemState.Received;
         for (uint256 i; i < n; ++i) {
             bytes32 key = _itemKeyOf(lotId, serialHashes[i]);
             ItemData memory it = _items[key];
@@ -338,8 +338,8 @@ contract SupplyChain is ConsortiumGated, ISupplyChain {
         bytes32 location
     ) external {
         uint32 org = _dispenseOrg();
-        LotData storage l = _lot(lotId);
-        (bytes32 key, ItemData memory it) = _activate(l, lotId, serialHash, proof);
+        LotData storage ld = _lot(lotId);
+        (bytes32 key, ItemData memory it) = _activate(ld, lotId, serialHash, proof);
         if (it.state == ItemState.Decommissioned) {
             // The same code is presented again: a clone. Record it instead of reverting.
             it.suspect = true;
@@ -347,8 +347,8 @@ contract SupplyChain is ConsortiumGated, ISupplyChain {
             emit CloneAlerted(lotId, key, org, it.custodian);
             return;
         }
-        _requireUsable(lotId, l.flags);
-        if (block.timestamp >= l.expiry) revert SupplyChainLotExpired(lotId, l.expiry);
+        _requireUsable(lotId, ld.flags);
+        if (block.timestamp >= ld.expiry) revert SupplyChainLotExpired(lotId, ld.expiry);
         if (it.suspect) revert SupplyChainItemSuspect(key);
         if (it.pallet != 0) revert SupplyChainItemPacked(key, it.pallet);
         if (it.state == ItemState.Stolen) revert SupplyChainItemStolen(key);
@@ -363,7 +363,7 @@ contract SupplyChain is ConsortiumGated, ISupplyChain {
     /// @inheritdoc ISupplyChain
     function undoDecommission(bytes32 lotId, bytes32 serialHash) external {
         uint32 org = _dispenseOrg();
-        LotData storage l = _lot(lotId);
+        LotData storage ld = _lot(lotId);
         bytes32 key = _itemKeyOf(lotId, serialHash);
         ItemData memory it = _items[key];
         if (it.state == ItemState.Stolen) revert SupplyChainItemStolen(key);
@@ -371,10 +371,10 @@ contract SupplyChain is ConsortiumGated, ISupplyChain {
         if (it.custodian != org) revert SupplyChainNotDecommissioner(key, org);
         uint64 deadline = uint64(it.since) + UNDO_WINDOW;
         if (block.timestamp > deadline) revert SupplyChainUndoWindowClosed(key, deadline);
-        uint8 flags = l.flags;
+        uint8 flags = ld.flags;
         if (flags & _RECALLED != 0) revert SupplyChainLotRecalled(lotId);
         if (flags & _DESTROYED != 0) revert SupplyChainLotDestroyed(lotId);
-        if (block.timestamp >= l.expiry) revert SupplyChainLotExpired(lotId, l.expiry);
+        if (block.timestamp >= ld.expiry) revert SupplyChainLotExpired(lotId, ld.expiry);
         it.state = ItemState.Received;
         it.since = uint40(block.timestamp);
         _items[key] = it;
@@ -390,8 +390,8 @@ contract SupplyChain is ConsortiumGated, ISupplyChain {
         bytes32 reasonHash
     ) external {
         uint32 org = _custodyOrg();
-        LotData storage l = _lot(lotId);
-        (bytes32 key, ItemData memory it) = _activate(l, lotId, serialHash, proof);
+        LotData storage ld = _lot(lotId);
+        (bytes32 key, ItemData memory it) = _activate(ld, lotId, serialHash, proof);
         if (state != ItemState.Stolen && state != ItemState.Destroyed) revert SupplyChainInvalidItemState(key, state);
         if (it.pallet != 0) revert SupplyChainItemPacked(key, it.pallet);
         if (it.state == ItemState.Destroyed || it.state == state) revert SupplyChainInvalidItemState(key, it.state);
@@ -408,8 +408,8 @@ contract SupplyChain is ConsortiumGated, ISupplyChain {
 
     /// @inheritdoc ISupplyChain
     function recallLot(bytes32 lotId, bytes32 reasonHash) external {
-        LotData storage l = _lot(lotId);
-        uint32 maker = l.manufacturer;
+        LotData storage ld = _lot(lotId);
+        uint32 maker = ld.manufacturer;
         uint32 org = _roleOrg(Roles.MANUFACTURER, msg.sender);
         if (org != maker) {
             uint32 regulator = _roleOrg(Roles.REGULATOR, msg.sender);
@@ -419,9 +419,9 @@ contract SupplyChain is ConsortiumGated, ISupplyChain {
             }
             org = regulator;
         }
-        uint8 flags = l.flags;
+        uint8 flags = ld.flags;
         if (flags & _RECALLED != 0) revert SupplyChainLotRecalled(lotId);
-        l.flags = flags | _RECALLED;
+        ld.flags = flags | _RECALLED;
         emit LotRecalled(lotId, org, reasonHash);
     }
 
@@ -438,32 +438,32 @@ contract SupplyChain is ConsortiumGated, ISupplyChain {
         if (!_guardians[msg.sender] && !_hasRole(Roles.REGULATOR, msg.sender)) {
             revert SupplyChainNotGuardian(msg.sender);
         }
-        LotData storage l = _lot(lotId);
-        uint8 flags = l.flags;
+        LotData storage ld = _lot(lotId);
+        uint8 flags = ld.flags;
         if (flags & _DESTROYED != 0) revert SupplyChainLotDestroyed(lotId);
         if (flags & _QUARANTINED != 0) revert SupplyChainLotQuarantined(lotId);
-        l.flags = flags | _QUARANTINED;
+        ld.flags = flags | _QUARANTINED;
         emit LotQuarantined(lotId, msg.sender, reasonHash);
     }
 
     /// @inheritdoc ISupplyChain
     function releaseLot(bytes32 lotId, bytes32 reasonHash) external {
         _requireRole(Roles.REGULATOR);
-        LotData storage l = _lot(lotId);
-        uint8 flags = l.flags;
+        LotData storage ld = _lot(lotId);
+        uint8 flags = ld.flags;
         if (flags & _DESTROYED != 0) revert SupplyChainLotDestroyed(lotId);
         if (flags & _QUARANTINED == 0) revert SupplyChainLotNotQuarantined(lotId);
-        l.flags = flags & ~_QUARANTINED;
+        ld.flags = flags & ~_QUARANTINED;
         emit LotReleased(lotId, msg.sender, reasonHash);
     }
 
     /// @inheritdoc ISupplyChain
     function destroyLot(bytes32 lotId, bytes32 reasonHash) external {
         _requireRole(Roles.REGULATOR);
-        LotData storage l = _lot(lotId);
-        uint8 flags = l.flags;
+        LotData storage ld = _lot(lotId);
+        uint8 flags = ld.flags;
         if (flags & _DESTROYED != 0) revert SupplyChainLotDestroyed(lotId);
-        l.flags = flags | _DESTROYED;
+        ld.flags = flags | _DESTROYED;
         emit LotDestroyed(lotId, msg.sender, reasonHash);
     }
 
@@ -491,18 +491,18 @@ contract SupplyChain is ConsortiumGated, ISupplyChain {
 
     /// @inheritdoc ISupplyChain
     function lot(bytes32 lotId) external view returns (Lot memory) {
-        LotData memory l = _lots[lotId];
+        LotData memory ld = _lots[lotId];
         return
             Lot({
-                manufacturer: l.manufacturer,
-                gtin: l.gtin,
-                expiry: l.expiry,
-                recalled: l.flags & _RECALLED != 0,
-                quarantined: l.flags & _QUARANTINED != 0,
-                destroyed: l.flags & _DESTROYED != 0,
-                itemCount: l.itemCount,
-                commissionedAt: l.commissionedAt,
-                merkleRoot: l.merkleRoot
+                manufacturer: ld.manufacturer,
+                gtin: ld.gtin,
+                expiry: ld.expiry,
+                recalled: ld.flags & _RECALLED != 0,
+                quarantined: ld.flags & _QUARANTINED != 0,
+                destroyed: ld.flags & _DESTROYED != 0,
+                itemCount: ld.itemCount,
+                commissionedAt: ld.commissionedAt,
+                merkleRoot: ld.merkleRoot
             });
     }
 
@@ -560,17 +560,17 @@ contract SupplyChain is ConsortiumGated, ISupplyChain {
         if (!GS1.isValidSerial(bytes(serial))) revert SupplyChainInvalidSerial(bytes(serial).length);
         if (_products[gtin].manufacturer == 0) return (false, VerifyReason.UnknownProduct);
         bytes32 lotId = _lotIdOf(gtin, keccak256(bytes(lotNumber)));
-        LotData memory l = _lots[lotId];
-        if (l.manufacturer == 0) return (false, VerifyReason.LotMismatch);
+        LotData memory ld = _lots[lotId];
+        if (ld.manufacturer == 0) return (false, VerifyReason.LotMismatch);
         bytes32 serialHash = keccak256(bytes(serial));
         ItemData memory it = _items[_itemKeyOf(lotId, serialHash)];
         if (it.state == ItemState.None) {
-            bool proven = l.flags & _TREE != 0 && MerkleProof.verifyCalldata(proof, l.merkleRoot, _leaf(serialHash));
+            bool proven = ld.flags & _TREE != 0 && MerkleProof.verifyCalldata(proof, ld.merkleRoot, _leaf(serialHash));
             if (!proven) return (false, VerifyReason.UnknownSerial);
         }
-        if (l.expiry != expiry) return (false, VerifyReason.ExpiryMismatch);
-        reason = _overlayReason(l.flags, it);
-        if (reason == VerifyReason.Verified && block.timestamp >= l.expiry) reason = VerifyReason.Expired;
+        if (ld.expiry != expiry) return (false, VerifyReason.ExpiryMismatch);
+        reason = _overlayReason(ld.flags, it);
+        if (reason == VerifyReason.Verified && block.timestamp >= ld.expiry) reason = VerifyReason.Expired;
         sellable = reason == VerifyReason.Verified;
     }
 
@@ -587,7 +587,7 @@ contract SupplyChain is ConsortiumGated, ISupplyChain {
 
     /// @dev Loads an item, materialising it from its Merkle proof on first use (in memory; the caller stores it).
     function _activate(
-        LotData storage l,
+        LotData storage ld,
         bytes32 lotId,
         bytes32 serialHash,
         bytes32[] calldata proof
@@ -595,30 +595,30 @@ contract SupplyChain is ConsortiumGated, ISupplyChain {
         key = _itemKeyOf(lotId, serialHash);
         it = _items[key];
         if (it.state != ItemState.None) return (key, it);
-        if (l.flags & _TREE == 0 || proof.length == 0) revert SupplyChainUnknownItem(lotId, serialHash);
-        if (!MerkleProof.verifyCalldata(proof, l.merkleRoot, _leaf(serialHash))) {
+        if (ld.flags & _TREE == 0 || proof.length == 0) revert SupplyChainUnknownItem(lotId, serialHash);
+        if (!MerkleProof.verifyCalldata(proof, ld.merkleRoot, _leaf(serialHash))) {
             revert SupplyChainInvalidProof(lotId, serialHash);
         }
-        it = _fresh(l.manufacturer);
+        it = _fresh(ld.manufacturer);
         emit ItemActivated(lotId, key, serialHash, false);
     }
 
     /// @dev Verifies a multiproof over all serials when one is given; false when none is given.
     function _verifyMulti(
-        LotData storage l,
+        LotData storage ld,
         bytes32 lotId,
         bytes32[] calldata serialHashes,
         bytes32[] calldata proof,
         bool[] calldata proofFlags
     ) private view returns (bool) {
         if (proof.length == 0 && proofFlags.length == 0) return false;
-        if (l.flags & _TREE == 0) revert SupplyChainInvalidProof(lotId, serialHashes[0]);
+        if (ld.flags & _TREE == 0) revert SupplyChainInvalidProof(lotId, serialHashes[0]);
         uint256 n = serialHashes.length;
         bytes32[] memory leaves = new bytes32[](n);
         for (uint256 i; i < n; ++i) leaves[i] = _leaf(serialHashes[i]);
         if (
             proofFlags.length + 1 != n + proof.length ||
-            !MerkleProof.multiProofVerifyCalldata(proof, proofFlags, l.merkleRoot, leaves)
+            !MerkleProof.multiProofVerifyCalldata(proof, proofFlags, ld.merkleRoot, leaves)
         ) revert SupplyChainInvalidProof(lotId, serialHashes[0]);
         return true;
     }
@@ -654,10 +654,10 @@ contract SupplyChain is ConsortiumGated, ISupplyChain {
             });
     }
 
-    function _registrableLot(bytes32 lotId, uint32 org) private view returns (LotData storage l) {
-        l = _lot(lotId);
-        if (l.manufacturer != org) revert SupplyChainNotLotManufacturer(lotId, org);
-        uint8 flags = l.flags;
+    function _registrableLot(bytes32 lotId, uint32 org) private view returns (LotData storage ld) {
+        ld = _lot(lotId);
+        if (ld.manufacturer != org) revert SupplyChainNotLotManufacturer(lotId, org);
+        uint8 flags = ld.flags;
         if (flags & _TREE != 0) revert SupplyChainLotHasTree(lotId);
         _requireUsable(lotId, flags);
     }
@@ -680,9 +680,9 @@ contract SupplyChain is ConsortiumGated, ISupplyChain {
         if (p.inTransit) revert SupplyChainPalletInTransit(sscc);
     }
 
-    function _lot(bytes32 lotId) private view returns (LotData storage l) {
-        l = _lots[lotId];
-        if (l.manufacturer == 0) revert SupplyChainUnknownLot(lotId);
+    function _lot(bytes32 lotId) private view returns (LotData storage ld) {
+        ld = _lots[lotId];
+        if (ld.manufacturer == 0) revert SupplyChainUnknownLot(lotId);
     }
 
     /// @dev Reverts when the lot is recalled, quarantined or destroyed.

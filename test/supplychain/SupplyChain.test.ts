@@ -406,6 +406,26 @@ describe("SupplyChain", function () {
       expect([it.owner, it.custodian]).to.deep.equal([BigInt(orgIds.distributor), BigInt(orgIds.distributor)]);
     });
 
+    it("cuts a suspended carrier out of a handoff in progress and refuses it as a receiver", async function () {
+      const { sc, consortium, actors, orgIds, perItemLotId } = await loadFixture(deploySupplyChainFixture);
+      await sc.connect(actors.manufacturer).shipItem(perItemLotId, h("P1"), [], shipment(orgIds.carrier));
+      const id = await proposeStatus(consortium, actors.regulator, orgIds.carrier, "Suspend");
+      await voteUntilClosed(consortium, id, [
+        actors.manufacturer,
+        actors.distributor,
+        actors.hospital,
+        actors.pharmacy,
+        actors.insurer,
+        actors.kyc,
+      ]);
+      await expect(sc.connect(actors.carrier).receiveItem(perItemLotId, h("P1"), true, LOC, EPCIS))
+        .to.be.revertedWithCustomError(sc, "SupplyChainNoCustodyRole")
+        .withArgs(actors.carrier.address);
+      await expect(sc.connect(actors.manufacturer).shipItem(perItemLotId, h("P2"), [], shipment(orgIds.carrier)))
+        .to.be.revertedWithCustomError(sc, "SupplyChainInvalidReceiver")
+        .withArgs(orgIds.carrier);
+    });
+
     it("refuses shipping what the caller does not hold and invalid receivers", async function () {
       const { sc, actors, orgIds, perItemLotId } = await loadFixture(deploySupplyChainFixture);
       const key = itemKeyOf(perItemLotId, "P1");

@@ -1,0 +1,114 @@
+import { expect } from "chai";
+import { getAddress } from "ethers";
+import { ConfirmationTimeoutError, confirmWithin } from "../src/poa/confirm";
+import { poa } from "./hooks";
+import { rejection, restoreAll, runHardhat, waitStalled, wallet } from "./support";
+
+// Bounds of this file's waits. Blocks come every second with all signers up; a demo run takes about a minute.
+const DEMO_TIMEOUT = 240_000;
+const CONFIRM_TIMEOUT = 15_000;
+
+describe("PoA network: three geth Clique signers", function () {
+  afterEach(async function () {
+    // Every case leaves the network whole for the next one (and the next test file).
+    this.timeout(90_000);
+    await restoreAll(poa());
+  });
+
+  describe("a healthy network", function () {
+    it("seals blocks, lists exactly our three signers, and every node agrees on the head", async function () {
+      const chain = poa();
+      await chain.checkSigners();
+      const head = await chain.waitBlocks(3);
+      const agreed = await chain.waitAgreeOnHead(head);
+      expect(agreed.number).to.be.at.least(head);
+      const signers = (await chain.node(2).rpc<string[]>("clique_getSigners")).map((s) => getAddress(s));
+      expect(signers.sort()).to.deep.equal([...chain.signers].sort());
+    });
+
+    it("refuses a transaction whose priority fee is below the miner's gas price, and seals one at the floor", async function () {
+      const chain = poa();
+      const w = wallet(chain, 40);
+      const floor = chain.minPriorityFeeWei;
+      const refused = await rejection(
+        w.sendTransaction({ to: w.address, maxPriorityFeePerGas: floor - 1n, maxFeePerGas: 100n * floor }),
+      );
+      expect(refused?.message).to.match(/transaction underpriced: gas tip cap 999999999, minimum needed 1000000000/);
+      const tx = await w.sendTransaction({ to: w.address, maxPriorityFeePerGas: floor, maxFeePerGas: 100n * floor });
+      const receipt = await confirmWithin(w.provider!, tx.hash, CONFIRM_TIMEOUT);
+      expect(receipt.status).to.equal(1);
+      expect(tx.type).to.equal(2);
+    });
+
+    it("runs the demo end to end on the poa network", async function () {
+      this.timeout(DEMO_TIMEOUT + 10_000);
+      const run = await runHardhat(["run", "scripts/demo.ts", "--network", "poa"], DEMO_TIMEOUT);
+      expect(run.output, run.output.slice(-3_000)).to.contain("The demo completed.");
+      expect(run.output).to.contain('on network "poa" (chain id 31337001)');
+      expect(run.code).to.equal(0);
+    });
+  });
+
+  describe("faults", function () {
+    it("keeps sealing with one signer stopped, and the demo completes", async function () {
+      this.timeout(DEMO_TIMEOUT + 60_000);
+      const chain = poa();
+      await chain.node(3).stop();
+      await chain.waitBlocks(3, 1);
+      const run = await runHardhat(["run", "scripts/demo.ts", "--network", "poa"], DEMO_TIMEOUT);
+      expect(run.output, run.output.slice(-3_000)).to.contain("The demo completed.");
+      expect(run.code).to.equal(0);
+    });
+
+    it("resyncs a restarted signer: all nodes agree on a head past the blocks it missed", async function () {
+      const chain = poa();
+      const node3 = chain.node(3);
+      await node3.stop();
+      const missedFrom = await chain.waitBlocks(4, 1);
+      await node3.start();
+      await chain.waitPeered();
+      const agreed = await chain.waitAgreeOnHead(missedFrom + 1);
+      expect(agreed.number).to.be.greaterThan(missedFrom);
+      expect((await node3.head()).number).to.be.at.least(agreed.number);
+    });
+
+    it("recovers a killed (SIGKILL) signer: it restarts from its database and catches up", async function () {
+      const chain = poa();
+      const node2 = chain.node(2);
+      const before = await node2.blockNumber();
+      await node2.stop(true);
+      expect(node2.running()).to.equal(false);
+      const missedFrom = await chain.waitBlocks(3, 1);
+      await node2.start();
+      await chain.waitPeered();
+      const agreed = await chain.waitAgreeOnHead(missedFrom + 1);
+      expect(agreed.number).to.be.greaterThan(before);
+    });
+
+    it("stops sealing with two of three signers down: a transaction times out clearly, then confirms after they return", async function () {
+      this.timeout(150_000);
+      const chain = poa();
+      const w = wallet(chain, 41);
+      await Promise.all([chain.node(2).stop(), chain.node(3).stop()]);
+      // The survivor may seal one more block, then Clique forbids it to sign twice in a row.
+      const stalledAt = await waitStalled(chain.node(1), 4_000, 30_000);
+      const floor = chain.minPriorityFeeWei;
+      const tx = await w.sendTransaction({ to: w.address, maxPriorityFeePerGas: floor, maxFeePerGas: 100n * floor });
+      const started = Date.now();
+      const error = await rejection(confirmWithin(w.provider!, tx.hash, CONFIRM_TIMEOUT));
+      const waited = Date.now() - started;
+      expect(error).to.be.instanceOf(ConfirmationTimeoutError);
+      expect((error as Error).message).to.match(
+        new RegExp(`^transaction ${tx.hash} was not confirmed within 15 s: the chain head stayed at #${stalledAt}`),
+      );
+      expect(waited).to.be.within(CONFIRM_TIMEOUT - 1_000, CONFIRM_TIMEOUT + 5_000);
+      expect(await chain.node(1).blockNumber()).to.equal(stalledAt);
+
+      await Promise.all([chain.node(2).start(), chain.node(3).start()]);
+      await chain.waitPeered();
+      const receipt = await confirmWithin(w.provider!, tx.hash, 60_000);
+      expect(receipt.status).to.equal(1);
+      expect(receipt.blockNumber).to.be.greaterThan(stalledAt);
+    });
+  });
+});
