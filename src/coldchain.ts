@@ -19,7 +19,15 @@ export const STORAGE_CLASSES = {
   },
   frozen: {
     name: "Frozen −25…−15 °C",
-    rule: { hardMin: -3000, hardMax: -1000, low: -2500, high: -1500, allowance: 20 * 60, maxGap: 15 * 60, defined: true },
+    rule: {
+      hardMin: -3000,
+      hardMax: -1000,
+      low: -2500,
+      high: -1500,
+      allowance: 20 * 60,
+      maxGap: 15 * 60,
+      defined: true,
+    },
   },
   controlledRoom: {
     name: "Controlled room 15–25 °C",
@@ -118,7 +126,7 @@ export interface ShipmentReport {
   receiver: number;
   storageClass: number;
   lots: { lotId: string; quarantined: boolean; destroyed: boolean }[];
-  devices: { device: string; readings: number; min: number; max: number; outsideSeconds: number }[];
+  devices: { device: string; readings: number; first: number; last: number; outsideSeconds: number }[];
   alarms: { device: string; kind: string; at: number; deviation: number; duration: number; block: number }[];
   mktCenti: number | null;
 }
@@ -154,15 +162,16 @@ export async function shipmentReport(
       return {
         device,
         readings: mine.reduce((n, e) => n + Number(e.args.count), 0),
-        min: mine.length ? Math.min(...mine.map((e) => Number(e.args.min))) : 0,
-        max: mine.length ? Math.max(...mine.map((e) => Number(e.args.max))) : 0,
+        first: mine.length ? Number(mine[0].args.firstValue) : 0,
+        last: mine.length ? Number(mine[mine.length - 1].args.lastValue) : 0,
         outsideSeconds: mine.length ? Number(mine[mine.length - 1].args.outside) : 0,
       };
     }),
     alarms: alarmLogs.map((e) => ({
       device: e.args.device,
       kind: EXCURSION_KIND[Number(e.args.kind)],
-      at: Number(e.args.at),
+      // positional: `at` is also Array.prototype.at on an ethers Result
+      at: Number(e.args[3]),
       deviation: Number(e.args.deviation),
       duration: Number(e.args.duration),
       block: e.blockNumber,

@@ -1,5 +1,5 @@
 import cliProgress from "cli-progress";
-import { AbiCoder, TypedDataDomain, Wallet, keccak256, solidityPacked } from "ethers";
+import { AbiCoder, BaseWallet, TypedDataDomain, keccak256, solidityPacked } from "ethers";
 import type { Signer } from "ethers";
 import type { ColdChain, DeviceRegistry, IDeviceTelemetry } from "../typechain-types";
 
@@ -35,6 +35,8 @@ export interface SignedBatch {
 export const MAX_READINGS = 1024;
 /** Offsets from the batch's base time are uint16. */
 export const MAX_OFFSET = 0xffff;
+/** A watch that watches for nothing (direct relays to the registry). */
+export const NO_WATCH = { low: -32768, high: 32767, hardLow: -32768, hardHigh: 32767, maxInterval: 65535 };
 /** Device kinds (contracts/libraries/DeviceKinds.sol). */
 export const DEVICE_KIND = { TemperatureSensor: 1, PowerMeter: 2, VendingController: 3 } as const;
 
@@ -239,7 +241,7 @@ export class DeviceSimulator {
   private nextSequence: bigint;
 
   constructor(
-    readonly wallet: Wallet,
+    readonly wallet: BaseWallet,
     readonly domain: TypedDataDomain,
     firstSequence = 1n,
   ) {
@@ -278,7 +280,7 @@ export class DeviceSimulator {
 }
 
 /** Signs one batch with a device key (used by tests to forge or replay on purpose). */
-export async function signBatch(wallet: Wallet, domain: TypedDataDomain, batch: Batch): Promise<string> {
+export async function signBatch(wallet: BaseWallet, domain: TypedDataDomain, batch: Batch): Promise<string> {
   return wallet.signTypedData(domain, BATCH_TYPES, batch);
 }
 
@@ -312,9 +314,7 @@ export async function relayToColdChain(
   let readings = 0;
   try {
     for (const b of batches) {
-      const receipt = await (
-        await coldChain.connect(relayer).submitReadings(shipmentId, b.batch, b.signature)
-      ).wait();
+      const receipt = await (await coldChain.connect(relayer).submitReadings(shipmentId, b.batch, b.signature)).wait();
       if (!receipt) throw new Error("batch transaction was not mined");
       const alarms = receipt.logs.filter((l) => {
         try {
@@ -337,7 +337,7 @@ export async function relayToColdChain(
 export async function relayToRegistry(registry: DeviceRegistry, relayer: Signer, batches: readonly SignedBatch[]) {
   const gas: bigint[] = [];
   for (const b of batches) {
-    const receipt = await (await registry.connect(relayer).submitBatch(b.batch, b.signature)).wait();
+    const receipt = await (await registry.connect(relayer).submitBatch(b.batch, b.signature, NO_WATCH)).wait();
     gas.push(receipt!.gasUsed);
   }
   return gas;

@@ -73,7 +73,7 @@ interface IColdChain {
     }
 
     /// @notice A device's running evaluation on its current shipment. `lastValue` is the reading that stands for
-    /// the time until the next one (the class's `low` before the first reading: the goods leave in range).
+    /// the time until the next one (nothing is held before the first reading: the goods leave in range).
     struct Track {
         uint64 shipmentId;
         uint40 lastTime;
@@ -82,7 +82,7 @@ interface IColdChain {
         int16 lastValue;
     }
 
-    /// @notice The first excursion of a shipment.
+    /// @notice The excursion that last quarantined a shipment.
     struct Alarm {
         address device;
         ExcursionKind kind;
@@ -107,17 +107,14 @@ interface IColdChain {
     /// @param receiver Receiving organisation.
     /// @param carrier Carrying organisation.
     /// @param storageClass The rule that applies.
-    /// @param lots The lots shipped.
-    /// @param devices The sensors travelling with them.
-    /// @param referenceHash Hash of the off-chain shipping document.
+    /// @param referenceHash Hash of the off-chain shipping document (lots and sensors: `shipmentLots`,
+    /// `shipmentDevices`, or the call's input).
     event ShipmentOpened(
         uint64 indexed id,
         uint32 indexed sender,
         uint32 indexed receiver,
         uint32 carrier,
         uint32 storageClass,
-        bytes32[] lots,
-        address[] devices,
         bytes32 referenceHash
     );
     /// @notice A device's batch was recorded on a shipment and evaluated.
@@ -244,7 +241,11 @@ interface IColdChain {
     /// @param id The shipment.
     /// @param batch The batch (its `sink` must be this contract).
     /// @param signature The device's signature.
-    function submitReadings(uint64 id, IDeviceTelemetry.TelemetryBatch calldata batch, bytes calldata signature) external;
+    function submitReadings(
+        uint64 id,
+        IDeviceTelemetry.TelemetryBatch calldata batch,
+        bytes calldata signature
+    ) external;
 
     /// @notice Raise the gap alarm for a sensor silent longer than the class allows (anyone, e.g. a watchdog).
     /// @param id The shipment.
@@ -302,7 +303,7 @@ interface IColdChain {
     /// @return The track.
     function track(address device) external view returns (Track memory);
 
-    /// @notice The first excursion of a shipment.
+    /// @notice The excursion that last quarantined a shipment.
     /// @param id The shipment.
     /// @return The alarm (kind None when none).
     function alarmOf(uint64 id) external view returns (Alarm memory);

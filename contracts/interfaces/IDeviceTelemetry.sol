@@ -25,7 +25,7 @@ interface IDeviceTelemetry is IDeviceRegistry {
         Revoked
     }
 
-    /// @notice A registered device.
+    /// @notice A registered device (as the `device` view returns it).
     struct Device {
         uint32 ownerOrg;
         uint8 kind;
@@ -204,6 +204,8 @@ interface IDeviceTelemetry is IDeviceRegistry {
     error DeviceStaleBatch(address device, uint64 firstTimestamp, uint64 lastTimestamp);
     /// @dev A reading lies in the future.
     error DeviceFutureReading(address device, uint64 timestamp, uint64 blockTime);
+    /// @dev The allow-list holds 65535 firmware images already.
+    error DeviceFirmwareListFull();
     /// @dev The owner transfer goes nowhere new.
     error DeviceSameOwner(address device, uint32 orgId);
 

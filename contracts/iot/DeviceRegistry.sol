@@ -23,14 +23,9 @@ contract DeviceRegistry is ConsortiumGated, EIP712, IDeviceTelemetry {
     /// @notice How far in the future (seconds) a reading may lie, to absorb clock drift between device and chain.
     uint256 public constant MAX_CLOCK_SKEW = 120;
 
-    // Lane constants of `_scanWords`: 1, 0xffff, 0x8000, 0x10000 and 0x20000 repeated in each of the eight
-    // 32-bit lanes of a word.
+    /// @dev 1 + 2^32 + ... + 2^224: multiplying by it adds the eight 32-bit lanes of a word into the top one.
     uint256 private constant _LANES = 0x0000000100000001000000010000000100000001000000010000000100000001;
-    uint256 private constant _LO16 = 0x0000ffff0000ffff0000ffff0000ffff0000ffff0000ffff0000ffff0000ffff;
-    uint256 private constant _BIAS = 0x0000800000008000000080000000800000008000000080000000800000008000;
-    uint256 private constant _ONES16 = 0x0001000000010000000100000001000000010000000100000001000000010000;
-    uint256 private constant _BIT17 = 0x0002000000020000000200000002000000020000000200000002000000020000;
-    
+
     bytes32 private constant REGISTRATION_TYPEHASH =
         keccak256(
             "Registration(address device,uint8 kind,uint32 ownerOrg,bytes32 firmware,uint64 calibratedUntil,bytes32 metadataHash,uint64 deadline)"
@@ -38,8 +33,27 @@ contract DeviceRegistry is ConsortiumGated, EIP712, IDeviceTelemetry {
     bytes32 private constant BATCH_TYPEHASH =
         keccak256("TelemetryBatch(address device,uint64 sequence,uint64 baseTime,address sink,bytes readings)");
 
-    mapping(address device => Device) private _devices;
-    mapping(bytes32 digest => Firmware) private _firmware;
+    /// @dev Storage layout of a device: the telemetry hot path reads one slot (plus the firmware listing).
+    struct DeviceData {
+        uint32 ownerOrg;
+        uint8 kind;
+        DeviceStatus status;
+        uint40 calibratedUntil;
+        uint40 revokedFrom;
+        uint40 lastTimestamp;
+        uint64 lastSequence;
+        uint16 firmwareId;
+        uint32 managerOrg;
+        uint40 registeredAt;
+        bytes32 metadataHash;
+    }
+
+    mapping(address device => DeviceData) private _devices;
+    /// @dev Firmware listings by id (1..65535); ids keep the device record in one hot slot.
+    mapping(uint16 id => Firmware) private _firmwareById;
+    mapping(uint16 id => bytes32) private _firmwareDigest;
+    mapping(bytes32 digest => uint16) private _firmwareIds;
+    uint16 private _firmwareCount;
     mapping(uint8 kind => uint32) private _floors;
     mapping(address device => mapping(uint64 sequence => bytes32)) private _roots;
 
@@ -52,7 +66,14 @@ contract DeviceRegistry is ConsortiumGated, EIP712, IDeviceTelemetry {
     function setFirmware(bytes32 digest, uint8 kind, uint32 version, bool allowed) external {
         _requireRole(Roles.DEVICE_MANAGER);
         _requireKind(kind);
-        Firmware storage fw = _firmware[digest];
+        uint16 id = _firmwareIds[digest];
+        if (id == 0) {
+            if (_firmwareCount == type(uint16).max) revert DeviceFirmwareListFull();
+            id = ++_firmwareCount;
+            _firmwareIds[digest] = id;
+            _firmwareDigest[id] = digest;
+        }
+        Firmware storage fw = _firmwareById[id];
         if (fw.kind == 0) {
             fw.kind = kind;
             fw.version = version;
@@ -84,8 +105,8 @@ contract DeviceRegistry is ConsortiumGated, EIP712, IDeviceTelemetry {
         if (r.deadline < block.timestamp) revert DeviceRegistrationExpired(dev, r.deadline);
         _requireKind(r.kind);
         _requireActiveOrg(r.ownerOrg);
-        Firmware memory fw = _firmware[r.firmware];
-        if (!_firmwareAllowed(fw, r.kind)) revert DeviceFirmwareNotAllowed(r.firmware);
+        uint16 firmwareId = _firmwareIds[r.firmware];
+        if (!_firmwareAllowed(_firmwareById[firmwareId], r.kind)) revert DeviceFirmwareNotAllowed(r.firmware);
         // solhint-disable-next-line gas-strict-inequalities
         if (r.calibratedUntil <= block.timestamp || r.calibratedUntil > type(uint40).max) {
             revert DeviceCalibrationExpired(dev, r.calibratedUntil, uint64(block.timestamp));
@@ -93,22 +114,21 @@ contract DeviceRegistry is ConsortiumGated, EIP712, IDeviceTelemetry {
         bytes32 digest = _registrationDigest(r);
         _requireSigner(digest, signature, dev);
 
-        Device storage d = _devices[dev];
+        DeviceData storage d = _devices[dev];
         d.ownerOrg = r.ownerOrg;
         d.kind = r.kind;
         d.status = DeviceStatus.Active;
         d.calibratedUntil = uint40(r.calibratedUntil);
         d.managerOrg = managerOrg;
-        d.firmwareVersion = fw.version;
+        d.firmwareId = firmwareId;
         d.registeredAt = uint40(block.timestamp);
-        d.firmware = r.firmware;
         d.metadataHash = r.metadataHash;
         emit DeviceRegistered(dev, r.ownerOrg, managerOrg, r.kind, r.firmware, r.calibratedUntil, r.metadataHash);
     }
 
     /// @inheritdoc IDeviceTelemetry
     function setSuspended(address dev, bool suspended) external {
-        Device storage d = _managed(dev);
+        DeviceData storage d = _managed(dev);
         DeviceStatus expected = suspended ? DeviceStatus.Active : DeviceStatus.Suspended;
         if (d.status != expected) revert DeviceNotActive(dev, d.status);
         d.status = suspended ? DeviceStatus.Suspended : DeviceStatus.Active;
@@ -117,7 +137,7 @@ contract DeviceRegistry is ConsortiumGated, EIP712, IDeviceTelemetry {
 
     /// @inheritdoc IDeviceTelemetry
     function transferDevice(address dev, uint32 toOrg) external {
-        Device storage d = _managed(dev);
+        DeviceData storage d = _managed(dev);
         if (d.status == DeviceStatus.Revoked) revert DeviceNotActive(dev, d.status);
         uint32 fromOrg = d.ownerOrg;
         if (toOrg == fromOrg) revert DeviceSameOwner(dev, toOrg);
@@ -128,7 +148,7 @@ contract DeviceRegistry is ConsortiumGated, EIP712, IDeviceTelemetry {
 
     /// @inheritdoc IDeviceTelemetry
     function revokeDevice(address dev, uint64 fromTime, bytes32 reasonHash) external {
-        Device storage d = _managed(dev);
+        DeviceData storage d = _managed(dev);
         if (d.status == DeviceStatus.Revoked) revert DeviceNotActive(dev, d.status);
         if (fromTime < d.registeredAt || fromTime > type(uint40).max) revert DeviceInvalidRevocationTime(dev, fromTime);
         d.status = DeviceStatus.Revoked;
@@ -138,7 +158,7 @@ contract DeviceRegistry is ConsortiumGated, EIP712, IDeviceTelemetry {
 
     /// @inheritdoc IDeviceTelemetry
     function recalibrate(address dev, uint64 calibratedUntil, bytes32 certificateHash) external {
-        Device storage d = _managed(dev);
+        DeviceData storage d = _managed(dev);
         if (d.status == DeviceStatus.Revoked) revert DeviceNotActive(dev, d.status);
         // solhint-disable-next-line gas-strict-inequalities
         if (calibratedUntil <= block.timestamp || calibratedUntil > type(uint40).max) {
@@ -150,14 +170,15 @@ contract DeviceRegistry is ConsortiumGated, EIP712, IDeviceTelemetry {
 
     /// @inheritdoc IDeviceTelemetry
     function updateFirmware(address dev, bytes32 digest) external {
-        Device storage d = _managed(dev);
+        DeviceData storage d = _managed(dev);
         if (d.status == DeviceStatus.Revoked) revert DeviceNotActive(dev, d.status);
-        Firmware memory fw = _firmware[digest];
+        uint16 id = _firmwareIds[digest];
+        Firmware memory fw = _firmwareById[id];
         if (!_firmwareAllowed(fw, d.kind)) revert DeviceFirmwareNotAllowed(digest);
+        uint32 current = _firmwareById[d.firmwareId].version;
         // solhint-disable-next-line gas-strict-inequalities
-        if (fw.version <= d.firmwareVersion) revert DeviceFirmwareRollback(dev, d.firmwareVersion, fw.version);
-        d.firmware = digest;
-        d.firmwareVersion = fw.version;
+        if (fw.version <= current) revert DeviceFirmwareRollback(dev, current, fw.version);
+        d.firmwareId = id;
         emit DeviceFirmwareUpdated(dev, digest, fw.version);
     }
 
@@ -170,7 +191,7 @@ contract DeviceRegistry is ConsortiumGated, EIP712, IDeviceTelemetry {
         Watch calldata watch
     ) external returns (BatchSummary memory summary) {
         address dev = batch.device;
-        Device storage d = _devices[dev];
+        DeviceData storage d = _devices[dev];
         _checkHeader(d, batch);
         summary = _summarise(batch.baseTime, batch.readings, watch);
         _checkTimes(d, dev, summary.firstTimestamp, summary.lastTimestamp);
@@ -194,23 +215,38 @@ contract DeviceRegistry is ConsortiumGated, EIP712, IDeviceTelemetry {
 
     /// @inheritdoc IDeviceRegistry
     function deviceOf(address dev) external view returns (uint32 ownerOrg, uint8 kind, bool active) {
-        Device storage d = _devices[dev];
+        DeviceData storage d = _devices[dev];
         ownerOrg = d.ownerOrg;
         kind = d.kind;
         active =
             d.status == DeviceStatus.Active &&
             d.calibratedUntil > block.timestamp &&
-            _firmwareAllowed(_firmware[d.firmware], kind);
+            _firmwareAllowed(_firmwareById[d.firmwareId], kind);
     }
 
     /// @inheritdoc IDeviceTelemetry
     function device(address dev) external view returns (Device memory) {
-        return _devices[dev];
+        DeviceData storage d = _devices[dev];
+        return
+            Device({
+                ownerOrg: d.ownerOrg,
+                kind: d.kind,
+                status: d.status,
+                calibratedUntil: d.calibratedUntil,
+                revokedFrom: d.revokedFrom,
+                lastTimestamp: d.lastTimestamp,
+                lastSequence: d.lastSequence,
+                managerOrg: d.managerOrg,
+                firmwareVersion: _firmwareById[d.firmwareId].version,
+                registeredAt: d.registeredAt,
+                firmware: _firmwareDigest[d.firmwareId],
+                metadataHash: d.metadataHash
+            });
     }
 
     /// @inheritdoc IDeviceTelemetry
     function firmware(bytes32 digest) external view returns (Firmware memory) {
-        return _firmware[digest];
+        return _firmwareById[_firmwareIds[digest]];
     }
 
     /// @inheritdoc IDeviceTelemetry
@@ -320,53 +356,77 @@ contract DeviceRegistry is ConsortiumGated, EIP712, IDeviceTelemetry {
         uint256[8] memory k
     ) private pure returns (uint256 nodes, uint256 words, bool flagged, uint256 added) {
         assembly ("memory-safe") {
+            // lane tests of one word; `next` is the offset after the word's last lane
+            function lanes(word, next, kp, laneMask, stepMask) -> flag, sum {
+                let o := and(shr(16, word), 0x0000ffff0000ffff0000ffff0000ffff0000ffff0000ffff0000ffff0000ffff)
+                let d := sub(
+                    add(or(shl(32, o), next), 0x0001000000010000000100000001000000010000000100000001000000010000),
+                    o
+                )
+                flag := and(
+                    and(
+                        or(
+                            not(add(d, 0x0000ffff0000ffff0000ffff0000ffff0000ffff0000ffff0000ffff0000ffff)),
+                            add(d, mload(add(kp, 0x80)))
+                        ),
+                        0x0002000000020000000200000002000000020000000200000002000000020000
+                    ),
+                    stepMask
+                )
+                let u := xor(
+                    and(word, 0x0000ffff0000ffff0000ffff0000ffff0000ffff0000ffff0000ffff0000ffff),
+                    0x0000800000008000000080000000800000008000000080000000800000008000
+                )
+                flag := or(
+                    flag,
+                    and(
+                        and(
+                            or(not(add(u, mload(kp))), add(u, mload(add(kp, 0x20)))),
+                            0x0001000000010000000100000001000000010000000100000001000000010000
+                        ),
+                        laneMask
+                    )
+                )
+                u := and(
+                    or(not(add(u, mload(add(kp, 0x40)))), add(u, mload(add(kp, 0x60)))),
+                    0x0001000000010000000100000001000000010000000100000001000000010000
+                )
+                u := and(sub(u, shr(16, u)), stepMask)
+                sum := shr(224, mul(and(d, u), 0x0000000100000001000000010000000100000001000000010000000100000001))
+            }
+            function leaf(prefix, w, word) -> h {
+                mstore(0x00, or(prefix, shl(160, w)))
+                mstore(0x0c, word)
+                h := keccak256(0x00, 44)
+            }
             nodes := mload(0x40)
             words := shr(5, add(readings.length, 31))
-            mstore(add(k, 0xe0), shl(160, or(shl(32, baseTime), shl(16, count))))
+            let prefix := shl(160, or(shl(32, baseTime), shl(16, count)))
+            let lastWord := sub(words, 1)
             for {
                 let w := 0
-            } lt(w, words) {
+            } lt(w, lastWord) {
                 w := add(w, 1)
             } {
-                let pos := shl(5, w)
-                let word := calldataload(add(readings.offset, pos))
-                {
-                    let n := shr(2, sub(readings.length, pos))
-                    switch lt(n, 9)
-                    case 1 {
-                        // the last word: n readings, n - 1 steps
-                        mstore(add(k, 0xa0), not(shr(shl(5, n), not(0))))
-                        mstore(add(k, 0xc0), not(shr(shl(5, sub(n, 1)), not(0))))
-                        word := and(word, mload(add(k, 0xa0)))
-                        n := 0
-                    }
-                    default {
-                        mstore(add(k, 0xa0), not(0))
-                        mstore(add(k, 0xc0), not(0))
-                        n := shr(240, calldataload(add(add(readings.offset, pos), 32)))
-                    }
-                    // steps: lane i holds offset(i+1) - offset(i) + 0x10000; `n` is the next word's first offset
-                    let o := and(shr(16, word), _LO16)
-                    let d := sub(add(or(shl(32, o), n), _ONES16), o)
-                    flagged := or(
-                        flagged,
-                        and(and(or(not(add(d, _LO16)), add(d, mload(add(k, 0x80)))), _BIT17), mload(add(k, 0xc0)))
-                    )
-                    // values: hard band over every reading, soft band weighted by each reading's step
-                    let u := xor(and(word, _LO16), _BIAS)
-                    flagged := or(
-                        flagged,
-                        and(and(or(not(add(u, mload(k))), add(u, mload(add(k, 0x20)))), _ONES16), mload(add(k, 0xa0)))
-                    )
-                    u := and(or(not(add(u, mload(add(k, 0x40)))), add(u, mload(add(k, 0x60)))), _ONES16)
-                    u := and(sub(u, shr(16, u)), mload(add(k, 0xc0)))
-                    added := add(added, shr(224, mul(and(d, u), _LANES)))
-                }
-                mstore(0x00, or(mload(add(k, 0xe0)), shl(160, w)))
-                mstore(0x0c, word)
-                mstore(add(nodes, pos), keccak256(0x00, 44))
+                let p := add(readings.offset, shl(5, w))
+                let word := calldataload(p)
+                let f, a := lanes(word, shr(240, calldataload(add(p, 32))), k, not(0), not(0))
+                flagged := or(flagged, f)
+                added := add(added, a)
+                mstore(add(nodes, shl(5, w)), leaf(prefix, w, word))
             }
-            flagged := iszero(iszero(flagged))
+            {
+                // the last word: n readings (1..8), n - 1 steps, lanes past the end masked (they belong to the
+                // next calldata field)
+                let pos := shl(5, lastWord)
+                let n := shr(2, sub(readings.length, pos))
+                let mask := not(shr(shl(5, n), not(0)))
+                let word := and(calldataload(add(readings.offset, pos)), mask)
+                let f, a := lanes(word, 0, k, mask, not(shr(shl(5, sub(n, 1)), not(0))))
+                flagged := iszero(iszero(or(flagged, f)))
+                added := add(added, a)
+                mstore(add(nodes, pos), leaf(prefix, lastWord, word))
+            }
         }
     }
 
@@ -420,7 +480,7 @@ contract DeviceRegistry is ConsortiumGated, EIP712, IDeviceTelemetry {
     }
 
     /// @dev Device status, sink and sequence checks of a batch.
-    function _checkHeader(Device storage d, TelemetryBatch calldata batch) private view {
+    function _checkHeader(DeviceData storage d, TelemetryBatch calldata batch) private view {
         address dev = batch.device;
         DeviceStatus status = d.status;
         if (status == DeviceStatus.None) revert DeviceUnknown(dev);
@@ -433,7 +493,7 @@ contract DeviceRegistry is ConsortiumGated, EIP712, IDeviceTelemetry {
 
     /// @dev Time checks of a batch (after the previous one, not in the future, before revocation, calibrated)
     /// and the device's firmware. A last time that passes fits uint40.
-    function _checkTimes(Device storage d, address dev, uint64 firstTimestamp, uint64 lastTimestamp) private view {
+    function _checkTimes(DeviceData storage d, address dev, uint64 firstTimestamp, uint64 lastTimestamp) private view {
         // solhint-disable-next-line gas-strict-inequalities
         if (firstTimestamp <= d.lastTimestamp) revert DeviceStaleBatch(dev, firstTimestamp, d.lastTimestamp);
         if (lastTimestamp > block.timestamp + MAX_CLOCK_SKEW) {
@@ -444,8 +504,10 @@ contract DeviceRegistry is ConsortiumGated, EIP712, IDeviceTelemetry {
             revert DeviceRevokedAt(dev, d.revokedFrom, lastTimestamp);
         }
         if (lastTimestamp > d.calibratedUntil) revert DeviceCalibrationExpired(dev, d.calibratedUntil, lastTimestamp);
-        bytes32 fwDigest = d.firmware;
-        if (!_firmwareAllowed(_firmware[fwDigest], d.kind)) revert DeviceFirmwareNotAllowed(fwDigest);
+        uint16 firmwareId = d.firmwareId;
+        if (!_firmwareAllowed(_firmwareById[firmwareId], d.kind)) {
+            revert DeviceFirmwareNotAllowed(_firmwareDigest[firmwareId]);
+        }
     }
 
     /// @dev EIP-712 digest of a registration.
@@ -501,7 +563,7 @@ contract DeviceRegistry is ConsortiumGated, EIP712, IDeviceTelemetry {
     }
 
     /// @dev The device managed by the caller's DEVICE_MANAGER organisation.
-    function _managed(address dev) private view returns (Device storage d) {
+    function _managed(address dev) private view returns (DeviceData storage d) {
         uint32 orgId = _requireRole(Roles.DEVICE_MANAGER);
         d = _devices[dev];
         if (d.status == DeviceStatus.None) revert DeviceUnknown(dev);

@@ -82,7 +82,7 @@ contract ColdChain is ConsortiumGated, IColdChain {
         _checkParties(input);
         id = ++_shipmentCount;
         uint32 classId = _storeLots(id, input.lots);
-        _assignDevices(id, input.devices, sender, input.carrier, _classes[classId].low);
+        _assignDevices(id, input.devices, sender, input.carrier);
         _shipments[id] = Shipment({
             sender: sender,
             carrier: input.carrier,
@@ -170,7 +170,8 @@ contract ColdChain is ConsortiumGated, IColdChain {
         for (uint256 i = 0; i < n; ++i) {
             Track storage t = _tracks[_devices[id][i]];
             t.outside = 0;
-            if (t.lastTime < block.timestamp) t.lastTime = uint40(block.timestamp);
+            // the silence clock restarts at the decision; the registry still orders the device's batches
+            t.lastTime = uint40(block.timestamp);
         }
         emit ShipmentReleased(id, msg.sender, reasonHash);
     }
@@ -270,7 +271,8 @@ contract ColdChain is ConsortiumGated, IColdChain {
         IDeviceTelemetry.BatchSummary memory b
     ) private pure returns (bool broke, uint256 outside) {
         uint256 lead = b.firstTimestamp - t.lastTime;
-        bool heldOutside = t.lastValue > rule.high || t.lastValue < rule.low;
+        // before its first reading a device holds nothing: the goods leave in range
+        bool heldOutside = t.readings != 0 && (t.lastValue > rule.high || t.lastValue < rule.low);
         // t.outside < 2^32, lead < 2^64 and a batch adds < 2^16 s per reading: no overflow in uint256
         outside = uint256(t.outside) + b.outsideSeconds + (heldOutside ? lead : 0);
         broke = b.broke || lead > rule.maxGap || outside > rule.allowance;
@@ -294,7 +296,7 @@ contract ColdChain is ConsortiumGated, IColdChain {
     ) private pure returns (Alarm memory) {
         uint256 last = t.lastTime;
         uint256 outside = t.outside;
-        int256 held = t.lastValue;
+        int256 held = t.readings == 0 ? int256(rule.low) : int256(t.lastValue);
         for (uint256 p = 0; p < readings.length; p += 4) {
             uint256 r = uint32(bytes4(readings[p:p + 4]));
             uint256 ts = baseTime + (r >> 16);
@@ -307,7 +309,14 @@ contract ColdChain is ConsortiumGated, IColdChain {
                 if (outside > rule.allowance) {
                     int256 bound = held > rule.high ? int256(rule.high) : int256(rule.low);
                     // held and bound are int16 values: the difference fits int32
-                    return Alarm(address(0), ExcursionKind.Cumulative, uint40(ts), int32(held - bound), _toUint32(outside));
+                    return
+                        Alarm(
+                            address(0),
+                            ExcursionKind.Cumulative,
+                            uint40(ts),
+                            int32(held - bound),
+                            _toUint32(outside)
+                        );
                 }
             }
             if (v > rule.hardMax) {
@@ -323,14 +332,15 @@ contract ColdChain is ConsortiumGated, IColdChain {
         return Alarm(address(0), ExcursionKind.Cumulative, uint40(last), 0, _toUint32(outside));
     }
 
-    /// @dev Records an alarm; the first one of a monitoring period quarantines the shipment and its lots.
+    /// @dev Records an alarm; one that finds the shipment monitored quarantines it and its lots and becomes the
+    /// shipment's recorded alarm (an alarm on an already quarantined shipment is on record as an event only).
     function _alarm(uint64 id, Shipment storage s, Alarm memory alarm) private {
         emit ExcursionAlarmed(id, alarm.device, alarm.kind, alarm.at, alarm.deviation, alarm.duration);
-        // alarms saturate at 2^16 - 1: a counter, not a bound on anything
-        if (s.alarms < type(uint16).max) ++s.alarms;
         if (s.status == ShipmentStatus.Quarantined) return;
+        // one per quarantine, and each quarantine ends only by a regulator's release: far below 2^16
+        ++s.alarms;
         s.status = ShipmentStatus.Quarantined;
-        if (_alarms[id].kind == ExcursionKind.None) _alarms[id] = alarm;
+        _alarms[id] = alarm;
         bytes32 reasonHash = keccak256(abi.encode(id, alarm.device, alarm.kind, alarm.at, alarm.deviation));
         emit ShipmentQuarantined(id, address(this), reasonHash);
         _quarantineLots(id, s.lotCount, reasonHash);
@@ -361,16 +371,7 @@ contract ColdChain is ConsortiumGated, IColdChain {
     }
 
     function _emitOpened(uint64 id, uint32 sender, uint32 classId, ShipmentInput calldata input) private {
-        emit ShipmentOpened(
-            id,
-            sender,
-            input.receiver,
-            input.carrier,
-            classId,
-            input.lots,
-            input.devices,
-            input.referenceHash
-        );
+        emit ShipmentOpened(id, sender, input.receiver, input.carrier, classId, input.referenceHash);
     }
 
     /// @dev Checks and stores the lots; returns their common storage class.
@@ -379,28 +380,22 @@ contract ColdChain is ConsortiumGated, IColdChain {
         for (uint256 i = 0; i < n; ++i) {
             bytes32 lotId = lots[i];
             for (uint256 j = 0; j < i; ++j) if (lots[j] == lotId) revert ColdChainDuplicateLot(lotId);
-            ISupplyChain.Lot memory l = _supply.lot(lotId);
-            if (l.manufacturer == 0) revert ColdChainUnknownLot(lotId);
+            ISupplyChain.Lot memory info = _supply.lot(lotId);
+            if (info.manufacturer == 0) revert ColdChainUnknownLot(lotId);
             // solhint-disable-next-line gas-strict-inequalities
-            if (l.recalled || l.quarantined || l.destroyed || l.expiry <= block.timestamp) {
+            if (info.recalled || info.quarantined || info.destroyed || info.expiry <= block.timestamp) {
                 revert ColdChainLotNotShippable(lotId);
             }
-            uint32 cls = _drugs[l.gtin].storageClass;
-            if (cls == 0) revert ColdChainUnknownDrug(l.gtin);
+            uint32 cls = _drugs[info.gtin].storageClass;
+            if (cls == 0) revert ColdChainUnknownDrug(info.gtin);
             if (i == 0) classId = cls;
-            else if (cls != classId) revert ColdChainMixedStorageClass(l.gtin, classId, cls);
+            else if (cls != classId) revert ColdChainMixedStorageClass(info.gtin, classId, cls);
             _lots[id][i] = lotId;
         }
     }
 
     /// @dev Checks the sensors and starts their tracks at the opening time.
-    function _assignDevices(
-        uint64 id,
-        address[] calldata devices,
-        uint32 sender,
-        uint32 carrier,
-        int16 inRange
-    ) private {
+    function _assignDevices(uint64 id, address[] calldata devices, uint32 sender, uint32 carrier) private {
         uint256 n = devices.length;
         for (uint256 i = 0; i < n; ++i) {
             address dev = devices[i];
@@ -415,7 +410,7 @@ contract ColdChain is ConsortiumGated, IColdChain {
                 lastTime: uint40(block.timestamp),
                 outside: 0,
                 readings: 0,
-                lastValue: inRange
+                lastValue: 0
             });
             _devices[id][i] = dev;
         }

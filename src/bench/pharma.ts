@@ -25,7 +25,13 @@ export const suite: BenchSuite = {
   async run(hre) {
     const { consortium, actors, orgIds } = await formCity(hre);
     const sc = await deploySupplyChain(hre, await consortium.getAddress(), actors.deployer);
-    const { registry, coldChain } = await deployPharma(hre, await consortium.getAddress(), sc, actors.deployer, actors.regulator);
+    const { registry, coldChain } = await deployPharma(
+      hre,
+      await consortium.getAddress(),
+      sc,
+      actors.deployer,
+      actors.regulator,
+    );
     const m = sc.connect(actors.manufacturer);
     await (await m.registerProduct(GTIN, textHash("Insulin 100 IU/ml"))).wait();
     const now = Number((await hre.ethers.provider.getBlock("latest"))!.timestamp);
@@ -47,7 +53,9 @@ export const suite: BenchSuite = {
     const cls = await defineStorageClass(coldChain, actors.regulator, "2–8 °C", STORAGE_CLASSES.refrigerated.rule);
     await (await coldChain.connect(actors.manufacturer).registerDrug(GTIN, cls)).wait();
     const firmware = digestOf("coldsense-fw-1.0.0");
-    await (await registry.connect(actors.deviceManager).setFirmware(firmware, DEVICE_KIND.TemperatureSensor, 1, true)).wait();
+    await (
+      await registry.connect(actors.deviceManager).setFirmware(firmware, DEVICE_KIND.TemperatureSensor, 1, true)
+    ).wait();
     const { chainId } = await hre.ethers.provider.getNetwork();
     const domain = registryDomain(chainId, await registry.getAddress());
     const register = async (sim: DeviceSimulator) => {
@@ -74,8 +82,9 @@ export const suite: BenchSuite = {
         devices: [device],
         referenceHash: textHash(`ASN ${device}`),
       });
-    const openGas = await gasOf(open([lots[0], lots[1]], batchSensor.address));
+    // the contract's first shipment also pays for its counter's first write; measure the second
     await (await open([lots[2]], singleSensor.address)).wait();
+    const openGas = await gasOf(open([lots[0], lots[1]], batchSensor.address));
     const sink = await coldChain.getAddress();
     const opened = Number((await hre.ethers.provider.getBlock("latest"))!.timestamp);
 
@@ -84,13 +93,15 @@ export const suite: BenchSuite = {
     await advance(hre, 400 * 60 + 60);
     const batches = await batchSensor.signSeries(reefer, sink, 200);
     for (const b of batches) if (b.series.length !== 200) throw new Error("bench: batches of 200 expected");
-    await gasOf(coldChain.submitReadings(1, batches[0].batch, batches[0].signature));
-    const batchGas = await gasOf(coldChain.connect(actors.outsider).submitReadings(1, batches[1].batch, batches[1].signature));
+    await gasOf(coldChain.submitReadings(2, batches[0].batch, batches[0].signature));
+    const batchGas = await gasOf(
+      coldChain.connect(actors.outsider).submitReadings(2, batches[1].batch, batches[1].signature),
+    );
 
     const singles: Reading[] = reefer.slice(0, 2);
     const one = await singleSensor.signSeries(singles, sink, 1);
-    await gasOf(coldChain.submitReadings(2, one[0].batch, one[0].signature));
-    const singleGas = await gasOf(coldChain.connect(actors.outsider).submitReadings(2, one[1].batch, one[1].signature));
+    await gasOf(coldChain.submitReadings(1, one[0].batch, one[0].signature));
+    const singleGas = await gasOf(coldChain.connect(actors.outsider).submitReadings(1, one[1].batch, one[1].signature));
 
     return [
       {
@@ -99,9 +110,19 @@ export const suite: BenchSuite = {
         target: 600,
         baseline: singleGas,
       },
-      { name: "pharma: telemetry, whole batch of 200 readings", gas: batchGas, target: 120_000, baseline: singleGas * 200 },
+      {
+        name: "pharma: telemetry, whole batch of 200 readings",
+        gas: batchGas,
+        target: 120_000,
+        baseline: singleGas * 200,
+      },
       { name: "pharma: register a device", gas: registerGas, target: 150_000, baseline: null },
-      { name: "pharma: open a shipment (2 lots, 1 sensor)", gas: openGas, target: 200_000, baseline: null },
+      {
+        name: "pharma: open a shipment (2 lots, 1 sensor; not the contract's first)",
+        gas: openGas,
+        target: 200_000,
+        baseline: null,
+      },
     ];
   },
 };

@@ -17,7 +17,16 @@ import {
   signBatch,
 } from "../../src/telemetry";
 import { ROLES } from "../../src/roles";
-import { FIRMWARE_V1, FIRMWARE_V2, YEAR, deployDeviceRegistryFixture, deviceWallet, registerSensor } from "../fixtures/pharma";
+import { proposeRoles, voteUntilClosed } from "../../src/consortium";
+import { anyValue } from "@nomicfoundation/hardhat-chai-matchers/withArgs";
+import {
+  FIRMWARE_V1,
+  FIRMWARE_V2,
+  YEAR,
+  deployDeviceRegistryFixture,
+  deviceWallet,
+  registerSensor,
+} from "../fixtures/pharma";
 
 const ZERO = hre.ethers.ZeroAddress;
 const NO_WATCH = { low: -32768, high: 32767, hardLow: -32768, hardHigh: 32767, maxInterval: 65535 };
@@ -30,7 +39,12 @@ function steady(start: number, count: number, centi = 500, interval = 60): Readi
 describe("DeviceRegistry", function () {
   async function registeredFixture() {
     const f = await loadFixture(deployDeviceRegistryFixture);
-    await registerSensor(f.registry, f.actors.deviceManager, new DeviceSimulator(deviceWallet(7), f.domain), f.orgIds.carrier);
+    await registerSensor(
+      f.registry,
+      f.actors.deviceManager,
+      new DeviceSimulator(deviceWallet(7), f.domain),
+      f.orgIds.carrier,
+    );
     return { ...f, registeredAt: await time.latest() };
   }
 
@@ -66,7 +80,15 @@ describe("DeviceRegistry", function () {
       );
       await expect(f.dm.registerDevice(registration, signature))
         .to.emit(f.registry, "DeviceRegistered")
-        .withArgs(sim.address, f.orgIds.carrier, f.orgIds.deviceManager, 1, FIRMWARE_V1, now + YEAR, textHash("ColdSense T1"));
+        .withArgs(
+          sim.address,
+          f.orgIds.carrier,
+          f.orgIds.deviceManager,
+          1,
+          FIRMWARE_V1,
+          now + YEAR,
+          textHash("ColdSense T1"),
+        );
       const [owner, kind, active] = await f.registry.deviceOf(sim.address);
       expect([owner, kind, active]).to.deep.equal([BigInt(f.orgIds.carrier), 1n, true]);
       const d = await f.registry.device(sim.address);
@@ -142,7 +164,9 @@ describe("DeviceRegistry", function () {
       await expect(f.dm.setFirmware(FIRMWARE_V1, 2, 1, true))
         .to.be.revertedWithCustomError(f.registry, "DeviceFirmwareMismatch")
         .withArgs(FIRMWARE_V1, 1, 1);
-      await expect(f.dm.setFirmware(FIRMWARE_V1, 1, 1, false)).to.emit(f.registry, "FirmwareSet").withArgs(FIRMWARE_V1, 1, 1, false);
+      await expect(f.dm.setFirmware(FIRMWARE_V1, 1, 1, false))
+        .to.emit(f.registry, "FirmwareSet")
+        .withArgs(FIRMWARE_V1, 1, 1, false);
       expect((await f.registry.deviceOf(f.sensor.address))[2]).to.equal(false);
       const b = await signed(f.sensor, steady(f.registeredAt + 10, 4));
       await expect(f.registry.submitBatch(b.batch, b.signature, NO_WATCH))
@@ -178,7 +202,9 @@ describe("DeviceRegistry", function () {
   describe("lifecycle", function () {
     it("suspends and resumes; a suspended device cannot report", async function () {
       const f = await registered();
-      await expect(f.dm.setSuspended(f.sensor.address, true)).to.emit(f.registry, "DeviceSuspensionChanged").withArgs(f.sensor.address, true);
+      await expect(f.dm.setSuspended(f.sensor.address, true))
+        .to.emit(f.registry, "DeviceSuspensionChanged")
+        .withArgs(f.sensor.address, true);
       await expect(f.dm.setSuspended(f.sensor.address, true))
         .to.be.revertedWithCustomError(f.registry, "DeviceNotActive")
         .withArgs(f.sensor.address, STATUS.Suspended);
@@ -213,7 +239,10 @@ describe("DeviceRegistry", function () {
         .to.emit(f.registry, "DeviceRevoked")
         .withArgs(f.sensor.address, cut, textHash("key leaked"));
       const before = await signed(f.sensor, steady(cut - 600, 5));
-      await expect(f.registry.submitBatch(before.batch, before.signature, NO_WATCH)).to.emit(f.registry, "BatchAnchored");
+      await expect(f.registry.submitBatch(before.batch, before.signature, NO_WATCH)).to.emit(
+        f.registry,
+        "BatchAnchored",
+      );
       const after = await signed(f.sensor, steady(cut - 60, 3));
       await expect(f.registry.submitBatch(after.batch, after.signature, NO_WATCH))
         .to.be.revertedWithCustomError(f.registry, "DeviceRevokedAt")
@@ -226,7 +255,9 @@ describe("DeviceRegistry", function () {
         f.dm.updateFirmware(f.sensor.address, FIRMWARE_V2),
         f.dm.setSuspended(f.sensor.address, true),
       ]) {
-        await expect(call).to.be.revertedWithCustomError(f.registry, "DeviceNotActive").withArgs(f.sensor.address, STATUS.Revoked);
+        await expect(call)
+          .to.be.revertedWithCustomError(f.registry, "DeviceNotActive")
+          .withArgs(f.sensor.address, STATUS.Revoked);
       }
     });
 
@@ -238,8 +269,10 @@ describe("DeviceRegistry", function () {
       await expect(f.registry.submitBatch(b.batch, b.signature, NO_WATCH))
         .to.be.revertedWithCustomError(f.registry, "DeviceCalibrationExpired")
         .withArgs(f.sensor.address, d.calibratedUntil, late + 120);
-      await expect(f.dm.recalibrate(f.sensor.address, late - 600, textHash("c")))
-        .to.be.revertedWithCustomError(f.registry, "DeviceCalibrationExpired");
+      await expect(f.dm.recalibrate(f.sensor.address, late - 600, textHash("c"))).to.be.revertedWithCustomError(
+        f.registry,
+        "DeviceCalibrationExpired",
+      );
       const until = (await time.latest()) + YEAR;
       await expect(f.dm.recalibrate(f.sensor.address, until, textHash("cert 42")))
         .to.emit(f.registry, "DeviceRecalibrated")
@@ -252,6 +285,30 @@ describe("DeviceRegistry", function () {
       await expect(f.registry.connect(f.actors.deviceManager).setSuspended(f.actors.outsider.address, true))
         .to.be.revertedWithCustomError(f.registry, "DeviceUnknown")
         .withArgs(f.actors.outsider.address);
+      // the grid operator becomes a second DEVICE_MANAGER by vote; it does not manage Metro IoT's sensors
+      const id = await proposeRoles(f.consortium, f.actors.regulator, f.orgIds.gridOperator, [
+        "GRID_OPERATOR",
+        "DEVICE_MANAGER",
+      ]);
+      const voters = (
+        [
+          "manufacturer",
+          "manufacturer2",
+          "distributor",
+          "carrier",
+          "hospital",
+          "pharmacy",
+          "insurer",
+          "assetOperator",
+          "gridOperator",
+          "deviceManager",
+          "kyc",
+        ] as const
+      ).map((k) => f.actors[k]);
+      expect(await voteUntilClosed(f.consortium, id, voters)).to.equal("Executed");
+      await expect(f.registry.connect(f.actors.gridOperator).setSuspended(f.sensor.address, true))
+        .to.be.revertedWithCustomError(f.registry, "DeviceNotManager")
+        .withArgs(f.sensor.address, f.orgIds.gridOperator);
       expect(await f.registry.firmware(FIRMWARE_V1)).to.deep.equal([1n, 1n, true]);
     });
   });
@@ -268,13 +325,25 @@ describe("DeviceRegistry", function () {
       expect(await f.registry.batchRoot(f.sensor.address, 1)).to.equal(tree.root);
       for (const i of [0, 7, 8, 123, 199]) {
         const { word, proof } = tree.proof(i);
-        const [valid, t, v] = await f.registry.verifyReading(f.sensor.address, 1, b.batch.baseTime, 200, i, word, proof);
+        const [valid, t, v] = await f.registry.verifyReading(
+          f.sensor.address,
+          1,
+          b.batch.baseTime,
+          200,
+          i,
+          word,
+          proof,
+        );
         expect([valid, Number(t), Number(v)]).to.deep.equal([true, series[i].time, series[i].centi]);
       }
       const { word, proof } = tree.proof(5);
       const forged = "0x" + word.slice(2, 2 + 40) + "ffff" + word.slice(46);
-      expect((await f.registry.verifyReading(f.sensor.address, 1, b.batch.baseTime, 200, 5, forged, proof))[0]).to.equal(false);
-      expect((await f.registry.verifyReading(f.sensor.address, 1, b.batch.baseTime, 200, 200, word, proof))[0]).to.equal(false);
+      expect(
+        (await f.registry.verifyReading(f.sensor.address, 1, b.batch.baseTime, 200, 5, forged, proof))[0],
+      ).to.equal(false);
+      expect(
+        (await f.registry.verifyReading(f.sensor.address, 1, b.batch.baseTime, 200, 200, word, proof))[0],
+      ).to.equal(false);
     });
 
     it("refuses a replayed or out-of-order sequence", async function () {
@@ -343,6 +412,52 @@ describe("DeviceRegistry", function () {
       );
     });
 
+    it("clamps the watch's interval, and refuses times beyond uint40 and base times that overflow", async function () {
+      const f = await registered();
+      const start = f.registeredAt + 30;
+      const series = steady(start, 3);
+      await time.increaseTo(series[2].time);
+      const batch: Batch = {
+        device: f.sensor.address,
+        sequence: 1n,
+        baseTime: BigInt(start),
+        sink: ZERO,
+        readings: packReadings(series, start),
+      };
+      const sig = await signBatch(f.sensor.wallet, f.domain, batch);
+      expect((await f.registry.submitBatch.staticCall(batch, sig, { ...NO_WATCH, maxInterval: 0 })).broke).to.equal(
+        true,
+      );
+      expect(
+        (await f.registry.submitBatch.staticCall(batch, sig, { ...NO_WATCH, maxInterval: 70_000 })).broke,
+      ).to.equal(false);
+      const huge: Batch = { ...batch, baseTime: 2n ** 64n - 2n };
+      await expect(
+        f.registry.submitBatch(huge, await signBatch(f.sensor.wallet, f.domain, huge), NO_WATCH),
+      ).to.be.revertedWithCustomError(f.registry, "DeviceFutureReading");
+      const tooFar = 2n ** 40n;
+      await expect(f.dm.recalibrate(f.sensor.address, tooFar, textHash("c")))
+        .to.be.revertedWithCustomError(f.registry, "DeviceCalibrationExpired")
+        .withArgs(f.sensor.address, tooFar, anyValue);
+      await expect(f.dm.revokeDevice(f.sensor.address, tooFar, textHash("c")))
+        .to.be.revertedWithCustomError(f.registry, "DeviceInvalidRevocationTime")
+        .withArgs(f.sensor.address, tooFar);
+      const sim = new DeviceSimulator(deviceWallet(12), f.domain);
+      const now = await time.latest();
+      const r = await sim.signRegistration({
+        kind: 1,
+        ownerOrg: f.orgIds.carrier,
+        firmware: FIRMWARE_V1,
+        calibratedUntil: tooFar,
+        metadataHash: textHash("x"),
+        deadline: now + 600,
+      });
+      await expect(f.dm.registerDevice(r.registration, r.signature)).to.be.revertedWithCustomError(
+        f.registry,
+        "DeviceCalibrationExpired",
+      );
+    });
+
     it("measures random batches exactly like the reference model (fixed seed)", async function () {
       const f = await registered();
       const rand = prng(20261123);
@@ -357,9 +472,21 @@ describe("DeviceRegistry", function () {
           t += 1 + Math.floor(rand() * (rand() < 0.1 ? 1500 : 300));
         }
         if (series[count - 1].time - series[0].time > 0xffff) continue;
-        const watch = { low: 200, high: 800, hardLow: -500 + Math.floor(rand() * 300), hardHigh: 1500 + Math.floor(rand() * 300), maxInterval: 900 };
+        const watch = {
+          low: 200,
+          high: 800,
+          hardLow: -500 + Math.floor(rand() * 300),
+          hardHigh: 1500 + Math.floor(rand() * 300),
+          maxInterval: 900,
+        };
         const baseTime = series[0].time;
-        const batch: Batch = { device: f.sensor.address, sequence: 1n, baseTime: BigInt(baseTime), sink: ZERO, readings: packReadings(series, baseTime) };
+        const batch: Batch = {
+          device: f.sensor.address,
+          sequence: 1n,
+          baseTime: BigInt(baseTime),
+          sink: ZERO,
+          readings: packReadings(series, baseTime),
+        };
         const sig = await signBatch(f.sensor.wallet, f.domain, batch);
         const got = await f.registry.submitBatch.staticCall(batch, sig, watch);
         let outside = 0;
@@ -375,7 +502,10 @@ describe("DeviceRegistry", function () {
         expect(Number(got.outsideSeconds), `trial ${trial} outside`).to.equal(outside);
         expect(got.broke, `trial ${trial} broke`).to.equal(broke);
         expect(got.root).to.equal(new ReadingTree(batch.baseTime, batch.readings).root);
-        expect([Number(got.firstValue), Number(got.lastValue)]).to.deep.equal([series[0].centi, series[count - 1].centi]);
+        expect([Number(got.firstValue), Number(got.lastValue)]).to.deep.equal([
+          series[0].centi,
+          series[count - 1].centi,
+        ]);
       }
     });
   });
@@ -393,7 +523,11 @@ describe("DeviceRegistry", function () {
       metadataHash: textHash("x"),
       deadline: now + 600,
     };
-    const err = { contract: f.registry, error: "AccessMissingRole", args: [f.actors.outsider.address, ROLES.DEVICE_MANAGER] };
+    const err = {
+      contract: f.registry,
+      error: "AccessMissingRole",
+      args: [f.actors.outsider.address, ROLES.DEVICE_MANAGER],
+    };
     return [
       { name: "setFirmware", send: () => r.setFirmware(FIRMWARE_V2, 1, 2, false), ...err },
       { name: "raiseFirmwareFloor", send: () => r.raiseFirmwareFloor(1, 5), ...err },

@@ -28,7 +28,15 @@ describe("telemetry SDK", function () {
     expect(() => packReadings([], 0)).to.throw("1..1024");
     expect(() => packReadings([{ time: 5, centi: 1 }], 10)).to.throw("not within");
     expect(() => packReadings([{ time: 70_000, centi: 1 }], 0)).to.throw("not within");
-    expect(() => packReadings([{ time: 1, centi: 1 }, { time: 1, centi: 2 }], 0)).to.throw("strictly increase");
+    expect(() =>
+      packReadings(
+        [
+          { time: 1, centi: 1 },
+          { time: 1, centi: 2 },
+        ],
+        0,
+      ),
+    ).to.throw("strictly increase");
     expect(() => packReadings([{ time: 1, centi: 40_000 }], 0)).to.throw("int16");
     expect(() => unpackReadings("0x0102", 0)).to.throw("4 bytes");
   });

@@ -5,7 +5,14 @@ import { anyValue } from "@nomicfoundation/hardhat-chai-matchers/withArgs";
 import { shouldBehaveLikeRestricted } from "../behaviours/restricted";
 import { STORAGE_CLASSES, decideQuarantine, shipmentReport } from "../../src/coldchain";
 import { cbv, textHash } from "../../src/supplychain";
-import { DeviceSimulator, Reading, SignedBatch, relayToColdChain, signBatch, simulateTemperatures } from "../../src/telemetry";
+import {
+  DeviceSimulator,
+  Reading,
+  SignedBatch,
+  relayToColdChain,
+  signBatch,
+  simulateTemperatures,
+} from "../../src/telemetry";
 import { mktCenti } from "../../src/mkt";
 import { ROLES } from "../../src/roles";
 import { GTIN, GTIN2, SERIALS } from "../fixtures/supplychain";
@@ -45,7 +52,9 @@ describe("ColdChain", function () {
   describe("storage classes and drugs", function () {
     it("defines a storage class with an id and event", async function () {
       const f = await loadPharma();
-      await expect(f.coldChain.connect(f.actors.regulator).defineStorageClass(STORAGE_CLASSES.frozen.rule, textHash("frozen")))
+      await expect(
+        f.coldChain.connect(f.actors.regulator).defineStorageClass(STORAGE_CLASSES.frozen.rule, textHash("frozen")),
+      )
         .to.emit(f.coldChain, "StorageClassDefined")
         .withArgs(2, textHash("frozen"), Object.values(STORAGE_CLASSES.frozen.rule));
       expect((await f.coldChain.storageClass(2)).hardMin).to.equal(-3000);
@@ -96,7 +105,7 @@ describe("ColdChain", function () {
       };
       await expect(f.coldChain.connect(f.actors.manufacturer).openShipment(input))
         .to.emit(f.coldChain, "ShipmentOpened")
-        .withArgs(1, f.orgIds.manufacturer, f.orgIds.hospital, f.orgIds.carrier, f.refrigerated, input.lots, input.devices, textHash("ASN-7"));
+        .withArgs(1, f.orgIds.manufacturer, f.orgIds.hospital, f.orgIds.carrier, f.refrigerated, textHash("ASN-7"));
       const s = await f.coldChain.shipment(1);
       expect(s.status).to.equal(STATUS.InTransit);
       expect(await f.coldChain.shipmentLots(1)).to.deep.equal(input.lots);
@@ -107,18 +116,28 @@ describe("ColdChain", function () {
     it("refuses bad shipments with precise errors and records nothing", async function () {
       const f = await loadPharma();
       const m = f.coldChain.connect(f.actors.manufacturer);
-      const base = { receiver: f.orgIds.hospital, carrier: f.orgIds.carrier, lots: [f.lotId], devices: [f.sensorA.address], referenceHash: textHash("x") };
+      const base = {
+        receiver: f.orgIds.hospital,
+        carrier: f.orgIds.carrier,
+        lots: [f.lotId],
+        devices: [f.sensorA.address],
+        referenceHash: textHash("x"),
+      };
       await expect(m.openShipment({ ...base, carrier: f.orgIds.distributor }))
         .to.be.revertedWithCustomError(f.coldChain, "ColdChainInvalidParty")
         .withArgs(f.orgIds.distributor, ROLES.CARRIER);
       await expect(m.openShipment({ ...base, receiver: f.orgIds.insurer }))
         .to.be.revertedWithCustomError(f.coldChain, "ColdChainInvalidParty")
         .withArgs(f.orgIds.insurer, ROLES.HOSPITAL);
-      await expect(m.openShipment({ ...base, lots: [] })).to.be.revertedWithCustomError(f.coldChain, "ColdChainLotCount").withArgs(0, 16);
+      await expect(m.openShipment({ ...base, lots: [] }))
+        .to.be.revertedWithCustomError(f.coldChain, "ColdChainLotCount")
+        .withArgs(0, 16);
       await expect(m.openShipment({ ...base, lots: Array(17).fill(f.lotId) }))
         .to.be.revertedWithCustomError(f.coldChain, "ColdChainLotCount")
         .withArgs(17, 16);
-      await expect(m.openShipment({ ...base, devices: [] })).to.be.revertedWithCustomError(f.coldChain, "ColdChainDeviceCount").withArgs(0, 4);
+      await expect(m.openShipment({ ...base, devices: [] }))
+        .to.be.revertedWithCustomError(f.coldChain, "ColdChainDeviceCount")
+        .withArgs(0, 4);
       await expect(m.openShipment({ ...base, lots: [f.lotId, f.lotId] }))
         .to.be.revertedWithCustomError(f.coldChain, "ColdChainDuplicateLot")
         .withArgs(f.lotId);
@@ -150,10 +169,20 @@ describe("ColdChain", function () {
       const m = f.coldChain.connect(f.actors.manufacturer);
       await f.sc.connect(f.actors.manufacturer).registerProduct(GTIN2, textHash("Vaccine"));
       const expiry = (await f.sc.lot(f.lotId)).expiry;
-      await f.sc.connect(f.actors.manufacturer).commissionLot({ ...(f.lotInput("V1", hre.ethers.ZeroHash, 0)), gtin: GTIN2, expiry });
+      await f.sc
+        .connect(f.actors.manufacturer)
+        .commissionLot({ ...f.lotInput("V1", hre.ethers.ZeroHash, 0), gtin: GTIN2, expiry });
       const v1 = await f.sc.lotIdOf(GTIN2, textHash("V1"));
-      const base = { receiver: f.orgIds.hospital, carrier: f.orgIds.carrier, lots: [f.lotId, v1], devices: [f.sensorA.address], referenceHash: textHash("x") };
-      await expect(m.openShipment(base)).to.be.revertedWithCustomError(f.coldChain, "ColdChainUnknownDrug").withArgs(GTIN2);
+      const base = {
+        receiver: f.orgIds.hospital,
+        carrier: f.orgIds.carrier,
+        lots: [f.lotId, v1],
+        devices: [f.sensorA.address],
+        referenceHash: textHash("x"),
+      };
+      await expect(m.openShipment(base))
+        .to.be.revertedWithCustomError(f.coldChain, "ColdChainUnknownDrug")
+        .withArgs(GTIN2);
       await f.coldChain.connect(f.actors.regulator).defineStorageClass(STORAGE_CLASSES.frozen.rule, textHash("frozen"));
       await m.registerDrug(GTIN2, 2);
       await expect(m.openShipment(base))
@@ -187,7 +216,9 @@ describe("ColdChain", function () {
       const tx = await submit(f, f.sensorA, series);
       await expect(tx).not.to.emit(f.coldChain, "ExcursionAlarmed");
       const outside = Number((await f.coldChain.track(f.sensorA.address)).outside);
-      const expected = series.slice(0, -1).reduce((n, r, i) => n + (r.centi > 800 || r.centi < 200 ? series[i + 1].time - r.time : 0), 0);
+      const expected = series
+        .slice(0, -1)
+        .reduce((n, r, i) => n + (r.centi > 800 || r.centi < 200 ? series[i + 1].time - r.time : 0), 0);
       expect(outside).to.equal(expected).and.to.be.greaterThan(0).and.to.be.at.most(REFRIGERATED.allowance);
     });
 
@@ -233,7 +264,14 @@ describe("ColdChain", function () {
       const gapAt = series.findIndex((r, i) => i > 0 && r.time - series[i - 1].time > 60);
       await expect(submit(f, f.sensorA, series))
         .to.emit(f.coldChain, "ExcursionAlarmed")
-        .withArgs(f.id, f.sensorA.address, KIND.Gap, series[gapAt - 1].time, 0, series[gapAt].time - series[gapAt - 1].time);
+        .withArgs(
+          f.id,
+          f.sensorA.address,
+          KIND.Gap,
+          series[gapAt - 1].time,
+          0,
+          series[gapAt].time - series[gapAt - 1].time,
+        );
 
       const g = await inTransit();
       await expect(g.coldChain.reportSilence(g.id, g.sensorA.address))
@@ -244,9 +282,13 @@ describe("ColdChain", function () {
         .to.be.revertedWithCustomError(g.coldChain, "ColdChainSensorSilent")
         .withArgs(g.id, g.sensorA.address, g.opened);
       const report = g.coldChain.connect(g.actors.outsider).reportSilence(g.id, g.sensorA.address);
-      await expect(report).to.emit(g.coldChain, "ExcursionAlarmed").withArgs(g.id, g.sensorA.address, KIND.Gap, g.opened, 0, anyValue);
+      await expect(report)
+        .to.emit(g.coldChain, "ExcursionAlarmed")
+        .withArgs(g.id, g.sensorA.address, KIND.Gap, g.opened, 0, anyValue);
       const alarm = await g.coldChain.alarmOf(g.id);
-      expect(Number(alarm.duration)).to.equal((await time.latest()) - g.opened).and.to.be.greaterThan(REFRIGERATED.maxGap);
+      expect(Number(alarm.duration))
+        .to.equal((await time.latest()) - g.opened)
+        .and.to.be.greaterThan(REFRIGERATED.maxGap);
       await expect(g.coldChain.reportSilence(g.id, g.sensorA.address))
         .to.be.revertedWithCustomError(g.coldChain, "ColdChainInvalidStatus")
         .withArgs(g.id, STATUS.Quarantined);
@@ -267,11 +309,12 @@ describe("ColdChain", function () {
         .to.be.revertedWithCustomError(f.coldChain, "ColdChainReadingTooEarly")
         .withArgs(f.id, f.sensorA.address, f.opened - 600, f.opened);
       const forged = { ...early, baseTime: BigInt(f.opened + 60) };
-      await expect(f.coldChain.submitReadings(f.id, forged, await signBatch(f.sensorB.wallet, f.domain, forged))).to.be.revertedWithCustomError(
-        f.registry,
-        "DeviceInvalidSignature",
-      );
-      await expect(f.coldChain.submitReadings(99, forged, "0x")).to.be.revertedWithCustomError(f.coldChain, "ColdChainUnknownShipment").withArgs(99);
+      await expect(
+        f.coldChain.submitReadings(f.id, forged, await signBatch(f.sensorB.wallet, f.domain, forged)),
+      ).to.be.revertedWithCustomError(f.registry, "DeviceInvalidSignature");
+      await expect(f.coldChain.submitReadings(99, forged, "0x"))
+        .to.be.revertedWithCustomError(f.coldChain, "ColdChainUnknownShipment")
+        .withArgs(99);
       await f.coldChain.connect(f.actors.hospital).receiveShipment(f.id, 500);
       await expect(f.coldChain.submitReadings(f.id, forged, "0x"))
         .to.be.revertedWithCustomError(f.coldChain, "ColdChainInvalidStatus")
@@ -283,10 +326,15 @@ describe("ColdChain", function () {
     it("lets the receiver receive a clean shipment with its MKT and frees the sensors", async function () {
       const f = await inTransit();
       const series = simulateTemperatures({ start: f.opened + 60, interval: 60, count: 240, setpoint: 5, seed: 11 });
-      await relayToColdChain(f.coldChain, f.actors.outsider, f.id, await f.sensorA.signSeries(series, f.sink, 200).then(async (bs) => {
-        await time.increaseTo(series[series.length - 1].time);
-        return bs;
-      }));
+      await relayToColdChain(
+        f.coldChain,
+        f.actors.outsider,
+        f.id,
+        await f.sensorA.signSeries(series, f.sink, 200).then(async (bs) => {
+          await time.increaseTo(series[series.length - 1].time);
+          return bs;
+        }),
+      );
       const mkt = mktCenti(series);
       await expect(f.coldChain.connect(f.actors.pharmacy).receiveShipment(f.id, mkt))
         .to.be.revertedWithCustomError(f.coldChain, "ColdChainNotReceiver")
@@ -312,27 +360,41 @@ describe("ColdChain", function () {
       await expect(f.coldChain.connect(f.actors.hospital).receiveShipment(f.id, 500))
         .to.be.revertedWithCustomError(f.coldChain, "ColdChainInvalidStatus")
         .withArgs(f.id, STATUS.Quarantined);
-      await decideQuarantine(f.coldChain, f.sc, f.actors.regulator, f.id, "release", "stability data cover 17 °C for 5 min");
+      await decideQuarantine(
+        f.coldChain,
+        f.sc,
+        f.actors.regulator,
+        f.id,
+        "release",
+        "stability data cover 17 °C for 5 min",
+      );
       expect((await f.coldChain.shipment(f.id)).status).to.equal(STATUS.Released);
       expect((await f.sc.lot(f.lotId)).quarantined).to.equal(false);
       expect((await f.coldChain.track(f.sensorA.address)).outside).to.equal(0);
       await expect(f.coldChain.connect(f.actors.regulator).releaseShipment(f.id, textHash("again")))
         .to.be.revertedWithCustomError(f.coldChain, "ColdChainInvalidStatus")
         .withArgs(f.id, STATUS.Released);
-      await expect(f.coldChain.connect(f.actors.hospital).receiveShipment(f.id, 520)).to.emit(f.coldChain, "ShipmentReceived");
+      await expect(f.coldChain.connect(f.actors.hospital).receiveShipment(f.id, 520)).to.emit(
+        f.coldChain,
+        "ShipmentReceived",
+      );
     });
 
     it("destroys a quarantined shipment and its lots; the hospital cannot dispense a quarantined pack", async function () {
       const f = await inTransit();
       await submit(f, f.sensorA, steady(f.opened + 60, 5, -150));
       const h = f.sc.connect(f.actors.hospital);
-      await expect(h.decommission(f.lotId, textHash(SERIALS[0]), f.tree.proof(SERIALS[0]), cbv("dispensing"), textHash("ward 3")))
+      await expect(
+        h.decommission(f.lotId, textHash(SERIALS[0]), f.tree.proof(SERIALS[0]), cbv("dispensing"), textHash("ward 3")),
+      )
         .to.be.revertedWithCustomError(f.sc, "SupplyChainLotQuarantined")
         .withArgs(f.lotId);
       await expect(f.coldChain.connect(f.actors.regulator).destroyShipment(f.id, textHash("frozen insulin")))
         .to.emit(f.coldChain, "ShipmentDestroyed")
         .withArgs(f.id, f.actors.regulator.address, textHash("frozen insulin"));
-      await decideQuarantine(f.coldChain, f.sc, f.actors.regulator, f.id, "destroy", "frozen insulin").catch(() => undefined);
+      await decideQuarantine(f.coldChain, f.sc, f.actors.regulator, f.id, "destroy", "frozen insulin").catch(
+        () => undefined,
+      );
       expect((await f.coldChain.shipment(f.id)).status).to.equal(STATUS.Destroyed);
       expect((await f.coldChain.track(f.sensorA.address)).shipmentId).to.equal(0);
     });
@@ -350,33 +412,133 @@ describe("ColdChain", function () {
     });
   });
 
+  describe("edges of the rule and of the inputs", function () {
+    it("keeps recording while quarantined, and quarantines again after a release", async function () {
+      const f = await inTransit();
+      const first = steady(f.opened + 60, 5, 1700);
+      await submit(f, f.sensorA, first);
+      const again = steady(first[4].time + 60, 3, 1700);
+      const tx = await submit(f, f.sensorA, again);
+      await expect(tx).to.emit(f.coldChain, "ExcursionAlarmed");
+      await expect(tx).not.to.emit(f.coldChain, "ShipmentQuarantined");
+      expect((await f.coldChain.shipment(f.id)).alarms).to.equal(1);
+      await decideQuarantine(f.coldChain, f.sc, f.actors.regulator, f.id, "release", "retested");
+      const later = steady((await time.latest()) + 60, 3, -100);
+      await expect(submit(f, f.sensorA, later))
+        .to.emit(f.coldChain, "ExcursionAlarmed")
+        .withArgs(f.id, f.sensorA.address, KIND.HardBound, later[0].time, -100, 0);
+      const s = await f.coldChain.shipment(f.id);
+      expect([s.status, s.alarms]).to.deep.equal([STATUS.Quarantined, 2n]);
+    });
+
+    it("counts time below 2 °C against the allowance too", async function () {
+      const f = await inTransit();
+      const cold = steady(f.opened + 60, 40, 150);
+      await expect(submit(f, f.sensorA, cold))
+        .to.emit(f.coldChain, "ExcursionAlarmed")
+        .withArgs(f.id, f.sensorA.address, KIND.Cumulative, cold[31].time, -50, 31 * 60);
+    });
+
+    it("saturates the duration of an absurdly long silence instead of wrapping", async function () {
+      const f = await inTransit();
+      await expect(f.coldChain.reportSilence(f.id, f.sensorB.address))
+        .to.be.revertedWithCustomError(f.coldChain, "ColdChainDeviceNotAssigned")
+        .withArgs(f.id, f.sensorB.address);
+      await time.increase(2 ** 32 + 10);
+      await f.coldChain.reportSilence(f.id, f.sensorA.address);
+      expect((await f.coldChain.alarmOf(f.id)).duration).to.equal(2 ** 32 - 1);
+    });
+
+    it("refuses recalled or expired lots, too many sensors and a sensor of another kind", async function () {
+      const f = await loadPharma();
+      const m = f.coldChain.connect(f.actors.manufacturer);
+      const base = {
+        receiver: f.orgIds.hospital,
+        carrier: f.orgIds.carrier,
+        lots: [f.lotId],
+        devices: [f.sensorA.address],
+        referenceHash: textHash("x"),
+      };
+      await expect(m.openShipment({ ...base, devices: Array(5).fill(f.sensorA.address) }))
+        .to.be.revertedWithCustomError(f.coldChain, "ColdChainDeviceCount")
+        .withArgs(5, 4);
+      const fw = textHash("meter-fw");
+      await f.registry.connect(f.actors.deviceManager).setFirmware(fw, 2, 1, true);
+      const meter = new DeviceSimulator(deviceWallet(6), f.domain);
+      const now = await time.latest();
+      const reg = await meter.signRegistration({
+        kind: 2,
+        ownerOrg: f.orgIds.carrier,
+        firmware: fw,
+        calibratedUntil: now + 86_400,
+        metadataHash: textHash("m"),
+        deadline: now + 600,
+      });
+      await f.registry.connect(f.actors.deviceManager).registerDevice(reg.registration, reg.signature);
+      await expect(m.openShipment({ ...base, devices: [meter.address] }))
+        .to.be.revertedWithCustomError(f.coldChain, "ColdChainDeviceNotUsable")
+        .withArgs(meter.address);
+      await f.sc.connect(f.actors.manufacturer).recallLot(f.perItemLotId, textHash("recall"));
+      await expect(m.openShipment({ ...base, lots: [f.perItemLotId] }))
+        .to.be.revertedWithCustomError(f.coldChain, "ColdChainLotNotShippable")
+        .withArgs(f.perItemLotId);
+      await time.increaseTo(Number((await f.sc.lot(f.lotId)).expiry));
+      await expect(m.openShipment(base))
+        .to.be.revertedWithCustomError(f.coldChain, "ColdChainLotNotShippable")
+        .withArgs(f.lotId);
+    });
+  });
+
   it("reports the registry and supply chain it works with", async function () {
     const f = await loadPharma();
     expect(await f.coldChain.registry()).to.equal(await f.registry.getAddress());
     expect(await f.coldChain.supplyChain()).to.equal(await f.sc.getAddress());
     const factory = await hre.ethers.getContractFactory("ColdChain");
-    await expect(factory.deploy(await f.consortium.getAddress(), hre.ethers.ZeroAddress, await f.sc.getAddress())).to.be.revertedWithCustomError(
-      f.coldChain,
-      "ColdChainZeroAddress",
-    );
+    await expect(
+      factory.deploy(await f.consortium.getAddress(), hre.ethers.ZeroAddress, await f.sc.getAddress()),
+    ).to.be.revertedWithCustomError(f.coldChain, "ColdChainZeroAddress");
+    await expect(
+      factory.deploy(await f.consortium.getAddress(), await f.registry.getAddress(), hre.ethers.ZeroAddress),
+    ).to.be.revertedWithCustomError(f.coldChain, "ColdChainZeroAddress");
   });
 
   shouldBehaveLikeRestricted(async () => {
     const f = await inTransit();
     const o = f.coldChain.connect(f.actors.outsider);
-    const role = (r: number) => ({ contract: f.coldChain, error: "AccessMissingRole", args: [f.actors.outsider.address, r] });
+    const role = (r: number) => ({
+      contract: f.coldChain,
+      error: "AccessMissingRole",
+      args: [f.actors.outsider.address, r],
+    });
     return [
-      { name: "defineStorageClass", send: () => o.defineStorageClass(REFRIGERATED, textHash("x")), ...role(ROLES.REGULATOR) },
+      {
+        name: "defineStorageClass",
+        send: () => o.defineStorageClass(REFRIGERATED, textHash("x")),
+        ...role(ROLES.REGULATOR),
+      },
       { name: "registerDrug", send: () => o.registerDrug(GTIN2, 1), ...role(ROLES.MANUFACTURER) },
       {
         name: "openShipment",
-        send: () => o.openShipment({ receiver: f.orgIds.hospital, carrier: f.orgIds.carrier, lots: [f.lotId], devices: [f.sensorB.address], referenceHash: textHash("x") }),
+        send: () =>
+          o.openShipment({
+            receiver: f.orgIds.hospital,
+            carrier: f.orgIds.carrier,
+            lots: [f.lotId],
+            devices: [f.sensorB.address],
+            referenceHash: textHash("x"),
+          }),
         ...role(ROLES.DISTRIBUTOR),
       },
       { name: "quarantineShipment", send: () => o.quarantineShipment(f.id, textHash("x")), ...role(ROLES.REGULATOR) },
       { name: "releaseShipment", send: () => o.releaseShipment(f.id, textHash("x")), ...role(ROLES.REGULATOR) },
       { name: "destroyShipment", send: () => o.destroyShipment(f.id, textHash("x")), ...role(ROLES.REGULATOR) },
-      { name: "receiveShipment", send: () => o.receiveShipment(f.id, 500), contract: f.coldChain, error: "ColdChainNotReceiver", args: [f.id, 0] },
+      {
+        name: "receiveShipment",
+        send: () => o.receiveShipment(f.id, 500),
+        contract: f.coldChain,
+        error: "ColdChainNotReceiver",
+        args: [f.id, 0],
+      },
     ];
   });
 });

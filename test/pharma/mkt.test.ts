@@ -22,7 +22,10 @@ describe("mean kinetic temperature (USP, ΔH/R = 10,000 K)", function () {
 
   it("weighs warm readings more than the arithmetic mean does", function () {
     expect(meanKineticTemperature([20, 30])).to.be.closeTo(26.25988691600344, 1e-9);
-    expect(meanKineticTemperature([25, 30, 20, 27, 22, 29, 24, 26, 23, 28, 21, 25])).to.be.closeTo(25.479069066316526, 1e-9);
+    expect(meanKineticTemperature([25, 30, 20, 27, 22, 29, 24, 26, 23, 28, 21, 25])).to.be.closeTo(
+      25.479069066316526,
+      1e-9,
+    );
     expect(meanKineticTemperature([...Array(10).fill(5), 12, 12])).to.be.closeTo(6.6501284911070115, 1e-9);
   });
 
