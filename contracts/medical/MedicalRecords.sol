@@ -114,12 +114,7 @@ contract MedicalRecords is ConsortiumGated, IMedicalRecords {
         _requireRequest(action, purpose);
         Record storage r = _existingRecord(recordId);
         address patient = r.patient;
-        Decision decision = _decide(consentId, terms, r, recordId, action, purpose);
-        if (
-            decision == Decision.Permit &&
-            !((terms.granteeOrg != 0 && terms.granteeOrg == accessorOrg) ||
-                (terms.granteeAccount != address(0) && terms.granteeAccount == msg.sender))
-        ) decision = Decision.WrongGrantee;
+        Decision decision = _decide(consentId, terms, r, recordId, action, purpose, accessorOrg);
         granted = decision == Decision.Permit;
         auditId = _audit(patient, recordId, accessorOrg, Basis.Consent, consentId, action, purpose, decision);
     }
@@ -200,7 +195,7 @@ contract MedicalRecords is ConsortiumGated, IMedicalRecords {
         uint8 purpose
     ) external view returns (Decision) {
         _requireRequest(action, purpose);
-        return _decide(consentId, terms, _existingRecord(recordId), recordId, action, purpose);
+        return _decide(consentId, terms, _existingRecord(recordId), recordId, action, purpose, 0);
     }
 
     /// @inheritdoc IMedicalRecords
@@ -216,7 +211,7 @@ contract MedicalRecords is ConsortiumGated, IMedicalRecords {
         if (recordId == 0) return (0, address(0), 0, Decision.UnknownConsent);
         Record storage r = _records[recordId];
         (patient, category) = (r.patient, r.category);
-        decision = _decide(consentId, terms, r, recordId, action, purpose);
+        decision = _decide(consentId, terms, r, recordId, action, purpose, 0);
     }
 
     /// @inheritdoc IMedicalRecords
@@ -314,19 +309,29 @@ contract MedicalRecords is ConsortiumGated, IMedicalRecords {
         ) revert MedicalInvalidRequest(action, purpose);
     }
 
-    /// @dev The consent decision, grantee aside (callers match the grantee against who asks).
+    /**
+     * @dev The consent decision, in FHIR Consent evaluation order: the terms are the granted ones and stand, they are
+     * the record's patient's, the asker is the grantee (skipped when `accessorOrg` is 0: views answer for any
+     * grantee), the period is open, the action and purpose are permitted and the record is in scope.
+     */
     function _decide(
         uint256 consentId,
         ConsentTerms calldata terms,
         Record storage r,
         uint256 recordId,
         uint8 action,
-        uint8 purpose
+        uint8 purpose,
+        uint32 accessorOrg
     ) private view returns (Decision) {
         bytes32 stored = _consents[consentId];
         if (stored == REVOKED) return Decision.Revoked;
         if (stored == 0 || stored != keccak256(abi.encode(terms))) return Decision.UnknownConsent;
         if (terms.patient != r.patient) return Decision.OtherPatient;
+        if (
+            accessorOrg != 0 &&
+            !((terms.granteeOrg != 0 && terms.granteeOrg == accessorOrg) ||
+                (terms.granteeAccount != address(0) && terms.granteeAccount == msg.sender))
+        ) return Decision.WrongGrantee;
         if (block.timestamp < terms.validFrom) return Decision.NotYetValid;
         if (block.timestamp >= terms.validUntil) return Decision.Expired;
         if (terms.actions & action == 0) return Decision.ActionNotPermitted;

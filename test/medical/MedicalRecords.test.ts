@@ -420,6 +420,16 @@ describe("MedicalRecords", function () {
           ACTIONS.access,
           PURPOSES.treatment,
         ],
+        // the grantee is checked before what the consent permits: a stranger learns nothing about its terms
+        [
+          "WrongGrantee",
+          actors.hospital,
+          report.recordId,
+          treatmentConsent,
+          treatmentTerms,
+          ACTIONS.disclose,
+          PURPOSES.research,
+        ],
         ["NotYetValid", actors.pharmacy, report.recordId, laterConsent, laterTerms, ACTIONS.access, PURPOSES.treatment],
         [
           "ActionNotPermitted",
