@@ -129,10 +129,11 @@ describe("web app (Chromium)", function () {
       expect(reason).to.equal("quarantined");
       expect(sellable).to.equal("false");
       expect(await v.innerText()).to.contain("cold-chain alarm");
+      const shipment = (stack.deployment.facts.appShipment as { id: string }).id;
       expect(await page.getByTestId("verdict-why").innerText()).to.match(
-        /shipment 1: \d+ min outside the storage range/,
+        new RegExp(`shipment ${shipment}: \\d+ min outside the storage range`),
       );
-      expect(await page.getByTestId("timeline").innerText()).to.contain("Cold-chain alarm on shipment 1");
+      expect(await page.getByTestId("timeline").innerText()).to.contain(`Cold-chain alarm on shipment ${shipment}`);
       await screenshot(page, "verify-quarantined");
     });
 
@@ -145,7 +146,8 @@ describe("web app (Chromium)", function () {
   describe("regulator console", function () {
     it("refuses a carrier's release with the decoded error, then the regulator releases the quarantine", async function () {
       await page.goto("/console");
-      const excursion = () => page.getByTestId("alarm").filter({ hasText: "Temperature excursion on shipment" });
+      const excursion = () =>
+        page.getByTestId("alarm").filter({ hasText: /Temperature excursion on shipment \d+ \(INS-2610\)/ });
       const alarm = excursion().and(page.locator('[data-open="true"]'));
       await alarm.waitFor();
       expect(await alarm.innerText()).to.match(/too long outside the storage range/);
