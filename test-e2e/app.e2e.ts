@@ -275,6 +275,24 @@ describe("web app (Chromium)", function () {
       await screenshot(page, "investors-portfolio");
     });
 
+    it("fills part of a market listing against payment, then the seller cancels the rest", async function () {
+      await actAs(page, actor("investor3"));
+      const listing = page
+        .getByTestId("listing")
+        .filter({ hasText: "RSOL" })
+        .filter({ hasText: "investor 1" })
+        .filter({ hasText: "12.00 cEUR" });
+      await listing.waitFor();
+      await listing.getByTestId("listing-amount").fill("50");
+      await listing.getByTestId("listing-buy").click();
+      await listing.getByText(/Buy 50 RSOL: confirmed/).waitFor();
+      await listing.getByRole("cell", { name: "150", exact: true }).waitFor();
+
+      await actAs(page, actor("investor1"));
+      await listing.getByTestId("listing-cancel").click();
+      await listing.waitFor({ state: "detached" });
+    });
+
     it("refunds an investor of the sale that failed", async function () {
       await actAs(page, actor("investor2"));
       const refund = page.getByTestId("refund").filter({ hasText: "Metro Vending" });
