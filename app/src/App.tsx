@@ -1,0 +1,159 @@
+import { useCallback, useEffect, useMemo, useState } from "react";
+import type { JsonRpcProvider, Signer } from "ethers";
+import { Consortium__factory } from "../../typechain-types";
+import type { AppDeployment } from "../../src/app/deployment";
+import { AppContext, AppState } from "./app-context";
+import { connectInjected, devSigner, loadDeployment, makeNamer, readProvider } from "./chain";
+import { WalletBar } from "./wallet";
+import { MembersPage } from "./pages/Members";
+import { HomePage } from "./pages/Home";
+import { VerifyPage, VerifySearch } from "./pages/Verify";
+import { InvestorsPage } from "./pages/Investors";
+import { ConsolePage } from "./pages/Console";
+
+interface Loaded {
+  deployment: AppDeployment;
+  provider: JsonRpcProvider;
+  orgNames: Map<number, string>;
+}
+
+const NAV: [string, string][] = [
+  ["/", "Home"],
+  ["/verify", "Verify"],
+  ["/investors", "Investors"],
+  ["/console", "Manufacturers & regulators"],
+  ["/members", "Members"],
+];
+
+function usePath(): [string, (p: string) => void] {
+  const [path, setPath] = useState(window.location.pathname);
+  useEffect(() => {
+    const onPop = () => setPath(window.location.pathname);
+    window.addEventListener("popstate", onPop);
+    return () => window.removeEventListener("popstate", onPop);
+  }, []);
+  const navigate = useCallback((p: string) => {
+    window.history.pushState(null, "", p);
+    setPath(new URL(p, window.location.origin).pathname);
+    window.scrollTo(0, 0);
+  }, []);
+  return [path, navigate];
+}
+
+export function App() {
+  const [loaded, setLoaded] = useState<Loaded>();
+  const [loadError, setLoadError] = useState<string>();
+  const [account, setAccount] = useState<{ address: string; signer: Signer; label: string }>();
+  const [walletError, setWalletError] = useState<string>();
+  const [version, setVersion] = useState(0);
+  const [path, navigate] = usePath();
+
+  useEffect(() => {
+    (async () => {
+      const deployment = await loadDeployment();
+      const provider = readProvider(deployment);
+      const orgNames = new Map<number, string>();
+      if (deployment.contracts.consortium) {
+        const c = Consortium__factory.connect(deployment.contracts.consortium, provider);
+        const count = Number(await c.memberCount());
+        const members = await Promise.all(Array.from({ length: count }, (_, i) => c.member(i + 1)));
+        members.forEach((m, i) => orgNames.set(i + 1, m.name || `person #${i + 1}`));
+      }
+      setLoaded({ deployment, provider, orgNames });
+    })().catch((err: Error) => setLoadError(err.message));
+  }, []);
+
+  useEffect(() => {
+    if (!loaded) return;
+    const onBlock = () => setVersion((v) => v + 1);
+    void loaded.provider.on("block", onBlock);
+    return () => void loaded.provider.off("block", onBlock);
+  }, [loaded]);
+
+  const refresh = useCallback(() => setVersion((v) => v + 1), []);
+
+  const state: AppState | null = useMemo(
+    () =>
+      loaded
+        ? {
+            deployment: loaded.deployment,
+            provider: loaded.provider,
+            namer: makeNamer(loaded.deployment, loaded.orgNames),
+            account,
+            version,
+            refresh,
+            navigate,
+          }
+        : null,
+    [loaded, account, version, refresh, navigate],
+  );
+
+  if (loadError) return <div className="page error">Cannot load the deployment: {loadError}</div>;
+  if (!state || !loaded) return <div className="page muted">Loading the chain…</div>;
+
+  const onDev = async (address: string) => {
+    setWalletError(undefined);
+    const actor = loaded.deployment.actors.find((a) => a.address === address);
+    const signer = await devSigner(loaded.provider, address);
+    setAccount({ address, signer, label: `${actor?.label ?? address} (dev)` });
+  };
+  const onInjected = async () => {
+    setWalletError(undefined);
+    try {
+      const signer = await connectInjected(loaded.deployment);
+      const address = await signer.getAddress();
+      setAccount({ address, signer, label: state.namer.address?.(address) ?? "wallet" });
+    } catch (err) {
+      setWalletError((err as Error).message);
+    }
+  };
+
+  let page;
+  if (path.startsWith("/01/")) page = <VerifyPage path={path} />;
+  else if (path === "/verify") page = <VerifySearch />;
+  else if (path === "/investors") page = <InvestorsPage />;
+  else if (path === "/console") page = <ConsolePage />;
+  else if (path === "/members") page = <MembersPage />;
+  else page = <HomePage />;
+
+  return (
+    <AppContext.Provider value={state}>
+      <header className="top">
+        <a
+          className="brand"
+          href="/"
+          onClick={(e) => {
+            e.preventDefault();
+            navigate("/");
+          }}
+        >
+          citychain
+        </a>
+        <nav>
+          {NAV.map(([href, label]) => (
+            <a
+              key={href}
+              href={href}
+              className={path === href || (href === "/verify" && path.startsWith("/01/")) ? "active" : ""}
+              onClick={(e) => {
+                e.preventDefault();
+                navigate(href);
+              }}
+            >
+              {label}
+            </a>
+          ))}
+        </nav>
+        <WalletBar
+          deployment={loaded.deployment}
+          account={account}
+          onDev={(a) => void onDev(a)}
+          onInjected={() => void onInjected()}
+          onDisconnect={() => setAccount(undefined)}
+          error={walletError}
+        />
+      </header>
+      <main className="page">{page}</main>
+    </AppContext.Provider>
+  );
+}

@@ -1,0 +1,65 @@
+import { useEffect, useState } from "react";
+import { useApp } from "./app-context";
+
+/**
+ * Loads data with `load` whenever the app's version (new block, confirmed transaction) or `deps` change. Data
+ * loaded for other `deps` (another account, another item) is never shown while the new data loads.
+ */
+export function useChainData<T>(load: () => Promise<T>, deps: unknown[]): { data?: T; error?: string } {
+  const { version } = useApp();
+  const key = JSON.stringify(deps.map((d) => (typeof d === "bigint" ? d.toString() : d)));
+  const [state, setState] = useState<{ key?: string; data?: T; error?: string }>({});
+  useEffect(() => {
+    let live = true;
+    load().then(
+      (data) => live && setState({ key, data }),
+      (err: Error) => live && setState((s) => ({ key, data: s.key === key ? s.data : undefined, error: err.message })),
+    );
+    return () => {
+      live = false;
+    };
+  }, [version, key]);
+  return state.key === key ? { data: state.data, error: state.error } : {};
+}
+
+/** An address as its cast label with the short hex. */
+export function Addr({ address }: { address: string }) {
+  const { namer } = useApp();
+  const label = namer.address?.(address);
+  return (
+    <span className="addr" title={address}>
+      {label ? <span>{label} </span> : null}
+      <code>
+        {address.slice(0, 6)}…{address.slice(-4)}
+      </code>
+    </span>
+  );
+}
+
+/** A hash, shortened, full on hover. */
+export function Hash({ value }: { value: string }) {
+  return (
+    <code className="hash" title={value}>
+      {value.slice(0, 10)}…{value.slice(-6)}
+    </code>
+  );
+}
+
+export function NotDeployed({ what }: { what: string }) {
+  return (
+    <div className="card muted" data-testid="not-deployed">
+      {what} is not deployed on this chain (no address in deployment.json).
+    </div>
+  );
+}
+
+export function Loading({ error }: { error?: string }) {
+  return error ? <div className="error">Could not read the chain: {error}</div> : <div className="muted">Loading…</div>;
+}
+
+/** A timestamp (seconds) as a UTC date and time. */
+export function when(seconds: bigint | number): string {
+  const n = Number(seconds);
+  if (!n) return "—";
+  return new Date(n * 1000).toISOString().slice(0, 16).replace("T", " ") + " UTC";
+}

@@ -1,0 +1,45 @@
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { defineConfig } from "vite";
+
+const appDir = path.dirname(fileURLToPath(import.meta.url));
+const repo = path.resolve(appDir, "..");
+
+/**
+ * The citychain web app. `npm run app` (scripts/app.ts) starts it with APP_RPC_TARGET (the chain's JSON-RPC
+ * endpoint, proxied at /rpc so page and chain share one origin) and APP_PUBLIC_DIR (where deployment.json is).
+ */
+export default defineConfig({
+  root: appDir,
+  publicDir: process.env.APP_PUBLIC_DIR ?? path.join(repo, ".run", "app", "public"),
+  cacheDir: process.env.APP_CACHE_DIR ?? path.join(repo, ".run", "app", "vite-cache"),
+  appType: "spa",
+  clearScreen: false,
+  oxc: { jsx: { runtime: "automatic" } },
+  resolve: {
+    // The SDK's lot CSV reader runs in the browser too: csv-parse's browser build carries its own Buffer.
+    alias: [{ find: /^csv-parse\/sync$/, replacement: "csv-parse/browser/esm/sync" }],
+  },
+  optimizeDeps: {
+    // Pre-bundled at start so that the first page load never triggers a re-optimisation reload.
+    include: [
+      "react",
+      "react/jsx-runtime",
+      "react-dom/client",
+      "ethers",
+      "qrcode",
+      "csv-parse/browser/esm/sync",
+      "zod",
+      "@openzeppelin/merkle-tree",
+    ],
+  },
+  server: {
+    host: "127.0.0.1",
+    strictPort: true,
+    fs: { allow: [repo] },
+    proxy: process.env.APP_RPC_TARGET
+      ? { "/rpc": { target: process.env.APP_RPC_TARGET, changeOrigin: true, rewrite: () => "/" } }
+      : undefined,
+  },
+  build: { outDir: path.join(repo, "dist", "app"), emptyOutDir: true },
+});

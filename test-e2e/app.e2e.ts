@@ -1,0 +1,304 @@
+/**
+ * End-to-end tests of the web app in a real browser: `npm run test:e2e` (hardhat test test-e2e/app.e2e.ts).
+ * The in-process Hardhat network is seeded with the demo and the app's scenario, served over JSON-RPC on
+ * 127.0.0.1, the app is served by Vite, and Debian's Chromium drives the pages through playwright-core.
+ */
+import { expect } from "chai";
+import hre from "hardhat";
+import type { Page } from "playwright-core";
+import type { RunningStack } from "../src/app/stack";
+import { startAppStack } from "../src/app/stack";
+import { E2eBrowser, actAs, launchBrowser, screenshot } from "./browser";
+
+describe("web app (Chromium)", function () {
+  this.timeout(120_000);
+  let stack: RunningStack;
+  let b: E2eBrowser;
+  let page: Page;
+
+  const actor = (key: string): string => {
+    const a = stack.deployment.actors.find((x) => x.key === key);
+    if (!a) throw new Error(`no actor ${key} in the deployment`);
+    return a.address;
+  };
+
+  before(async function () {
+    this.timeout(900_000);
+    stack = await startAppStack(hre, { quiet: true });
+    try {
+      b = await launchBrowser(stack.url);
+    } catch (err) {
+      await stack.stop();
+      throw err;
+    }
+    page = b.page;
+  });
+
+  after(async function () {
+    this.timeout(60_000);
+    await b?.close();
+    await stack?.stop();
+  });
+
+  afterEach(function () {
+    // A page error or a console error is a defect even when the assertions passed.
+    const errors = b?.errors.splice(0) ?? [];
+    expect(errors, errors.join("\n")).to.deep.equal([]);
+  });
+
+  describe("members", function () {
+    it("opens on the home page with the demo's packs to scan", async function () {
+      await page.goto("/");
+      await page.getByText("Items of the demo to scan").waitFor();
+      await screenshot(page, "home");
+    });
+
+    it("lists the consortium's organisations with their roles and status", async function () {
+      await page.goto("/members");
+      const rows = page.getByTestId("member-row");
+      await rows.first().waitFor();
+      expect(await rows.count()).to.be.greaterThan(10);
+      const acme = rows.filter({ hasText: "Acme Pharma" });
+      expect(await acme.innerText()).to.match(/manufacturer/i);
+      const lumen = rows.filter({ hasText: "Lumen Foods" });
+      expect(await lumen.innerText()).to.contain("Suspended");
+      await screenshot(page, "members");
+    });
+
+    it("shows an outsider's refused admission as the decoded custom error, then the KYC provider's as confirmed", async function () {
+      await page.goto("/members");
+      await actAs(page, actor("outsider"));
+      await page.getByTestId("admit-account").fill(actor("outsider2"));
+      await page.getByTestId("admit-kyc").fill("passport 4711");
+      await page.getByTestId("admit-submit").click();
+      const status = page.getByTestId("tx-status");
+      await status.and(page.locator('[data-status="failed"]')).waitFor();
+      expect(await status.innerText()).to.match(/Consortium: cannot admit person/);
+      expect(await status.innerText()).to.contain("INVESTOR");
+
+      await actAs(page, actor("kyc"));
+      await page.getByTestId("admit-submit").click();
+      await status.and(page.locator('[data-status="confirmed"]')).waitFor();
+      await page
+        .getByTestId("member-row")
+        .filter({ hasText: actor("outsider2").slice(0, 6) })
+        .waitFor();
+    });
+  });
+
+  describe("verify by scan link", function () {
+    const item = (name: string): string => {
+      const items = stack.deployment.facts.appItems as Record<string, string>;
+      return items[name];
+    };
+    const verdict = async (link: string) => {
+      await page.goto(link);
+      const v = page.getByTestId("verdict");
+      await v.waitFor();
+      return { reason: await v.getAttribute("data-reason"), sellable: await v.getAttribute("data-sellable"), v };
+    };
+
+    it("shows a good item as genuine and sellable, with product, origin, raw materials, custody and its QR code", async function () {
+      const { reason, sellable, v } = await verdict(item("good"));
+      expect(reason).to.equal("verified");
+      expect(sellable).to.equal("true");
+      expect(await v.innerText()).to.contain("Genuine and sellable");
+      expect(await page.getByTestId("product-name").innerText()).to.contain("Amoxicillin 500 mg");
+      expect(await page.getByTestId("origin").innerText()).to.match(/Riverside[\s\S]*matches the chain/);
+      expect(await page.getByTestId("inputs").innerText()).to.contain("API-2607");
+      const timeline = await page.getByTestId("timeline").innerText();
+      expect(timeline).to.contain("Lot commissioned");
+      expect(timeline).to.match(/Acme Pharma → MedSupply Dealers/);
+      expect(timeline).to.match(/MedSupply Dealers → Corner Pharmacy/);
+      const qr = await page.getByTestId("qr").getAttribute("src");
+      expect(qr).to.match(/^data:image\/png;base64,/);
+      await screenshot(page, "verify-good");
+    });
+
+    it("shows an item of a recalled lot as not sellable because recalled", async function () {
+      const { reason, sellable, v } = await verdict(item("recalled"));
+      expect(reason).to.equal("recalled");
+      expect(sellable).to.equal("false");
+      expect(await v.innerText()).to.contain("Recalled");
+      expect(await page.getByTestId("timeline").innerText()).to.contain("Lot recalled");
+      await screenshot(page, "verify-recalled");
+    });
+
+    it("shows an item of a quarantined lot as held after a cold-chain alarm", async function () {
+      const { reason, sellable, v } = await verdict(item("quarantined"));
+      expect(reason).to.equal("quarantined");
+      expect(sellable).to.equal("false");
+      expect(await v.innerText()).to.contain("cold-chain alarm");
+      const shipment = (stack.deployment.facts.appShipment as { id: string }).id;
+      expect(await page.getByTestId("verdict-why").innerText()).to.match(
+        new RegExp(`shipment ${shipment}: \\d+ min outside the storage range`),
+      );
+      expect(await page.getByTestId("timeline").innerText()).to.contain(`Cold-chain alarm on shipment ${shipment}`);
+      await screenshot(page, "verify-quarantined");
+    });
+
+    it("tells an already sold code and a cloned code apart", async function () {
+      expect((await verdict(item("sold"))).reason).to.equal("already decommissioned");
+      expect((await verdict(item("clone"))).reason).to.equal("suspect");
+    });
+  });
+
+  describe("regulator console", function () {
+    it("refuses a carrier's release with the decoded error, then the regulator releases the quarantine", async function () {
+      await page.goto("/console");
+      const excursion = () =>
+        page.getByTestId("alarm").filter({ hasText: /Temperature excursion on shipment \d+ \(INS-2610\)/ });
+      const alarm = excursion().and(page.locator('[data-open="true"]'));
+      await alarm.waitFor();
+      expect(await alarm.innerText()).to.match(/too long outside the storage range/);
+      await screenshot(page, "console");
+      await actAs(page, actor("carrier"));
+      await alarm.getByTestId("alarm-reason").fill("we checked the truck, it was fine");
+      await alarm.getByTestId("alarm-release").click();
+      const status = alarm.getByTestId("tx-status");
+      await status.and(page.locator('[data-status="failed"]')).waitFor();
+      expect(await status.innerText()).to.match(/missing role/i);
+      expect(await status.innerText()).to.contain("REGULATOR");
+
+      await actAs(page, actor("regulator"));
+      await alarm.getByTestId("alarm-reason").fill("stability data: 50 min at 11.5 °C within the label claim");
+      await alarm.getByTestId("alarm-release").click();
+      await excursion()
+        .getByText(/Handled: shipment released/)
+        .waitFor();
+      await excursion()
+        .getByTestId("tx-status")
+        .getByText(/release lot INS-2610: confirmed/)
+        .waitFor();
+
+      await page.goto((stack.deployment.facts.appItems as Record<string, string>).quarantined);
+      const v = page.getByTestId("verdict");
+      await v.waitFor();
+      expect(await v.getAttribute("data-reason")).to.equal("verified");
+      expect(await page.getByTestId("timeline").innerText()).to.contain("Lot released from quarantine");
+    });
+  });
+
+  describe("manufacturer console", function () {
+    const csv = (rows: string[]) => Buffer.from(["gtin,lot,expiry,serial", ...rows].join("\n"));
+
+    it("shows a CSV's row-precise problems, then commissions a valid lot of 2,000 serials with progress", async function () {
+      await page.goto("/console");
+      await actAs(page, actor("manufacturer"));
+      const file = page.getByTestId("csv-file");
+      await file.setInputFiles({
+        name: "bad.csv",
+        mimeType: "text/csv",
+        buffer: csv([
+          "09506000134352,AMX-2701,290131,A1",
+          "09506000134353,AMX-2701,290131,A2",
+          "09506000134352,AMX-2701,290131,A1",
+        ]),
+      });
+      const problems = await page.getByTestId("csv-problems").innerText();
+      expect(problems).to.match(/line 3, gtin/);
+      expect(problems).to.match(/line 4, serial: duplicate "A1" \(first on line 2\)/);
+
+      const serials = Array.from(
+        { length: 2_000 },
+        (_, i) => `09506000134352,AMX-2701,290131,AMX2701-${String(i + 1).padStart(5, "0")}`,
+      );
+      await file.setInputFiles({ name: "lot.csv", mimeType: "text/csv", buffer: csv(serials) });
+      expect(await page.getByTestId("csv-count").innerText()).to.equal("2000");
+      await page.getByTestId("commission").click();
+      await page.getByTestId("progress").getByText("lot committed").waitFor();
+      expect(await page.getByTestId("tx-status").innerText()).to.match(
+        /Commission lot AMX-2701 \(2000 serials\): confirmed/,
+      );
+    });
+  });
+
+  describe("break-glass review", function () {
+    it("lists a break-glass access awaiting review and records the regulator's finding", async function () {
+      await page.goto("/console");
+      await actAs(page, actor("regulator"));
+      const alarm = page
+        .getByTestId("alarm")
+        .filter({ hasText: "Break-glass access by Northside Hospital" })
+        .and(page.locator('[data-open="true"]'));
+      await alarm.waitFor();
+      expect(await alarm.innerText()).to.contain("emergency room treatment");
+      await alarm.getByTestId("alarm-reason").fill("review CHMA-2026-044: patient unconscious, access justified");
+      await alarm.getByTestId("alarm-justified").click();
+      await page
+        .getByTestId("alarm")
+        .filter({ hasText: "Break-glass access by Northside Hospital" })
+        .getByText(/Handled: reviewed: justified/)
+        .waitFor();
+    });
+  });
+
+  describe("investors", function () {
+    it("lets an investor buy in the open offering", async function () {
+      await page.goto("/investors");
+      await actAs(page, actor("investor3"));
+      const offering = page.getByTestId("offering").filter({ hasText: "Harbour Screens" });
+      await offering.waitFor();
+      expect(await offering.getByTestId("offering-sold").innerText()).to.match(/^400 of 8,000 shares sold/);
+      await screenshot(page, "investors");
+      await offering.getByTestId("offering-shares").fill("600");
+      await offering.getByTestId("offering-buy").click();
+      await offering.getByTestId("tx-status").and(page.locator('[data-status="confirmed"]')).waitFor();
+      expect(await offering.getByTestId("tx-status").innerText()).to.contain("Buy 600 HSCR shares: confirmed");
+      await offering
+        .getByTestId("offering-sold")
+        .getByText(/^1,000 of 8,000 shares sold.*you hold 600 in escrow/)
+        .waitFor();
+    });
+
+    it("refuses a purchase above the per-investor maximum with the decoded error", async function () {
+      const offering = page.getByTestId("offering").filter({ hasText: "Harbour Screens" });
+      await offering.getByTestId("offering-shares").fill("1500");
+      await offering.getByTestId("offering-buy").click();
+      const status = offering.getByTestId("tx-status").and(page.locator('[data-status="failed"]'));
+      await status.waitFor();
+      expect(await status.innerText()).to.match(/Offering: investor limit/);
+    });
+
+    it("lets an investor claim all revenue, in every payment token", async function () {
+      await actAs(page, actor("investor1"));
+      const portfolio = page.getByTestId("portfolio");
+      const total = portfolio.getByTestId("claimable-total");
+      await total.getByText(/To claim: .*cEUR \+ .*USDC/).waitFor();
+      const solar = portfolio.locator('[data-testid="holding"][data-symbol="RSOL"]');
+      await solar.getByText(/^1,500$/).waitFor(); // bought in the sale; 200 of them listed on the market
+      expect(await solar.innerText()).to.match(/\b200 \/ 0\b/);
+      await portfolio.getByTestId("claim-all").click();
+      await total.getByText("Nothing to claim").waitFor({ timeout: 60_000 });
+      expect(await portfolio.getByTestId("tx-status").innerText()).to.match(/Claim .* USDC from RSOL: confirmed/);
+      await page.getByTestId("revenue-chart").locator("svg").first().waitFor();
+      await screenshot(page, "investors-portfolio");
+    });
+
+    it("fills part of a market listing against payment, then the seller cancels the rest", async function () {
+      await actAs(page, actor("investor3"));
+      const listing = page
+        .getByTestId("listing")
+        .filter({ hasText: "RSOL" })
+        .filter({ hasText: "investor 1" })
+        .filter({ hasText: "12.00 cEUR" });
+      await listing.waitFor();
+      await listing.getByTestId("listing-amount").fill("50");
+      await listing.getByTestId("listing-buy").click();
+      await listing.getByText(/Buy 50 RSOL: confirmed/).waitFor();
+      await listing.getByRole("cell", { name: "150", exact: true }).waitFor();
+
+      await actAs(page, actor("investor1"));
+      await listing.getByTestId("listing-cancel").click();
+      await listing.waitFor({ state: "detached" });
+    });
+
+    it("refunds an investor of the sale that failed", async function () {
+      await actAs(page, actor("investor2"));
+      const refund = page.getByTestId("refund").filter({ hasText: "Metro Vending" });
+      await refund.getByText(/Your 300 shares are refunded in full: 1,500.00 cEUR/).waitFor();
+      await refund.getByTestId("refund-button").click();
+      await refund.getByTestId("tx-status").and(page.locator('[data-status="confirmed"]')).waitFor();
+    });
+  });
+});
