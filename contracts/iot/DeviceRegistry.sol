@@ -55,7 +55,10 @@ contract DeviceRegistry is ConsortiumGated, EIP712, IDeviceTelemetry {
     mapping(bytes32 digest => uint16) private _firmwareIds;
     uint16 private _firmwareCount;
     mapping(uint8 kind => uint32) private _floors;
-    mapping(address device => mapping(uint64 sequence => bytes32)) private _roots;
+    /// @dev Anchored roots, truncated to their top 128 bits, two per slot: batch `sequence` lives in slot
+    /// `sequence >> 1`, the high half for an even sequence, the low half for an odd one. A device numbering its
+    /// batches consecutively thus writes a fresh slot only every second batch.
+    mapping(address device => mapping(uint64 pair => uint256)) private _roots;
 
     /// @param consortium_ The consortium contract.
     constructor(IConsortium consortium_) ConsortiumGated(consortium_) EIP712("CityChain DeviceRegistry", "1") {}
@@ -199,7 +202,7 @@ contract DeviceRegistry is ConsortiumGated, EIP712, IDeviceTelemetry {
 
         d.lastSequence = batch.sequence;
         d.lastTimestamp = uint40(summary.lastTimestamp);
-        _roots[dev][batch.sequence] = summary.root;
+        _anchor(dev, batch.sequence, summary.root);
         emit BatchAnchored(
             dev,
             batch.sequence,
@@ -255,8 +258,8 @@ contract DeviceRegistry is ConsortiumGated, EIP712, IDeviceTelemetry {
     }
 
     /// @inheritdoc IDeviceTelemetry
-    function batchRoot(address dev, uint64 sequence) external view returns (bytes32) {
-        return _roots[dev][sequence];
+    function batchRoot(address dev, uint64 sequence) external view returns (bytes16) {
+        return _anchored(dev, sequence);
     }
 
     /// @inheritdoc IDeviceTelemetry
@@ -270,7 +273,9 @@ contract DeviceRegistry is ConsortiumGated, EIP712, IDeviceTelemetry {
         bytes32[] calldata proof
     ) external view returns (bool valid, uint64 timestamp, int16 value) {
         if (index >= count) return (false, 0, 0);
-        valid = MerkleProof.verifyCalldata(proof, _roots[dev][sequence], _leaf(baseTime, count, index / 8, word));
+        bytes16 anchored = _anchored(dev, sequence);
+        bytes32 root = MerkleProof.processProofCalldata(proof, _leaf(baseTime, count, index / 8, word));
+        valid = anchored != bytes16(0) && bytes16(root) == anchored;
         (timestamp, value) = _decode(baseTime, index, word);
     }
 
@@ -505,6 +510,20 @@ contract DeviceRegistry is ConsortiumGated, EIP712, IDeviceTelemetry {
         if (!_firmwareAllowed(_firmwareById[firmwareId], d.kind)) {
             revert DeviceFirmwareNotAllowed(_firmwareDigest[firmwareId]);
         }
+    }
+
+    /// @dev Stores the top 128 bits of a batch's root in its half of the pair slot (each half is written once:
+    /// sequences strictly increase).
+    function _anchor(address dev, uint64 sequence, bytes32 root) private {
+        uint256 top = uint256(root) >> 128;
+        mapping(uint64 => uint256) storage roots = _roots[dev];
+        roots[sequence >> 1] |= sequence & 1 == 0 ? top << 128 : top;
+    }
+
+    /// @dev The 128-bit root anchored for a batch (zero when none).
+    function _anchored(address dev, uint64 sequence) private view returns (bytes16) {
+        uint256 pair = _roots[dev][sequence >> 1];
+        return bytes16(uint128(sequence & 1 == 0 ? pair >> 128 : pair));
     }
 
     /// @dev EIP-712 digest of a registration.
