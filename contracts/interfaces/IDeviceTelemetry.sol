@@ -143,22 +143,21 @@ interface IDeviceTelemetry is IDeviceRegistry {
     /// @param firmware The new digest.
     /// @param version The new version.
     event DeviceFirmwareUpdated(address indexed device, bytes32 firmware, uint32 version);
-    /// @notice A signed batch was accepted and its readings anchored.
+    /// @notice A signed batch was accepted and its readings anchored (the submitter is the transaction's `to`
+    /// contract or sender; the registry does not repeat it).
     /// @param device The device.
     /// @param sequence The batch sequence.
     /// @param root Merkle root over the batch's reading words.
     /// @param firstTimestamp Time of the first reading.
     /// @param lastTimestamp Time of the last reading.
     /// @param count Number of readings.
-    /// @param relayer Who submitted it.
     event BatchAnchored(
         address indexed device,
         uint64 indexed sequence,
         bytes32 root,
         uint64 firstTimestamp,
         uint64 lastTimestamp,
-        uint16 count,
-        address relayer
+        uint16 count
     );
 
     /// @dev The device was never registered.

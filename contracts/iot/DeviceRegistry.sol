@@ -209,8 +209,7 @@ contract DeviceRegistry is ConsortiumGated, EIP712, IDeviceTelemetry {
             summary.root,
             summary.firstTimestamp,
             summary.lastTimestamp,
-            summary.count,
-            msg.sender
+            summary.count
         );
     }
 

@@ -321,7 +321,7 @@ describe("DeviceRegistry", function () {
       const tree = new ReadingTree(b.batch.baseTime, b.batch.readings);
       await expect(f.registry.connect(f.actors.outsider).submitBatch(b.batch, b.signature, NO_WATCH))
         .to.emit(f.registry, "BatchAnchored")
-        .withArgs(f.sensor.address, 1, tree.root, series[0].time, series[199].time, 200, f.actors.outsider.address);
+        .withArgs(f.sensor.address, 1, tree.root, series[0].time, series[199].time, 200);
       expect(await f.registry.batchRoot(f.sensor.address, 1)).to.equal(tree.root.slice(0, 34));
       for (const i of [0, 7, 8, 123, 199]) {
         const { word, proof } = tree.proof(i);
