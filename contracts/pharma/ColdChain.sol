@@ -123,7 +123,7 @@ contract ColdChain is ConsortiumGated, IColdChain {
         if (broke) alarm = _firstBreak(rule, t, batch.baseTime, batch.readings);
         _fold(t, b, outside);
         _storeTrack(dev, t);
-        emit ReadingsRecorded(id, dev, batch.sequence, b.count, b.firstValue, b.lastValue, t.outside);
+        emit ReadingsRecorded(id, dev, b.count, b.firstValue, b.lastValue, t.outside);
         if (broke) {
             alarm.device = dev;
             _alarm(id, s, alarm);

@@ -355,7 +355,15 @@ describe("DeviceRegistry", function () {
       await time.increaseTo(series[89].time);
       const trees = batches.map((b) => new ReadingTree(b.batch.baseTime, b.batch.readings));
       expect(await f.registry.batchRoot(f.sensor.address, 3)).to.equal("0x" + "00".repeat(16));
+      const before = await f.registry.device(f.sensor.address);
       for (const b of batches) await f.registry.submitBatch(b.batch, b.signature, NO_WATCH);
+      // one SSTORE updates the last time and sequence of the record and leaves every other field as it was
+      const after = await f.registry.device(f.sensor.address);
+      expect(after.toObject()).to.deep.equal({
+        ...before.toObject(),
+        lastTimestamp: BigInt(series[89].time),
+        lastSequence: 3n,
+      });
       for (let k = 0; k < 3; k++) {
         const sequence = k + 1;
         expect(await f.registry.batchRoot(f.sensor.address, sequence)).to.equal(trees[k].root.slice(0, 34));
