@@ -147,7 +147,7 @@ interface IDeviceTelemetry is IDeviceRegistry {
     /// contract or sender; the registry does not repeat it).
     /// @param device The device.
     /// @param sequence The batch sequence.
-    /// @param root Merkle root over the batch's reading words.
+    /// @param root Merkle root over the batch's reading words (full 256 bits; the registry stores the top 128).
     /// @param firstTimestamp Time of the first reading.
     /// @param lastTimestamp Time of the last reading.
     /// @param count Number of readings.
