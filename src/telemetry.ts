@@ -160,6 +160,11 @@ export class ReadingTree {
     return this.levels[this.levels.length - 1][0];
   }
 
+  /** What the registry stores for the batch (`batchRoot`): the root's top 128 bits, two batches per slot. */
+  get anchor(): string {
+    return this.root.slice(0, 34);
+  }
+
   /** The word holding reading `index` and the Merkle proof of that word. */
   proof(index: number): { word: string; proof: string[] } {
     if (!Number.isInteger(index) || index < 0 || index >= this.count) throw new Error(`no reading ${index}`);

@@ -118,10 +118,10 @@ interface IColdChain {
         uint32 storageClass,
         bytes32 referenceHash
     );
-    /// @notice A device's batch was recorded on a shipment and evaluated.
+    /// @notice A device's batch was recorded on a shipment and evaluated. The batch's anchor (sequence, Merkle
+    /// root, times) is the device registry's `BatchAnchored` log emitted just before it in the same call.
     /// @param id The shipment.
     /// @param device The device.
-    /// @param sequence The batch sequence (its Merkle root is in the device registry).
     /// @param count Number of readings.
     /// @param firstValue First reading of the batch.
     /// @param lastValue Last reading of the batch.
@@ -129,7 +129,6 @@ interface IColdChain {
     event ReadingsRecorded(
         uint64 indexed id,
         address indexed device,
-        uint64 sequence,
         uint16 count,
         int16 firstValue,
         int16 lastValue,

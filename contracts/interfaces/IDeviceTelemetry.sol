@@ -14,7 +14,8 @@ import {IDeviceRegistry} from "./IDeviceRegistry.sol";
  * then `int16` centi-degrees (or centi-units of the device kind). Merkle leaves are the 32-byte words of the
  * packed readings (8 readings per word, the last one zero-padded):
  * `leaf = keccak256(abi.encodePacked(uint64 baseTime, uint16 count, uint16 wordIndex, bytes32 word))`,
- * pairs hashed sorted (OpenZeppelin `MerkleProof`), an odd node carried up unchanged.
+ * pairs hashed sorted (OpenZeppelin `MerkleProof`), an odd node carried up unchanged. The registry stores the
+ * top 128 bits of each root (two batches per storage slot); `BatchAnchored` carries the full root.
  */
 interface IDeviceTelemetry is IDeviceRegistry {
     /// @notice Lifecycle of a device.
@@ -142,22 +143,21 @@ interface IDeviceTelemetry is IDeviceRegistry {
     /// @param firmware The new digest.
     /// @param version The new version.
     event DeviceFirmwareUpdated(address indexed device, bytes32 firmware, uint32 version);
-    /// @notice A signed batch was accepted and its readings anchored.
+    /// @notice A signed batch was accepted and its readings anchored (the submitter is the transaction's `to`
+    /// contract or sender; the registry does not repeat it).
     /// @param device The device.
     /// @param sequence The batch sequence.
-    /// @param root Merkle root over the batch's reading words.
+    /// @param root Merkle root over the batch's reading words (full 256 bits; the registry stores the top 128).
     /// @param firstTimestamp Time of the first reading.
     /// @param lastTimestamp Time of the last reading.
     /// @param count Number of readings.
-    /// @param relayer Who submitted it.
     event BatchAnchored(
         address indexed device,
         uint64 indexed sequence,
         bytes32 root,
         uint64 firstTimestamp,
         uint64 lastTimestamp,
-        uint16 count,
-        address relayer
+        uint16 count
     );
 
     /// @dev The device was never registered.
@@ -282,11 +282,11 @@ interface IDeviceTelemetry is IDeviceRegistry {
     /// @return The floor.
     function firmwareFloor(uint8 kind) external view returns (uint32);
 
-    /// @notice The Merkle root anchored for a batch.
+    /// @notice The Merkle root anchored for a batch, truncated to its top 128 bits (two batches share a slot).
     /// @param device The device.
     /// @param sequence The batch sequence.
-    /// @return The root (zero when no such batch).
-    function batchRoot(address device, uint64 sequence) external view returns (bytes32);
+    /// @return The top 128 bits of the root (zero when no such batch).
+    function batchRoot(address device, uint64 sequence) external view returns (bytes16);
 
     /// @notice Prove one reading of an anchored batch and decode it.
     /// @param device The device.
@@ -296,7 +296,8 @@ interface IDeviceTelemetry is IDeviceRegistry {
     /// @param index The reading's index in the batch.
     /// @param word The 32-byte word of packed readings holding it (word `index / 8`).
     /// @param proof The Merkle proof of that word.
-    /// @return valid True when the word is in the anchored batch and `index < count`.
+    /// @return valid True when the word is in the anchored batch and `index < count`: the proof's root agrees
+    /// with the anchored top 128 bits (finding another word or proof that does is a 2^128 second-preimage search).
     /// @return timestamp The reading's time.
     /// @return value The reading (centi-degrees for a temperature sensor).
     function verifyReading(

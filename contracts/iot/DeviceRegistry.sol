@@ -55,7 +55,10 @@ contract DeviceRegistry is ConsortiumGated, EIP712, IDeviceTelemetry {
     mapping(bytes32 digest => uint16) private _firmwareIds;
     uint16 private _firmwareCount;
     mapping(uint8 kind => uint32) private _floors;
-    mapping(address device => mapping(uint64 sequence => bytes32)) private _roots;
+    /// @dev Anchored roots, truncated to their top 128 bits, two per slot: batch `sequence` lives in slot
+    /// `sequence >> 1`, the high half for an even sequence, the low half for an odd one. A device numbering its
+    /// batches consecutively thus writes a fresh slot only every second batch.
+    mapping(address device => mapping(uint64 pair => uint256)) private _roots;
 
     /// @param consortium_ The consortium contract.
     constructor(IConsortium consortium_) ConsortiumGated(consortium_) EIP712("CityChain DeviceRegistry", "1") {}
@@ -192,22 +195,29 @@ contract DeviceRegistry is ConsortiumGated, EIP712, IDeviceTelemetry {
     ) external returns (BatchSummary memory summary) {
         address dev = batch.device;
         DeviceData storage d = _devices[dev];
-        _checkHeader(d, batch);
+        uint256 hot = _loadHot(d);
+        _checkHeader(hot, batch);
         summary = _summarise(batch.baseTime, batch.readings, watch);
-        _checkTimes(d, dev, summary.firstTimestamp, summary.lastTimestamp);
+        _checkTimes(hot, dev, summary.firstTimestamp, summary.lastTimestamp);
         _requireSigner(_batchDigest(batch), signature, dev);
 
-        d.lastSequence = batch.sequence;
-        d.lastTimestamp = uint40(summary.lastTimestamp);
-        _roots[dev][batch.sequence] = summary.root;
+        // lastTimestamp (bits 128..167; it passed `_checkTimes`, so it fits uint40) and lastSequence (bits
+        // 168..231) replaced in the same word, written with one SSTORE
+        hot =
+            (hot & ~(uint256(type(uint104).max) << 128)) |
+            (uint256(summary.lastTimestamp) << 128) |
+            (uint256(batch.sequence) << 168);
+        assembly ("memory-safe") {
+            sstore(d.slot, hot)
+        }
+        _anchor(dev, batch.sequence, summary.root);
         emit BatchAnchored(
             dev,
             batch.sequence,
             summary.root,
             summary.firstTimestamp,
             summary.lastTimestamp,
-            summary.count,
-            msg.sender
+            summary.count
         );
     }
 
@@ -255,8 +265,8 @@ contract DeviceRegistry is ConsortiumGated, EIP712, IDeviceTelemetry {
     }
 
     /// @inheritdoc IDeviceTelemetry
-    function batchRoot(address dev, uint64 sequence) external view returns (bytes32) {
-        return _roots[dev][sequence];
+    function batchRoot(address dev, uint64 sequence) external view returns (bytes16) {
+        return _anchored(dev, sequence);
     }
 
     /// @inheritdoc IDeviceTelemetry
@@ -270,7 +280,9 @@ contract DeviceRegistry is ConsortiumGated, EIP712, IDeviceTelemetry {
         bytes32[] calldata proof
     ) external view returns (bool valid, uint64 timestamp, int16 value) {
         if (index >= count) return (false, 0, 0);
-        valid = MerkleProof.verifyCalldata(proof, _roots[dev][sequence], _leaf(baseTime, count, index / 8, word));
+        bytes16 anchored = _anchored(dev, sequence);
+        bytes32 root = MerkleProof.processProofCalldata(proof, _leaf(baseTime, count, index / 8, word));
+        valid = anchored != bytes16(0) && bytes16(root) == anchored;
         (timestamp, value) = _decode(baseTime, index, word);
     }
 
@@ -476,35 +488,61 @@ contract DeviceRegistry is ConsortiumGated, EIP712, IDeviceTelemetry {
         }
     }
 
-    /// @dev Device status, sink and sequence checks of a batch.
-    function _checkHeader(DeviceData storage d, TelemetryBatch calldata batch) private view {
+    /// @dev The first slot of a device record in one SLOAD (reading `DeviceData` members one by one would load
+    /// it once per member). Layout, low bits first: ownerOrg 32, kind 8, status 8, calibratedUntil 40,
+    /// revokedFrom 40, lastTimestamp 40, lastSequence 64, firmwareId 16.
+    function _loadHot(DeviceData storage d) private view returns (uint256 hot) {
+        assembly ("memory-safe") {
+            hot := sload(d.slot)
+        }
+    }
+
+    /// @dev Device status, sink and sequence checks of a batch (`hot`: see `_loadHot`).
+    function _checkHeader(uint256 hot, TelemetryBatch calldata batch) private view {
         address dev = batch.device;
-        DeviceStatus status = d.status;
+        DeviceStatus status = DeviceStatus(uint8(hot >> 40));
         if (status == DeviceStatus.None) revert DeviceUnknown(dev);
         if (status == DeviceStatus.Suspended) revert DeviceNotActive(dev, status);
         if (batch.sink != address(0) && batch.sink != msg.sender) revert DeviceWrongSink(dev, batch.sink, msg.sender);
-        uint64 lastSequence = d.lastSequence;
+        uint64 lastSequence = uint64(hot >> 168);
         // solhint-disable-next-line gas-strict-inequalities
         if (batch.sequence <= lastSequence) revert DeviceSequenceNotIncreasing(dev, batch.sequence, lastSequence);
     }
 
     /// @dev Time checks of a batch (after the previous one, not in the future, before revocation, calibrated)
-    /// and the device's firmware. A last time that passes fits uint40.
-    function _checkTimes(DeviceData storage d, address dev, uint64 firstTimestamp, uint64 lastTimestamp) private view {
+    /// and the device's firmware (`hot`: see `_loadHot`). A last time that passes fits uint40.
+    function _checkTimes(uint256 hot, address dev, uint64 firstTimestamp, uint64 lastTimestamp) private view {
+        uint40 previous = uint40(hot >> 128);
         // solhint-disable-next-line gas-strict-inequalities
-        if (firstTimestamp <= d.lastTimestamp) revert DeviceStaleBatch(dev, firstTimestamp, d.lastTimestamp);
+        if (firstTimestamp <= previous) revert DeviceStaleBatch(dev, firstTimestamp, previous);
         if (lastTimestamp > block.timestamp + MAX_CLOCK_SKEW) {
             revert DeviceFutureReading(dev, lastTimestamp, uint64(block.timestamp));
         }
+        uint40 revokedFrom = uint40(hot >> 88);
         // solhint-disable-next-line gas-strict-inequalities
-        if (d.status == DeviceStatus.Revoked && lastTimestamp >= d.revokedFrom) {
-            revert DeviceRevokedAt(dev, d.revokedFrom, lastTimestamp);
+        if (DeviceStatus(uint8(hot >> 40)) == DeviceStatus.Revoked && lastTimestamp >= revokedFrom) {
+            revert DeviceRevokedAt(dev, revokedFrom, lastTimestamp);
         }
-        if (lastTimestamp > d.calibratedUntil) revert DeviceCalibrationExpired(dev, d.calibratedUntil, lastTimestamp);
-        uint16 firmwareId = d.firmwareId;
-        if (!_firmwareAllowed(_firmwareById[firmwareId], d.kind)) {
+        uint40 calibratedUntil = uint40(hot >> 48);
+        if (lastTimestamp > calibratedUntil) revert DeviceCalibrationExpired(dev, calibratedUntil, lastTimestamp);
+        uint16 firmwareId = uint16(hot >> 232);
+        if (!_firmwareAllowed(_firmwareById[firmwareId], uint8(hot >> 32))) {
             revert DeviceFirmwareNotAllowed(_firmwareDigest[firmwareId]);
         }
+    }
+
+    /// @dev Stores the top 128 bits of a batch's root in its half of the pair slot (each half is written once:
+    /// sequences strictly increase).
+    function _anchor(address dev, uint64 sequence, bytes32 root) private {
+        uint256 top = uint256(root) >> 128;
+        mapping(uint64 => uint256) storage roots = _roots[dev];
+        roots[sequence >> 1] |= sequence & 1 == 0 ? top << 128 : top;
+    }
+
+    /// @dev The 128-bit root anchored for a batch (zero when none).
+    function _anchored(address dev, uint64 sequence) private view returns (bytes16) {
+        uint256 pair = _roots[dev][sequence >> 1];
+        return bytes16(uint128(sequence & 1 == 0 ? pair >> 128 : pair));
     }
 
     /// @dev EIP-712 digest of a registration.

@@ -122,8 +122,8 @@ contract ColdChain is ConsortiumGated, IColdChain {
         Alarm memory alarm;
         if (broke) alarm = _firstBreak(rule, t, batch.baseTime, batch.readings);
         _fold(t, b, outside);
-        _tracks[dev] = t;
-        emit ReadingsRecorded(id, dev, batch.sequence, b.count, b.firstValue, b.lastValue, t.outside);
+        _storeTrack(dev, t);
+        emit ReadingsRecorded(id, dev, b.count, b.firstValue, b.lastValue, t.outside);
         if (broke) {
             alarm.device = dev;
             _alarm(id, s, alarm);
@@ -437,6 +437,20 @@ contract ColdChain is ConsortiumGated, IColdChain {
     function _quarantined(uint64 id) private view returns (Shipment storage s) {
         s = _openShipment(id);
         if (s.status != ShipmentStatus.Quarantined) revert ColdChainInvalidStatus(id, s.status);
+    }
+
+    /// @dev Writes a track with one SSTORE (assigning the memory struct would read-modify-write the slot once per
+    /// member). Layout of `Track`, low bits first: shipmentId 64, lastTime 40, outside 32, readings 32, lastValue 16.
+    function _storeTrack(address dev, Track memory t) private {
+        Track storage stored = _tracks[dev];
+        uint256 packed = uint256(t.shipmentId) |
+            (uint256(t.lastTime) << 64) |
+            (uint256(t.outside) << 104) |
+            (uint256(t.readings) << 136) |
+            (uint256(uint16(t.lastValue)) << 168);
+        assembly ("memory-safe") {
+            sstore(stored.slot, packed)
+        }
     }
 
     function _toUint32(uint256 x) private pure returns (uint32) {

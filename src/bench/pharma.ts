@@ -88,33 +88,50 @@ export const suite: BenchSuite = {
     const sink = await coldChain.getAddress();
     const opened = Number((await hre.ethers.provider.getBlock("latest"))!.timestamp);
 
-    // Steady state: the second batch of each kind is measured (the first pays for the track's first write).
-    const reefer = simulateTemperatures({ start: opened + 30, interval: 60, count: 400, setpoint: 5, seed: 1 });
-    await advance(hre, 400 * 60 + 60);
+    // Steady state: the first batch pays for the track's first write and is not measured. The registry keeps
+    // two batches' (128-bit) roots per storage slot, so of two consecutive batches one writes a fresh slot
+    // (sequence 2) and one the other half of it (sequence 3): the amortized figure is their average.
+    const reefer = simulateTemperatures({ start: opened + 30, interval: 60, count: 600, setpoint: 5, seed: 1 });
+    await advance(hre, 600 * 60 + 60);
     const batches = await batchSensor.signSeries(reefer, sink, 200);
     for (const b of batches) if (b.series.length !== 200) throw new Error("bench: batches of 200 expected");
     await gasOf(coldChain.submitReadings(2, batches[0].batch, batches[0].signature));
-    const batchGas = await gasOf(
+    const freshSlotGas = await gasOf(
       coldChain.connect(actors.outsider).submitReadings(2, batches[1].batch, batches[1].signature),
     );
+    const sharedSlotGas = await gasOf(
+      coldChain.connect(actors.outsider).submitReadings(2, batches[2].batch, batches[2].signature),
+    );
+    const batchGas = Math.round((freshSlotGas + sharedSlotGas) / 2);
 
-    const singles: Reading[] = reefer.slice(0, 2);
+    // the baseline is amortized the same way: the mean of a fresh-slot and a shared-slot single reading
+    const singles: Reading[] = reefer.slice(0, 3);
     const one = await singleSensor.signSeries(singles, sink, 1);
     await gasOf(coldChain.submitReadings(1, one[0].batch, one[0].signature));
-    const singleGas = await gasOf(coldChain.connect(actors.outsider).submitReadings(1, one[1].batch, one[1].signature));
+    const singleGas = Math.round(
+      ((await gasOf(coldChain.connect(actors.outsider).submitReadings(1, one[1].batch, one[1].signature))) +
+        (await gasOf(coldChain.connect(actors.outsider).submitReadings(1, one[2].batch, one[2].signature)))) /
+        2,
+    );
 
     return [
       {
-        name: "pharma: telemetry, per reading in a signed batch of 200 (tx gas / 200)",
+        name: "pharma: telemetry, per reading in a signed batch of 200 (tx gas / 200, mean of 2 consecutive batches)",
         gas: Math.round(batchGas / 200),
         target: 600,
         baseline: singleGas,
       },
       {
-        name: "pharma: telemetry, whole batch of 200 readings",
+        name: "pharma: telemetry, whole batch of 200 readings (mean of 2 consecutive batches: fresh + shared root slot)",
         gas: batchGas,
         target: 120_000,
         baseline: singleGas * 200,
+      },
+      {
+        name: "pharma: telemetry, batch of 200 writing a fresh root slot (worst case)",
+        gas: freshSlotGas,
+        target: null,
+        baseline: null,
       },
       { name: "pharma: register a device", gas: registerGas, target: 150_000, baseline: null },
       {

@@ -321,8 +321,8 @@ describe("DeviceRegistry", function () {
       const tree = new ReadingTree(b.batch.baseTime, b.batch.readings);
       await expect(f.registry.connect(f.actors.outsider).submitBatch(b.batch, b.signature, NO_WATCH))
         .to.emit(f.registry, "BatchAnchored")
-        .withArgs(f.sensor.address, 1, tree.root, series[0].time, series[199].time, 200, f.actors.outsider.address);
-      expect(await f.registry.batchRoot(f.sensor.address, 1)).to.equal(tree.root);
+        .withArgs(f.sensor.address, 1, tree.root, series[0].time, series[199].time, 200);
+      expect(await f.registry.batchRoot(f.sensor.address, 1)).to.equal(tree.anchor);
       for (const i of [0, 7, 8, 123, 199]) {
         const { word, proof } = tree.proof(i);
         const [valid, t, v] = await f.registry.verifyReading(
@@ -344,6 +344,56 @@ describe("DeviceRegistry", function () {
       expect(
         (await f.registry.verifyReading(f.sensor.address, 1, b.batch.baseTime, 200, 200, word, proof))[0],
       ).to.equal(false);
+    });
+
+    it("keeps two batches' 128-bit roots in one slot and proves readings of both halves", async function () {
+      const f = await registered();
+      const start = f.registeredAt + 30;
+      // sequences 1, 2, 3: 1 is the low half of pair 0; 2 (high) and 3 (low) share pair 1
+      const series = steady(start, 90).map((r, i) => ({ ...r, centi: 300 + ((i * 37) % 101) }));
+      const batches = await f.sensor.signSeries(series, ZERO, 30);
+      await time.increaseTo(series[89].time);
+      const trees = batches.map((b) => new ReadingTree(b.batch.baseTime, b.batch.readings));
+      expect(await f.registry.batchRoot(f.sensor.address, 3)).to.equal("0x" + "00".repeat(16));
+      const before = await f.registry.device(f.sensor.address);
+      for (const b of batches) await f.registry.submitBatch(b.batch, b.signature, NO_WATCH);
+      // one SSTORE updates the last time and sequence of the record and leaves every other field as it was
+      const after = await f.registry.device(f.sensor.address);
+      const expected = [...before];
+      expected[5] = BigInt(series[89].time); // lastTimestamp
+      expected[6] = 3n; // lastSequence
+      expect(before.lastSequence).to.equal(0n);
+      expect([...after]).to.deep.equal(expected);
+      for (let k = 0; k < 3; k++) {
+        const sequence = k + 1;
+        expect(await f.registry.batchRoot(f.sensor.address, sequence)).to.equal(trees[k].anchor);
+        for (const i of [0, 13, 29]) {
+          const { word, proof } = trees[k].proof(i);
+          const [valid, t, v] = await f.registry.verifyReading(
+            f.sensor.address,
+            sequence,
+            batches[k].batch.baseTime,
+            30,
+            i,
+            word,
+            proof,
+          );
+          expect([valid, Number(t), Number(v)]).to.deep.equal([
+            true,
+            series[30 * k + i].time,
+            series[30 * k + i].centi,
+          ]);
+        }
+      }
+      // a proof of batch 2 does not pass for its slot neighbour 3, nor for a batch never anchored (4)
+      const { word, proof } = trees[1].proof(13);
+      for (const sequence of [3, 4]) {
+        expect(
+          (
+            await f.registry.verifyReading(f.sensor.address, sequence, batches[1].batch.baseTime, 30, 13, word, proof)
+          )[0],
+        ).to.equal(false);
+      }
     });
 
     it("refuses a replayed or out-of-order sequence", async function () {
