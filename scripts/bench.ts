@@ -17,6 +17,8 @@ async function main(): Promise<void> {
   for (const suite of loadSuites()) {
     if (!(suite.networks ?? ["hardhat"]).includes(hre.network.name)) continue;
     process.stdout.write(`bench: ${suite.name}…\n`);
+    // Every suite starts from a fresh in-process chain: same addresses and nonces on every run.
+    if (hre.network.name === "hardhat") await hre.network.provider.send("hardhat_reset", []);
     rows.push(...(await suite.run(hre)));
   }
   const ratio = (a: number | null, b: number | null) => (a !== null && b !== null && b !== 0 ? (a / b).toFixed(2) : "");
