@@ -1,5 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
+import { Wallet } from "ethers";
+import { vars } from "hardhat/config";
 import type { NetworksUserConfig } from "hardhat/types";
 
 /** Where the local PoA harness (`npm run chain`) writes the description of the running network. */
@@ -37,13 +39,40 @@ export function networksFromEnvironment(): NetworksUserConfig {
   }
   const besuUrl = process.env.BESU_RPC_URL;
   if (besuUrl) {
-    const key = process.env.BESU_DEPLOYER_KEY;
     networks.besu = {
       url: besuUrl,
       chainId: process.env.BESU_CHAIN_ID ? Number(process.env.BESU_CHAIN_ID) : undefined,
-      accounts: key ? [key] : [],
+      accounts: besuAccounts(),
+      // QBFT with zeroBaseFee and --min-gas-price=0: transactions carry no fee.
       gasPrice: 0,
     };
   }
   return networks;
+}
+
+/**
+ * The Besu deployer's key, never from git: an encrypted keystore file (BESU_KEYSTORE + BESU_KEYSTORE_PASSWORD),
+ * else Hardhat's encrypted-at-rest variables (`npx hardhat vars set BESU_DEPLOYER_KEY`), else the environment.
+ * Further signing accounts (e.g. the regulator's, for the cold chain's guardian grant) come from
+ * BESU_EXTRA_KEYS the same ways.
+ */
+export function besuAccounts(): string[] {
+  const keys: string[] = [];
+  const keystore = process.env.BESU_KEYSTORE;
+  if (keystore) {
+    const password = process.env.BESU_KEYSTORE_PASSWORD;
+    if (password === undefined) throw new Error("BESU_KEYSTORE is set but BESU_KEYSTORE_PASSWORD is not");
+    keys.push(Wallet.fromEncryptedJsonSync(fs.readFileSync(keystore, "utf8"), password).privateKey);
+  } else {
+    const key = vars.get("BESU_DEPLOYER_KEY", process.env.BESU_DEPLOYER_KEY ?? "");
+    if (key) keys.push(key);
+  }
+  const extra = vars.get("BESU_EXTRA_KEYS", process.env.BESU_EXTRA_KEYS ?? "");
+  keys.push(
+    ...extra
+      .split(",")
+      .map((k) => k.trim())
+      .filter((k) => k !== ""),
+  );
+  return keys;
 }

@@ -1,4 +1,17 @@
 import { buildModule } from "@nomicfoundation/hardhat-ignition/modules";
+import type { Future } from "@nomicfoundation/ignition-core";
+import { id } from "ethers";
+
+/** A cold-chain storage class as the regulator defines it at deployment (centi-degrees Celsius, seconds). */
+export interface StorageClassParameter {
+  name: string;
+  hardMin: number;
+  hardMax: number;
+  low: number;
+  high: number;
+  allowance: number;
+  maxGap: number;
+}
 
 /**
  * The whole citychain system as one Ignition module: futures are named like their contracts
@@ -8,8 +21,9 @@ import { buildModule } from "@nomicfoundation/hardhat-ignition/modules";
  * `regulator` is the account that grants the cold chain its guardian right on the supply chain (a REGULATOR
  * act, so it cannot be the deployer's); it is a literal because Ignition's `from` takes no parameter. The
  * default export (for `hardhat ignition` commands) uses the network's second account, the cast's regulator.
+ * `storageClasses` are defined by the same regulator, in order (their ids are 1, 2, …).
  */
-export function buildCityChain(regulator?: string) {
+export function buildCityChain(regulator?: string, storageClasses: StorageClassParameter[] = []) {
   return buildModule("CityChain", (m) => {
     const consortium = m.contract("Consortium", [
       m.getParameter("founders"),
@@ -26,7 +40,17 @@ export function buildCityChain(regulator?: string) {
     const supplyChain = m.contract("SupplyChain", [consortium]);
     const deviceRegistry = m.contract("DeviceRegistry", [consortium]);
     const coldChain = m.contract("ColdChain", [consortium, deviceRegistry, supplyChain]);
-    m.call(supplyChain, "setGuardian", [coldChain, true], { from: regulator ?? m.getAccount(1) });
+    const asRegulator = regulator ?? m.getAccount(1);
+    m.call(supplyChain, "setGuardian", [coldChain, true], { from: asRegulator });
+    let previous: Future | undefined;
+    storageClasses.forEach((c, i) => {
+      const { name, ...limits } = c;
+      previous = m.call(coldChain, "defineStorageClass", [{ ...limits, defined: true }, id(name)], {
+        from: asRegulator,
+        id: `defineStorageClass_${i + 1}`,
+        after: previous ? [previous] : [],
+      });
+    });
 
     const medicalRecords = m.contract("MedicalRecords", [consortium]);
     const healthInsurance = m.contract("HealthInsurance", [consortium, medicalRecords, settlementToken]);

@@ -36,6 +36,20 @@ export const ParametersFile = z
     settlementToken: z
       .object({ name: z.string(), symbol: z.string(), decimals: z.number().int().min(0).max(18), issuer: account })
       .optional(),
+    /** Storage classes the regulator defines at deployment (centi-degrees Celsius; seconds). */
+    storageClasses: z
+      .array(
+        z.object({
+          name: z.string().min(1),
+          hardMin: z.number().int(),
+          hardMax: z.number().int(),
+          low: z.number().int(),
+          high: z.number().int(),
+          allowance: z.number().int().nonnegative(),
+          maxGap: z.number().int().positive(),
+        }),
+      )
+      .default([]),
     /** Who performs the cross-domain grants (the cold chain's guardian right is a REGULATOR act). */
     wiring: z.object({ regulator: account }).optional(),
   })

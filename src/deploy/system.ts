@@ -4,6 +4,7 @@ import { Hardfork, findForbiddenOpcodes } from "./opcodes";
 import { CodeCheck, chainIdentity, checkCode, guardJournal } from "./verify";
 import { consortiumArgs, parametersPath, readParameters, resolveAccount } from "./parameters";
 import { SYSTEM_MODULE, deploymentDir } from "../deployments";
+import type { StorageClassParameter } from "../../ignition/modules/CityChain";
 
 /** Futures of the CityChain module and the artifact each must match. */
 export const SYSTEM_CONTRACTS: Record<string, string> = {
@@ -82,6 +83,28 @@ export async function checkLinks(
       address: addresses[grant.holder],
       ok,
       detail: ok ? "granted" : "not granted",
+    });
+  }
+  return checks;
+}
+
+/** Checks that the cold chain's storage classes 1..n are the ones the parameters specify. */
+export async function checkStorageClasses(
+  hre: HardhatRuntimeEnvironment,
+  coldChainAddress: string,
+  classes: StorageClassParameter[],
+): Promise<CodeCheck[]> {
+  const coldChain = await hre.ethers.getContractAt(SYSTEM_CONTRACTS.ColdChain, coldChainAddress);
+  const checks: CodeCheck[] = [];
+  for (const [i, c] of classes.entries()) {
+    const got = await coldChain.getFunction("storageClass").staticCall(i + 1);
+    const fields = ["hardMin", "hardMax", "low", "high", "allowance", "maxGap"] as const;
+    const ok = got.defined === true && fields.every((f) => Number(got[f]) === c[f]);
+    checks.push({
+      contract: `ColdChain.storageClass(${i + 1})`,
+      address: coldChainAddress,
+      ok,
+      detail: ok ? c.name : `differs from the parameters (${c.name})`,
     });
   }
   return checks;
@@ -196,7 +219,10 @@ export async function deploySystem(
   const params = readParameters(parametersPath(hre.network.name));
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { buildCityChain } = require(path.join(__dirname, "..", "..", "ignition", "modules", "CityChain.ts"));
-  const module = buildCityChain(await resolveAccount(hre, params.wiring?.regulator ?? "@regulator"));
+  const module = buildCityChain(
+    await resolveAccount(hre, params.wiring?.regulator ?? "@regulator"),
+    params.storageClasses,
+  );
   const parameters = await systemParameters(hre);
   const watchdog = persistent ? watchSealing(hre, options.stallMs ?? 20_000) : undefined;
   let result: Record<string, { getAddress(): Promise<string> }>;
@@ -215,5 +241,6 @@ export async function deploySystem(
     checks.push(await checkCode(hre, fqn, addresses[name]));
   }
   checks.push(...(await checkLinks(hre, addresses)));
+  checks.push(...(await checkStorageClasses(hre, addresses.ColdChain, params.storageClasses)));
   return { ...identity, addresses, checks };
 }
