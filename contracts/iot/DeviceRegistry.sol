@@ -1,0 +1,592 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.28;
+
+import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
+import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
+import {MerkleProof} from "@openzeppelin/contracts/utils/cryptography/MerkleProof.sol";
+import {ConsortiumGated} from "../consortium/ConsortiumGated.sol";
+import {IConsortium} from "../interfaces/IConsortium.sol";
+import {IDeviceRegistry} from "../interfaces/IDeviceRegistry.sol";
+import {IDeviceTelemetry} from "../interfaces/IDeviceTelemetry.sol";
+import {DeviceKinds} from "../libraries/DeviceKinds.sol";
+import {Roles} from "../libraries/Roles.sol";
+
+/**
+ * @title DeviceRegistry
+ * @notice Device identities (registered by a DEVICE_MANAGER, proven by the device key) and device-signed
+ * telemetry batches relayed by gateways, each anchored as a Merkle root. Shared by every domain that trusts
+ * sensors: the cold chain, solar meters, vending controllers.
+ */
+contract DeviceRegistry is ConsortiumGated, EIP712, IDeviceTelemetry {
+    /// @notice Most readings in one batch.
+    uint256 public constant MAX_READINGS = 1024;
+    /// @notice How far in the future (seconds) a reading may lie, to absorb clock drift between device and chain.
+    uint256 public constant MAX_CLOCK_SKEW = 120;
+
+    /// @dev 1 + 2^32 + ... + 2^224: multiplying by it adds the eight 32-bit lanes of a word into the top one.
+    uint256 private constant _LANES = 0x0000000100000001000000010000000100000001000000010000000100000001;
+
+    bytes32 private constant REGISTRATION_TYPEHASH =
+        keccak256(
+            "Registration(address device,uint8 kind,uint32 ownerOrg,bytes32 firmware,uint64 calibratedUntil,bytes32 metadataHash,uint64 deadline)"
+        );
+    bytes32 private constant BATCH_TYPEHASH =
+        keccak256("TelemetryBatch(address device,uint64 sequence,uint64 baseTime,address sink,bytes readings)");
+
+    /// @dev Storage layout of a device: the telemetry hot path reads one slot (plus the firmware listing).
+    struct DeviceData {
+        uint32 ownerOrg;
+        uint8 kind;
+        DeviceStatus status;
+        uint40 calibratedUntil;
+        uint40 revokedFrom;
+        uint40 lastTimestamp;
+        uint64 lastSequence;
+        uint16 firmwareId;
+        uint32 managerOrg;
+        uint40 registeredAt;
+        bytes32 metadataHash;
+    }
+
+    mapping(address device => DeviceData) private _devices;
+    /// @dev Firmware listings by id (1..65535); ids keep the device record in one hot slot.
+    mapping(uint16 id => Firmware) private _firmwareById;
+    mapping(uint16 id => bytes32) private _firmwareDigest;
+    mapping(bytes32 digest => uint16) private _firmwareIds;
+    uint16 private _firmwareCount;
+    mapping(uint8 kind => uint32) private _floors;
+    mapping(address device => mapping(uint64 sequence => bytes32)) private _roots;
+
+    /// @param consortium_ The consortium contract.
+    constructor(IConsortium consortium_) ConsortiumGated(consortium_) EIP712("CityChain DeviceRegistry", "1") {}
+
+    // ---------------------------------------------------------------- firmware allow-list
+
+    /// @inheritdoc IDeviceTelemetry
+    function setFirmware(bytes32 digest, uint8 kind, uint32 version, bool allowed) external {
+        _requireRole(Roles.DEVICE_MANAGER);
+        _requireKind(kind);
+        uint16 id = _firmwareIds[digest];
+        if (id == 0) {
+            if (_firmwareCount == type(uint16).max) revert DeviceFirmwareListFull();
+            id = ++_firmwareCount;
+            _firmwareIds[digest] = id;
+            _firmwareDigest[id] = digest;
+        }
+        Firmware storage fw = _firmwareById[id];
+        if (fw.kind == 0) {
+            fw.kind = kind;
+            fw.version = version;
+        } else if (fw.kind != kind || fw.version != version) {
+            revert DeviceFirmwareMismatch(digest, fw.kind, fw.version);
+        }
+        fw.allowed = allowed;
+        emit FirmwareSet(digest, kind, version, allowed);
+    }
+
+    /// @inheritdoc IDeviceTelemetry
+    function raiseFirmwareFloor(uint8 kind, uint32 floor) external {
+        _requireRole(Roles.DEVICE_MANAGER);
+        _requireKind(kind);
+        uint32 previous = _floors[kind];
+        if (floor <= previous) revert DeviceFloorNotRaised(kind, previous, floor);
+        _floors[kind] = floor;
+        emit FirmwareFloorRaised(kind, previous, floor);
+    }
+
+    // ---------------------------------------------------------------- device lifecycle
+
+    /// @inheritdoc IDeviceTelemetry
+    function registerDevice(Registration calldata r, bytes calldata signature) external {
+        uint32 managerOrg = _requireRole(Roles.DEVICE_MANAGER);
+        address dev = r.device;
+        if (_devices[dev].status != DeviceStatus.None) revert DeviceExists(dev);
+        // solhint-disable-next-line gas-strict-inequalities
+        if (r.deadline < block.timestamp) revert DeviceRegistrationExpired(dev, r.deadline);
+        _requireKind(r.kind);
+        _requireActiveOrg(r.ownerOrg);
+        uint16 firmwareId = _firmwareIds[r.firmware];
+        if (!_firmwareAllowed(_firmwareById[firmwareId], r.kind)) revert DeviceFirmwareNotAllowed(r.firmware);
+        // solhint-disable-next-line gas-strict-inequalities
+        if (r.calibratedUntil <= block.timestamp || r.calibratedUntil > type(uint40).max) {
+            revert DeviceCalibrationExpired(dev, r.calibratedUntil, uint64(block.timestamp));
+        }
+        bytes32 digest = _registrationDigest(r);
+        _requireSigner(digest, signature, dev);
+
+        DeviceData storage d = _devices[dev];
+        d.ownerOrg = r.ownerOrg;
+        d.kind = r.kind;
+        d.status = DeviceStatus.Active;
+        d.calibratedUntil = uint40(r.calibratedUntil);
+        d.managerOrg = managerOrg;
+        d.firmwareId = firmwareId;
+        d.registeredAt = uint40(block.timestamp);
+        d.metadataHash = r.metadataHash;
+        emit DeviceRegistered(dev, r.ownerOrg, managerOrg, r.kind, r.firmware, r.calibratedUntil, r.metadataHash);
+    }
+
+    /// @inheritdoc IDeviceTelemetry
+    function setSuspended(address dev, bool suspended) external {
+        DeviceData storage d = _managed(dev);
+        DeviceStatus expected = suspended ? DeviceStatus.Active : DeviceStatus.Suspended;
+        if (d.status != expected) revert DeviceNotActive(dev, d.status);
+        d.status = suspended ? DeviceStatus.Suspended : DeviceStatus.Active;
+        emit DeviceSuspensionChanged(dev, suspended);
+    }
+
+    /// @inheritdoc IDeviceTelemetry
+    function transferDevice(address dev, uint32 toOrg) external {
+        DeviceData storage d = _managed(dev);
+        if (d.status == DeviceStatus.Revoked) revert DeviceNotActive(dev, d.status);
+        uint32 fromOrg = d.ownerOrg;
+        if (toOrg == fromOrg) revert DeviceSameOwner(dev, toOrg);
+        _requireActiveOrg(toOrg);
+        d.ownerOrg = toOrg;
+        emit DeviceTransferred(dev, fromOrg, toOrg);
+    }
+
+    /// @inheritdoc IDeviceTelemetry
+    function revokeDevice(address dev, uint64 fromTime, bytes32 reasonHash) external {
+        DeviceData storage d = _managed(dev);
+        if (d.status == DeviceStatus.Revoked) revert DeviceNotActive(dev, d.status);
+        if (fromTime < d.registeredAt || fromTime > type(uint40).max) revert DeviceInvalidRevocationTime(dev, fromTime);
+        d.status = DeviceStatus.Revoked;
+        d.revokedFrom = uint40(fromTime);
+        emit DeviceRevoked(dev, fromTime, reasonHash);
+    }
+
+    /// @inheritdoc IDeviceTelemetry
+    function recalibrate(address dev, uint64 calibratedUntil, bytes32 certificateHash) external {
+        DeviceData storage d = _managed(dev);
+        if (d.status == DeviceStatus.Revoked) revert DeviceNotActive(dev, d.status);
+        // solhint-disable-next-line gas-strict-inequalities
+        if (calibratedUntil <= block.timestamp || calibratedUntil > type(uint40).max) {
+            revert DeviceCalibrationExpired(dev, calibratedUntil, uint64(block.timestamp));
+        }
+        d.calibratedUntil = uint40(calibratedUntil);
+        emit DeviceRecalibrated(dev, calibratedUntil, certificateHash);
+    }
+
+    /// @inheritdoc IDeviceTelemetry
+    function updateFirmware(address dev, bytes32 digest) external {
+        DeviceData storage d = _managed(dev);
+        if (d.status == DeviceStatus.Revoked) revert DeviceNotActive(dev, d.status);
+        uint16 id = _firmwareIds[digest];
+        Firmware memory fw = _firmwareById[id];
+        if (!_firmwareAllowed(fw, d.kind)) revert DeviceFirmwareNotAllowed(digest);
+        uint32 current = _firmwareById[d.firmwareId].version;
+        // solhint-disable-next-line gas-strict-inequalities
+        if (fw.version <= current) revert DeviceFirmwareRollback(dev, current, fw.version);
+        d.firmwareId = id;
+        emit DeviceFirmwareUpdated(dev, digest, fw.version);
+    }
+
+    // ---------------------------------------------------------------- telemetry
+
+    /// @inheritdoc IDeviceTelemetry
+    function submitBatch(
+        TelemetryBatch calldata batch,
+        bytes calldata signature,
+        Watch calldata watch
+    ) external returns (BatchSummary memory summary) {
+        address dev = batch.device;
+        DeviceData storage d = _devices[dev];
+        _checkHeader(d, batch);
+        summary = _summarise(batch.baseTime, batch.readings, watch);
+        _checkTimes(d, dev, summary.firstTimestamp, summary.lastTimestamp);
+        _requireSigner(_batchDigest(batch), signature, dev);
+
+        d.lastSequence = batch.sequence;
+        d.lastTimestamp = uint40(summary.lastTimestamp);
+        _roots[dev][batch.sequence] = summary.root;
+        emit BatchAnchored(
+            dev,
+            batch.sequence,
+            summary.root,
+            summary.firstTimestamp,
+            summary.lastTimestamp,
+            summary.count,
+            msg.sender
+        );
+    }
+
+    // ---------------------------------------------------------------- views
+
+    /// @inheritdoc IDeviceRegistry
+    function deviceOf(address dev) external view returns (uint32 ownerOrg, uint8 kind, bool active) {
+        DeviceData storage d = _devices[dev];
+        ownerOrg = d.ownerOrg;
+        kind = d.kind;
+        active =
+            d.status == DeviceStatus.Active &&
+            d.calibratedUntil > block.timestamp &&
+            _firmwareAllowed(_firmwareById[d.firmwareId], kind);
+    }
+
+    /// @inheritdoc IDeviceTelemetry
+    function device(address dev) external view returns (Device memory) {
+        DeviceData storage d = _devices[dev];
+        return
+            Device({
+                ownerOrg: d.ownerOrg,
+                kind: d.kind,
+                status: d.status,
+                calibratedUntil: d.calibratedUntil,
+                revokedFrom: d.revokedFrom,
+                lastTimestamp: d.lastTimestamp,
+                lastSequence: d.lastSequence,
+                managerOrg: d.managerOrg,
+                firmwareVersion: _firmwareById[d.firmwareId].version,
+                registeredAt: d.registeredAt,
+                firmware: _firmwareDigest[d.firmwareId],
+                metadataHash: d.metadataHash
+            });
+    }
+
+    /// @inheritdoc IDeviceTelemetry
+    function firmware(bytes32 digest) external view returns (Firmware memory) {
+        return _firmwareById[_firmwareIds[digest]];
+    }
+
+    /// @inheritdoc IDeviceTelemetry
+    function firmwareFloor(uint8 kind) external view returns (uint32) {
+        return _floors[kind];
+    }
+
+    /// @inheritdoc IDeviceTelemetry
+    function batchRoot(address dev, uint64 sequence) external view returns (bytes32) {
+        return _roots[dev][sequence];
+    }
+
+    /// @inheritdoc IDeviceTelemetry
+    function verifyReading(
+        address dev,
+        uint64 sequence,
+        uint64 baseTime,
+        uint16 count,
+        uint16 index,
+        bytes32 word,
+        bytes32[] calldata proof
+    ) external view returns (bool valid, uint64 timestamp, int16 value) {
+        if (index >= count) return (false, 0, 0);
+        valid = MerkleProof.verifyCalldata(proof, _roots[dev][sequence], _leaf(baseTime, count, index / 8, word));
+        (timestamp, value) = _decode(baseTime, index, word);
+    }
+
+    /// @inheritdoc IDeviceTelemetry
+    function registrationDigest(Registration calldata r) external view returns (bytes32) {
+        return _registrationDigest(r);
+    }
+
+    /// @inheritdoc IDeviceTelemetry
+    function batchDigest(TelemetryBatch calldata batch) external view returns (bytes32) {
+        return _batchDigest(batch);
+    }
+
+    // ---------------------------------------------------------------- internals
+
+    /// @dev Validates the packed readings (whole 4-byte readings, 1..MAX_READINGS, strictly increasing offsets),
+    /// measures them and anchors their Merkle root, in one pass over the 32-byte words.
+    function _summarise(
+        uint64 baseTime,
+        bytes calldata readings,
+        Watch calldata watch
+    ) private pure returns (BatchSummary memory s) {
+        uint256 len = readings.length;
+        if (len == 0 || len % 4 != 0) revert DeviceMalformedReadings(len);
+        if (len / 4 > MAX_READINGS) revert DeviceBatchTooLarge(len / 4, MAX_READINGS);
+        // count <= MAX_READINGS < 2^16 (checked above)
+        s.count = uint16(len / 4);
+        (uint256 nodes, uint256 words, bool flagged, uint256 added) = _scanWords(
+            baseTime,
+            s.count,
+            readings,
+            _laneConstants(watch)
+        );
+        if (flagged) {
+            // Something stood out: either the offsets do not strictly increase (refused) or the watch broke.
+            uint256 bad = _firstNotIncreasing(readings);
+            if (bad != type(uint256).max) revert DeviceReadingsNotIncreasing(bad);
+            s.broke = true;
+        }
+        // with increasing offsets each step is < 2^16 and there are < 2^10 of them: added < 2^26
+        s.outsideSeconds = uint32(added);
+        s.root = _merkleRoot(nodes, words);
+        uint256 first = uint32(bytes4(readings[0:4]));
+        uint256 last = uint32(bytes4(readings[len - 4:len]));
+        s.firstValue = int16(uint16(first));
+        s.lastValue = int16(uint16(last));
+        // A sum beyond uint64 saturates, and `_checkTimes` then refuses it as a reading in the future.
+        s.firstTimestamp = _saturate64(uint256(baseTime) + (first >> 16));
+        s.lastTimestamp = _saturate64(uint256(baseTime) + (last >> 16));
+    }
+
+    /// @dev The per-lane constants of `_scanWords` for a watch. A word of readings is read as eight 32-bit lanes
+    /// (uint16 offset, int16 value); adding a constant repeated in every lane tests all eight at once.
+    function _laneConstants(Watch calldata watch) private pure returns (uint256[8] memory k) {
+        uint256 maxInterval = watch.maxInterval;
+        if (maxInterval == 0) maxInterval = 1;
+        if (maxInterval > 0xffff) maxInterval = 0xffff;
+        // biased bounds: int16 + 2^15 is in 0..0xffff, so every lane constant below is in 0..0x10000
+        uint256 hardLow = uint256(int256(watch.hardLow) + 0x8000);
+        uint256 hardHigh = uint256(int256(watch.hardHigh) + 0x8000);
+        uint256 low = uint256(int256(watch.low) + 0x8000);
+        uint256 high = uint256(int256(watch.high) + 0x8000);
+        k[0] = (0x10000 - hardLow) * _LANES;
+        k[1] = (0xffff - hardHigh) * _LANES;
+        k[2] = (0x10000 - low) * _LANES;
+        k[3] = (0xffff - high) * _LANES;
+        k[4] = (0xffff - maxInterval) * _LANES;
+    }
+
+    /// @dev One pass over the 32-byte words of the readings, eight readings per step in SIMD-within-a-register
+    /// style. For every word it writes the Merkle leaf to free memory (not reserved: used at once by
+    /// `_merkleRoot`) and, lane-wise: biased values u = v + 2^15 (0..0xffff) and steps to the next offset
+    /// d = next - offset + 0x10000 (1..0x1ffff, so no lane ever borrows from its neighbour). Then
+    /// u + (0x10000 - lowB) has bit 16 set iff u >= lowB, u + (0xffff - highB) has bit 16 set iff u > highB, and
+    /// d + 0xffff / d + (0xffff - maxInterval) have bit 17 set iff step >= 1 / step > maxInterval. `flagged` is
+    /// set by a reading outside the hard band or a step that is 0, negative or too long; `added` sums the steps
+    /// of readings outside [low, high] (a multiply by 1 + 2^32 + ... + 2^224 adds the eight lanes into the top
+    /// one). Lanes past the last reading are masked; the last reading has no step.
+    function _scanWords(
+        uint64 baseTime,
+        uint16 count,
+        bytes calldata readings,
+        uint256[8] memory k
+    ) private pure returns (uint256 nodes, uint256 words, bool flagged, uint256 added) {
+        assembly ("memory-safe") {
+            // lane tests of one word; `next` is the offset after the word's last lane
+            function lanes(word, next, kp, laneMask, stepMask) -> flag, sum {
+                let o := and(shr(16, word), 0x0000ffff0000ffff0000ffff0000ffff0000ffff0000ffff0000ffff0000ffff)
+                let d := sub(
+                    add(or(shl(32, o), next), 0x0001000000010000000100000001000000010000000100000001000000010000),
+                    o
+                )
+                flag := and(
+                    and(
+                        or(
+                            not(add(d, 0x0000ffff0000ffff0000ffff0000ffff0000ffff0000ffff0000ffff0000ffff)),
+                            add(d, mload(add(kp, 0x80)))
+                        ),
+                        0x0002000000020000000200000002000000020000000200000002000000020000
+                    ),
+                    stepMask
+                )
+                let u := xor(
+                    and(word, 0x0000ffff0000ffff0000ffff0000ffff0000ffff0000ffff0000ffff0000ffff),
+                    0x0000800000008000000080000000800000008000000080000000800000008000
+                )
+                flag := or(
+                    flag,
+                    and(
+                        and(
+                            or(not(add(u, mload(kp))), add(u, mload(add(kp, 0x20)))),
+                            0x0001000000010000000100000001000000010000000100000001000000010000
+                        ),
+                        laneMask
+                    )
+                )
+                u := and(
+                    or(not(add(u, mload(add(kp, 0x40)))), add(u, mload(add(kp, 0x60)))),
+                    0x0001000000010000000100000001000000010000000100000001000000010000
+                )
+                u := and(sub(u, shr(16, u)), stepMask)
+                sum := shr(224, mul(and(d, u), 0x0000000100000001000000010000000100000001000000010000000100000001))
+            }
+            function leaf(prefix, w, word) -> h {
+                mstore(0x00, or(prefix, shl(160, w)))
+                mstore(0x0c, word)
+                h := keccak256(0x00, 44)
+            }
+            nodes := mload(0x40)
+            words := shr(5, add(readings.length, 31))
+            let prefix := shl(160, or(shl(32, baseTime), shl(16, count)))
+            let lastWord := sub(words, 1)
+            for {
+                let w := 0
+            } lt(w, lastWord) {
+                w := add(w, 1)
+            } {
+                let p := add(readings.offset, shl(5, w))
+                let word := calldataload(p)
+                let f, a := lanes(word, shr(240, calldataload(add(p, 32))), k, not(0), not(0))
+                flagged := or(flagged, f)
+                added := add(added, a)
+                mstore(add(nodes, shl(5, w)), leaf(prefix, w, word))
+            }
+            {
+                // the last word: n readings (1..8), n - 1 steps, lanes past the end masked (they belong to the
+                // next calldata field)
+                let pos := shl(5, lastWord)
+                let n := shr(2, sub(readings.length, pos))
+                let mask := not(shr(shl(5, n), not(0)))
+                let word := and(calldataload(add(readings.offset, pos)), mask)
+                let f, a := lanes(word, 0, k, mask, not(shr(shl(5, sub(n, 1)), not(0))))
+                flagged := iszero(iszero(or(flagged, f)))
+                added := add(added, a)
+                mstore(add(nodes, pos), leaf(prefix, lastWord, word))
+            }
+        }
+    }
+
+    /// @dev The index of the first reading whose offset does not exceed the previous one, or
+    /// `type(uint256).max` when they strictly increase (slow path: only after `_measure` flagged something).
+    function _firstNotIncreasing(bytes calldata readings) private pure returns (uint256) {
+        uint256 previous = uint16(bytes2(readings[0:2]));
+        for (uint256 i = 4; i < readings.length; i += 4) {
+            uint256 offset = uint16(bytes2(readings[i:i + 2]));
+            // solhint-disable-next-line gas-strict-inequalities
+            if (offset <= previous) return i / 4;
+            previous = offset;
+        }
+        return type(uint256).max;
+    }
+
+    /// @dev Reduces `words` leaves at `nodes` in place to their root: sorted pairs (OpenZeppelin `MerkleProof`
+    /// compatible), an odd last node carried up unchanged.
+    function _merkleRoot(uint256 nodes, uint256 words) private pure returns (bytes32 root) {
+        assembly ("memory-safe") {
+            for {
+                let n := words
+            } gt(n, 1) {
+                n := shr(1, add(n, 1))
+            } {
+                let half := shr(1, n)
+                for {
+                    let i := 0
+                } lt(i, half) {
+                    i := add(i, 1)
+                } {
+                    let a := mload(add(nodes, shl(6, i)))
+                    let b := mload(add(nodes, add(shl(6, i), 32)))
+                    switch gt(a, b)
+                    case 0 {
+                        mstore(0x00, a)
+                        mstore(0x20, b)
+                    }
+                    default {
+                        mstore(0x00, b)
+                        mstore(0x20, a)
+                    }
+                    mstore(add(nodes, shl(5, i)), keccak256(0x00, 0x40))
+                }
+                if and(n, 1) {
+                    mstore(add(nodes, shl(5, half)), mload(add(nodes, shl(5, sub(n, 1)))))
+                }
+            }
+            root := mload(nodes)
+        }
+    }
+
+    /// @dev Device status, sink and sequence checks of a batch.
+    function _checkHeader(DeviceData storage d, TelemetryBatch calldata batch) private view {
+        address dev = batch.device;
+        DeviceStatus status = d.status;
+        if (status == DeviceStatus.None) revert DeviceUnknown(dev);
+        if (status == DeviceStatus.Suspended) revert DeviceNotActive(dev, status);
+        if (batch.sink != address(0) && batch.sink != msg.sender) revert DeviceWrongSink(dev, batch.sink, msg.sender);
+        uint64 lastSequence = d.lastSequence;
+        // solhint-disable-next-line gas-strict-inequalities
+        if (batch.sequence <= lastSequence) revert DeviceSequenceNotIncreasing(dev, batch.sequence, lastSequence);
+    }
+
+    /// @dev Time checks of a batch (after the previous one, not in the future, before revocation, calibrated)
+    /// and the device's firmware. A last time that passes fits uint40.
+    function _checkTimes(DeviceData storage d, address dev, uint64 firstTimestamp, uint64 lastTimestamp) private view {
+        // solhint-disable-next-line gas-strict-inequalities
+        if (firstTimestamp <= d.lastTimestamp) revert DeviceStaleBatch(dev, firstTimestamp, d.lastTimestamp);
+        if (lastTimestamp > block.timestamp + MAX_CLOCK_SKEW) {
+            revert DeviceFutureReading(dev, lastTimestamp, uint64(block.timestamp));
+        }
+        // solhint-disable-next-line gas-strict-inequalities
+        if (d.status == DeviceStatus.Revoked && lastTimestamp >= d.revokedFrom) {
+            revert DeviceRevokedAt(dev, d.revokedFrom, lastTimestamp);
+        }
+        if (lastTimestamp > d.calibratedUntil) revert DeviceCalibrationExpired(dev, d.calibratedUntil, lastTimestamp);
+        uint16 firmwareId = d.firmwareId;
+        if (!_firmwareAllowed(_firmwareById[firmwareId], d.kind)) {
+            revert DeviceFirmwareNotAllowed(_firmwareDigest[firmwareId]);
+        }
+    }
+
+    /// @dev EIP-712 digest of a registration.
+    function _registrationDigest(Registration calldata r) private view returns (bytes32) {
+        return
+            _hashTypedDataV4(
+                keccak256(
+                    abi.encode(
+                        REGISTRATION_TYPEHASH,
+                        r.device,
+                        r.kind,
+                        r.ownerOrg,
+                        r.firmware,
+                        r.calibratedUntil,
+                        r.metadataHash,
+                        r.deadline
+                    )
+                )
+            );
+    }
+
+    /// @dev EIP-712 digest of a telemetry batch (`bytes readings` hashed as EIP-712 prescribes).
+    function _batchDigest(TelemetryBatch calldata batch) private view returns (bytes32) {
+        return
+            _hashTypedDataV4(
+                keccak256(
+                    abi.encode(
+                        BATCH_TYPEHASH,
+                        batch.device,
+                        batch.sequence,
+                        batch.baseTime,
+                        batch.sink,
+                        keccak256(batch.readings)
+                    )
+                )
+            );
+    }
+
+    /// @dev The Merkle leaf of one 32-byte word of packed readings.
+    function _leaf(uint64 baseTime, uint16 count, uint16 wordIndex, bytes32 word) private pure returns (bytes32) {
+        return keccak256(abi.encodePacked(baseTime, count, wordIndex, word));
+    }
+
+    /// @dev Reading `index` of its word: (time, value).
+    function _decode(uint64 baseTime, uint16 index, bytes32 word) private pure returns (uint64, int16) {
+        uint256 packed = uint256(word) >> (224 - 32 * (uint256(index) % 8));
+        // baseTime + a uint16 offset: a batch whose readings overflowed uint64 was never anchored.
+        return (baseTime + uint64(uint16(packed >> 16)), int16(uint16(packed)));
+    }
+
+    function _saturate64(uint256 x) private pure returns (uint64) {
+        return x > type(uint64).max ? type(uint64).max : uint64(x);
+    }
+
+    /// @dev The device managed by the caller's DEVICE_MANAGER organisation.
+    function _managed(address dev) private view returns (DeviceData storage d) {
+        uint32 orgId = _requireRole(Roles.DEVICE_MANAGER);
+        d = _devices[dev];
+        if (d.status == DeviceStatus.None) revert DeviceUnknown(dev);
+        if (d.managerOrg != orgId) revert DeviceNotManager(dev, orgId);
+    }
+
+    function _requireKind(uint8 kind) private pure {
+        if (kind == 0 || kind > DeviceKinds.MAX_KIND) revert DeviceInvalidKind(kind);
+    }
+
+    function _requireActiveOrg(uint32 orgId) private view {
+        IConsortium c = consortium();
+        if (orgId == 0 || orgId > c.memberCount() || c.member(orgId).status != IConsortium.Status.Active) {
+            revert DeviceInvalidOwner(orgId);
+        }
+    }
+
+    function _firmwareAllowed(Firmware memory fw, uint8 kind) private view returns (bool) {
+        return fw.allowed && fw.kind == kind && fw.version >= _floors[kind];
+    }
+
+    function _requireSigner(bytes32 digest, bytes calldata signature, address expected) private pure {
+        (address signer, , ) = ECDSA.tryRecover(digest, signature);
+        if (signer != expected) revert DeviceInvalidSignature(expected, signer);
+    }
+}

@@ -1,0 +1,181 @@
+import type { Signer } from "ethers";
+import type { HardhatRuntimeEnvironment } from "hardhat/types";
+import type { ColdChain, DeviceRegistry, IColdChain, SupplyChain } from "../typechain-types";
+import { textHash } from "./supplychain";
+
+/**
+ * Cold-chain SDK: deployment, the reference storage classes, and the decisions that span the cold-chain and
+ * supply-chain contracts (a REGULATOR releases or destroys a shipment and its lots together).
+ */
+
+export const SHIPMENT_STATUS = ["None", "InTransit", "Quarantined", "Released", "Received", "Destroyed"] as const;
+export const EXCURSION_KIND = ["None", "HardBound", "Cumulative", "Gap"] as const;
+
+/** Reference storage classes (centi-degrees, seconds). */
+export const STORAGE_CLASSES = {
+  refrigerated: {
+    name: "Refrigerated 2–8 °C",
+    rule: { hardMin: 0, hardMax: 1500, low: 200, high: 800, allowance: 30 * 60, maxGap: 15 * 60, defined: true },
+  },
+  frozen: {
+    name: "Frozen −25…−15 °C",
+    rule: {
+      hardMin: -3000,
+      hardMax: -1000,
+      low: -2500,
+      high: -1500,
+      allowance: 20 * 60,
+      maxGap: 15 * 60,
+      defined: true,
+    },
+  },
+  controlledRoom: {
+    name: "Controlled room 15–25 °C",
+    rule: { hardMin: 200, hardMax: 4000, low: 1500, high: 2500, allowance: 24 * 3600, maxGap: 60 * 60, defined: true },
+  },
+} as const satisfies Record<string, { name: string; rule: IColdChain.StorageClassStruct }>;
+
+export interface PharmaSystem {
+  registry: DeviceRegistry;
+  coldChain: ColdChain;
+}
+
+/** Deploys the device registry and the cold chain; the regulator makes the cold chain a supply-chain guardian. */
+export async function deployPharma(
+  hre: HardhatRuntimeEnvironment,
+  consortium: string,
+  supplyChain: SupplyChain,
+  deployer: Signer,
+  regulator: Signer,
+): Promise<PharmaSystem> {
+  const registry = (await (
+    await hre.ethers.getContractFactory("DeviceRegistry", deployer)
+  ).deploy(consortium)) as unknown as DeviceRegistry;
+  await registry.waitForDeployment();
+  const coldChain = (await (
+    await hre.ethers.getContractFactory("ColdChain", deployer)
+  ).deploy(consortium, await registry.getAddress(), await supplyChain.getAddress())) as unknown as ColdChain;
+  await coldChain.waitForDeployment();
+  await (await supplyChain.connect(regulator).setGuardian(await coldChain.getAddress(), true)).wait();
+  return { registry, coldChain };
+}
+
+/** Defines a storage class and returns its id. */
+export async function defineStorageClass(
+  coldChain: ColdChain,
+  regulator: Signer,
+  name: string,
+  rule: IColdChain.StorageClassStruct,
+): Promise<bigint> {
+  const receipt = await (await coldChain.connect(regulator).defineStorageClass(rule, textHash(name))).wait();
+  for (const log of receipt!.logs) {
+    const parsed = coldChain.interface.parseLog(log);
+    if (parsed?.name === "StorageClassDefined") return parsed.args.id as bigint;
+  }
+  throw new Error("no StorageClassDefined event");
+}
+
+/** Opens a shipment and returns its id. */
+export async function openShipment(
+  coldChain: ColdChain,
+  sender: Signer,
+  input: IColdChain.ShipmentInputStruct,
+): Promise<bigint> {
+  const receipt = await (await coldChain.connect(sender).openShipment(input)).wait();
+  for (const log of receipt!.logs) {
+    const parsed = coldChain.interface.parseLog(log);
+    if (parsed?.name === "ShipmentOpened") return parsed.args.id as bigint;
+  }
+  throw new Error("no ShipmentOpened event");
+}
+
+/** The regulator's decision on a quarantined shipment, applied to the shipment and to every lot in it. */
+export async function decideQuarantine(
+  coldChain: ColdChain,
+  supplyChain: SupplyChain,
+  regulator: Signer,
+  shipmentId: bigint,
+  decision: "release" | "destroy",
+  reason: string,
+): Promise<void> {
+  const reasonHash = textHash(reason);
+  const lots = await coldChain.shipmentLots(shipmentId);
+  if (decision === "release") {
+    await (await coldChain.connect(regulator).releaseShipment(shipmentId, reasonHash)).wait();
+    for (const lot of lots) {
+      if ((await supplyChain.lot(lot)).quarantined) {
+        await (await supplyChain.connect(regulator).releaseLot(lot, reasonHash)).wait();
+      }
+    }
+  } else {
+    await (await coldChain.connect(regulator).destroyShipment(shipmentId, reasonHash)).wait();
+    for (const lot of lots) {
+      if (!(await supplyChain.lot(lot)).destroyed) {
+        await (await supplyChain.connect(regulator).destroyLot(lot, reasonHash)).wait();
+      }
+    }
+  }
+}
+
+/** A shipment's status with its alarms and sensors, in words (for `pharma:status` and the demo). */
+export interface ShipmentReport {
+  id: bigint;
+  status: (typeof SHIPMENT_STATUS)[number];
+  sender: number;
+  carrier: number;
+  receiver: number;
+  storageClass: number;
+  lots: { lotId: string; quarantined: boolean; destroyed: boolean }[];
+  devices: { device: string; readings: number; first: number; last: number; outsideSeconds: number }[];
+  alarms: { device: string; kind: string; at: number; deviation: number; duration: number; block: number }[];
+  mktCenti: number | null;
+}
+
+/** Reads a shipment's state and history (alarms and readings from events). */
+export async function shipmentReport(
+  coldChain: ColdChain,
+  supplyChain: SupplyChain,
+  id: bigint,
+): Promise<ShipmentReport> {
+  const s = await coldChain.shipment(id);
+  if (Number(s.status) === 0) throw new Error(`shipment ${id} does not exist`);
+  const lots = await coldChain.shipmentLots(id);
+  const devices = await coldChain.shipmentDevices(id);
+  const recorded = await coldChain.queryFilter(coldChain.filters.ReadingsRecorded(id));
+  const alarmLogs = await coldChain.queryFilter(coldChain.filters.ExcursionAlarmed(id));
+  const received = await coldChain.queryFilter(coldChain.filters.ShipmentReceived(id));
+  return {
+    id,
+    status: SHIPMENT_STATUS[Number(s.status)],
+    sender: Number(s.sender),
+    carrier: Number(s.carrier),
+    receiver: Number(s.receiver),
+    storageClass: Number(s.storageClass),
+    lots: await Promise.all(
+      lots.map(async (lotId) => {
+        const l = await supplyChain.lot(lotId);
+        return { lotId, quarantined: l.quarantined, destroyed: l.destroyed };
+      }),
+    ),
+    devices: devices.map((device) => {
+      const mine = recorded.filter((e) => e.args.device === device);
+      return {
+        device,
+        readings: mine.reduce((n, e) => n + Number(e.args.count), 0),
+        first: mine.length ? Number(mine[0].args.firstValue) : 0,
+        last: mine.length ? Number(mine[mine.length - 1].args.lastValue) : 0,
+        outsideSeconds: mine.length ? Number(mine[mine.length - 1].args.outside) : 0,
+      };
+    }),
+    alarms: alarmLogs.map((e) => ({
+      device: e.args.device,
+      kind: EXCURSION_KIND[Number(e.args.kind)],
+      // positional: `at` is also Array.prototype.at on an ethers Result
+      at: Number(e.args[3]),
+      deviation: Number(e.args.deviation),
+      duration: Number(e.args.duration),
+      block: e.blockNumber,
+    })),
+    mktCenti: received.length ? Number(received[0].args.mkt) : null,
+  };
+}

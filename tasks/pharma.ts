@@ -1,0 +1,240 @@
+import fs from "node:fs";
+import { task, types } from "hardhat/config";
+import type { HardhatRuntimeEnvironment } from "hardhat/types";
+import { Wallet } from "ethers";
+import { z } from "zod";
+import type { ColdChain, DeviceRegistry, SupplyChain } from "../typechain-types";
+import { openShipment, shipmentReport } from "../src/coldchain";
+import { resolveAddress, resolveSigner } from "../src/deployments";
+import { mktCenti } from "../src/mkt";
+import { textHash } from "../src/supplychain";
+import { printTable, short } from "../src/table";
+import {
+  DEVICE_KIND,
+  DeviceSimulator,
+  SignedBatch,
+  SimulationEvent,
+  batchesToJson,
+  digestOf,
+  registryDomain,
+  relayToColdChain,
+  simulateTemperatures,
+} from "../src/telemetry";
+
+async function contracts(
+  hre: HardhatRuntimeEnvironment,
+  args: { coldChain?: string; registry?: string; supply?: string },
+) {
+  const coldChain = (await hre.ethers.getContractAt(
+    "ColdChain",
+    await resolveAddress(hre, "ColdChain", args.coldChain),
+  )) as unknown as ColdChain;
+  const registry = (await hre.ethers.getContractAt(
+    "DeviceRegistry",
+    args.registry ?? (await coldChain.registry()),
+  )) as unknown as DeviceRegistry;
+  const supply = (await hre.ethers.getContractAt(
+    "SupplyChain",
+    args.supply ?? (await coldChain.supplyChain()),
+  )) as unknown as SupplyChain;
+  return { coldChain, registry, supply };
+}
+
+const hex32 = z.string().regex(/^0x[0-9a-fA-F]{64}$/, "a 32-byte hex value");
+const address = z.string().regex(/^0x[0-9a-fA-F]{40}$/, "an address");
+
+/** The JSON a device gateway writes (`pharma:simulate`, or a real gateway's export). */
+const batchFile = z
+  .array(
+    z.object({
+      batch: z.object({
+        device: address,
+        sequence: z.string().regex(/^\d+$/, "a decimal sequence"),
+        baseTime: z.string().regex(/^\d+$/, "a decimal unix time"),
+        sink: address,
+        readings: z.string().regex(/^0x([0-9a-fA-F]{8})+$/, "packed 4-byte readings"),
+      }),
+      signature: z.string().regex(/^0x[0-9a-fA-F]{130}$/, "a 65-byte signature"),
+      series: z.array(z.object({ time: z.number().int(), centi: z.number().int() })),
+    }),
+  )
+  .min(1, "the file holds no batch");
+
+/** Reads and validates a batch file with field-precise messages. */
+export function loadBatchFile(file: string): SignedBatch[] {
+  if (!fs.existsSync(file)) throw new Error(`${file}: file not found`);
+  let raw: unknown;
+  try {
+    raw = JSON.parse(fs.readFileSync(file, "utf8"));
+  } catch (e) {
+    throw new Error(`${file}: not JSON (${(e as Error).message})`);
+  }
+  const parsed = batchFile.safeParse(raw);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.slice(0, 20).map((i) => `  batch ${i.path.join(".")}: ${i.message}`);
+    throw new Error(`${file} is not a valid batch file:\n${problems.join("\n")}`);
+  }
+  return parsed.data.map((b) => ({
+    batch: { ...b.batch, sequence: BigInt(b.batch.sequence), baseTime: BigInt(b.batch.baseTime) },
+    signature: b.signature,
+    series: b.series,
+  }));
+}
+
+task("pharma:register-device", "A DEVICE_MANAGER registers a temperature sensor; the device key signs the registration")
+  .addParam("from", "DEVICE_MANAGER signer (actor key, address or index)")
+  .addParam("key", "The device's private key (it proves possession by signing)")
+  .addParam("owner", "Owner organisation id", undefined, types.int)
+  .addParam("firmware", "Firmware digest (0x…32 bytes) or its text name, already on the allow-list")
+  .addOptionalParam("days", "Calibration valid for this many days", 365, types.int)
+  .addOptionalParam("metadata", "Metadata (model, serial; only its hash goes on chain)", "")
+  .addOptionalParam("coldChain", "ColdChain address")
+  .addOptionalParam("registry", "DeviceRegistry address (default: the cold chain's)")
+  .setAction(async (args, hre) => {
+    const { registry } = await contracts(hre, args);
+    const manager = await resolveSigner(hre, args.from);
+    const { chainId } = await hre.ethers.provider.getNetwork();
+    const sim = new DeviceSimulator(new Wallet(args.key), registryDomain(chainId, await registry.getAddress()));
+    const now = Number((await hre.ethers.provider.getBlock("latest"))!.timestamp);
+    const firmware = /^0x[0-9a-fA-F]{64}$/.test(args.firmware) ? args.firmware : digestOf(args.firmware);
+    const { registration, signature } = await sim.signRegistration({
+      kind: DEVICE_KIND.TemperatureSensor,
+      ownerOrg: args.owner,
+      firmware,
+      calibratedUntil: now + args.days * 86_400,
+      metadataHash: textHash(args.metadata || sim.address),
+      deadline: now + 3600,
+    });
+    const receipt = await (await registry.connect(manager).registerDevice(registration, signature)).wait();
+    console.log(`device ${sim.address} registered for organisation ${args.owner} (gas ${receipt!.gasUsed})`);
+  });
+
+task("pharma:shipment", "The sender opens a cold-chain shipment of lots watched by registered sensors")
+  .addParam("from", "Sender (MANUFACTURER or DISTRIBUTOR signer)")
+  .addParam("receiver", "Receiving organisation id", undefined, types.int)
+  .addParam("carrier", "Carrier organisation id", undefined, types.int)
+  .addParam("lots", "Comma-separated lot ids (0x…)")
+  .addParam("devices", "Comma-separated sensor addresses")
+  .addOptionalParam("reference", "Shipping document reference (hashed)", "")
+  .addOptionalParam("coldChain", "ColdChain address")
+  .setAction(async (args, hre) => {
+    const { coldChain } = await contracts(hre, args);
+    const lots = String(args.lots)
+      .split(",")
+      .map((l: string, i: number) => {
+        const r = hex32.safeParse(l.trim());
+        if (!r.success) throw new Error(`--lots item ${i + 1} ("${l}") is not a 32-byte lot id`);
+        return r.data;
+      });
+    const devices = String(args.devices)
+      .split(",")
+      .map((d: string, i: number) => {
+        if (!hre.ethers.isAddress(d.trim())) throw new Error(`--devices item ${i + 1} ("${d}") is not an address`);
+        return d.trim();
+      });
+    const sender = await resolveSigner(hre, args.from);
+    const id = await openShipment(coldChain, sender, {
+      receiver: args.receiver,
+      carrier: args.carrier,
+      lots,
+      devices,
+      referenceHash: textHash(args.reference || `shipment ${Date.now()}`),
+    });
+    console.log(`shipment ${id} opened: ${lots.length} lot(s), ${devices.length} sensor(s)`);
+  });
+
+task("pharma:simulate", "A device simulator writes a signed batch file of a reefer journey (for pharma:readings)")
+  .addParam("key", "The device's private key")
+  .addParam("out", "Output JSON file")
+  .addOptionalParam("start", "Unix time of the first reading (default: now - minutes * 60)", undefined, types.int)
+  .addOptionalParam("minutes", "Journey length in minutes (one reading a minute)", 400, types.int)
+  .addOptionalParam("door", "Minute of a door opening (6 minutes, 11 °C peak)", undefined, types.int)
+  .addOptionalParam("dropout", "Minute a 20-minute sensor dropout starts", undefined, types.int)
+  .addOptionalParam("failure", "Minute a cooling failure starts (to 14 °C for 60 minutes)", undefined, types.int)
+  .addOptionalParam("sequence", "First batch sequence", 1, types.int)
+  .addOptionalParam("seed", "PRNG seed", 1, types.int)
+  .addOptionalParam("coldChain", "ColdChain address (the batches' sink)")
+  .setAction(async (args, hre) => {
+    const { coldChain, registry } = await contracts(hre, args);
+    const { chainId } = await hre.ethers.provider.getNetwork();
+    const sim = new DeviceSimulator(
+      new Wallet(args.key),
+      registryDomain(chainId, await registry.getAddress()),
+      BigInt(args.sequence),
+    );
+    const now = Number((await hre.ethers.provider.getBlock("latest"))!.timestamp);
+    const events: SimulationEvent[] = [];
+    if (args.door !== undefined) events.push({ kind: "doorOpen", atMinute: args.door, minutes: 6, peak: 11 });
+    if (args.dropout !== undefined) events.push({ kind: "dropout", atMinute: args.dropout, minutes: 20 });
+    if (args.failure !== undefined)
+      events.push({ kind: "coolingFailure", atMinute: args.failure, minutes: 60, peak: 14 });
+    const series = simulateTemperatures({
+      start: args.start ?? now - args.minutes * 60,
+      interval: 60,
+      count: args.minutes,
+      setpoint: 5,
+      seed: args.seed,
+      events,
+    });
+    const batches = await sim.signSeries(series, await coldChain.getAddress(), 200);
+    fs.writeFileSync(args.out, batchesToJson(batches));
+    console.log(
+      `${series.length} readings in ${batches.length} signed batch(es) → ${args.out} (MKT ${mktCenti(series) / 100} °C)`,
+    );
+  });
+
+task("pharma:readings", "The gateway relays a file of device-signed batches to a shipment, with progress")
+  .addParam("file", "JSON file of signed batches (pharma:simulate or a gateway export)")
+  .addParam("shipment", "Shipment id", undefined, types.int)
+  .addOptionalParam("from", "Relayer (any funded signer; devices hold no gas)", "0")
+  .addOptionalParam("coldChain", "ColdChain address")
+  .setAction(async (args, hre) => {
+    const batches = loadBatchFile(args.file);
+    const { coldChain } = await contracts(hre, args);
+    const relayer = await resolveSigner(hre, args.from);
+    const results = await relayToColdChain(coldChain, relayer, BigInt(args.shipment), batches, true);
+    printTable(
+      ["sequence", "readings", "gas", "gas/reading", "alarms"],
+      results.map((r) => [r.sequence, r.readings, r.gas, Math.round(Number(r.gas) / r.readings), r.alarms]),
+      `Relayed ${results.length} batch(es) to shipment ${args.shipment}`,
+    );
+  });
+
+task("pharma:status", "Shows a shipment: status, lots and their quarantine, sensors and readings, alarms")
+  .addPositionalParam("shipment", "Shipment id", undefined, types.int)
+  .addOptionalParam("coldChain", "ColdChain address")
+  .setAction(async (args, hre) => {
+    const { coldChain, supply } = await contracts(hre, args);
+    const r = await shipmentReport(coldChain, supply, BigInt(args.shipment));
+    console.log(
+      `shipment ${r.id}: ${r.status} — sender ${r.sender} → receiver ${r.receiver} via carrier ${r.carrier}, ` +
+        `storage class ${r.storageClass}${r.mktCenti === null ? "" : `, MKT ${r.mktCenti / 100} °C`}`,
+    );
+    printTable(
+      ["lot", "quarantined", "destroyed"],
+      r.lots.map((l) => [short(l.lotId), l.quarantined, l.destroyed]),
+      "Lots",
+    );
+    printTable(
+      ["sensor", "readings", "first…last batch values (°C)", "time outside range"],
+      r.devices.map((d) => [
+        short(d.device),
+        d.readings,
+        `${d.first / 100} … ${d.last / 100}`,
+        `${Math.round(d.outsideSeconds / 60)} min`,
+      ]),
+      "Sensors",
+    );
+    printTable(
+      ["block", "sensor", "kind", "at", "deviation (°C)", "duration"],
+      r.alarms.map((a) => [
+        a.block,
+        short(a.device),
+        a.kind,
+        new Date(a.at * 1000).toISOString(),
+        a.deviation / 100,
+        `${Math.round(a.duration / 60)} min`,
+      ]),
+      r.alarms.length ? "Excursion alarms" : "No excursion alarm",
+    );
+  });
