@@ -33,6 +33,9 @@ contract OfferingHandler is HandlerBase {
     uint256 public releasedOut;
     uint256 public sharesBought;
     uint256 public sharesRefunded;
+    /// @dev buyer => offering => shares bought (ghost), and buyer => shares they should hold now.
+    mapping(address buyer => mapping(uint256 offeringId => uint256)) public boughtIn;
+    mapping(address buyer => uint256) public holding;
     /// @dev buyer => offering => refunded (ghost).
     mapping(address buyer => mapping(uint256 offeringId => bool)) public refundedIn;
 
@@ -120,6 +123,8 @@ contract OfferingHandler is HandlerBase {
         try offering.buy(id, shares, price, block.timestamp) {
             paidIn += before - ceur.balanceOf(buyer);
             sharesBought += shares;
+            boughtIn[buyer][id] += shares;
+            holding[buyer] += shares;
             _accepted("buy");
         } catch {}
     }
@@ -145,11 +150,14 @@ contract OfferingHandler is HandlerBase {
         uint256 id = _bound(idSeed, 1, n);
         address buyer = _pick(_buyers, buyerSeed);
         address caller = forSomeoneElse ? _pick(_anyone, buyerSeed >> 8) : buyer;
-        uint256 supply = token.totalSupply();
         uint256 before = ceur.balanceOf(buyer);
         try this.refundAs(caller, id, buyer) {
             refundedOut += ceur.balanceOf(buyer) - before;
-            sharesRefunded += supply - token.totalSupply();
+            // what the buyer bought in that sale, counted independently of the token
+            uint256 shares = boughtIn[buyer][id];
+            sharesRefunded += shares;
+            holding[buyer] -= shares;
+            boughtIn[buyer][id] = 0;
             refundedIn[buyer][id] = true;
             _accepted("refund");
         } catch {}
@@ -236,6 +244,7 @@ contract OfferingInvariants is AssetsFuzz {
         uint256 n = offering.offeringCount();
         for (uint256 i = 0; i < buyers.length; ++i) {
             (, uint256 offered, uint256 offeringId, ) = token.locksOf(buyers[i]);
+            assertEq(token.balanceOf(buyers[i]), handler.holding(buyers[i]), "a buyer holds exactly their unrefunded purchases");
             for (uint256 id = 1; id <= n; ++id) {
                 if (handler.refundedIn(buyers[i], id) && offeringId == id) {
                     assertEq(offered, 0, "a refunded buyer holds no shares of that sale");

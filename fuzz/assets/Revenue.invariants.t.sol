@@ -110,14 +110,19 @@ contract RevenueHandler is HandlerBase {
     function forcedTransfer(uint256 fromSeed, uint256 toSeed, uint256 amount) external {
         address from = _pick(_holders, fromSeed);
         address to = _pick(_holders, toSeed);
-        amount = _bound(amount, 1, token.balanceOf(from) + 1);
-        uint256[] memory before = new uint256[](_tokens.length);
-        for (uint256 t = 0; t < _tokens.length; ++t) before[t] = token.claimableOf(from, _tokens[t]);
+        uint256 balance = token.balanceOf(from);
+        amount = _bound(amount, 1, balance + 1);
+        uint256[] memory expected = new uint256[](_tokens.length);
+        for (uint256 t = 0; t < _tokens.length; ++t) {
+            // the documented rule, computed here: amount / balance of the unclaimed revenue, rounded down
+            uint256 claimable = token.claimableOf(from, _tokens[t]);
+            expected[t] = amount >= balance ? claimable : (claimable * amount) / balance;
+        }
         vm.prank(_agent);
         try token.forcedTransfer(from, to, amount) {
             for (uint256 t = 0; t < _tokens.length; ++t) {
-                // the unclaimed revenue that followed the shares moves the entitlement with it
-                uint256 moved = (before[t] - token.claimableOf(from, _tokens[t])) * MAG;
+                // the unclaimed revenue that follows the shares moves the entitlement with it
+                uint256 moved = expected[t] * MAG;
                 uint256 had = entitledMag[_tokens[t]][from];
                 entitledMag[_tokens[t]][from] = had > moved ? had - moved : 0;
                 entitledMag[_tokens[t]][to] += moved;
