@@ -28,16 +28,16 @@ contract RevenueHandler is HandlerBase {
     mapping(address paymentToken => mapping(address holder => uint256)) public claimedBy;
     mapping(address paymentToken => mapping(address holder => uint256)) public entitledMag;
 
-    constructor(AssetShareToken token_, address[] memory tokens, address[] memory holders_, address[] memory depositors, address agent) {
+    constructor(AssetShareToken token_, address[] memory tokens_, address[] memory holders_, address[] memory depositors, address agent) {
         token = token_;
-        _tokens = tokens;
+        _tokens = tokens_;
         _holders = holders_;
         _depositors = depositors;
         _agent = agent;
         for (uint256 i = 0; i < depositors.length; ++i) {
-            for (uint256 t = 0; t < tokens.length; ++t) {
+            for (uint256 t = 0; t < tokens_.length; ++t) {
                 vm.prank(depositors[i]);
-                SettlementToken(tokens[t]).approve(address(token_), type(uint256).max);
+                SettlementToken(tokens_[t]).approve(address(token_), type(uint256).max);
             }
         }
     }

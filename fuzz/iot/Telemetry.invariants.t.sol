@@ -27,11 +27,11 @@ contract TelemetryHandler is HandlerBase {
     uint256 public replaysAccepted;
     uint256 public acceptedCount;
 
-    constructor(DeviceRegistry registry_, address manager, address[] memory gateways, address[] memory devices, uint256[] memory keys) {
+    constructor(DeviceRegistry registry_, address manager, address[] memory gateways, address[] memory devices_, uint256[] memory keys) {
         registry = registry_;
         _manager = manager;
         _gateways = gateways;
-        _devices = devices;
+        _devices = devices_;
         _keys = keys;
     }
 

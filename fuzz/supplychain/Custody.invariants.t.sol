@@ -29,15 +29,15 @@ contract CustodyHandler is HandlerBase {
     mapping(bytes32 lotId => bool) public recalled;
     uint256 public dispensedAfterRecall;
 
-    constructor(SupplyChain sc_, address[] memory members, address regulator, bytes32[] memory lots, bytes32[] memory serials, uint32 maker) {
+    constructor(SupplyChain sc_, address[] memory members, address regulator, bytes32[] memory lots_, bytes32[] memory serials_, uint32 maker) {
         sc = sc_;
         consortium_ = sc_.consortium();
         _members = members;
         _regulator = regulator;
-        _lots = lots;
-        _serials = serials;
-        for (uint256 l = 0; l < lots.length; ++l) {
-            for (uint256 s = 0; s < serials.length; ++s) custodianOf[sc_.itemKeyOf(lots[l], serials[s])] = maker;
+        _lots = lots_;
+        _serials = serials_;
+        for (uint256 l = 0; l < lots_.length; ++l) {
+            for (uint256 s = 0; s < serials_.length; ++s) custodianOf[sc_.itemKeyOf(lots_[l], serials_[s])] = maker;
         }
     }
 
