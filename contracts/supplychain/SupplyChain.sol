@@ -349,6 +349,7 @@ contract SupplyChain is ConsortiumGated, ISupplyChain {
             emit CloneAlerted(lotId, key, org, it.custodian);
             return;
         }
+        _requireUsable(lotId, ld.flags);
         if (block.timestamp >= ld.expiry) revert SupplyChainLotExpired(lotId, ld.expiry);
         if (it.suspect) revert SupplyChainItemSuspect(key);
         if (it.pallet != 0) revert SupplyChainItemPacked(key, it.pallet);
