@@ -2,6 +2,7 @@
 pragma solidity 0.8.28;
 
 import {IDeviceTelemetry} from "./IDeviceTelemetry.sol";
+import {ISupplyChain} from "./ISupplyChain.sol";
 
 /**
  * @title IColdChain
@@ -307,6 +308,14 @@ interface IColdChain {
     /// @param id The shipment.
     /// @return The alarm (kind None when none).
     function alarmOf(uint64 id) external view returns (Alarm memory);
+
+    /// @notice The device registry that verifies and anchors telemetry.
+    /// @return The registry.
+    function registry() external view returns (IDeviceTelemetry);
+
+    /// @notice The supply chain whose lots this contract quarantines (as a guardian).
+    /// @return The supply chain.
+    function supplyChain() external view returns (ISupplyChain);
 
     /// @notice Number of shipments opened.
     /// @return The count (ids run from 1).

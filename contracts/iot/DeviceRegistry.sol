@@ -452,27 +452,24 @@ contract DeviceRegistry is ConsortiumGated, EIP712, IDeviceTelemetry {
             } gt(n, 1) {
                 n := shr(1, add(n, 1))
             } {
-                let half := shr(1, n)
+                let src := nodes
+                let dst := nodes
                 for {
-                    let i := 0
-                } lt(i, half) {
-                    i := add(i, 1)
+                    let pairsEnd := add(nodes, shl(5, and(n, not(1))))
+                } lt(src, pairsEnd) {
+                    src := add(src, 64)
+                    dst := add(dst, 32)
                 } {
-                    let a := mload(add(nodes, shl(6, i)))
-                    let b := mload(add(nodes, add(shl(6, i), 32)))
-                    switch gt(a, b)
-                    case 0 {
-                        mstore(0x00, a)
-                        mstore(0x20, b)
-                    }
-                    default {
-                        mstore(0x00, b)
-                        mstore(0x20, a)
-                    }
-                    mstore(add(nodes, shl(5, i)), keccak256(0x00, 0x40))
+                    let a := mload(src)
+                    let b := mload(add(src, 32))
+                    // sorted pair without a branch: min = b ^ ((a ^ b) * (a < b)), max = a ^ b ^ min
+                    let m := xor(b, mul(xor(a, b), lt(a, b)))
+                    mstore(0x00, m)
+                    mstore(0x20, xor(xor(a, b), m))
+                    mstore(dst, keccak256(0x00, 0x40))
                 }
                 if and(n, 1) {
-                    mstore(add(nodes, shl(5, half)), mload(add(nodes, shl(5, sub(n, 1)))))
+                    mstore(dst, mload(src))
                 }
             }
             root := mload(nodes)

@@ -254,14 +254,12 @@ contract ColdChain is ConsortiumGated, IColdChain {
         return _shipmentCount;
     }
 
-    /// @notice The device registry used to verify telemetry.
-    /// @return The registry.
+    /// @inheritdoc IColdChain
     function registry() external view returns (IDeviceTelemetry) {
         return _registry;
     }
 
-    /// @notice The supply chain whose lots this contract quarantines.
-    /// @return The supply chain.
+    /// @inheritdoc IColdChain
     function supplyChain() external view returns (ISupplyChain) {
         return _supply;
     }
