@@ -71,7 +71,11 @@ abstract contract AssetsFuzz is CityFuzz {
     }
 
     /// @dev Terms of a sale of the fixture's asset paid in cEUR, starting now and running `duration`.
-    function _terms(uint64 softCap, uint64 hardCap, uint64 duration) internal view returns (IAssetOffering.Terms memory) {
+    function _terms(
+        uint64 softCap,
+        uint64 hardCap,
+        uint64 duration
+    ) internal view returns (IAssetOffering.Terms memory) {
         return
             IAssetOffering.Terms({
                 assetId: assetId,

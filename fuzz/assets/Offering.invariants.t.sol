@@ -244,7 +244,11 @@ contract OfferingInvariants is AssetsFuzz {
         uint256 n = offering.offeringCount();
         for (uint256 i = 0; i < buyers.length; ++i) {
             (, uint256 offered, uint256 offeringId, ) = token.locksOf(buyers[i]);
-            assertEq(token.balanceOf(buyers[i]), handler.holding(buyers[i]), "a buyer holds exactly their unrefunded purchases");
+            assertEq(
+                token.balanceOf(buyers[i]),
+                handler.holding(buyers[i]),
+                "a buyer holds exactly their unrefunded purchases"
+            );
             for (uint256 id = 1; id <= n; ++id) {
                 if (handler.refundedIn(buyers[i], id) && offeringId == id) {
                     assertEq(offered, 0, "a refunded buyer holds no shares of that sale");

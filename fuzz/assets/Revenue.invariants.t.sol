@@ -28,7 +28,13 @@ contract RevenueHandler is HandlerBase {
     mapping(address paymentToken => mapping(address holder => uint256)) public claimedBy;
     mapping(address paymentToken => mapping(address holder => uint256)) public entitledMag;
 
-    constructor(AssetShareToken token_, address[] memory tokens_, address[] memory holders_, address[] memory depositors, address agent) {
+    constructor(
+        AssetShareToken token_,
+        address[] memory tokens_,
+        address[] memory holders_,
+        address[] memory depositors,
+        address agent
+    ) {
         token = token_;
         _tokens = tokens_;
         _holders = holders_;
@@ -165,7 +171,11 @@ contract RevenueInvariants is AssetsFuzz {
             for (uint256 i = 0; i < holders.length; ++i) owed += token.claimableOf(holders[i], tokens[t]);
             (, , uint256 ledgerDeposited) = token.revenueLedger(tokens[t]);
             assertEq(ledgerDeposited, handler.deposited(tokens[t]), "ledger deposited == deposits accepted");
-            assertLe(handler.claimed(tokens[t]) + owed, handler.deposited(tokens[t]), "claimed + claimable <= deposited");
+            assertLe(
+                handler.claimed(tokens[t]) + owed,
+                handler.deposited(tokens[t]),
+                "claimed + claimable <= deposited"
+            );
             assertEq(
                 SettlementToken(tokens[t]).balanceOf(address(token)),
                 handler.deposited(tokens[t]) - handler.claimed(tokens[t]),
@@ -180,7 +190,11 @@ contract RevenueInvariants is AssetsFuzz {
         for (uint256 t = 0; t < tokens.length; ++t) {
             for (uint256 i = 0; i < holders.length; ++i) {
                 uint256 got = handler.claimedBy(tokens[t], holders[i]) + token.claimableOf(holders[i], tokens[t]);
-                assertLe(got * 2 ** 96, handler.entitledMag(tokens[t], holders[i]), "claimed + claimable <= pro-rata share");
+                assertLe(
+                    got * 2 ** 96,
+                    handler.entitledMag(tokens[t], holders[i]),
+                    "claimed + claimable <= pro-rata share"
+                );
             }
         }
     }

@@ -27,7 +27,13 @@ contract TelemetryHandler is HandlerBase {
     uint256 public replaysAccepted;
     uint256 public acceptedCount;
 
-    constructor(DeviceRegistry registry_, address manager, address[] memory gateways, address[] memory devices_, uint256[] memory keys) {
+    constructor(
+        DeviceRegistry registry_,
+        address manager,
+        address[] memory gateways,
+        address[] memory devices_,
+        uint256[] memory keys
+    ) {
         registry = registry_;
         _manager = manager;
         _gateways = gateways;
@@ -44,7 +50,11 @@ contract TelemetryHandler is HandlerBase {
         return abi.encodePacked(r, s, v);
     }
 
-    function _submit(IDeviceTelemetry.TelemetryBatch memory batch, bytes memory signature, uint256 gatewaySeed) private {
+    function _submit(
+        IDeviceTelemetry.TelemetryBatch memory batch,
+        bytes memory signature,
+        uint256 gatewaySeed
+    ) private {
         address gateway = _pick(_gateways, gatewaySeed);
         IDeviceTelemetry.Watch memory watch = IDeviceTelemetry.Watch(-4000, 4000, -5000, 5000, 1 days);
         vm.prank(gateway);
@@ -171,7 +181,11 @@ contract TelemetryInvariants is CityFuzz {
         assertEq(handler.replaysAccepted(), 0, "no replayed, reused or forged batch accepted");
         address[] memory devices = handler.devices();
         for (uint256 i = 0; i < devices.length; ++i) {
-            assertEq(registry.device(devices[i]).lastSequence, handler.highestAccepted(devices[i]), "last sequence == highest accepted");
+            assertEq(
+                registry.device(devices[i]).lastSequence,
+                handler.highestAccepted(devices[i]),
+                "last sequence == highest accepted"
+            );
         }
     }
 }

@@ -77,7 +77,9 @@ contract InsuranceHandler is HandlerBase {
         uint256 i = policySeed % _policies.length;
         address hospital = _pick(_hospitals, hospitalSeed);
         // one submission in four reuses an earlier fingerprint (a duplicate claim must be refused)
-        uint256 fp = fingerprintSeed % 4 == 0 && fingerprints != 0 ? _bound(fingerprintSeed >> 8, 1, fingerprints) : ++fingerprints;
+        uint256 fp = fingerprintSeed % 4 == 0 && fingerprints != 0
+            ? _bound(fingerprintSeed >> 8, 1, fingerprints)
+            : ++fingerprints;
         bytes32[] memory records = new bytes32[](1);
         records[0] = _recordHashes[i];
         IHealthInsurance.ClaimInput memory input = IHealthInsurance.ClaimInput({
@@ -150,7 +152,10 @@ contract InsuranceHandler is HandlerBase {
     }
 
     function _observe(uint256 id, IHealthInsurance.ClaimStatus before) private {
-        if (before != IHealthInsurance.ClaimStatus.Paid && insurance.claim(id).status == IHealthInsurance.ClaimStatus.Paid) {
+        if (
+            before != IHealthInsurance.ClaimStatus.Paid &&
+            insurance.claim(id).status == IHealthInsurance.ClaimStatus.Paid
+        ) {
             ++paidTransitions[id];
         }
     }
@@ -186,7 +191,13 @@ contract HealthInsuranceInvariants is CityFuzz {
         for (uint256 i = 0; i < 2; ++i) {
             recordHashes[i] = keccak256(abi.encode("record", i));
             vm.prank(hospital);
-            records.anchorRecord(patients[i], recordHashes[i], keccak256(abi.encode("where", i)), category, uint64(block.timestamp));
+            records.anchorRecord(
+                patients[i],
+                recordHashes[i],
+                keccak256(abi.encode("where", i)),
+                category,
+                uint64(block.timestamp)
+            );
             vm.prank(insurer);
             policies[i] = insurance.issuePolicy(
                 IHealthInsurance.PolicyTerms({
@@ -214,7 +225,17 @@ contract HealthInsuranceInvariants is CityFuzz {
         hospitals[0] = hospital;
         hospitals[1] = pharmacy;
         payees = [hospital, pharmacy, patient1, patient2, outsider];
-        handler = new InsuranceHandler(insurance, money, insurer, hospitals, payees, policies, patients, recordHashes, premiums);
+        handler = new InsuranceHandler(
+            insurance,
+            money,
+            insurer,
+            hospitals,
+            payees,
+            policies,
+            patients,
+            recordHashes,
+            premiums
+        );
         targetContract(address(handler));
     }
 

@@ -29,7 +29,14 @@ contract CustodyHandler is HandlerBase {
     mapping(bytes32 lotId => bool) public recalled;
     uint256 public dispensedAfterRecall;
 
-    constructor(SupplyChain sc_, address[] memory members, address regulator, bytes32[] memory lots_, bytes32[] memory serials_, uint32 maker) {
+    constructor(
+        SupplyChain sc_,
+        address[] memory members,
+        address regulator,
+        bytes32[] memory lots_,
+        bytes32[] memory serials_,
+        uint32 maker
+    ) {
         sc = sc_;
         consortium_ = sc_.consortium();
         _members = members;
