@@ -164,7 +164,7 @@ contract AssetOffering is ConsortiumGated, ReentrancyGuard, IAssetOffering {
         Milestone[] storage list = _milestones[offeringId];
         if (index >= list.length || list[index].released) revert OfferingInvalidMilestone(offeringId, index);
         Milestone storage m = list[index];
-        uint32 orgId;
+        uint32 orgId = 0;
         if (_roleOrg(Roles.ASSET_OPERATOR, msg.sender) == o.initiatorOrg) {
             orgId = o.initiatorOrg;
             m.initiatorApproved = true;
@@ -234,6 +234,8 @@ contract AssetOffering is ConsortiumGated, ReentrancyGuard, IAssetOffering {
     function _refund(uint256 offeringId, address buyer) private returns (uint256 amount) {
         Offering storage o = _offerings[offeringId];
         if (o.state != State.Failed) revert OfferingWrongState(offeringId, o.state);
+        // The callee is the offering's own share token (set by the registry, no callbacks); callers are nonReentrant.
+        // slither-disable-next-line reentrancy-no-eth,reentrancy-benign,reentrancy-events
         uint256 shares = IAssetShareToken(o.shareToken).burnOffered(buyer, offeringId);
         // shares <= the failed sale's sold, all counted in _unrefunded when it failed.
         _unrefunded[o.assetId] -= shares;
@@ -252,7 +254,7 @@ contract AssetOffering is ConsortiumGated, ReentrancyGuard, IAssetOffering {
         Milestone[] storage list = _milestones[offeringId];
         uint256 n = list.length;
         if (n == 0) return raised - o.released;
-        uint256 allocated;
+        uint256 allocated = 0;
         for (uint256 i = 0; i < n; ++i) {
             Milestone storage m = list[i];
             uint256 part = i == n - 1 ? raised - allocated : (raised * m.bps) / 10_000;
@@ -302,7 +304,7 @@ contract AssetOffering is ConsortiumGated, ReentrancyGuard, IAssetOffering {
             _inactive(t.cosignerOrg)
         ) revert OfferingInvalidTerms(t.assetId, "parties");
         if (n > MAX_MILESTONES) revert OfferingInvalidTerms(t.assetId, "milestones");
-        uint256 sum;
+        uint256 sum = 0;
         for (uint256 i = 0; i < n; ++i) {
             if (t.milestoneBps[i] == 0) revert OfferingInvalidTerms(t.assetId, "milestones");
             sum += t.milestoneBps[i];

@@ -453,6 +453,8 @@ contract AssetShareToken is ERC20, ConsortiumGated, ReentrancyGuard, IAssetShare
         for (uint256 i = 0; i < n; ++i) {
             address paymentToken = _paymentTokens[i];
             uint256 claimable = _claimable(from, paymentToken);
+            // Rounds down on purpose (whole units, nobody's entitlement rounded up); MAGNITUDE only rescales the result.
+            // slither-disable-next-line divide-before-multiply
             uint256 moved = amount == balance ? claimable : (claimable * amount) / balance;
             if (moved == 0) continue;
             int256 magnified = (moved * MAGNITUDE).toInt256();

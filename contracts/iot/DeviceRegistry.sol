@@ -621,6 +621,8 @@ contract DeviceRegistry is ConsortiumGated, EIP712, IDeviceTelemetry {
     }
 
     function _requireSigner(bytes32 digest, bytes calldata signature, address expected) private pure {
+        // A failed recovery yields address(0), never a registered device, so the error is the mismatch below.
+        // slither-disable-next-line unused-return
         (address signer, , ) = ECDSA.tryRecover(digest, signature);
         if (signer != expected) revert DeviceInvalidSignature(expected, signer);
     }

@@ -18,7 +18,7 @@ library GS1 {
     /// @param body The data digits as an integer (leading zeros implicit).
     /// @return The check digit 0..9.
     function checkDigit(uint64 body) internal pure returns (uint64) {
-        uint256 sum;
+        uint256 sum = 0;
         uint256 weight = 3;
         uint256 rest = body;
         while (rest != 0) {

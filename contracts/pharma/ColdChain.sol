@@ -111,6 +111,8 @@ contract ColdChain is ConsortiumGated, IColdChain {
         if (t.shipmentId != id) revert ColdChainDeviceNotAssigned(id, dev);
         if (batch.sink != address(this)) revert ColdChainWrongSink(batch.sink);
         StorageClass memory rule = _classes[s.storageClass];
+        // The callee is the system's immutable DeviceRegistry, which makes no external call back.
+        // slither-disable-next-line reentrancy-no-eth,reentrancy-benign,reentrancy-events
         IDeviceTelemetry.BatchSummary memory b = _registry.submitBatch(
             batch,
             signature,
@@ -119,6 +121,8 @@ contract ColdChain is ConsortiumGated, IColdChain {
         if (b.firstTimestamp < t.lastTime) revert ColdChainReadingTooEarly(id, dev, b.firstTimestamp, t.lastTime);
 
         (bool broke, uint256 outside) = _breaks(rule, t, b);
+        // Zeroed on purpose: filled only when the batch breaks the rule.
+        // slither-disable-next-line uninitialized-local
         Alarm memory alarm;
         if (broke) alarm = _firstBreak(rule, t, batch.baseTime, batch.readings);
         _fold(t, b, outside);

@@ -340,6 +340,8 @@ contract SupplyChain is ConsortiumGated, ISupplyChain {
         uint32 org = _dispenseOrg();
         LotData storage ld = _lot(lotId);
         (bytes32 key, ItemData memory it) = _activate(ld, lotId, serialHash, proof);
+        // Enum comparison (no balance or timestamp): Slither taints the item because it stores times.
+        // slither-disable-next-line incorrect-equality
         if (it.state == ItemState.Decommissioned) {
             // The same code is presented again: a clone. Record it instead of reverting.
             it.suspect = true;
@@ -351,6 +353,8 @@ contract SupplyChain is ConsortiumGated, ISupplyChain {
         if (block.timestamp >= ld.expiry) revert SupplyChainLotExpired(lotId, ld.expiry);
         if (it.suspect) revert SupplyChainItemSuspect(key);
         if (it.pallet != 0) revert SupplyChainItemPacked(key, it.pallet);
+        // Enum comparison, as above.
+        // slither-disable-next-line incorrect-equality
         if (it.state == ItemState.Stolen) revert SupplyChainItemStolen(key);
         if (!_isHeld(it.state)) revert SupplyChainInvalidItemState(key, it.state);
         if (it.custodian != org) revert SupplyChainNotHolder(key, org);
@@ -394,6 +398,8 @@ contract SupplyChain is ConsortiumGated, ISupplyChain {
         (bytes32 key, ItemData memory it) = _activate(ld, lotId, serialHash, proof);
         if (state != ItemState.Stolen && state != ItemState.Destroyed) revert SupplyChainInvalidItemState(key, state);
         if (it.pallet != 0) revert SupplyChainItemPacked(key, it.pallet);
+        // Enum comparisons, as above.
+        // slither-disable-next-line incorrect-equality
         if (it.state == ItemState.Destroyed || it.state == state) revert SupplyChainInvalidItemState(key, it.state);
         if (it.custodian != org && it.owner != org) revert SupplyChainNotHolder(key, org);
         it.state = state;
@@ -558,6 +564,8 @@ contract SupplyChain is ConsortiumGated, ISupplyChain {
     ) external view returns (bool sellable, VerifyReason reason) {
         if (!GS1.isValidGtin14(gtin)) revert SupplyChainInvalidGtin(gtin);
         if (!GS1.isValidSerial(bytes(serial))) revert SupplyChainInvalidSerial(bytes(serial).length);
+        // Existence check of a product (organisation id 0 = none), not a balance or time.
+        // slither-disable-next-line incorrect-equality
         if (_products[gtin].manufacturer == 0) return (false, VerifyReason.UnknownProduct);
         bytes32 lotId = _lotIdOf(gtin, keccak256(bytes(lotNumber)));
         LotData memory ld = _lots[lotId];
@@ -702,6 +710,8 @@ contract SupplyChain is ConsortiumGated, ISupplyChain {
     }
 
     function _isHeld(ItemState state) private pure returns (bool) {
+        // Enum comparisons of a pure function's argument.
+        // slither-disable-next-line incorrect-equality
         return state == ItemState.Commissioned || state == ItemState.Received || state == ItemState.Returned;
     }
 

@@ -69,7 +69,14 @@ function describeTarget(file: string, target: OutsiderTarget): void {
             );
             continue;
           }
-          const caller = parsed.args[accessErrors[parsed.name]] as string;
+          const position = accessErrors[parsed.name];
+          if (typeof position === "object") {
+            // the error names the caller's organisation: an outsider has none (0)
+            const org = parsed.args[position.org] as bigint;
+            if (org !== 0n) problems.push(`${sig}: ${parsed.name} names organisation ${org}, not the outsider's 0`);
+            continue;
+          }
+          const caller = parsed.args[position] as string;
           if (caller.toLowerCase() !== outsider.address.toLowerCase()) {
             problems.push(`${sig}: ${parsed.name} names ${caller}, not the outsider ${outsider.address}`);
           }

@@ -17,8 +17,11 @@ export interface OutsiderTarget {
   load(): Promise<LoadedTarget>;
   /** Function signature (`name(type,...)`) → why anyone may call it. Listed functions are not probed. */
   permissionless?: Record<string, string>;
-  /** More access errors this contract uses, with the position of the caller's address in the error's arguments. */
-  accessErrors?: Record<string, number>;
+  /**
+   * More access errors this contract uses: the position of the caller's address in the error's arguments, or
+   * `{ org: n }` when argument n is the caller's organisation id instead (0 for an outsider, who has none).
+   */
+  accessErrors?: Record<string, number | { org: number }>;
 }
 
 export interface LoadedTarget {

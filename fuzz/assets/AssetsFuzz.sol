@@ -1,0 +1,110 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.28;
+
+import {AssetRegistry} from "../../contracts/assets/AssetRegistry.sol";
+import {AssetOffering} from "../../contracts/assets/AssetOffering.sol";
+import {AssetMarket} from "../../contracts/assets/AssetMarket.sol";
+import {AssetShareToken} from "../../contracts/assets/AssetShareToken.sol";
+import {IAssetRegistry} from "../../contracts/interfaces/IAssetRegistry.sol";
+import {IAssetOffering} from "../../contracts/interfaces/IAssetOffering.sol";
+import {SettlementToken} from "../../contracts/payments/SettlementToken.sol";
+import {CityFuzz} from "../base/CityFuzz.sol";
+
+/**
+ * @title AssetsFuzz
+ * @notice Shared set-up of the assets suites: the consortium, two payment tokens (cEUR, USDC) minted to the
+ * investors, the grid operator and the asset operator, the registry/offering/market system, and one registered
+ * solar asset. `_fund()` runs a successful sale (investors 1..3 buy 1,000 / 600 / 400 shares) so the asset is in
+ * Construction and revenue can be deposited.
+ */
+abstract contract AssetsFuzz is CityFuzz {
+    uint128 internal constant PRICE = 100_00;
+    uint256 internal constant CAP = 10_000;
+    uint256 internal constant FUNDS = 1e15;
+
+    SettlementToken internal ceur;
+    SettlementToken internal usdc;
+    AssetRegistry internal registry;
+    AssetOffering internal offering;
+    AssetMarket internal market;
+    AssetShareToken internal token;
+    uint256 internal assetId;
+    address[] internal investors;
+
+    function _deployAssets() internal {
+        _formCity();
+        ceur = new SettlementToken("City EUR", "cEUR", 2, address(this));
+        usdc = new SettlementToken("USD Coin", "USDC", 6, address(this));
+        registry = new AssetRegistry(consortium);
+        offering = new AssetOffering(consortium, registry);
+        market = new AssetMarket(consortium, registry);
+        registry.initialise(address(offering), address(market));
+        investors.push(investor1);
+        investors.push(investor2);
+        investors.push(investor3);
+        address[] memory payers = new address[](5);
+        payers[0] = investor1;
+        payers[1] = investor2;
+        payers[2] = investor3;
+        payers[3] = gridOperator;
+        payers[4] = assetOperator;
+        for (uint256 i = 0; i < payers.length; ++i) {
+            ceur.mint(payers[i], FUNDS);
+            usdc.mint(payers[i], FUNDS);
+        }
+        address[] memory tokens = new address[](2);
+        tokens[0] = address(ceur);
+        tokens[1] = address(usdc);
+        vm.prank(assetOperator);
+        assetId = registry.register(
+            IAssetRegistry.Registration({
+                kind: IAssetRegistry.Kind.Solar,
+                metadataHash: keccak256("Rooftop PV, Harbour school"),
+                name: "Harbour Solar Shares",
+                symbol: "HSOL",
+                cap: CAP,
+                paymentTokens: tokens,
+                devices: new address[](0)
+            })
+        );
+        token = AssetShareToken(registry.asset(assetId).shareToken);
+    }
+
+    /// @dev Terms of a sale of the fixture's asset paid in cEUR, starting now and running `duration`.
+    function _terms(
+        uint64 softCap,
+        uint64 hardCap,
+        uint64 duration
+    ) internal view returns (IAssetOffering.Terms memory) {
+        return
+            IAssetOffering.Terms({
+                assetId: assetId,
+                paymentToken: address(ceur),
+                price: PRICE,
+                softCap: softCap,
+                hardCap: hardCap,
+                start: uint64(block.timestamp),
+                deadline: uint64(block.timestamp) + duration,
+                minPerInvestor: 1,
+                maxPerInvestor: hardCap,
+                beneficiaryOrg: 0,
+                cosignerOrg: 0,
+                milestoneBps: new uint16[](0)
+            });
+    }
+
+    /// @dev A successful sale: investors 1..3 buy 1,000 / 600 / 400 shares; the asset enters Construction.
+    function _fund() internal {
+        vm.prank(assetOperator);
+        uint256 id = offering.open(_terms(1_000, 5_000, 7 days));
+        uint256[3] memory amounts = [uint256(1_000), 600, 400];
+        for (uint256 i = 0; i < 3; ++i) {
+            vm.prank(investors[i]);
+            ceur.approve(address(offering), type(uint256).max);
+            vm.prank(investors[i]);
+            offering.buy(id, amounts[i], PRICE, block.timestamp);
+        }
+        vm.warp(block.timestamp + 7 days + 1);
+        offering.finalise(id);
+    }
+}

@@ -1,0 +1,276 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.28;
+
+import {HealthInsurance} from "../../contracts/medical/HealthInsurance.sol";
+import {MedicalRecords} from "../../contracts/medical/MedicalRecords.sol";
+import {IHealthInsurance} from "../../contracts/interfaces/IHealthInsurance.sol";
+import {IMedicalRecords} from "../../contracts/interfaces/IMedicalRecords.sol";
+import {SettlementToken} from "../../contracts/payments/SettlementToken.sol";
+import {HandlerBase} from "../base/FuzzBase.sol";
+import {CityFuzz} from "../base/CityFuzz.sol";
+
+/**
+ * @title InsuranceHandler
+ * @notice Drives the claims pool: the insurer funds and withdraws; patients' policies are active; hospitals submit
+ * claims (a fresh or a reused fingerprint) that go to review, the insurer approves (in full or in part) or denies,
+ * anyone settles approved claims; payees withdraw their credit. Ghosts: funded, withdrawn from the pool, credit
+ * withdrawn, and how many times each claim went to Paid.
+ */
+contract InsuranceHandler is HandlerBase {
+    HealthInsurance public immutable insurance;
+    SettlementToken public immutable money;
+    address private immutable _insurer;
+    address[] private _hospitals;
+    address[] private _anyone;
+    uint256[] private _policies;
+    address[] private _patients;
+    bytes32[] private _recordHashes;
+
+    uint256 public funded;
+    uint256 public poolWithdrawn;
+    uint256 public creditWithdrawn;
+    uint256 public fingerprints;
+    /// @dev claimId => number of transitions to Paid observed.
+    mapping(uint256 claimId => uint256) public paidTransitions;
+
+    constructor(
+        HealthInsurance insurance_,
+        SettlementToken money_,
+        address insurer,
+        address[] memory hospitals,
+        address[] memory anyone,
+        uint256[] memory policies,
+        address[] memory patients,
+        bytes32[] memory recordHashes,
+        uint256 premiums
+    ) {
+        insurance = insurance_;
+        money = money_;
+        _insurer = insurer;
+        _hospitals = hospitals;
+        _anyone = anyone;
+        _policies = policies;
+        _patients = patients;
+        _recordHashes = recordHashes;
+        funded = premiums;
+    }
+
+    function fund(uint256 amount) external {
+        amount = _bound(amount, 1, 50_000);
+        vm.prank(_insurer);
+        try insurance.fundPool(amount) {
+            funded += amount;
+            _accepted("fund");
+        } catch {}
+    }
+
+    function withdrawPool(uint256 amount) external {
+        amount = _bound(amount, 1, 50_000);
+        vm.prank(_insurer);
+        try insurance.withdrawPool(amount) {
+            poolWithdrawn += amount;
+            _accepted("withdrawPool");
+        } catch {}
+    }
+
+    function submit(uint256 policySeed, uint256 hospitalSeed, uint256 amount, uint256 fingerprintSeed) external {
+        uint256 i = policySeed % _policies.length;
+        address hospital = _pick(_hospitals, hospitalSeed);
+        // one submission in four reuses an earlier fingerprint (a duplicate claim must be refused)
+        uint256 fp = fingerprintSeed % 4 == 0 && fingerprints != 0
+            ? _bound(fingerprintSeed >> 8, 1, fingerprints)
+            : ++fingerprints;
+        bytes32[] memory records = new bytes32[](1);
+        records[0] = _recordHashes[i];
+        IHealthInsurance.ClaimInput memory input = IHealthInsurance.ClaimInput({
+            policyId: _policies[i],
+            patient: _patients[i],
+            recordHashes: records,
+            amount: uint96(_bound(amount, 1, 20_000)),
+            serviceDate: uint64(block.timestamp - 1),
+            fingerprint: keccak256(abi.encode("claim", fp)),
+            consentId: 0
+        });
+        IMedicalRecords.ConsentTerms memory none;
+        vm.prank(hospital);
+        try insurance.submitClaim(input, none) returns (uint256 claimId, IHealthInsurance.ClaimStatus status) {
+            if (status == IHealthInsurance.ClaimStatus.Paid) ++paidTransitions[claimId];
+            _accepted("submit");
+        } catch {}
+    }
+
+    function approve(uint256 claimSeed, uint256 eligible) external {
+        uint256 n = insurance.claimCount();
+        if (n == 0) return;
+        uint256 id = _bound(claimSeed, 1, n);
+        eligible = _bound(eligible, 1, insurance.claim(id).submitted);
+        IHealthInsurance.ClaimStatus before = insurance.claim(id).status;
+        vm.prank(_insurer);
+        try insurance.approveClaim(id, uint96(eligible)) {
+            _observe(id, before);
+            _accepted("approve");
+        } catch {}
+    }
+
+    function deny(uint256 claimSeed) external {
+        uint256 n = insurance.claimCount();
+        if (n == 0) return;
+        uint256 id = _bound(claimSeed, 1, n);
+        IHealthInsurance.ClaimStatus before = insurance.claim(id).status;
+        vm.prank(_insurer);
+        try insurance.denyClaim(id, "not covered") {
+            _observe(id, before);
+            _accepted("deny");
+        } catch {}
+    }
+
+    function settle(uint256 claimSeed, uint256 callerSeed) external {
+        uint256 n = insurance.claimCount();
+        if (n == 0) return;
+        uint256 id = _bound(claimSeed, 1, n);
+        address caller = _pick(_anyone, callerSeed);
+        vm.prank(caller);
+        try insurance.settleClaim(id) {
+            // an accepted settlement always pays: counted whatever the status was before
+            ++paidTransitions[id];
+            _accepted("settle");
+        } catch {}
+    }
+
+    function withdrawCredit(uint256 callerSeed) external {
+        address caller = _pick(_anyone, callerSeed);
+        uint256 before = money.balanceOf(caller);
+        vm.prank(caller);
+        try insurance.withdrawCredit() {
+            creditWithdrawn += money.balanceOf(caller) - before;
+            _accepted("withdrawCredit");
+        } catch {}
+    }
+
+    function warp(uint256 seconds_) external {
+        vm.warp(block.timestamp + _bound(seconds_, 1, 1 days));
+    }
+
+    function _observe(uint256 id, IHealthInsurance.ClaimStatus before) private {
+        if (
+            before != IHealthInsurance.ClaimStatus.Paid &&
+            insurance.claim(id).status == IHealthInsurance.ClaimStatus.Paid
+        ) {
+            ++paidTransitions[id];
+        }
+    }
+}
+
+/// @notice The insurance pool pays out no more than was funded, and every claim at most once.
+contract HealthInsuranceInvariants is CityFuzz {
+    SettlementToken internal money;
+    MedicalRecords internal records;
+    HealthInsurance internal insurance;
+    InsuranceHandler internal handler;
+    address[] internal payees;
+
+    function setUp() public {
+        _formCity();
+        vm.warp(1_800_000_000);
+        money = new SettlementToken("City EUR", "cEUR", 2, address(this));
+        records = new MedicalRecords(consortium);
+        insurance = new HealthInsurance(consortium, records, money);
+        money.mint(insurer, 1e12);
+        vm.prank(insurer);
+        money.approve(address(insurance), type(uint256).max);
+
+        address[] memory patients = new address[](2);
+        patients[0] = patient1;
+        patients[1] = patient2;
+        uint256[] memory policies = new uint256[](2);
+        bytes32[] memory recordHashes = new bytes32[](2);
+        bytes32 category = bytes32("DiagnosticReport");
+        bytes32[] memory categories = new bytes32[](1);
+        categories[0] = category;
+        uint256 premiums;
+        for (uint256 i = 0; i < 2; ++i) {
+            recordHashes[i] = keccak256(abi.encode("record", i));
+            vm.prank(hospital);
+            records.anchorRecord(
+                patients[i],
+                recordHashes[i],
+                keccak256(abi.encode("where", i)),
+                category,
+                uint64(block.timestamp)
+            );
+            vm.prank(insurer);
+            policies[i] = insurance.issuePolicy(
+                IHealthInsurance.PolicyTerms({
+                    patient: patients[i],
+                    coverageStart: uint64(block.timestamp),
+                    coverageEnd: uint64(block.timestamp + 365 days),
+                    annualLimit: 200_000,
+                    deductible: 500,
+                    coinsuranceBps: 2_000,
+                    premium: 1_000,
+                    payee: i == 0 ? IHealthInsurance.Payee.Provider : IHealthInsurance.Payee.Patient,
+                    coveredCategories: categories
+                })
+            );
+            money.mint(patients[i], 1_000);
+            vm.prank(patients[i]);
+            money.approve(address(insurance), type(uint256).max);
+            vm.prank(patients[i]);
+            insurance.payPremium(policies[i]);
+            premiums += 1_000;
+        }
+        vm.warp(block.timestamp + 1 hours);
+
+        address[] memory hospitals = new address[](2);
+        hospitals[0] = hospital;
+        hospitals[1] = pharmacy;
+        payees = [hospital, pharmacy, patient1, patient2, outsider];
+        handler = new InsuranceHandler(
+            insurance,
+            money,
+            insurer,
+            hospitals,
+            payees,
+            policies,
+            patients,
+            recordHashes,
+            premiums
+        );
+        targetContract(address(handler));
+    }
+
+    function invariant_payoutsWithinFunded() public view {
+        uint256 paid;
+        uint256 n = insurance.claimCount();
+        for (uint256 id = 1; id <= n; ++id) {
+            IHealthInsurance.Claim memory c = insurance.claim(id);
+            if (c.status == IHealthInsurance.ClaimStatus.Paid) paid += c.benefit;
+        }
+        uint256 funded = handler.funded();
+        assertLe(paid + handler.poolWithdrawn(), funded, "payouts + withdrawals <= funded");
+        uint32 insurerOrg = consortium.memberOf(insurer);
+        IHealthInsurance.Pool memory pl = insurance.pool(insurerOrg);
+        assertEq(pl.balance, funded - handler.poolWithdrawn() - paid, "pool == funded - withdrawn - paid");
+        uint256 credits;
+        for (uint256 i = 0; i < payees.length; ++i) credits += insurance.creditOf(consortium.memberOf(payees[i]));
+        assertEq(credits + handler.creditWithdrawn(), paid, "credited (held + withdrawn) == paid claims");
+        assertEq(money.balanceOf(address(insurance)), pl.balance + credits, "the contract holds pool + credits");
+    }
+
+    function invariant_noDuplicatePayout() public view {
+        uint256 n = insurance.claimCount();
+        for (uint256 id = 1; id <= n; ++id) {
+            assertLe(handler.paidTransitions(id), 1, "a claim is paid at most once");
+            if (handler.paidTransitions(id) == 1) {
+                assertTrue(insurance.claim(id).status == IHealthInsurance.ClaimStatus.Paid, "paid claims stay paid");
+            }
+        }
+        // every fingerprint maps to the one claim it opened
+        uint256 f = handler.fingerprints();
+        uint256 mapped;
+        for (uint256 i = 1; i <= f; ++i) {
+            if (insurance.claimIdOf(keccak256(abi.encode("claim", i))) != 0) ++mapped;
+        }
+        assertEq(mapped, n, "one claim per fingerprint");
+    }
+}

@@ -1,0 +1,29 @@
+import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
+import { deployAssetsFixture } from "../../fixtures/assets";
+import type { OutsiderTarget } from "../outsiders";
+
+/** AssetRegistry: ASSET_OPERATOR organisations register and manage their assets; the offering reports funding. */
+export const target: OutsiderTarget = {
+  contractName: "AssetRegistry",
+  async load() {
+    const f = await loadFixture(deployAssetsFixture);
+    const token = await f.ceur.getAddress();
+    return {
+      contract: f.registry,
+      outsider: f.actors.outsider,
+      errorSources: [f.consortium],
+      overrides: {
+        // the fixture's asset: the asset must exist before its operator is compared with the caller
+        "setStatus(uint256,uint8)": [f.assetId, 0n],
+        "setMetadata(uint256,bytes32)": [f.assetId, "0x" + "11".repeat(32)],
+        "setDevices(uint256,address[])": [f.assetId, []],
+        "addPaymentToken(uint256,address)": [f.assetId, token],
+      },
+    };
+  },
+  accessErrors: {
+    AssetNotOperator: 1, // setStatus, setMetadata, setDevices, addPaymentToken: the asset's operator organisation
+    AssetNotOffering: 0, // fundingSucceeded: only the bound offering contract
+    AssetSystemNotReady: 0, // initialise: only the deployer, once
+  },
+};
