@@ -17,6 +17,11 @@ export interface DemoContext {
 /** One chapter of the story. Chapters live in src/demo/chapters/NN-name.ts and export `chapter`. */
 export interface DemoChapter {
   title: string;
+  /**
+   * The chapter moves the chain's clock (crowdfunding deadlines, hours of sensor readings) with the in-process
+   * network's `evm_*` methods. A sealed chain cannot do that: there the demo says so and goes on without it.
+   */
+  needsClock?: boolean;
   run(ctx: DemoContext): Promise<void>;
 }
 
@@ -34,4 +39,14 @@ export function heading(text: string): void {
 /** One line of the story. */
 export function say(text: string): void {
   console.log(`  • ${text}`);
+}
+
+/** True when the network can move its clock (`evm_increaseTime`): the in-process Hardhat network and `hardhat node`. */
+export async function canMoveClock(hre: HardhatRuntimeEnvironment): Promise<boolean> {
+  try {
+    await hre.network.provider.send("evm_increaseTime", [0]);
+    return true;
+  } catch {
+    return false;
+  }
 }

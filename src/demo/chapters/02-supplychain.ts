@@ -3,21 +3,23 @@ import { buildDigitalLink, makeGtin, makeSscc, yymmddFromExpiry } from "../../gs
 import { cbv, commissionLot, deploySupplyChain, orgNamer, textHash, traceItem, verifyCode } from "../../supplychain";
 import type { ISupplyChain, SupplyChain } from "../../../typechain-types";
 import { printTable } from "../../table";
+import { findRevertData } from "../../app/revert";
 import { DemoChapter, heading, requireCity, say } from "../context";
 
 const LOT_SIZE = 10_000;
 const PALLET_SIZE = 1_000;
 const PACK_CALL = 250;
 
-/** The custom error a call would revert with, or "accepted". */
-async function refusal(call: () => Promise<unknown>): Promise<string> {
+/** The custom error a call would revert with, or "accepted" (decoded from the revert data on any node). */
+async function refusal(contract: SupplyChain, call: () => Promise<unknown>): Promise<string> {
   try {
     await call();
     return "accepted";
   } catch (e) {
-    const match = /custom error '([^']+)'/.exec((e as Error).message);
-    if (!match) throw e;
-    return match[1];
+    const data = findRevertData(e);
+    const parsed = data ? contract.interface.parseError(data) : null;
+    if (!parsed) throw e;
+    return `${parsed.name}(${parsed.args.map((a) => JSON.stringify(String(a))).join(", ")})`;
   }
 }
 
@@ -141,7 +143,7 @@ export const chapter: DemoChapter = {
     heading("Recall in O(1)");
     await gas("recall the 10,000-pack lot", m.recallLot(lot.lotId, textHash("API-2026-07 impurity above limit")));
     say(`Acme traces the impurity to API-2026-07 and recalls PCM-2026-118: one flag, every pack reads recalled`);
-    const refused = await refusal(() =>
+    const refused = await refusal(sc, () =>
       p.decommission.staticCall(lot.lotId, shelf[10], [], cbv("retail_selling"), textHash("shop")),
     );
     say(`the pharmacy tries to sell ${serials[10]}: ${refused}`);

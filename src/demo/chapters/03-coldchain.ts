@@ -29,6 +29,7 @@ import { DemoChapter, requireCity, say } from "../context";
  * pharmacy cannot dispense from it, and the regulator orders it destroyed.
  */
 export const chapter: DemoChapter = {
+  needsClock: true,
   title: "The cold chain: signed sensors, an automatic alarm, quarantine and the regulator's decision",
   async run(ctx) {
     const { hre } = ctx;

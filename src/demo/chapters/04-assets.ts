@@ -22,6 +22,7 @@ async function advanceTo(hre: HardhatRuntimeEnvironment, t: bigint): Promise<voi
  * sales revenue.
  */
 export const chapter: DemoChapter = {
+  needsClock: true,
   title: "Tokenized assets: crowdfunded solar, revenue sharing and a secondary market",
   async run(ctx) {
     const { hre } = ctx;
