@@ -40,6 +40,15 @@ export function isRoleName(name: string): name is RoleName {
   return Object.prototype.hasOwnProperty.call(ROLES, name);
 }
 
+/** Parses a comma-separated role list (e.g. `HOSPITAL,DISTRIBUTOR`); unknown names throw with the valid ones. */
+export function parseRoles(list: string): RoleName[] {
+  return list.split(",").map((raw) => {
+    const name = raw.trim().toUpperCase();
+    if (!isRoleName(name)) throw new Error(`unknown role "${raw}" (valid: ${ROLE_NAMES.join(", ")})`);
+    return name;
+  });
+}
+
 /** The role bit set of a list of role names; unknown names throw with the list of valid ones. */
 export function roleMask(names: readonly string[]): number {
   let mask = 0;

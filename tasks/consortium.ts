@@ -3,7 +3,7 @@ import type { HardhatRuntimeEnvironment } from "hardhat/types";
 import type { Consortium } from "../typechain-types";
 import { listMembers, proposeAdmission, proposeRoles, proposeStatus } from "../src/consortium";
 import { resolveAddress, resolveSigner } from "../src/deployments";
-import { PROPOSAL_STATE, roleMask } from "../src/roles";
+import { PROPOSAL_STATE, parseRoles } from "../src/roles";
 import { printTable } from "../src/table";
 
 async function consortiumAt(hre: HardhatRuntimeEnvironment, address?: string): Promise<Consortium> {
@@ -59,13 +59,12 @@ task("consortium:propose", "Opens a proposal (the proposer's organisation votes 
           need(args.name, "name");
           need(args.roles, "roles");
           need(args.account, "account");
-          roleMask(args.roles!.split(","));
           id = await proposeAdmission(
             consortium,
             proposer,
             {
               name: args.name!,
-              roles: args.roles!.split(",") as never,
+              roles: parseRoles(args.roles!),
               documents: args.documents,
             },
             args.account!,
@@ -74,8 +73,7 @@ task("consortium:propose", "Opens a proposal (the proposer's organisation votes 
         case "roles":
           need(args.org, "org");
           need(args.roles, "roles");
-          roleMask(args.roles!.split(","));
-          id = await proposeRoles(consortium, proposer, args.org!, args.roles!.split(",") as never);
+          id = await proposeRoles(consortium, proposer, args.org!, parseRoles(args.roles!));
           break;
         case "suspend":
         case "reinstate":
