@@ -5,8 +5,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import hre from "hardhat";
-import { cityActors } from "../src/city";
-import { DemoChapter, DemoContext, canMoveClock, heading, say } from "../src/demo/context";
+import { DemoChapter, DemoContext, demoContext, heading, pickChapters } from "../src/demo/context";
 
 async function main(): Promise<void> {
   const dir = path.join(__dirname, "..", "src", "demo", "chapters");
@@ -14,28 +13,26 @@ async function main(): Promise<void> {
     .readdirSync(dir)
     .filter((f) => f.endsWith(".ts"))
     .sort();
-  const ctx: DemoContext = { hre, actors: await cityActors(hre), system: {} };
+  const ctx = await demoContext(hre);
   const { chainId } = await hre.ethers.provider.getNetwork();
-  console.log(`citychain demo on network "${hre.network.name}" (chain id ${chainId}): ${files.length} chapters`);
-  const clock = await canMoveClock(hre);
-  const skipped: string[] = [];
-  for (const [i, file] of files.entries()) {
+  const chapters = pickChapters(files.length, process.env.DEMO_CHAPTERS);
+  console.log(`citychain demo on network "${hre.network.name}" (chain id ${chainId}): ${chapters.length} chapters`);
+  console.log(
+    ctx.clock.live
+      ? "the chain's clock runs in real time: sale deadlines and sensor journeys are shortened to seconds and waited for"
+      : "the in-process network's clock jumps over sale deadlines and sensor journeys",
+  );
+  const started = Date.now();
+  for (const n of chapters) {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { chapter } = require(path.join(dir, file)) as { chapter: DemoChapter };
-    heading(`Chapter ${i + 1}. ${chapter.title}`);
-    if (chapter.needsClock && !clock) {
-      say(
-        `skipped on "${hre.network.name}": this chapter moves the chain's clock by days, which a sealed chain cannot do`,
-      );
-      skipped.push(chapter.title);
-      continue;
-    }
+    const { chapter } = require(path.join(dir, files[n - 1])) as { chapter: DemoChapter };
+    heading(`Chapter ${n}. ${chapter.title}`);
+    const t = Date.now();
     await chapter.run(ctx);
+    console.log(`  (chapter ${n} in ${((Date.now() - t) / 1000).toFixed(1)} s)`);
   }
-  if (skipped.length > 0)
-    console.log(`\n${skipped.length} chapter(s) need the in-process network's clock: ${skipped.join("; ")}`);
   if (process.env.DEMO_EXPORT) exportDemo(ctx, chainId, process.env.DEMO_EXPORT);
-  console.log("\nThe demo completed.");
+  console.log(`\nThe demo completed: ${chapters.length} chapters in ${((Date.now() - started) / 1000).toFixed(1)} s.`);
 }
 
 /**

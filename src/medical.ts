@@ -6,6 +6,7 @@ import type {
   Signer,
 } from "ethers";
 import { zeroPadValue, toBeHex } from "ethers";
+import { findRevertData } from "./app/revert";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 import type {
   Consortium,
@@ -451,18 +452,8 @@ export function money(units: bigint, decimals = 2): string {
 
 /** The custom error of a reverted call, as `Name(arg, …)`, decoded with the contract's ABI. */
 export function revertReason(iface: Interface, err: unknown): string {
-  const seen = new Set<unknown>();
-  const queue: unknown[] = [err];
-  while (queue.length > 0) {
-    const e = queue.shift();
-    if (!e || typeof e !== "object" || seen.has(e)) continue;
-    seen.add(e);
-    const o = e as { data?: unknown; error?: unknown; info?: unknown; cause?: unknown };
-    if (typeof o.data === "string" && o.data.startsWith("0x") && o.data.length >= 10) {
-      const parsed = iface.parseError(o.data);
-      if (parsed) return `${parsed.name}(${parsed.args.map((a: unknown) => String(a)).join(", ")})`;
-    }
-    queue.push(o.error, o.info, o.cause);
-  }
+  const data = findRevertData(err);
+  const parsed = data ? iface.parseError(data) : null;
+  if (parsed) return `${parsed.name}(${parsed.args.map((a: unknown) => String(a)).join(", ")})`;
   return err instanceof Error ? err.message : String(err);
 }

@@ -3,10 +3,10 @@ import fs from "node:fs";
 import path from "node:path";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 import { TASK_NODE_CREATE_SERVER } from "hardhat/builtin-tasks/task-names";
-import { cityActors } from "../city";
 import { SYSTEM_MODULE, deploymentDir } from "../deployments";
 import type { DemoChapter, DemoContext } from "../demo/context";
-import { heading } from "../demo/context";
+import { cityActors } from "../city";
+import { demoContext, heading } from "../demo/context";
 import { AppDeployment, actorLabel } from "./deployment";
 
 /** Repository root (src/app → ..). */
@@ -38,7 +38,7 @@ export interface RunningStack {
  * returns the context they built.
  */
 export async function seedChain(hre: HardhatRuntimeEnvironment, log = console.log): Promise<DemoContext> {
-  const ctx: DemoContext = { hre, actors: await cityActors(hre), system: {} };
+  const ctx = await demoContext(hre);
   const dirs = [path.join(REPO_ROOT, "src", "demo", "chapters"), path.join(__dirname, "scenario")];
   for (const dir of dirs) {
     if (!fs.existsSync(dir)) continue;

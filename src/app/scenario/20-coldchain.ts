@@ -79,8 +79,7 @@ export const chapter: DemoChapter = {
       seed: 2610,
       events: [{ kind: "coolingFailure", atMinute: 45, minutes: 50, peak: 11.5 }],
     });
-    await hre.network.provider.send("evm_increaseTime", [151 * 60]);
-    await hre.network.provider.send("evm_mine", []);
+    await ctx.clock.until(opened + 151 * 60);
     const batches = await sensor.signSeries(series, await coldChain.getAddress(), 200);
     const results = await relayToColdChain(coldChain, actors.carrier, shipmentId, batches);
     const alarm = await coldChain.alarmOf(shipmentId);

@@ -9,7 +9,7 @@ import {
 } from "../../consortium";
 import { ROLES } from "../../roles";
 import { printTable, short } from "../../table";
-import { DemoChapter, say } from "../context";
+import { DemoChapter, say, sendAll } from "../context";
 
 /**
  * The city forms its consortium: eleven founding organisations, Corner Pharmacy admitted by vote, investors and
@@ -47,13 +47,14 @@ export const chapter: DemoChapter = {
     const orgIds = {} as Record<OrganisationKey | PersonKey, number>;
     founders.forEach((k, i) => (orgIds[k] = i + 1));
     orgIds.pharmacy = Number(p.target);
-    for (const [key, role] of Object.entries(CITY_PERSONS) as [PersonKey, "INVESTOR" | "PATIENT"][]) {
-      const admitter = role === "INVESTOR" ? actors.kyc : actors.hospital;
-      await (
-        await consortium.connect(admitter).admitPerson(actors[key].address, ROLES[role], documentHash(`kyc:${key}`))
-      ).wait();
-      orgIds[key] = Number(await consortium.memberOf(actors[key].address));
-    }
+    const persons = Object.entries(CITY_PERSONS) as [PersonKey, "INVESTOR" | "PATIENT"][];
+    await sendAll(
+      persons.map(([key, role]) => () => {
+        const admitter = role === "INVESTOR" ? actors.kyc : actors.hospital;
+        return consortium.connect(admitter).admitPerson(actors[key].address, ROLES[role], documentHash(`kyc:${key}`));
+      }),
+    );
+    for (const [key] of persons) orgIds[key] = Number(await consortium.memberOf(actors[key].address));
     say(`TrustID KYC admitted 3 investors; Northside Hospital admitted 2 pseudonymous patients`);
 
     const suspension = await proposeStatus(consortium, actors.regulator, orgIds.manufacturer2, "Suspend");

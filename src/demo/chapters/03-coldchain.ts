@@ -15,12 +15,19 @@ import { printTable, short } from "../../table";
 import {
   DEVICE_KIND,
   DeviceSimulator,
+  type Reading,
+  type SimulationEvent,
+  type SubmissionResult,
   digestOf,
   registryDomain,
   relayToColdChain,
   simulateTemperatures,
 } from "../../telemetry";
-import { DemoChapter, requireCity, say } from "../context";
+import { DemoChapter, describeSpan, refusal, requireCity, say } from "../context";
+
+/** The journey, in minutes, and how its readings are relayed: one signed batch per hour of the journey. */
+const JOURNEY_MINUTES = 120;
+const MINUTES_PER_BATCH = 60;
 
 /**
  * Insulin travels through ColdLine Logistics in two refrigerated shipments watched by signed temperature sensors.
@@ -29,16 +36,14 @@ import { DemoChapter, requireCity, say } from "../context";
  * pharmacy cannot dispense from it, and the regulator orders it destroyed.
  */
 export const chapter: DemoChapter = {
-  needsClock: true,
   title: "The cold chain: signed sensors, an automatic alarm, quarantine and the regulator's decision",
   async run(ctx) {
-    const { hre } = ctx;
+    const { hre, clock } = ctx;
     const { consortium, actors, orgIds } = requireCity(ctx);
-    const now = async () => Number((await hre.ethers.provider.getBlock("latest"))!.timestamp);
-    const advance = async (seconds: number) => {
-      await hre.network.provider.send("evm_increaseTime", [seconds]);
-      await hre.network.provider.send("evm_mine", []);
-    };
+    const now = () => clock.now();
+    // One minute of the journey in chain seconds: a real minute where the clock jumps, a second on a sealed chain,
+    // where the journey happens in real time (the storage class is scaled with it).
+    const minute = clock.span(60, 1);
 
     const sc =
       (ctx.system.supplyChain as SupplyChain | undefined) ??
@@ -56,14 +61,21 @@ export const chapter: DemoChapter = {
       `device registry ${short(await registry.getAddress())} and cold chain ${short(await coldChain.getAddress())} deployed; the regulator made the cold chain a supply-chain guardian`,
     );
 
+    const refrigerated = STORAGE_CLASSES.refrigerated;
+    const rule = {
+      ...refrigerated.rule,
+      allowance: (refrigerated.rule.allowance / 60) * minute,
+      maxGap: (refrigerated.rule.maxGap / 60) * minute,
+    };
     const cls = await defineStorageClass(
       coldChain,
       actors.regulator,
-      STORAGE_CLASSES.refrigerated.name,
-      STORAGE_CLASSES.refrigerated.rule,
+      clock.live ? `${refrigerated.name} (demo time: 1 min = 1 s)` : refrigerated.name,
+      rule,
     );
     say(
-      `the regulator defined class ${cls}: 2–8 °C, hard bounds 0–15 °C, 30 min outside allowed, sensors silent ≤ 15 min`,
+      `the regulator defined class ${cls}: 2–8 °C, hard bounds 0–15 °C, ${describeSpan(rule.allowance)} outside allowed, ` +
+        `sensors silent ≤ ${describeSpan(rule.maxGap)}${clock.live ? " (the journey runs at 1 min = 1 s on this chain)" : ""}`,
     );
 
     const gtin = makeGtin("0401234599001");
@@ -132,113 +144,103 @@ export const chapter: DemoChapter = {
       `shipment ${clean} (INS-26A → Northside Hospital) and shipment ${broken} (INS-26B → Corner Pharmacy) left the plant`,
     );
 
-    const minutes = 400;
-    await advance(minutes * 60 + 120);
     const sink = await coldChain.getAddress();
-    const journeyA = simulateTemperatures({
-      start: opened + 60,
-      interval: 60,
-      count: minutes,
-      setpoint: 5,
-      seed: 26,
-      events: [{ kind: "doorOpen", atMinute: 150, minutes: 6, peak: 11 }],
-    });
-    const journeyB = simulateTemperatures({
-      start: opened + 60,
-      interval: 60,
-      count: minutes,
-      setpoint: 5,
-      seed: 27,
-      events: [
-        { kind: "dropout", atMinute: 90, minutes: 10 },
-        { kind: "coolingFailure", atMinute: 240, minutes: 80, peak: 14 },
-      ],
-    });
+    // The journeys are simulated minute by minute, then laid on the chain's time from the moment they left.
+    const journey = (seed: number, events: SimulationEvent[]) =>
+      simulateTemperatures({ start: 0, interval: 60, count: JOURNEY_MINUTES, setpoint: 5, seed, events }).map((r) => ({
+        time: opened + minute + (r.time / 60) * minute,
+        centi: r.centi,
+      }));
+    const journeyA = journey(26, [{ kind: "doorOpen", atMinute: 50, minutes: 6, peak: 11 }]);
+    const journeyB = journey(27, [
+      { kind: "dropout", atMinute: 20, minutes: 10 },
+      { kind: "coolingFailure", atMinute: 60, minutes: 55, peak: 14 },
+    ]);
+    // Each hour the gateway relays the hour's signed readings of both sensors (the devices hold no gas); it waits
+    // for the chain to reach the hour's end, since the registry refuses readings from the future.
+    const hourly = async (sensor: DeviceSimulator, series: Reading[]) => {
+      const hours = new Map<number, Reading[]>();
+      for (const r of series) {
+        const hour = Math.floor((r.time - opened - minute) / (MINUTES_PER_BATCH * minute));
+        hours.set(hour, [...(hours.get(hour) ?? []), r]);
+      }
+      const batches = [];
+      for (const part of hours.values()) batches.push(...(await sensor.signSeries(part, sink, part.length)));
+      return batches;
+    };
+    const batchesA = await hourly(sensors[0], journeyA);
+    const batchesB = await hourly(sensors[1], journeyB);
     say(
-      `the gateway relays ${journeyA.length + journeyB.length} signed readings in batches of 200 (the devices hold no gas):`,
+      `the trucks drive for ${JOURNEY_MINUTES} min; each hour the gateway relays the hour's signed readings ` +
+        `(${journeyA.length + journeyB.length} in all; the sensors hold no gas)`,
     );
-    const resultsA = await relayToColdChain(
-      coldChain,
-      actors.carrier,
-      clean,
-      await sensors[0].signSeries(journeyA, sink, 200),
-      true,
-    );
-    const resultsB = await relayToColdChain(
-      coldChain,
-      actors.carrier,
-      broken,
-      await sensors[1].signSeries(journeyB, sink, 200),
-      true,
-    );
+    const relayed: { shipment: bigint; result: SubmissionResult }[] = [];
+    for (let h = 0; h < Math.max(batchesA.length, batchesB.length); h++) {
+      for (const [shipment, b] of [
+        [broken, batchesB[h]],
+        [clean, batchesA[h]],
+      ] as const) {
+        if (!b) continue;
+        await clock.until(b.series[b.series.length - 1].time);
+        const [result] = await relayToColdChain(coldChain, actors.carrier, shipment, [b]);
+        relayed.push({ shipment, result });
+      }
+    }
+    // Northside receives at once: the sensors' last readings must be fresher than the class's silence limit.
+    const mkt = mktCenti(journeyA);
+    await (await coldChain.connect(actors.hospital).receiveShipment(clean, mkt)).wait();
     printTable(
       ["shipment", "batch", "readings", "gas", "gas/reading", "alarms"],
-      [
-        ...resultsA.map((r) => [
-          clean,
-          r.sequence,
-          r.readings,
-          r.gas,
-          Math.round(Number(r.gas) / r.readings),
-          r.alarms,
-        ]),
-        ...resultsB.map((r) => [
-          broken,
-          r.sequence,
-          r.readings,
-          r.gas,
-          Math.round(Number(r.gas) / r.readings),
-          r.alarms,
-        ]),
-      ],
+      relayed.map(({ shipment, result: r }) => [
+        shipment,
+        r.sequence,
+        r.readings,
+        r.gas,
+        Math.round(Number(r.gas) / r.readings),
+        r.alarms,
+      ]),
       "Telemetry relayed by the gateway",
+    );
+    say(
+      `Northside Hospital received shipment ${clean}; MKT ${mkt / 100} °C committed (the door opening stayed within the allowance)`,
     );
 
     const report = await shipmentReport(coldChain, sc, broken);
     for (const a of report.alarms) {
       say(
         `ALARM on shipment ${broken}: ${a.kind} excursion seen by ${short(a.device)} at ${new Date(a.at * 1000).toISOString()}, ` +
-          `${a.deviation / 100} °C beyond the limit, ${Math.round(a.duration / 60)} min outside the range`,
+          `${a.deviation / 100} °C beyond the limit, ${describeSpan(a.duration)} outside the range`,
       );
     }
     say(
       `shipment ${broken} is ${report.status}; lot INS-26B quarantined in the supply chain: ${(await sc.lot(lots["INS-26B"].lotId)).quarantined}`,
     );
 
-    try {
-      await (
-        await coldChain.connect(actors.carrier).releaseShipment(broken, textHash("it was only a short warm spell"))
-      ).wait();
-      throw new Error("the carrier released its own quarantine");
-    } catch (e) {
-      if (!String(e).includes("AccessMissingRole")) throw e;
-      say(`ColdLine Logistics tried to release its own quarantine: refused (only a REGULATOR decides)`);
-    }
-
-    const mkt = mktCenti(journeyA);
-    await (await coldChain.connect(actors.hospital).receiveShipment(clean, mkt)).wait();
+    await refusal(
+      coldChain,
+      () => coldChain.connect(actors.carrier).releaseShipment.staticCall(broken, textHash("a short warm spell")),
+      "AccessMissingRole",
+    );
     say(
-      `Northside Hospital received shipment ${clean}; MKT ${mkt / 100} °C committed (the door opening stayed within the allowance)`,
+      `ColdLine Logistics tried to release its own quarantine: refused with AccessMissingRole (only a REGULATOR decides)`,
     );
 
     const vial = "INS-26B-0001";
-    try {
-      await (
-        await sc
+    await refusal(
+      sc,
+      () =>
+        sc
           .connect(actors.pharmacy)
-          .decommission(
+          .decommission.staticCall(
             lots["INS-26B"].lotId,
             textHash(vial),
             lots["INS-26B"].tree.proof(vial),
             cbv("dispensing"),
             textHash("counter 1"),
-          )
-      ).wait();
-      throw new Error("a quarantined vial was dispensed");
-    } catch (e) {
-      if (!String(e).includes("SupplyChainLotQuarantined")) throw e;
-      say(`Corner Pharmacy scanned vial ${vial} to dispense it: refused, lot INS-26B is quarantined`);
-    }
+          ),
+      "SupplyChainLotQuarantined",
+    );
+    say(`Corner Pharmacy scanned vial ${vial} to dispense it: refused with SupplyChainLotQuarantined`);
 
     await decideQuarantine(
       coldChain,
@@ -246,7 +248,8 @@ export const chapter: DemoChapter = {
       actors.regulator,
       broken,
       "destroy",
-      "80 min above 8 °C, peak 14 °C: stability not demonstrated",
+      `${describeSpan(report.alarms[0].duration)} outside 2–8 °C, peak ${Math.max(...journeyB.map((r) => r.centi)) / 100} °C: ` +
+        "stability not demonstrated",
     );
     const final = await shipmentReport(coldChain, sc, broken);
     say(

@@ -1,19 +1,10 @@
-import type { HardhatRuntimeEnvironment } from "hardhat/types";
 import type { SettlementToken } from "../../../typechain-types";
 import { buyShares, deployAssets, depositRevenue, openOffering, portfolio, registerAsset } from "../../assets";
+import { deployPaymentToken } from "../../medical";
 import { printTable, short } from "../../table";
-import { DemoChapter, requireCity, say } from "../context";
+import { DemoChapter, describeSpan, requireCity, say, sendAll } from "../context";
 
 const EUR = (cents: bigint) => `€${(Number(cents) / 100).toLocaleString("en-GB", { minimumFractionDigits: 2 })}`;
-
-async function now(hre: HardhatRuntimeEnvironment): Promise<bigint> {
-  return BigInt((await hre.ethers.provider.getBlock("latest"))!.timestamp);
-}
-
-async function advanceTo(hre: HardhatRuntimeEnvironment, t: bigint): Promise<void> {
-  await hre.network.provider.send("evm_setNextBlockTimestamp", [Number(t)]);
-  await hre.network.provider.send("evm_mine", []);
-}
 
 /**
  * Tokenized assets: a rooftop solar plant is crowdfunded by the city's investors (a first sale fails and refunds,
@@ -22,30 +13,32 @@ async function advanceTo(hre: HardhatRuntimeEnvironment, t: bigint): Promise<voi
  * sales revenue.
  */
 export const chapter: DemoChapter = {
-  needsClock: true,
   title: "Tokenized assets: crowdfunded solar, revenue sharing and a secondary market",
   async run(ctx) {
-    const { hre } = ctx;
+    const { hre, clock } = ctx;
     const { consortium, actors, orgIds } = requireCity(ctx);
+    const now = async () => BigInt(await clock.now());
+    const advanceTo = (t: bigint) => clock.until(Number(t));
+    // A sale opens shortly after it is announced and runs two weeks; on a sealed chain, whose clock runs in real
+    // time, it opens in a few seconds (after the announcing block) and runs long enough for the buyers' transactions.
+    const lead = BigInt(clock.span(60, 10));
+    const saleLength = BigInt(clock.span(14 * 86_400, 45));
     const { investor1, investor2, investor3, assetOperator, gridOperator, regulator, deviceManager } = actors;
     const investors = { investor1, investor2, investor3 };
 
     let ceur = ctx.system.settlementToken as SettlementToken | undefined;
     if (!ceur) {
-      ceur = (await hre.ethers.deployContract("SettlementToken", [
-        "City EUR",
-        "cEUR",
-        2,
-        actors.deployer.address,
-      ])) as unknown as SettlementToken;
+      ceur = await deployPaymentToken(hre, actors.deployer);
       ctx.system.settlementToken = ceur;
     }
     const ceurAddr = await ceur.getAddress();
     // the settlement bank (whoever issued the token, if an earlier chapter did) funds the participants
     const bank = await hre.ethers.getSigner(await ceur.owner());
-    for (const who of [investor1, investor2, investor3, gridOperator, assetOperator]) {
-      await (await ceur.connect(bank).mint(who.address, 500_000_00n)).wait();
-    }
+    await sendAll(
+      [investor1, investor2, investor3, gridOperator, assetOperator].map(
+        (who) => () => ceur.connect(bank).mint(who.address, 500_000_00n),
+      ),
+    );
     const assets = await deployAssets(hre, consortium, actors.deployer);
     ctx.system.assets = assets;
     say(`assets system deployed: registry ${short(await assets.registry.getAddress())}, offering, market`);
@@ -65,7 +58,7 @@ export const chapter: DemoChapter = {
     );
 
     // --- first sale: too few buyers, every one is refunded ----------------------------------------------------
-    let start = (await now(hre)) + 60n;
+    let start = (await now()) + lead;
     const first = await openOffering(assets.offering, assetOperator, {
       assetId: solar.assetId,
       paymentToken: ceurAddr,
@@ -73,23 +66,26 @@ export const chapter: DemoChapter = {
       softCap: 3_000n,
       hardCap: 4_000n,
       start,
-      deadline: start + 14n * 86_400n,
+      deadline: start + saleLength,
       minPerInvestor: 10n,
       maxPerInvestor: 2_000n,
     });
-    await advanceTo(hre, start);
-    await buyShares(hre, assets.offering, investor1, first, 800n);
-    await buyShares(hre, assets.offering, investor2, first, 500n);
-    await advanceTo(hre, start + 14n * 86_400n + 1n);
+    await advanceTo(start);
+    // the investors buy at the same time, each from their own wallet
+    await Promise.all([
+      buyShares(hre, assets.offering, investor1, first, 800n),
+      buyShares(hre, assets.offering, investor2, first, 500n),
+    ]);
+    await advanceTo(start + saleLength + 1n);
     await (await assets.offering.finalise(first)).wait();
-    for (const inv of [investor1, investor2]) await (await assets.offering.connect(inv).refund(first)).wait();
+    await sendAll([investor1, investor2].map((inv) => () => assets.offering.connect(inv).refund(first)));
     const f1 = await assets.offering.offering(first);
     say(
-      `sale ${first}: ${f1.sold} of the 3,000 shares needed by the deadline → failed; ${EUR(f1.refunded)} refunded in full, shares burned`,
+      `sale ${first}: ${f1.sold} of the 3,000 shares needed by the deadline (${describeSpan(Number(saleLength))}) → failed; ${EUR(f1.refunded)} refunded in full, shares burned`,
     );
 
     // --- second sale: the installer is paid in milestones approved by the initiator and the regulator ---------
-    start = (await now(hre)) + 60n;
+    start = (await now()) + lead;
     const second = await openOffering(assets.offering, assetOperator, {
       assetId: solar.assetId,
       paymentToken: ceurAddr,
@@ -97,18 +93,21 @@ export const chapter: DemoChapter = {
       softCap: 2_000n,
       hardCap: 4_000n,
       start,
-      deadline: start + 14n * 86_400n,
+      deadline: start + saleLength,
       minPerInvestor: 10n,
       maxPerInvestor: 2_000n,
       beneficiaryOrg: orgIds.deviceManager,
       cosignerOrg: orgIds.regulator,
       milestoneBps: [4_000, 6_000],
     });
-    await advanceTo(hre, start);
+    await advanceTo(start);
     const bought = { investor1: 1_500n, investor2: 1_000n, investor3: 700n };
-    for (const [k, n] of Object.entries(bought))
-      await buyShares(hre, assets.offering, investors[k as keyof typeof investors], second, n);
-    await advanceTo(hre, start + 14n * 86_400n + 1n);
+    await Promise.all(
+      Object.entries(bought).map(([k, n]) =>
+        buyShares(hre, assets.offering, investors[k as keyof typeof investors], second, n),
+      ),
+    );
+    await advanceTo(start + saleLength + 1n);
     await (await assets.offering.finalise(second)).wait();
     const o2 = await assets.offering.offering(second);
     say(`sale ${second} at €80.00: ${o2.sold} shares sold → succeeded; the plant moves to construction`);
@@ -146,7 +145,7 @@ export const chapter: DemoChapter = {
 
     // investor1 lists 500 shares; the July payment arrives while they are listed and stays with the seller
     await (await assets.market.connect(assetOperator).setFee(solar.assetId, 50)).wait();
-    const expiry = (await now(hre)) + 30n * 86_400n;
+    const expiry = (await now()) + 30n * 86_400n;
     await (await assets.market.connect(investor1).list(solar.assetId, 500n, ceurAddr, 95_00n, expiry)).wait();
     const listingId = await assets.market.listingCount();
     say(`investor1 listed 500 shares at €95.00 (0.5 % operator fee); the shares stay in their wallet, locked`);
@@ -162,7 +161,7 @@ export const chapter: DemoChapter = {
     );
     say(`${july.month}: ${july.kWh.toLocaleString()} kWh, ${EUR(july.kWh * TARIFF)} paid while the shares were listed`);
     await (await ceur.connect(investor3).approve(await assets.market.getAddress(), 500n * 95_00n)).wait();
-    await (await assets.market.connect(investor3).buy(listingId, 500n, 95_00n, (await now(hre)) + 600n)).wait();
+    await (await assets.market.connect(investor3).buy(listingId, 500n, 95_00n, (await now()) + 600n)).wait();
     say(`investor3 bought the 500 shares: payment and delivery in one transaction`);
 
     const rows: (string | bigint)[][] = [];
@@ -192,7 +191,7 @@ export const chapter: DemoChapter = {
       paymentTokens: [ceurAddr],
       devices: machines,
     });
-    start = (await now(hre)) + 60n;
+    start = (await now()) + lead;
     const vsale = await openOffering(assets.offering, assetOperator, {
       assetId: vending.assetId,
       paymentToken: ceurAddr,
@@ -200,13 +199,15 @@ export const chapter: DemoChapter = {
       softCap: 400n,
       hardCap: 600n,
       start,
-      deadline: start + 7n * 86_400n,
+      deadline: start + BigInt(clock.span(7 * 86_400, 45)),
       minPerInvestor: 1n,
       maxPerInvestor: 300n,
     });
-    await advanceTo(hre, start);
-    await buyShares(hre, assets.offering, investor2, vsale, 300n);
-    await buyShares(hre, assets.offering, investor3, vsale, 300n);
+    await advanceTo(start);
+    await Promise.all([
+      buyShares(hre, assets.offering, investor2, vsale, 300n),
+      buyShares(hre, assets.offering, investor3, vsale, 300n),
+    ]);
     await (await assets.offering.finalise(vsale)).wait(); // hard cap hit: closes at once
     await (await assets.offering.connect(assetOperator).withdraw(vsale)).wait();
     await (await assets.registry.connect(assetOperator).setStatus(vending.assetId, 3)).wait();
