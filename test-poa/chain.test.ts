@@ -51,7 +51,7 @@ describe("PoA network: three geth Clique signers", function () {
       expect(run.output).to.contain("the chain's clock runs in real time");
       expect(run.output).to.match(/ALARM on shipment 2: Cumulative excursion/);
       expect(run.output).to.contain("lot INS-26B destroyed: true");
-      expect(run.output).to.match(/sale 1: 1300 of the 3,000 shares needed by the deadline \(45 s\) → failed/);
+      expect(run.output).to.match(/sale 1: 1300 of the 3,000 shares needed by the deadline \(30 s\) → failed/);
       expect(run.output).to.contain("investor3 bought the 500 shares");
       expect(run.output).to.contain("Chapter 5. Medical records");
       expect(run.code).to.equal(0);

@@ -22,7 +22,7 @@ export const chapter: DemoChapter = {
     // A sale opens shortly after it is announced and runs two weeks; on a sealed chain, whose clock runs in real
     // time, it opens in a few seconds (after the announcing block) and runs long enough for the buyers' transactions.
     const lead = BigInt(clock.span(60, 10));
-    const saleLength = BigInt(clock.span(14 * 86_400, 45));
+    const saleLength = BigInt(clock.span(14 * 86_400, 30));
     const { investor1, investor2, investor3, assetOperator, gridOperator, regulator, deviceManager } = actors;
     const investors = { investor1, investor2, investor3 };
 
@@ -112,8 +112,10 @@ export const chapter: DemoChapter = {
     const o2 = await assets.offering.offering(second);
     say(`sale ${second} at €80.00: ${o2.sold} shares sold → succeeded; the plant moves to construction`);
     for (const i of [0, 1]) {
-      await (await assets.offering.connect(assetOperator).approveMilestone(second, i)).wait();
-      await (await assets.offering.connect(regulator).approveMilestone(second, i)).wait();
+      // the initiator and the co-signer approve independently
+      await sendAll(
+        [assetOperator, regulator].map((who) => () => assets.offering.connect(who).approveMilestone(second, i)),
+      );
       const paid = await assets.offering.connect(deviceManager).withdraw.staticCall(second);
       await (await assets.offering.connect(deviceManager).withdraw(second)).wait();
       say(
@@ -164,12 +166,23 @@ export const chapter: DemoChapter = {
     await (await assets.market.connect(investor3).buy(listingId, 500n, 95_00n, (await now()) + 600n)).wait();
     say(`investor3 bought the 500 shares: payment and delivery in one transaction`);
 
-    const rows: (string | bigint)[][] = [];
-    for (const [k, inv] of Object.entries(investors)) {
-      const claimable = await solar.token.claimableOf(inv.address, ceurAddr);
-      await (await solar.token.connect(inv).claim(ceurAddr)).wait();
-      rows.push([k, bought[k as keyof typeof bought], await solar.token.balanceOf(inv.address), EUR(claimable)]);
-    }
+    const holders = Object.entries(investors);
+    const claimed = await Promise.all(holders.map(([, inv]) => solar.token.claimableOf(inv.address, ceurAddr)));
+    await sendAll(
+      holders.map(
+        ([, inv]) =>
+          () =>
+            solar.token.connect(inv).claim(ceurAddr),
+      ),
+    );
+    const rows = await Promise.all(
+      holders.map(async ([k, inv], i) => [
+        k,
+        bought[k as keyof typeof bought],
+        await solar.token.balanceOf(inv.address),
+        EUR(claimed[i]),
+      ]),
+    );
     printTable(
       ["investor", "bought in sale", "shares now", "revenue claimed"],
       rows,
@@ -199,7 +212,7 @@ export const chapter: DemoChapter = {
       softCap: 400n,
       hardCap: 600n,
       start,
-      deadline: start + BigInt(clock.span(7 * 86_400, 45)),
+      deadline: start + BigInt(clock.span(7 * 86_400, 30)),
       minPerInvestor: 1n,
       maxPerInvestor: 300n,
     });
