@@ -77,11 +77,8 @@ export const chapter: DemoChapter = {
       ids[key] = assetId;
       shares[key] = token;
     }
-    const now = async () => BigInt((await hre.ethers.provider.getBlock("latest"))!.timestamp);
-    const advance = async (seconds: number) => {
-      await hre.network.provider.send("evm_increaseTime", [seconds]);
-      await hre.network.provider.send("evm_mine", []);
-    };
+    const now = async () => BigInt(await ctx.clock.now());
+    const advance = async (seconds: number) => ctx.clock.until((await ctx.clock.now()) + seconds);
     const operator = actors.assetOperator;
     /** The next block's time, fixed so that a sale can start in the very block that opens it. */
     const nextBlockAt = async () => {

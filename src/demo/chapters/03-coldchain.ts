@@ -162,7 +162,8 @@ export const chapter: DemoChapter = {
       const hours = new Map<number, Reading[]>();
       for (const r of series) {
         const hour = Math.floor((r.time - opened - minute) / (MINUTES_PER_BATCH * minute));
-        hours.set(hour, [...(hours.get(hour) ?? []), r]);
+        if (!hours.has(hour)) hours.set(hour, []);
+        hours.get(hour)!.push(r);
       }
       const batches = [];
       for (const part of hours.values()) batches.push(...(await sensor.signSeries(part, sink, part.length)));
