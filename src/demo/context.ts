@@ -1,4 +1,5 @@
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
+import { Presets, SingleBar } from "cli-progress";
 import type { ContractTransactionReceipt, ContractTransactionResponse, Interface } from "ethers";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 import { findRevertData } from "../app/revert";
@@ -57,9 +58,10 @@ export interface DemoClock {
   now(): Promise<number>;
   /**
    * Returns once the latest block's timestamp is at least `t`: the in-process network mines a block at `t`, a sealed
-   * chain is polled until it seals one (bounded: a chain that stops sealing is an error, not a hang).
+   * chain is polled until it seals one (bounded: a chain that stops sealing is an error, not a hang). With a `label`,
+   * a real wait of more than a few seconds shows a progress bar.
    */
-  until(t: number): Promise<void>;
+  until(t: number, label?: string): Promise<void>;
   /** A duration of the story in seconds: `simulated` where the clock can move, `live` in real time. */
   span(simulated: number, live: number): number;
 }
@@ -67,6 +69,8 @@ export interface DemoClock {
 /** How long past the expected time a live clock's `until` waits for the chain's next block before giving up. */
 export const LIVE_CLOCK_SLACK_MS = 60_000;
 const LIVE_POLL_MS = 500;
+/** A real wait longer than this many seconds shows a progress bar (when the caller labels it). */
+const LIVE_BAR_MIN_SECONDS = 5;
 
 /** The parts of the runtime a clock uses. */
 type ClockRuntime = {
@@ -92,13 +96,25 @@ export async function demoClock(hre: ClockRuntime, slackMs = LIVE_CLOCK_SLACK_MS
   return {
     live: true,
     now,
-    async until(t) {
+    async until(t, label) {
       const giveUp = Date.now() + Math.max(0, t - Math.floor(Date.now() / 1000)) * 1000 + slackMs;
-      for (let latest = await now(); latest < t; latest = await now()) {
-        if (Date.now() > giveUp) {
-          throw new Error(`the chain sealed no block at or after ${t} in time (latest block at ${latest})`);
+      const from = await now();
+      const bar =
+        label && t - from > LIVE_BAR_MIN_SECONDS
+          ? new SingleBar({ format: `  ${label} [{bar}] {value}/{total} s of chain time` }, Presets.shades_classic)
+          : undefined;
+      bar?.start(t - from, 0);
+      try {
+        for (let latest = from; latest < t; latest = await now()) {
+          bar?.update(latest - from);
+          if (Date.now() > giveUp) {
+            throw new Error(`the chain sealed no block at or after ${t} in time (latest block at ${latest})`);
+          }
+          await new Promise((resolve) => setTimeout(resolve, LIVE_POLL_MS));
         }
-        await new Promise((resolve) => setTimeout(resolve, LIVE_POLL_MS));
+        bar?.update(t - from);
+      } finally {
+        bar?.stop();
       }
     },
     span: (_simulated, live) => live,

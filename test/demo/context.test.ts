@@ -68,6 +68,13 @@ describe("demo context", function () {
       expect(chain.polls(), "a time already reached is one look").to.equal(6);
     });
 
+    it("on a sealed chain shows a labelled long wait as a bar and still ends at the block that reaches the time", async function () {
+      const chain = sealedChain([100, 100, 104, 111]);
+      const clock = await demoClock(chain.runtime, 60_000);
+      await clock.until(110, "the sale runs to its deadline");
+      expect(chain.polls()).to.equal(4);
+    });
+
     it("on a sealed chain that stops sealing fails with a clear error instead of hanging", async function () {
       const clock = await demoClock(sealedChain([100]).runtime, 10);
       await expect(clock.until(101)).to.be.rejectedWith(

@@ -182,7 +182,7 @@ export const chapter: DemoChapter = {
         [clean, batchesA[h]],
       ] as const) {
         if (!b) continue;
-        await clock.until(b.series[b.series.length - 1].time);
+        await clock.until(b.series[b.series.length - 1].time, `the trucks drive, hour ${h + 1}`);
         const [result] = await relayToColdChain(coldChain, actors.carrier, shipment, [b]);
         relayed.push({ shipment, result });
       }

@@ -18,7 +18,7 @@ export const chapter: DemoChapter = {
     const { hre, clock } = ctx;
     const { consortium, actors, orgIds } = requireCity(ctx);
     const now = async () => BigInt(await clock.now());
-    const advanceTo = (t: bigint) => clock.until(Number(t));
+    const advanceTo = (t: bigint, label: string) => clock.until(Number(t), label);
     // A sale opens shortly after it is announced and runs two weeks; on a sealed chain, whose clock runs in real
     // time, it opens in a few seconds (after the announcing block) and runs long enough for the buyers' transactions.
     const lead = BigInt(clock.span(60, 10));
@@ -70,13 +70,13 @@ export const chapter: DemoChapter = {
       minPerInvestor: 10n,
       maxPerInvestor: 2_000n,
     });
-    await advanceTo(start);
+    await advanceTo(start, "the sale opens");
     // the investors buy at the same time, each from their own wallet
     await Promise.all([
       buyShares(hre, assets.offering, investor1, first, 800n),
       buyShares(hre, assets.offering, investor2, first, 500n),
     ]);
-    await advanceTo(start + saleLength + 1n);
+    await advanceTo(start + saleLength + 1n, "the sale runs to its deadline");
     await (await assets.offering.finalise(first)).wait();
     await sendAll([investor1, investor2].map((inv) => () => assets.offering.connect(inv).refund(first)));
     const f1 = await assets.offering.offering(first);
@@ -100,14 +100,14 @@ export const chapter: DemoChapter = {
       cosignerOrg: orgIds.regulator,
       milestoneBps: [4_000, 6_000],
     });
-    await advanceTo(start);
+    await advanceTo(start, "the sale opens");
     const bought = { investor1: 1_500n, investor2: 1_000n, investor3: 700n };
     await Promise.all(
       Object.entries(bought).map(([k, n]) =>
         buyShares(hre, assets.offering, investors[k as keyof typeof investors], second, n),
       ),
     );
-    await advanceTo(start + saleLength + 1n);
+    await advanceTo(start + saleLength + 1n, "the sale runs to its deadline");
     await (await assets.offering.finalise(second)).wait();
     const o2 = await assets.offering.offering(second);
     say(`sale ${second} at €80.00: ${o2.sold} shares sold → succeeded; the plant moves to construction`);
@@ -216,7 +216,7 @@ export const chapter: DemoChapter = {
       minPerInvestor: 1n,
       maxPerInvestor: 300n,
     });
-    await advanceTo(start);
+    await advanceTo(start, "the sale opens");
     await Promise.all([
       buyShares(hre, assets.offering, investor2, vsale, 300n),
       buyShares(hre, assets.offering, investor3, vsale, 300n),
