@@ -3,9 +3,9 @@ import fs from "node:fs";
 import path from "node:path";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 import { TASK_NODE_CREATE_SERVER } from "hardhat/builtin-tasks/task-names";
+import { cityActors } from "../city";
 import { SYSTEM_MODULE, deploymentDir } from "../deployments";
 import type { DemoChapter, DemoContext } from "../demo/context";
-import { cityActors } from "../city";
 import { demoContext, heading } from "../demo/context";
 import { AppDeployment, actorLabel } from "./deployment";
 

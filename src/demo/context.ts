@@ -2,7 +2,7 @@ import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signer
 import { Presets, SingleBar } from "cli-progress";
 import type { ContractTransactionReceipt, ContractTransactionResponse, Interface } from "ethers";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
-import { findRevertData } from "../app/revert";
+import { decodeRevertData, findRevertData } from "../app/revert";
 import { type ActorKey, type City, cityActors } from "../city";
 
 /**
@@ -167,7 +167,7 @@ export async function sendAll(
 }
 
 /**
- * The custom error a call is refused with, as `Name("arg", …)`, decoded from the revert data against `contract`'s
+ * The custom error a call is refused with, as `Name(arg=value, …)`, decoded from the revert data against `contract`'s
  * ABI (any node: Hardhat and geth return the data differently). A call that is accepted, fails for another reason
  * or (given `expected`) with another error is a broken story and throws.
  */
@@ -180,10 +180,10 @@ export async function refusal(
     await call();
   } catch (e) {
     const data = findRevertData(e);
-    const parsed = data ? contract.interface.parseError(data) : null;
-    if (!parsed) throw e;
-    if (expected && parsed.name !== expected) throw new Error(`expected ${expected}, refused with ${parsed.name}`);
-    return `${parsed.name}(${parsed.args.map((a: unknown) => JSON.stringify(String(a))).join(", ")})`;
+    const decoded = data ? decodeRevertData(data, [contract.interface]) : undefined;
+    if (!decoded?.detail) throw e;
+    if (expected && decoded.name !== expected) throw new Error(`expected ${expected}, refused with ${decoded.name}`);
+    return decoded.detail;
   }
   throw new Error("the call was expected to be refused, and was accepted");
 }

@@ -105,7 +105,7 @@ describe("demo context", function () {
     it("names the custom error a call is refused with, and checks it is the expected one", async function () {
       const { token, outsider } = await loadFixture(tokenFixture);
       const call = () => token.connect(outsider).mint.staticCall(outsider.address, 1n);
-      expect(await refusal(token, call)).to.equal(`OwnableUnauthorizedAccount("${outsider.address}")`);
+      expect(await refusal(token, call)).to.equal(`OwnableUnauthorizedAccount(account=${outsider.address})`);
       expect(await refusal(token, call, "OwnableUnauthorizedAccount")).to.match(/^OwnableUnauthorizedAccount/);
       await expect(refusal(token, call, "ERC20InsufficientBalance")).to.be.rejectedWith(
         "expected ERC20InsufficientBalance, refused with OwnableUnauthorizedAccount",
