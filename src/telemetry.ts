@@ -1,6 +1,8 @@
+import fs from "node:fs";
 import cliProgress from "cli-progress";
 import { AbiCoder, BaseWallet, TypedDataDomain, keccak256, solidityPacked } from "ethers";
 import type { Signer } from "ethers";
+import { z } from "zod";
 import type { ColdChain, DeviceRegistry, IDeviceTelemetry } from "../typechain-types";
 
 /**
@@ -364,4 +366,44 @@ export function batchesToJson(batches: readonly SignedBatch[]): string {
     null,
     1,
   );
+}
+
+const address = z.string().regex(/^0x[0-9a-fA-F]{40}$/, "an address");
+
+/** The JSON a device gateway writes (`pharma:simulate`, or a real gateway's export). */
+const batchFile = z
+  .array(
+    z.object({
+      batch: z.object({
+        device: address,
+        sequence: z.string().regex(/^\d+$/, "a decimal sequence"),
+        baseTime: z.string().regex(/^\d+$/, "a decimal unix time"),
+        sink: address,
+        readings: z.string().regex(/^0x([0-9a-fA-F]{8})+$/, "packed 4-byte readings"),
+      }),
+      signature: z.string().regex(/^0x[0-9a-fA-F]{130}$/, "a 65-byte signature"),
+      series: z.array(z.object({ time: z.number().int(), centi: z.number().int() })),
+    }),
+  )
+  .min(1, "the file holds no batch");
+
+/** Reads and validates a batch file with field-precise messages. */
+export function loadBatchFile(file: string): SignedBatch[] {
+  if (!fs.existsSync(file)) throw new Error(`${file}: file not found`);
+  let raw: unknown;
+  try {
+    raw = JSON.parse(fs.readFileSync(file, "utf8"));
+  } catch (e) {
+    throw new Error(`${file}: not JSON (${(e as Error).message})`);
+  }
+  const parsed = batchFile.safeParse(raw);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.slice(0, 20).map((i) => `  batch ${i.path.join(".")}: ${i.message}`);
+    throw new Error(`${file} is not a valid batch file:\n${problems.join("\n")}`);
+  }
+  return parsed.data.map((b) => ({
+    batch: { ...b.batch, sequence: BigInt(b.batch.sequence), baseTime: BigInt(b.batch.baseTime) },
+    signature: b.signature,
+    series: b.series,
+  }));
 }

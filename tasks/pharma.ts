@@ -12,10 +12,10 @@ import { printTable, short } from "../src/table";
 import {
   DEVICE_KIND,
   DeviceSimulator,
-  SignedBatch,
   SimulationEvent,
   batchesToJson,
   digestOf,
+  loadBatchFile,
   registryDomain,
   relayToColdChain,
   simulateTemperatures,
@@ -41,45 +41,6 @@ async function contracts(
 }
 
 const hex32 = z.string().regex(/^0x[0-9a-fA-F]{64}$/, "a 32-byte hex value");
-const address = z.string().regex(/^0x[0-9a-fA-F]{40}$/, "an address");
-
-/** The JSON a device gateway writes (`pharma:simulate`, or a real gateway's export). */
-const batchFile = z
-  .array(
-    z.object({
-      batch: z.object({
-        device: address,
-        sequence: z.string().regex(/^\d+$/, "a decimal sequence"),
-        baseTime: z.string().regex(/^\d+$/, "a decimal unix time"),
-        sink: address,
-        readings: z.string().regex(/^0x([0-9a-fA-F]{8})+$/, "packed 4-byte readings"),
-      }),
-      signature: z.string().regex(/^0x[0-9a-fA-F]{130}$/, "a 65-byte signature"),
-      series: z.array(z.object({ time: z.number().int(), centi: z.number().int() })),
-    }),
-  )
-  .min(1, "the file holds no batch");
-
-/** Reads and validates a batch file with field-precise messages. */
-export function loadBatchFile(file: string): SignedBatch[] {
-  if (!fs.existsSync(file)) throw new Error(`${file}: file not found`);
-  let raw: unknown;
-  try {
-    raw = JSON.parse(fs.readFileSync(file, "utf8"));
-  } catch (e) {
-    throw new Error(`${file}: not JSON (${(e as Error).message})`);
-  }
-  const parsed = batchFile.safeParse(raw);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.slice(0, 20).map((i) => `  batch ${i.path.join(".")}: ${i.message}`);
-    throw new Error(`${file} is not a valid batch file:\n${problems.join("\n")}`);
-  }
-  return parsed.data.map((b) => ({
-    batch: { ...b.batch, sequence: BigInt(b.batch.sequence), baseTime: BigInt(b.batch.baseTime) },
-    signature: b.signature,
-    series: b.series,
-  }));
-}
 
 task("pharma:register-device", "A DEVICE_MANAGER registers a temperature sensor; the device key signs the registration")
   .addParam("from", "DEVICE_MANAGER signer (actor key, address or index)")

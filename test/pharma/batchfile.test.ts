@@ -3,8 +3,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { Wallet } from "ethers";
-import { loadBatchFile } from "../../tasks/pharma";
-import { DeviceSimulator, batchesToJson, registryDomain } from "../../src/telemetry";
+import { DeviceSimulator, batchesToJson, loadBatchFile, registryDomain } from "../../src/telemetry";
 
 describe("pharma:readings batch files", function () {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "pharma-"));
