@@ -15,7 +15,7 @@ import {
 import { cliqueGenesis } from "./clique";
 import { ensureGeth, gethVersion } from "./geth";
 import { rpc } from "./rpc";
-import { waitUntil } from "./wait";
+import { WaitAborted, waitUntil } from "./wait";
 
 /** The run directory of the local PoA chain (git-ignored): keys, genesis, node data, logs, network.json. */
 export const POA_RUN_DIR = process.env.CITYCHAIN_POA_DIR
@@ -260,10 +260,10 @@ export class PoaNode {
       floor,
       "--miner.gaslimit",
       "30000000",
-      // Rebuild the pending block often: with 1 s blocks the default (2 s) would seal blocks built before the
-      // latest transactions arrived, leaving them half empty under load.
+      // Rebuild the pending block as often as geth allows (it raises anything shorter to 1 s): with 1 s blocks the
+      // default (2 s) would seal blocks built before the latest transactions arrived, half empty under load.
       "--miner.recommit",
-      "300ms",
+      "1s",
       // The same floor in the pool, applied to RPC-submitted transactions too: an underpriced transaction is
       // refused at once ("transaction underpriced") instead of waiting forever for a miner that skips it.
       "--txpool.pricelimit",
@@ -301,7 +301,7 @@ export class PoaNode {
     await waitUntil(
       `node ${this.index} RPC at ${this.rpcUrl} (log: ${this.logFile})`,
       async () => {
-        if (!alive(child.pid as number)) throw new Error(`geth exited; see ${this.logFile}`);
+        if (!alive(child.pid as number)) throw new WaitAborted(`node ${this.index}: geth exited; see ${this.logFile}`);
         return { done: (await this.rpc<string>("eth_chainId")) !== undefined, seen: "RPC up" };
       },
       POA_TIMEOUTS.rpcUp,

@@ -16,7 +16,7 @@ export class ConfirmationTimeoutError extends Error {
     super(
       `transaction ${hash} was not confirmed within ${Math.round(timeoutMs / 1000)} s: ` +
         (stalled
-          ? `the chain head stayed at #${headNow}, so sealing has stopped (a Clique chain needs a majority of its signers online; check the validator nodes)`
+          ? `the chain head stayed at #${headNow}, so sealing has stopped (too few signers or validators are online; check the validator nodes)`
           : `the chain advanced from #${headAtSend} to #${headNow} without including it (check the fee and the nonce)`),
     );
     this.name = "ConfirmationTimeoutError";

@@ -10,13 +10,21 @@ export class PoaTimeoutError extends Error {
   }
 }
 
+/** Thrown by a probe when waiting longer is pointless (the process it waits for has exited): ends the wait at once. */
+export class WaitAborted extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "WaitAborted";
+  }
+}
+
 export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 /**
  * Polls `probe` until it returns `{ done: true }` or `timeoutMs` passes. A probe that throws counts as "not yet"
- * (the node may still be starting); its message becomes the last thing seen.
+ * (the node may still be starting); its message becomes the last thing seen. A `WaitAborted` ends the wait at once.
  */
 export async function waitUntil(
   what: string,
@@ -32,6 +40,7 @@ export async function waitUntil(
       seen = r.seen;
       if (r.done) return;
     } catch (err) {
+      if (err instanceof WaitAborted) throw err;
       seen = err instanceof Error ? err.message : String(err);
     }
     if (Date.now() >= deadline) throw new PoaTimeoutError(what, timeoutMs, seen);
