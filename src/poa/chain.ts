@@ -15,15 +15,9 @@ import {
 import { cliqueGenesis } from "./clique";
 import { ensureGeth, gethVersion } from "./geth";
 import { rpc } from "./rpc";
+import { NETWORK_FILE_NAME, POA_CHAIN_ID, POA_RUN_DIR, PoaNetworkDescription } from "./network";
 import { WaitAborted, waitUntil } from "./wait";
 
-/** The run directory of the local PoA chain (git-ignored): keys, genesis, node data, logs, network.json. */
-export const POA_RUN_DIR = process.env.CITYCHAIN_POA_DIR
-  ? path.resolve(process.env.CITYCHAIN_POA_DIR)
-  : path.join(__dirname, "..", "..", ".run", "poa");
-
-/** The chain id of the local PoA chain (the Hardhat `poa` network's fallback uses the same). */
-export const POA_CHAIN_ID = 31_337_001;
 /** 1 gwei: the miner's gas price and the pool's minimum priority fee (`--miner.gasprice`, `--txpool.pricelimit`). */
 export const POA_MIN_PRIORITY_FEE = 1_000_000_000n;
 /** Enough for the city cast (21 signers), the benchmarks' parallel senders and spares. */
@@ -59,21 +53,6 @@ interface PoaState {
   signerKeys: string[];
   accountKeys: string[];
   nodeKeys: string[];
-}
-
-/** The description of the running network that the Hardhat `poa` network reads (src/networks.ts). */
-export interface PoaNetworkDescription {
-  rpcUrl: string;
-  chainId: number;
-  /** Funded member accounts' private keys: index 0 deploys, then the city cast (src/city.ts), then spares. */
-  accounts: string[];
-  rpcUrls: string[];
-  genesisHash: string;
-  signers: string[];
-  blockPeriodSeconds: number;
-  /** The minimum priority fee (wei, decimal) a transaction must offer; lower is refused as underpriced. */
-  minPriorityFeeWei: string;
-  client: string;
 }
 
 /** Timeouts of the harness's waits (ms). */
@@ -359,7 +338,7 @@ export class PoaChain {
     return fs.readFileSync(this.passwordFile, "utf8").trim();
   }
   get networkFile(): string {
-    return path.join(this.dir, "network.json");
+    return path.join(this.dir, NETWORK_FILE_NAME);
   }
   get signers(): string[] {
     return this.nodes.map((n) => n.signer);
