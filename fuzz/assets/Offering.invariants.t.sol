@@ -239,6 +239,18 @@ contract OfferingInvariants is AssetsFuzz {
         assertEq(handler.paidIn() - handler.refundedOut() - handler.releasedOut(), escrow, "ghost money == escrow");
     }
 
+    /// The asset's count of shares still awaiting a refund (which keeps it from a new sale) is exactly the failed
+    /// sales' sold shares not yet refunded.
+    function invariant_unrefundedSharesAreTheFailedSalesOutstanding() public view {
+        uint256 n = offering.offeringCount();
+        uint256 pending;
+        for (uint256 id = 1; id <= n; ++id) {
+            IAssetOffering.Offering memory o = offering.offering(id);
+            if (o.state == IAssetOffering.State.Failed) pending += uint256(o.sold) - o.refunded / o.price;
+        }
+        assertEq(offering.unrefundedShares(assetId), pending, "unrefunded shares == failed sales' sold - refunded");
+    }
+
     function invariant_noBuyerBothRefundedAndHoldingShares() public view {
         address[] memory buyers = handler.buyers();
         uint256 n = offering.offeringCount();

@@ -12,7 +12,7 @@ import {AssetsFuzz} from "./AssetsFuzz.sol";
  * payment tokens, claims, ERC-20 transfers, burns, operator issuance and agent forced transfers among the three
  * investors. Ghosts: deposited and claimed per token, and each holder's entitlement (magnified by 2^96), an upper
  * bound computed independently of the contract: at every deposit each holder gains amount × balance / supply (+1
- * share-unit of rounding carry); a forced transfer moves what the contract moved.
+ * share-unit of rounding carry); a forced transfer moves amount/balance of the holder's claimable, computed here.
  */
 contract RevenueHandler is HandlerBase {
     uint256 private constant MAG = 2 ** 96;

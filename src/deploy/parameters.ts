@@ -13,6 +13,10 @@ import { roleMask } from "../roles";
  */
 const account = z.string().regex(/^(0x[0-9a-fA-F]{40}|@[A-Za-z0-9]+)$/, "an address or @actor");
 
+/** A temperature in centi-degrees Celsius, as the contract stores it (int16). */
+const centiCelsius = z.number().int().min(-32_768).max(32_767);
+const UINT32_MAX = 2 ** 32 - 1;
+
 export const ParametersFile = z
   .object({
     consortium: z.object({
@@ -39,15 +43,21 @@ export const ParametersFile = z
     /** Storage classes the regulator defines at deployment (centi-degrees Celsius; seconds). */
     storageClasses: z
       .array(
-        z.object({
-          name: z.string().min(1),
-          hardMin: z.number().int(),
-          hardMax: z.number().int(),
-          low: z.number().int(),
-          high: z.number().int(),
-          allowance: z.number().int().nonnegative(),
-          maxGap: z.number().int().positive(),
-        }),
+        z
+          .object({
+            name: z.string().min(1),
+            hardMin: centiCelsius,
+            hardMax: centiCelsius,
+            low: centiCelsius,
+            high: centiCelsius,
+            allowance: z.number().int().nonnegative().max(UINT32_MAX),
+            maxGap: z.number().int().positive().max(UINT32_MAX),
+          })
+          // the rule ColdChain.defineStorageClass enforces, checked before anything is deployed
+          .refine((c) => c.hardMin <= c.low && c.low < c.high && c.high <= c.hardMax, {
+            path: ["low"],
+            message: "the bounds must satisfy hardMin <= low < high <= hardMax",
+          }),
       )
       .default([]),
     /** Who performs the cross-domain grants (the cold chain's guardian right is a REGULATOR act). */

@@ -201,6 +201,9 @@ export function watchSealing(
   };
 }
 
+/** The shortest stall limit: below it a healthy chain with slow blocks would be taken for a stalled one. */
+const MIN_STALL_MS = 1_000;
+
 /**
  * Deploys (or resumes) the whole system with Ignition, then proves it: every contract's code matches its
  * artifact. The in-process `hardhat` network keeps no journal; every other network journals to
@@ -210,6 +213,12 @@ export async function deploySystem(
   hre: HardhatRuntimeEnvironment,
   options: { quiet?: boolean; deploymentId?: string; stallMs?: number } = {},
 ): Promise<DeployedSystem> {
+  const { stallMs = 20_000 } = options;
+  if (!Number.isFinite(stallMs) || stallMs < MIN_STALL_MS) {
+    throw new Error(
+      `stall limit ${stallMs} ms (CITYCHAIN_STALL_MS): must be a number of milliseconds >= ${MIN_STALL_MS}`,
+    );
+  }
   const hardfork = ((hre.network.config as { hardfork?: string }).hardfork ?? "london") as Hardfork;
   await preflightOpcodes(hre, hardfork);
   const identity = await chainIdentity(hre);
@@ -224,7 +233,7 @@ export async function deploySystem(
     params.storageClasses,
   );
   const parameters = await systemParameters(hre);
-  const watchdog = persistent ? watchSealing(hre, options.stallMs ?? 20_000) : undefined;
+  const watchdog = persistent ? watchSealing(hre, stallMs) : undefined;
   let result: Record<string, { getAddress(): Promise<string> }>;
   try {
     const deployment = hre.ignition.deploy(module, { parameters, deploymentId, displayUi: !options.quiet });

@@ -36,6 +36,20 @@ describe("deployment parameters", function () {
     );
   });
 
+  it("refuses a storage class the cold chain would refuse, before anything is deployed", function () {
+    const founders = [{ name: "Authority", roles: ["REGULATOR"], account: "@regulator" }];
+    const file = write({
+      consortium: { founders, quorumBps: 5001 },
+      storageClasses: [
+        { name: "inverted", hardMin: 0, hardMax: 1500, low: 800, high: 200, allowance: 60, maxGap: 60 },
+        { name: "too hot", hardMin: 0, hardMax: 40_000, low: 200, high: 800, allowance: 60, maxGap: 2 ** 32 },
+      ],
+    });
+    expect(() => readParameters(file)).to.throw(
+      /storageClasses\.0\.low: the bounds must satisfy hardMin <= low < high <= hardMax[\s\S]*storageClasses\.1\.hardMax[\s\S]*storageClasses\.1\.maxGap/,
+    );
+  });
+
   it("falls back to local.json for networks without their own file, and the Besu example is valid", function () {
     expect(path.basename(parametersPath("some-network"))).to.equal("local.json");
     const example = readParameters(path.join(__dirname, "..", "..", "ignition", "parameters", "besu.example.json"));

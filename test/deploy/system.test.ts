@@ -19,6 +19,15 @@ describe("system deployment (Ignition)", function () {
     expect(failed).to.include.members(["HealthInsurance.records()", "MedicalRecords.consortium()"]);
   });
 
+  it("refuses a stall limit that is no number or too short, before sending anything", async function () {
+    const before = await hre.ethers.provider.getBlockNumber();
+    await expect(deploySystem(hre, { quiet: true, stallMs: Number("abc") })).to.be.rejectedWith(
+      "stall limit NaN ms (CITYCHAIN_STALL_MS): must be a number of milliseconds >= 1000",
+    );
+    await expect(deploySystem(hre, { quiet: true, stallMs: 0 })).to.be.rejectedWith("stall limit 0 ms");
+    expect(await hre.ethers.provider.getBlockNumber()).to.equal(before);
+  });
+
   it("passes the opcode pre-flight for london", async function () {
     await preflightOpcodes(hre, "london");
   });
