@@ -35,7 +35,7 @@ export function networksFromEnvironment(): NetworksUserConfig {
  * The Besu deployer's key, never from git: an encrypted keystore file (BESU_KEYSTORE + BESU_KEYSTORE_PASSWORD),
  * else Hardhat's encrypted-at-rest variables (`npx hardhat vars set BESU_DEPLOYER_KEY`), else the environment.
  * Further signing accounts (e.g. the regulator's, for the cold chain's guardian grant) come from
- * BESU_EXTRA_KEYS the same ways.
+ * BESU_EXTRA_KEYS (comma-separated), from Hardhat's variables or the environment.
  */
 export function besuAccounts(): string[] {
   const keys: string[] = [];
