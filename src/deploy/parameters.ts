@@ -92,6 +92,27 @@ export async function resolveAccount(hre: HardhatRuntimeEnvironment, ref: string
   return signer.address;
 }
 
+/**
+ * The account that must sign a deployment step (e.g. `wiring.regulator`, who grants the cold chain its guardian
+ * right), checked against the network's signers before anything is sent: a key that is missing would otherwise
+ * fail the deployment halfway.
+ */
+export async function resolveSigningAccount(
+  hre: HardhatRuntimeEnvironment,
+  ref: string,
+  what: string,
+): Promise<string> {
+  const address = await resolveAccount(hre, ref);
+  const signers = await hre.ethers.getSigners();
+  if (!signers.some((s) => s.address.toLowerCase() === address.toLowerCase())) {
+    throw new Error(
+      `${what} ${address} is not an account of network "${hre.network.name}": add its key ` +
+        `(on besu: BESU_EXTRA_KEYS) or name another account in the parameters file`,
+    );
+  }
+  return address;
+}
+
 /** The consortium's constructor arguments from a parameters file. */
 export async function consortiumArgs(hre: HardhatRuntimeEnvironment, p: ParametersFileT) {
   const founders = [];

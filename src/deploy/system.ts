@@ -2,7 +2,7 @@ import path from "node:path";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 import { Hardfork, findForbiddenOpcodes } from "./opcodes";
 import { CodeCheck, chainIdentity, checkCode, guardJournal } from "./verify";
-import { consortiumArgs, parametersPath, readParameters, resolveAccount } from "./parameters";
+import { consortiumArgs, parametersPath, readParameters, resolveAccount, resolveSigningAccount } from "./parameters";
 import { SYSTEM_MODULE, deploymentDir } from "../deployments";
 import type { StorageClassParameter } from "../../ignition/modules/CityChain";
 
@@ -229,7 +229,7 @@ export async function deploySystem(
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { buildCityChain } = require(path.join(__dirname, "..", "..", "ignition", "modules", "CityChain.ts"));
   const module = buildCityChain(
-    await resolveAccount(hre, params.wiring?.regulator ?? "@regulator"),
+    await resolveSigningAccount(hre, params.wiring?.regulator ?? "@regulator", "the regulator (wiring.regulator)"),
     params.storageClasses,
   );
   const parameters = await systemParameters(hre);

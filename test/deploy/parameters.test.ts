@@ -4,7 +4,13 @@ import os from "node:os";
 import path from "node:path";
 import hre from "hardhat";
 import { Wallet } from "ethers";
-import { consortiumArgs, parametersPath, readParameters, resolveAccount } from "../../src/deploy/parameters";
+import {
+  consortiumArgs,
+  parametersPath,
+  readParameters,
+  resolveAccount,
+  resolveSigningAccount,
+} from "../../src/deploy/parameters";
 import { besuAccounts } from "../../src/networks";
 import { cityActors } from "../../src/city";
 
@@ -24,6 +30,15 @@ describe("deployment parameters", function () {
     expect(args.founders[0].roles).to.equal(1 << 4);
     expect(p.storageClasses.map((c) => c.name)).to.include("Refrigerated 2–8 °C");
     await expect(resolveAccount(hre, "@nobody")).to.be.rejectedWith("unknown actor @nobody");
+  });
+
+  it("refuses, before deploying, a signing account whose key the network does not hold", async function () {
+    const actors = await cityActors(hre);
+    expect(await resolveSigningAccount(hre, "@regulator", "the regulator")).to.equal(actors.regulator.address);
+    const stranger = Wallet.createRandom().address;
+    await expect(resolveSigningAccount(hre, stranger, "the regulator (wiring.regulator)")).to.be.rejectedWith(
+      `the regulator (wiring.regulator) ${stranger} is not an account of network "hardhat": add its key`,
+    );
   });
 
   it("names the field of every error in a bad file", function () {
