@@ -6,6 +6,7 @@ import {MedicalRecords} from "../../contracts/medical/MedicalRecords.sol";
 import {IHealthInsurance} from "../../contracts/interfaces/IHealthInsurance.sol";
 import {IMedicalRecords} from "../../contracts/interfaces/IMedicalRecords.sol";
 import {SettlementToken} from "../../contracts/payments/SettlementToken.sol";
+import {MedicalCodes} from "../../contracts/libraries/MedicalCodes.sol";
 import {HandlerBase} from "../base/FuzzBase.sol";
 import {CityFuzz} from "../base/CityFuzz.sol";
 
@@ -13,8 +14,10 @@ import {CityFuzz} from "../base/CityFuzz.sol";
  * @title InsuranceHandler
  * @notice Drives the claims pool: the insurer funds and withdraws; patients' policies are active; hospitals submit
  * claims (a fresh or a reused fingerprint) that go to review, the insurer approves (in full or in part) or denies,
- * anyone settles approved claims; payees withdraw their credit. Ghosts: funded, withdrawn from the pool, credit
- * withdrawn, and how many times each claim went to Paid.
+ * anyone settles approved claims; payees withdraw their credit. Each patient consented to disclose their record to
+ * the insurer for payment; half the submissions carry that consent (and, within the rules, are paid at once), half
+ * carry none (and wait for review). Ghosts: funded, withdrawn from the pool, credit withdrawn, how many times each
+ * claim went to Paid, and how many consented claims were decided on submission.
  */
 contract InsuranceHandler is HandlerBase {
     HealthInsurance public immutable insurance;
@@ -25,11 +28,18 @@ contract InsuranceHandler is HandlerBase {
     uint256[] private _policies;
     address[] private _patients;
     bytes32[] private _recordHashes;
+    /// @dev Patient i's payment consent: its id and the window its terms were granted for.
+    uint256[] private _consentIds;
+    uint64 private immutable _consentFrom;
 
     uint256 public funded;
     uint256 public poolWithdrawn;
     uint256 public creditWithdrawn;
     uint256 public fingerprints;
+    /// @dev Accepted submissions that carried the patient's payment consent, and those of them that were decided
+    /// at once (paid, or approved and waiting for funds) instead of going to review.
+    uint256 public consentedSubmits;
+    uint256 public decidedOnSubmit;
     /// @dev claimId => number of transitions to Paid observed.
     mapping(uint256 claimId => uint256) public paidTransitions;
 
@@ -53,6 +63,31 @@ contract InsuranceHandler is HandlerBase {
         _patients = patients;
         _recordHashes = recordHashes;
         funded = premiums;
+        _consentFrom = uint64(block.timestamp);
+        IMedicalRecords records = insurance_.records();
+        for (uint256 i = 0; i < patients.length; ++i) {
+            IMedicalRecords.ConsentTerms memory terms = _paymentConsent(i);
+            vm.prank(patients[i]);
+            _consentIds.push(records.grantConsent(terms));
+        }
+    }
+
+    /// @dev Patient i lets the insurer of their policy read the claim's record (by its category) for payment.
+    function _paymentConsent(uint256 i) private view returns (IMedicalRecords.ConsentTerms memory terms) {
+        bytes32[] memory scope = new bytes32[](1);
+        IMedicalRecords records = insurance.records();
+        scope[0] = records.record(records.recordIdOf(_recordHashes[i])).category;
+        terms = IMedicalRecords.ConsentTerms({
+            patient: _patients[i],
+            granteeOrg: insurance.policy(_policies[i]).insurerOrg,
+            granteeAccount: address(0),
+            actions: MedicalCodes.ACTION_DISCLOSE,
+            purposes: MedicalCodes.PURPOSE_PAYMENT,
+            scopeKind: IMedicalRecords.ScopeKind.Categories,
+            validFrom: _consentFrom,
+            validUntil: _consentFrom + 365 days,
+            scope: scope
+        });
     }
 
     function fund(uint256 amount) external {
@@ -91,10 +126,18 @@ contract InsuranceHandler is HandlerBase {
             fingerprint: keccak256(abi.encode("claim", fp)),
             consentId: 0
         });
-        IMedicalRecords.ConsentTerms memory none;
+        IMedicalRecords.ConsentTerms memory consent;
+        if (fingerprintSeed & 2 != 0) {
+            input.consentId = _consentIds[i];
+            consent = _paymentConsent(i);
+        }
         vm.prank(hospital);
-        try insurance.submitClaim(input, none) returns (uint256 claimId, IHealthInsurance.ClaimStatus status) {
+        try insurance.submitClaim(input, consent) returns (uint256 claimId, IHealthInsurance.ClaimStatus status) {
             if (status == IHealthInsurance.ClaimStatus.Paid) ++paidTransitions[claimId];
+            if (input.consentId != 0) {
+                ++consentedSubmits;
+                if (status != IHealthInsurance.ClaimStatus.Pending) ++decidedOnSubmit;
+            }
             _accepted("submit");
         } catch {}
     }
@@ -237,6 +280,14 @@ contract HealthInsuranceInvariants is CityFuzz {
             premiums
         );
         targetContract(address(handler));
+    }
+
+    /// A run that submitted consented claims reached automatic adjudication: the path the payout invariants are about
+    /// is exercised, not just the review queue.
+    function afterInvariant() public view {
+        if (handler.consentedSubmits() > 0) {
+            assertGe(handler.decidedOnSubmit(), 1, "consented claims were submitted, none was decided automatically");
+        }
     }
 
     function invariant_payoutsWithinFunded() public view {
