@@ -297,7 +297,9 @@ interface IDeviceTelemetry is IDeviceRegistry {
     /// @param word The 32-byte word of packed readings holding it (word `index / 8`).
     /// @param proof The Merkle proof of that word.
     /// @return valid True when the word is in the anchored batch and `index < count`: the proof's root agrees
-    /// with the anchored top 128 bits (finding another word or proof that does is a 2^128 second-preimage search).
+    /// with the anchored top 128 bits (for a third party, matching them is a 2^128 second-preimage search; the
+    /// device's own key holder could prepare two colliding batches with about 2^64 work, so disputes use the full
+    /// root in `BatchAnchored`).
     /// @return timestamp The reading's time.
     /// @return value The reading (centi-degrees for a temperature sensor).
     function verifyReading(
