@@ -1,3 +1,4 @@
+import "./src/runtime-check";
 import path from "node:path";
 import { HardhatUserConfig, subtask } from "hardhat/config";
 import {

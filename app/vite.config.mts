@@ -1,6 +1,7 @@
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { defineConfig } from "vite";
+import "../src/runtime-check";
 
 const appDir = path.dirname(fileURLToPath(import.meta.url));
 const repo = path.resolve(appDir, "..");

@@ -7,6 +7,7 @@
  * generates its own key on its own host, so no key ever passes through this script or git.
  * Logic lives in src/poa/besu.ts.
  */
+import "../src/runtime-check";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { decodeQbftExtraData, writeQbftGenesis } from "../src/poa/besu";

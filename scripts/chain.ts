@@ -8,6 +8,7 @@
  *   ts-node scripts/chain.ts build     build and cache geth only
  * Logic lives in src/poa/.
  */
+import "../src/runtime-check";
 import { PoaChain } from "../src/poa/chain";
 import { ensureGeth, gethBinary, gethBuildInfo } from "../src/poa/geth";
 

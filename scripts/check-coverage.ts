@@ -2,6 +2,7 @@
  * Fails when line or branch coverage of contracts/ (mocks excluded by .solcover.js) is below the gate.
  * Reads coverage/coverage-summary.json written by `hardhat coverage`.
  */
+import "../src/runtime-check";
 import fs from "node:fs";
 import path from "node:path";
 

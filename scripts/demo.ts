@@ -5,6 +5,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import hre from "hardhat";
+import { runtimeLine } from "../src/runtime";
 import { DemoChapter, DemoContext, demoContext, heading, pickChapters } from "../src/demo/context";
 
 async function main(): Promise<void> {
@@ -16,6 +17,7 @@ async function main(): Promise<void> {
   const ctx = await demoContext(hre);
   const { chainId } = await hre.ethers.provider.getNetwork();
   const chapters = pickChapters(files.length, process.env.DEMO_CHAPTERS);
+  console.log(`citychain demo on ${runtimeLine()}`);
   console.log(`citychain demo on network "${hre.network.name}" (chain id ${chainId}): ${chapters.length} chapters`);
   console.log(
     ctx.clock.live

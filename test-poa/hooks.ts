@@ -2,6 +2,7 @@
  * Root hooks of `npm run test:poa`: one fresh three-signer chain for every test file, started before the first
  * test and stopped after the last, also when a test fails or the run is interrupted. Tests get it from `poa()`.
  */
+import "../src/runtime-check";
 import { PoaChain } from "../src/poa/chain";
 
 let chain: PoaChain | undefined;
