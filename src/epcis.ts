@@ -145,9 +145,9 @@ export function lotUri(lot: LotRef): string {
   return buildDigitalLink({ gtin: lot.gtin, lot: lot.lot }, GS1_RESOLVER);
 }
 
-/** `https://id.gs1.org/00/<sscc>`: a pallet or case. */
+/** `https://id.gs1.org/00/<sscc>`: a pallet or case (18 digits; a bigint from the contract is zero-padded). */
 export function ssccUri(sscc: string | bigint): string {
-  const s = String(sscc).padStart(18, "0");
+  const s = typeof sscc === "bigint" ? sscc.toString().padStart(18, "0") : sscc;
   if (!isValidSscc(s)) throw new Gs1Error(`SSCC "${sscc}" must have 18 digits and a right check digit`);
   return `${GS1_RESOLVER}/00/${s}`;
 }
