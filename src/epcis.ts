@@ -10,6 +10,7 @@
 import { createHash } from "node:crypto";
 import Ajv, { type ErrorObject, type ValidateFunction } from "ajv";
 import addFormats from "ajv-formats";
+import { ZeroHash, encodeBytes32String, keccak256, toUtf8Bytes } from "ethers";
 import { buildDigitalLink, checkDigit, expiryFromYymmdd, Gs1Error, isValidSscc, normaliseGtin } from "./gs1";
 import schema from "./epcis-schema/EPCIS-JSON-Schema.json";
 
@@ -939,6 +940,110 @@ export function bareBizStep(event: EpcisEvent | JsonObject): string | undefined 
   if (typeof step !== "string") return undefined;
   const m = /(?:BizStep-|bizstep:)([A-Za-z_]+)$/.exec(step);
   return m ? m[1] : step;
+}
+
+/** The on-chain fields of a shipment (ISupplyChain.Shipment without receiver and new owner) that document `event`. */
+export interface ShipmentFields {
+  /** The CBV business step as bytes32 text (`shipping`). */
+  bizStep: string;
+  /** keccak256 of the read point id (a GLN-based Digital Link). */
+  location: string;
+  /** The event's EPCIS hash digest. */
+  epcisHash: string;
+  /** keccak256 of the first business transaction id, or zero when the event names none. */
+  bizTransaction: string;
+}
+
+/** `keccak256` of an event's read point id: how a location is committed on chain. */
+export function locationHashOf(event: EpcisEvent | JsonObject): string {
+  const rp = (event as JsonObject).readPoint;
+  const id = rp !== null && typeof rp === "object" && !Array.isArray(rp) ? rp.id : undefined;
+  if (typeof id !== "string") throw new EpcisError("the event has no readPoint id");
+  return keccak256(toUtf8Bytes(id));
+}
+
+/** The shipment fields to send with `shipItem`/`shipPallet` for a schema-valid shipping event. */
+export function shipmentFieldsOf(event: EpcisEvent): ShipmentFields {
+  const { epcisHash } = anchorOf(event);
+  const step = bareBizStep(event);
+  if (step === undefined) throw new EpcisError("a shipment event needs a bizStep");
+  const tx = event.bizTransactionList?.[0]?.bizTransaction;
+  return {
+    bizStep: encodeBytes32String(step),
+    location: locationHashOf(event),
+    epcisHash,
+    bizTransaction: tx === undefined ? ZeroHash : keccak256(toUtf8Bytes(tx)),
+  };
+}
+
+/** The `location` and `epcisHash` to send with `receiveItem`/`receivePallet` for a schema-valid receiving event. */
+export function receiptFieldsOf(event: EpcisEvent): { location: string; epcisHash: string } {
+  return { location: locationHashOf(event), epcisHash: anchorOf(event).epcisHash };
+}
+
+/** 2026-03-02T08:00:00Z: the business time of the demo's, the app's and the bench's first custody event. */
+export const DEMO_EPOCH = 1_772_438_400;
+
+/** One custody hop between member organisations (named by org id; their sites and parties are `demoGln(orgId)`). */
+export interface CustodyHop {
+  what: What;
+  /** The sender (possessor before the hop). */
+  from: number;
+  /** The named receiver (possessor after the hop). */
+  to: number;
+  /** The owner before the hop. */
+  owner: number;
+  /** The owner after the hop; 0 or absent keeps `owner`. */
+  newOwner?: number;
+  /** When the goods leave; they are received `transitSeconds` later (default one hour). */
+  time: Date | string | number;
+  transitSeconds?: number;
+  tzOffset?: string;
+  /** A business transaction id (a purchase order URI). */
+  purchaseOrder?: string;
+  sellable?: boolean;
+  sensorElements?: SensorElement[];
+}
+
+/**
+ * The shipping and receiving events of a hop and the fields that anchor them on chain: `shipment` for
+ * `shipItem`/`shipPallet` (with receiver and new owner added by the caller), `receipt` for `receiveItem`/
+ * `receivePallet`.
+ */
+export function custodyHop(h: CustodyHop): {
+  shipping: ObjectEvent;
+  receiving: ObjectEvent;
+  shipment: ShipmentFields;
+  receipt: { location: string; epcisHash: string };
+} {
+  const owner = demoGln(h.owner);
+  const newOwner = h.newOwner ? demoGln(h.newOwner) : owner;
+  const from = { owner, possessor: demoGln(h.from) };
+  const to = { owner: newOwner, possessor: demoGln(h.to) };
+  const bizTransactions: BizTx[] = h.purchaseOrder ? [{ type: "po", id: h.purchaseOrder }] : [];
+  const start = new Date(isoTime(h.time)).getTime() / 1000;
+  const shipping = shippingEvent({
+    time: start,
+    tzOffset: h.tzOffset,
+    readPoint: demoGln(h.from),
+    what: h.what,
+    from,
+    to,
+    bizTransactions,
+    sensorElements: h.sensorElements,
+  });
+  const receiving = receivingEvent({
+    time: start + (h.transitSeconds ?? 3600),
+    tzOffset: h.tzOffset,
+    readPoint: demoGln(h.to),
+    bizLocation: demoGln(h.to),
+    what: h.what,
+    sellable: h.sellable ?? true,
+    from,
+    to,
+    bizTransactions,
+  });
+  return { shipping, receiving, shipment: shipmentFieldsOf(shipping), receipt: receiptFieldsOf(receiving) };
 }
 
 /** The GTIN-14 of an item URI built by `itemUri` (for callers that only hold the URI). */

@@ -2,7 +2,9 @@ import { expect } from "chai";
 import {
   EPCIS_CONTEXT,
   EpcisError,
+  type AggregationEvent,
   type EpcisEvent,
+  type ObjectEvent,
   type JsonObject,
   anchorOf,
   bytes32ToEpcisHash,
@@ -191,7 +193,7 @@ describe("EPCIS event hash: the reference implementation's published CBV 2.0 has
       "ext1:int": "10",
       "ext1:string": "string",
     };
-    const quantities = [
+    const quantities: JsonObject[] = [
       { epcClass: "urn:epc:class:lgtin:4012345.011111.4444", quantity: 10, uom: "KGM" },
       { epcClass: "urn:epc:class:lgtin:0614141.077777.987", quantity: 30 },
       { epcClass: "urn:epc:idpat:sgtin:4012345.066666.*", quantity: 220 },
@@ -559,14 +561,14 @@ describe("EPCIS events of every custody step: built, schema-valid and anchored",
   it("identifiers are canonical Digital Links and GLN-based ids", function () {
     const [, ship] = events[2];
     expect(ship.type).to.equal("ObjectEvent");
-    const s = ship as JsonObject & { epcList: string[] };
-    expect(s.epcList[0]).to.equal(`https://id.gs1.org/01/${GTIN}/21/SN0001`);
+    const s = ship as ObjectEvent;
+    expect(s.epcList![0]).to.equal(`https://id.gs1.org/01/${GTIN}/21/SN0001`);
     expect(ship.readPoint).to.deep.equal({ id: `https://id.gs1.org/414/${plant}` });
     expect(ship.destinationList).to.deep.equal([
       { type: "owning_party", destination: `https://id.gs1.org/417/${dc}` },
       { type: "possessing_party", destination: `https://id.gs1.org/417/${dc}` },
     ]);
-    expect((events[13][1] as JsonObject).parentID).to.equal(`https://id.gs1.org/00/${SSCC}`);
+    expect((events[13][1] as AggregationEvent).parentID).to.equal(`https://id.gs1.org/00/${SSCC}`);
     expect(ship.sensorElementList![0].sensorReport[0]).to.deep.equal({
       type: "Temperature",
       time: "2026-03-01T09:00:00.000Z",
@@ -576,7 +578,7 @@ describe("EPCIS events of every custody step: built, schema-valid and anchored",
   });
 
   it("the schema refuses a broken event, and anchorOf refuses to hash it", function () {
-    const broken = clone(events[0][1]) as JsonObject;
+    const broken = clone(events[0][1]) as unknown as JsonObject;
     delete broken.eventTimeZoneOffset;
     broken.action = "MOVE";
     const errors = schemaErrors(broken);

@@ -11,6 +11,7 @@ import {
   LOT,
   ORIGIN,
   PER_ITEM_LOT,
+  RECEIPT_EPCIS,
   SERIALS,
   SSCC,
   SSCC2,
@@ -21,7 +22,7 @@ import {
 const h = textHash;
 const REASON = h("reason");
 const LOC = h(ORIGIN);
-const EPCIS = h("epcis:receiving");
+const EPCIS = RECEIPT_EPCIS;
 const reason = (name: (typeof VERIFY_REASONS)[number]) => BigInt(VERIFY_REASONS.indexOf(name));
 
 describe("SupplyChain", function () {
