@@ -1,5 +1,7 @@
 import { expect } from "chai";
+import { encodeBytes32String } from "ethers";
 import {
+  DEMO_EPOCH,
   EPCIS_CONTEXT,
   EpcisError,
   type AggregationEvent,
@@ -10,6 +12,7 @@ import {
   bytes32ToEpcisHash,
   canonicalTimestamp,
   commissioningEvent,
+  custodyHop,
   decommissioningEvent,
   demoGln,
   destroyingEvent,
@@ -553,6 +556,26 @@ describe("EPCIS events of every custody step: built, schema-valid and anchored",
       expect(bytes32ToEpcisHash(anchor.epcisHash)).to.equal(anchor.hashId);
     });
   }
+
+  it("the demo's first hop hashes to the value docs/epcis.md shows (a partner can check it by hand)", function () {
+    const hop = custodyHop({
+      what: { items: [{ gtin: makeGtin("0401234500001"), serial: "SN0001" }] },
+      from: 1,
+      to: 4,
+      owner: 1,
+      newOwner: 4,
+      time: DEMO_EPOCH,
+      tzOffset: "+01:00",
+      purchaseOrder: "urn:epcglobal:cbv:bt:4012345000009:PO-42",
+    });
+    expect(epcisEventHash(hop.shipping)).to.equal(
+      "ni:///sha-256;9d52ea99d1b633c0b5d87ddbe901fa00f5a920d676ee366274d3cab03233c2ce?ver=CBV2.0",
+    );
+    expect(hop.shipment.epcisHash).to.equal("0x9d52ea99d1b633c0b5d87ddbe901fa00f5a920d676ee366274d3cab03233c2ce");
+    expect(hop.shipment.bizStep).to.equal(encodeBytes32String("shipping"));
+    expect(hop.receipt.epcisHash).to.equal(epcisHashToBytes32(epcisEventHash(hop.receiving)));
+    expect(hop.receiving.disposition).to.equal("sellable_accessible");
+  });
 
   it("all custody steps hash differently", function () {
     expect(new Set(events.map(([, e]) => epcisEventHash(e))).size).to.equal(events.length);
