@@ -169,17 +169,13 @@ contract AssetOffering is ConsortiumGated, ReentrancyGuard, IAssetOffering {
 
     /// @inheritdoc IAssetOffering
     function recoverRefund(uint256 offeringId, address lostWallet, address newWallet) external {
+        if (!_hasRole(Roles.REGULATOR, msg.sender)) revert OfferingNotRegulator(msg.sender);
         Offering storage o = _offerings[offeringId];
         if (o.state != State.Failed) revert OfferingWrongState(offeringId, o.state);
-        if (!_hasRole(Roles.REGULATOR, msg.sender)) revert OfferingNotRegulator(msg.sender);
         uint256 amount = _refundOwed[offeringId][lostWallet];
         IAssetShareToken token = IAssetShareToken(o.shareToken);
-        if (
-            amount == 0 ||
-            newWallet == lostWallet ||
-            !_hasRole(Roles.INVESTOR, newWallet) ||
-            token.isFrozen(newWallet)
-        ) revert OfferingInvalidRecovery(offeringId, lostWallet, newWallet);
+        if (amount == 0 || newWallet == lostWallet || !_hasRole(Roles.INVESTOR, newWallet) || token.isFrozen(newWallet))
+            revert OfferingInvalidRecovery(offeringId, lostWallet, newWallet);
         _refundOwed[offeringId][lostWallet] = 0;
         _refundOwed[offeringId][newWallet] += amount;
         emit OfferingRefundRecovered(offeringId, lostWallet, newWallet, amount, msg.sender);
@@ -187,9 +183,9 @@ contract AssetOffering is ConsortiumGated, ReentrancyGuard, IAssetOffering {
 
     /// @inheritdoc IAssetOffering
     function replaceParty(uint256 offeringId, Party party, uint32 orgId) external {
+        if (!_hasRole(Roles.REGULATOR, msg.sender)) revert OfferingNotRegulator(msg.sender);
         Offering storage o = _offerings[offeringId];
         if (o.state != State.Succeeded) revert OfferingWrongState(offeringId, o.state);
-        if (!_hasRole(Roles.REGULATOR, msg.sender)) revert OfferingNotRegulator(msg.sender);
         uint32 current = party == Party.Initiator
             ? o.initiatorOrg
             : party == Party.Beneficiary

@@ -57,26 +57,20 @@ describe("AssetOffering", function () {
       const terms = await termsFor(f);
       await expect(f.offering.connect(f.actors.assetOperator).open(asStruct(terms)))
         .to.emit(f.offering, "OfferingOpened")
-        .withArgs(
-          1,
+        .withArgs(1, f.assetId, f.orgIds.assetOperator, f.orgIds.assetOperator, [
           f.assetId,
-          f.orgIds.assetOperator,
-          f.orgIds.assetOperator,
-          [
-            f.assetId,
-            await f.ceur.getAddress(),
-            PRICE,
-            1_000,
-            5_000,
-            terms.start,
-            terms.deadline,
-            terms.minPerInvestor,
-            terms.maxPerInvestor,
-            0,
-            0,
-            [],
-          ],
-        );
+          await f.ceur.getAddress(),
+          PRICE,
+          1_000,
+          5_000,
+          terms.start,
+          terms.deadline,
+          terms.minPerInvestor,
+          terms.maxPerInvestor,
+          0,
+          0,
+          [],
+        ]);
       const o = await f.offering.offering(1);
       expect(o.state).to.equal(STATE.Open);
       expect(o.beneficiaryOrg).to.equal(f.orgIds.assetOperator);
@@ -371,7 +365,9 @@ describe("AssetOffering", function () {
       await expect(tx)
         .to.emit(f.offering, "OfferingRefundBooked")
         .withArgs(f.offeringId, f.actors.investor1.address, 300, 300n * PRICE);
-      await expect(tx).to.emit(f.offering, "OfferingRefunded").withArgs(f.offeringId, f.actors.investor1.address, 300n * PRICE);
+      await expect(tx)
+        .to.emit(f.offering, "OfferingRefunded")
+        .withArgs(f.offeringId, f.actors.investor1.address, 300n * PRICE);
       await expect(tx).to.changeTokenBalances(f.ceur, [f.offering, f.actors.investor1], [-300n * PRICE, 300n * PRICE]);
       expect(await f.token.balanceOf(f.actors.investor1.address)).to.equal(0);
       await expect(f.offering.connect(f.actors.investor1).refund(f.offeringId))

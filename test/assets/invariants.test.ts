@@ -105,7 +105,9 @@ describe("assets invariants (fixed-seed random sequences)", function () {
             if (l.seller === h.address && l.lockEpoch === epoch) live += l.remaining;
           }
           const [listed] = await f.token.locksOf(h.address);
-          expect(listed, `${op}@${step}: listing locks of ${h.address} = shares left in its live listings`).to.equal(live);
+          expect(listed, `${op}@${step}: listing locks of ${h.address} = shares left in its live listings`).to.equal(
+            live,
+          );
         }
       };
 
@@ -182,7 +184,8 @@ describe("assets invariants (fixed-seed random sequences)", function () {
           const l = await f.market.listing(id);
           const [listed] = await f.token.locksOf(l.seller);
           const buyer = holders.find((h) => h.address !== l.seller)!;
-          if (l.remaining === 0n || (await f.token.isFrozen(l.seller)) || (await f.token.isFrozen(buyer.address))) continue;
+          if (l.remaining === 0n || (await f.token.isFrozen(l.seller)) || (await f.token.isFrozen(buyer.address)))
+            continue;
           if (l.lockEpoch !== (await f.token.listingEpochOf(l.seller))) {
             // an agent moved the seller's listed shares since: the listing lapsed and is never filled
             await expect(f.market.connect(buyer).buy(id, 1n, l.price, 2n ** 40n)).to.be.revertedWithCustomError(
