@@ -173,9 +173,7 @@ contract MarketHandler is AgentHandlerBase {
     function reassignFees(uint256 tokenSeed) external {
         address paymentToken = _pick(_tokens, tokenSeed);
         vm.prank(_regulator);
-        try
-            market.reassignFees(_consortium.memberOf(_operator), paymentToken, _consortium.memberOf(_successor))
-        {
+        try market.reassignFees(_consortium.memberOf(_operator), paymentToken, _consortium.memberOf(_successor)) {
             _accepted("reassignFees");
         } catch {}
     }

@@ -283,7 +283,11 @@ contract OfferingHandler is AgentHandlerBase {
         uint256 id = offering.offeringCount();
         if (id == 0) return;
         which = which % 3;
-        address successor = which == 0 ? _beneficiarySuccessor : which == 1 ? _cosignerSuccessor : _regulator;
+        address successor = which == 0
+            ? _beneficiarySuccessor
+            : which == 1
+                ? _cosignerSuccessor
+                : _regulator;
         IAssetOffering.Party party = which == 0
             ? IAssetOffering.Party.Beneficiary
             : which == 1
