@@ -68,13 +68,10 @@ contract AssetMarket is ConsortiumGated, ReentrancyGuard, IAssetMarket {
         if (!token.acceptsPaymentToken(paymentToken)) revert MarketInvalidListing("payment token");
         if (expiry <= block.timestamp) revert MarketInvalidListing("expiry");
         (uint16 bps, uint32 feeOrg) = _feeNow(assetId);
+        // The seller's current lock epoch binds this listing to the lock it takes below (a uint32 in the token).
+        uint256 epoch = token.listingEpochOf(msg.sender);
         listingId = ++_listingCount;
-        emit Listed(listingId, msg.sender, assetId, amount, paymentToken, price, expiry);
-        // The share token is the asset's own (deployed by the registry, no callbacks); it returns the seller's
-        // lock epoch, which binds this listing to its own lock.
-        // slither-disable-next-line reentrancy-benign
-        uint256 epoch = token.lockListing(msg.sender, amount);
-        // amount <= uint96 max, checked above; the epoch is a uint32 in the token.
+        // amount <= uint96 max, checked above.
         _listings[listingId] = Listing(
             msg.sender,
             expiry,
@@ -87,6 +84,8 @@ contract AssetMarket is ConsortiumGated, ReentrancyGuard, IAssetMarket {
             price,
             assetId
         );
+        emit Listed(listingId, msg.sender, assetId, amount, paymentToken, price, expiry);
+        token.lockListing(msg.sender, amount);
     }
 
     /// @inheritdoc IAssetMarket

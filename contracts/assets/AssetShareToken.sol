@@ -398,7 +398,7 @@ contract AssetShareToken is ERC20, ConsortiumGated, ReentrancyGuard, IAssetShare
     // ---------------------------------------------------------------- market
 
     /// @inheritdoc IAssetShareToken
-    function lockListing(address account, uint256 amount) external returns (uint256 epoch) {
+    function lockListing(address account, uint256 amount) external {
         if (msg.sender != _market) revert ShareUnauthorised(msg.sender);
         Holder storage holder = _holders[account];
         if (holder.frozen) revert ShareAccountFrozen(account);
@@ -407,7 +407,6 @@ contract AssetShareToken is ERC20, ConsortiumGated, ReentrancyGuard, IAssetShare
         uint256 listed = holder.listed + amount;
         holder.listed = uint80(listed);
         emit ListingLockChanged(account, listed);
-        return holder.lockEpoch;
     }
 
     /// @inheritdoc IAssetShareToken

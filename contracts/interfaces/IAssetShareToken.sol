@@ -182,11 +182,11 @@ interface IAssetShareToken {
     /// @param offeringId The offering.
     function releaseOffering(uint256 offeringId) external;
 
-    /// @notice The market locks shares a holder lists (they stay in the holder's balance).
+    /// @notice The market locks shares a holder lists (they stay in the holder's balance); the listing records the
+    /// holder's lock epoch (`listingEpochOf`) and presents it at every fill and cancel.
     /// @param account The seller.
     /// @param amount Shares.
-    /// @return epoch The seller's lock epoch, which the listing records and presents at every fill and cancel.
-    function lockListing(address account, uint256 amount) external returns (uint256 epoch);
+    function lockListing(address account, uint256 amount) external;
 
     /// @notice The market unlocks listed shares (cancelled or expired listing). A listing of an earlier epoch
     /// (lapsed by an agent's move) releases nothing.
