@@ -238,6 +238,8 @@ contract OfferingHandler is AgentHandlerBase {
             holding[lost] = 0;
             uint256 n = offering.offeringCount();
             for (uint256 id = 1; id <= n; ++id) {
+                // the new wallet now holds the lost wallet's unrefunded shares of that sale, if any
+                if (boughtIn[lost][id] != 0) refundedIn[fresh][id] = false;
                 boughtIn[fresh][id] += boughtIn[lost][id];
                 boughtIn[lost][id] = 0;
             }
