@@ -126,13 +126,13 @@ contract HealthInsurance is ConsortiumGated, ReentrancyGuard, IHealthInsurance {
     /// @inheritdoc IHealthInsurance
     function payPremium(uint256 policyId) external nonReentrant {
         Policy storage p = _existingPolicy(policyId);
-        if (p.status != PolicyStatus.Offered) revert InsurancePolicyNotOffered(policyId, p.status);
-        if (block.timestamp > p.coverageEnd) revert InsurancePolicyExpired(policyId, p.coverageEnd);
-        if (block.timestamp > p.offerExpiresAt) revert InsuranceOfferExpired(policyId, p.offerExpiresAt);
         // Accepting binds the patient: only the patient or the guardian the patient named accepts.
         if (msg.sender != p.patient && msg.sender != _records.guardianOf(p.patient)) {
             revert InsuranceNotPolicyholder(msg.sender, p.patient);
         }
+        if (p.status != PolicyStatus.Offered) revert InsurancePolicyNotOffered(policyId, p.status);
+        if (block.timestamp > p.coverageEnd) revert InsurancePolicyExpired(policyId, p.coverageEnd);
+        if (block.timestamp > p.offerExpiresAt) revert InsuranceOfferExpired(policyId, p.offerExpiresAt);
         uint96 premium = p.premium;
         p.status = PolicyStatus.Active;
         p.activatedAt = uint64(block.timestamp);
