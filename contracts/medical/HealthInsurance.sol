@@ -416,8 +416,9 @@ contract HealthInsurance is ConsortiumGated, ReentrancyGuard, IHealthInsurance {
     /**
      * @dev The rules of automatic adjudication that a reviewer may still override, as MedicalCodes flags: policy
      * active on the service date (on or after activation, within coverage), insurer still an active INSURER, consent
-     * to disclose every record to this insurer or hospital for payment, the claimant authored every record (or the
-     * consent names the claimant), every record's category covered. Each record's disclosure to the insurer is
+     * to disclose every record to this insurer or hospital for payment, the claimant is the patient's own provider
+     * (it admitted the patient and authored every record) or the patient's payment consent names it, every
+     * record's category covered. Each record's disclosure to the insurer is
      * written to the patient's audit trail by the records contract. Records of another patient revert.
      */
     function _reviewFlags(
@@ -440,12 +441,14 @@ contract HealthInsurance is ConsortiumGated, ReentrancyGuard, IHealthInsurance {
             recordFlags |= _recordFlags(claim_, consent, p, i, providerOrg);
         }
         flags |= recordFlags & ~_FOREIGN;
-        // A record another organisation authored is paid automatically only when the patient's payment consent
-        // names the claimant itself.
-        if (
-            recordFlags & _FOREIGN != 0 &&
-            (recordFlags & MedicalCodes.FLAG_NO_PAYMENT_CONSENT != 0 || consent.granteeOrg != providerOrg)
-        ) flags |= MedicalCodes.FLAG_FOREIGN_RECORD;
+        // The claimant is paid automatically when the patient's payment consent names it; otherwise only on records
+        // it authored for a patient it admitted (its own patient). Anything else goes to review.
+        bool namedByPatient = recordFlags & MedicalCodes.FLAG_NO_PAYMENT_CONSENT == 0 &&
+            consent.granteeOrg == providerOrg;
+        if (!namedByPatient) {
+            (uint32 admittedBy, ) = consortium().personAdmin(p.patientOrg);
+            if (recordFlags & _FOREIGN != 0 || admittedBy != providerOrg) flags |= MedicalCodes.FLAG_FOREIGN_RECORD;
+        }
     }
 
     /// @dev The flags one record raises (`_FOREIGN` when another organisation authored it), after the records
