@@ -2,7 +2,15 @@ import { task, types } from "hardhat/config";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 import type { Consortium, HealthInsurance, MedicalRecords } from "../typechain-types";
 import { resolveAddress, resolveSigner } from "../src/deployments";
-import { ACTIONS, ActionName, POLICY_STATUS, PURPOSES, PurposeName, claimFingerprint, newClaimNonce } from "../src/fhir";
+import {
+  ACTIONS,
+  ActionName,
+  POLICY_STATUS,
+  PURPOSES,
+  PurposeName,
+  claimFingerprint,
+  newClaimNonce,
+} from "../src/fhir";
 import {
   accessRecord,
   auditTrail,

@@ -227,7 +227,8 @@ contract Consortium is IConsortium {
             (status == Status.Active && previous == Status.Removed && regulator) ||
             (status == Status.Removed && previous != Status.Removed);
         if (!allowed) revert ConsortiumInvalidStatusChange(orgId, previous, ProposalKind.Suspend);
-        if (!regulator && pa.regulatorHold && previous != Status.Active) revert ConsortiumRegulatorHold(orgId, previous);
+        if (!regulator && pa.regulatorHold && previous != Status.Active)
+            revert ConsortiumRegulatorHold(orgId, previous);
         // A regulator's suspension or removal holds until a regulator lifts it.
         pa.regulatorHold = regulator && status != Status.Active;
         c.status = status;

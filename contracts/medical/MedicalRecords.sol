@@ -262,8 +262,7 @@ contract MedicalRecords is ConsortiumGated, IMedicalRecords {
         // The disclosure goes to the insurer: the consent must name the insurer, or the provider that discloses.
         if (
             decision == Decision.Permit &&
-            (terms.granteeAccount != address(0) ||
-                (terms.granteeOrg != insurerOrg && terms.granteeOrg != providerOrg))
+            (terms.granteeAccount != address(0) || (terms.granteeOrg != insurerOrg && terms.granteeOrg != providerOrg))
         ) decision = Decision.WrongGrantee;
         _audit(
             patient,

@@ -357,7 +357,9 @@ contract HealthInsuranceInvariants is CityFuzz {
                 IHealthInsurance.Claim memory o = insurance.claim(other);
                 if (o.status != IHealthInsurance.ClaimStatus.Paid) continue;
                 assertTrue(
-                    !(o.policyId == c.policyId && handler.recordOf(other) == recordId && o.serviceDate == c.serviceDate),
+                    !(o.policyId == c.policyId &&
+                        handler.recordOf(other) == recordId &&
+                        o.serviceDate == c.serviceDate),
                     "one paid claim per policy, record and service date"
                 );
             }

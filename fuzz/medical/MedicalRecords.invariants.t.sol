@@ -76,9 +76,13 @@ contract RecordsHandler is HandlerBase {
 
     // ------------------------------------------------------------------ consent
 
-    function grant(uint256 patientSeed, uint256 granteeSeed, uint256 bitsSeed, uint256 scopeSeed, uint256 timeSeed)
-        external
-    {
+    function grant(
+        uint256 patientSeed,
+        uint256 granteeSeed,
+        uint256 bitsSeed,
+        uint256 scopeSeed,
+        uint256 timeSeed
+    ) external {
         address patient = _pick(_patients, patientSeed);
         IMedicalRecords.ConsentTerms memory t = _newTerms(patient, granteeSeed, bitsSeed, scopeSeed, timeSeed);
         address by = granteeSeed % 5 == 4 ? records.guardianOf(patient) : patient;
@@ -128,7 +132,9 @@ contract RecordsHandler is HandlerBase {
     /// @notice The practitioner account moves to the other hospital (removed by one admin, added by the other).
     function moveAccount() external {
         uint32 org = consortium.memberOf(_practitioner);
-        (address from, address to) = org == consortium.memberOf(_hospital) ? (_hospital, _pharmacy) : (_pharmacy, _hospital);
+        (address from, address to) = org == consortium.memberOf(_hospital)
+            ? (_hospital, _pharmacy)
+            : (_pharmacy, _hospital);
         vm.prank(from);
         try consortium.removeAccount(_practitioner) {
             vm.prank(to);
@@ -159,7 +165,7 @@ contract RecordsHandler is HandlerBase {
         uint256 recordId = _recordIds[recordSeed % _recordIds.length];
         _record();
         vm.prank(h);
-        try records.breakGlass(recordId, uint8(1 + (hospitalSeed >> 1) % 4)) returns (uint256 eid, uint256) {
+        try records.breakGlass(recordId, uint8(1 + ((hospitalSeed >> 1) % 4))) returns (uint256 eid, uint256) {
             IMedicalRecords.Emergency memory e = records.emergency(eid);
             _emergencyOrg[eid] = consortium.memberOf(h);
             _emergencyPatient[eid] = records.record(recordId).patient;
@@ -207,16 +213,22 @@ contract RecordsHandler is HandlerBase {
         } catch {}
     }
 
-    function _newTerms(address patient, uint256 granteeSeed, uint256 bitsSeed, uint256 scopeSeed, uint256 timeSeed)
-        private
-        view
-        returns (IMedicalRecords.ConsentTerms memory t)
-    {
+    function _newTerms(
+        address patient,
+        uint256 granteeSeed,
+        uint256 bitsSeed,
+        uint256 scopeSeed,
+        uint256 timeSeed
+    ) private view returns (IMedicalRecords.ConsentTerms memory t) {
         uint256 g = granteeSeed % 4;
         address account = g == 3 ? _practitioner : address(0);
         uint32 org = g == 0
             ? consortium.memberOf(_hospital)
-            : (g == 1 ? consortium.memberOf(_pharmacy) : (g == 2 ? consortium.memberOf(_accessors[2]) : consortium.memberOf(_practitioner)));
+            : (
+                g == 1
+                    ? consortium.memberOf(_pharmacy)
+                    : (g == 2 ? consortium.memberOf(_accessors[2]) : consortium.memberOf(_practitioner))
+            );
         bytes32[] memory scope = new bytes32[](1);
         bool byRecord = scopeSeed % 2 == 0;
         scope[0] = byRecord
@@ -227,11 +239,11 @@ contract RecordsHandler is HandlerBase {
             patient: patient,
             granteeOrg: org,
             granteeAccount: account,
-            actions: uint8(1 + bitsSeed % 3),
-            purposes: uint8(1 + (bitsSeed >> 2) % 7),
+            actions: uint8(1 + (bitsSeed % 3)),
+            purposes: uint8(1 + ((bitsSeed >> 2) % 7)),
             scopeKind: byRecord ? IMedicalRecords.ScopeKind.Records : IMedicalRecords.ScopeKind.Categories,
             validFrom: from,
-            validUntil: from + uint64(1 hours + (timeSeed >> 8) % 5 days),
+            validUntil: from + uint64(1 hours + ((timeSeed >> 8) % 5 days)),
             scope: scope
         });
     }

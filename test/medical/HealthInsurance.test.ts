@@ -307,7 +307,9 @@ describe("HealthInsurance", function () {
       const c = claim();
       await insurance.connect(actors.hospital).submitClaim(c, paymentTerms);
       await expect(
-        insurance.connect(actors.pharmacy).submitClaim({ ...c, amount: 1n, fingerprint: contentHash("x") }, paymentTerms),
+        insurance
+          .connect(actors.pharmacy)
+          .submitClaim({ ...c, amount: 1n, fingerprint: contentHash("x") }, paymentTerms),
       )
         .to.be.revertedWithCustomError(insurance, "InsuranceDuplicateClaim")
         .withArgs(policyId, report.recordId, c.serviceDate, 1);

@@ -176,10 +176,17 @@ export const chapter: DemoChapter = {
     let duplicateAccepted = false;
     try {
       // The same treatment again, codes reordered (a new nonce, so a new fingerprint): the contract sees the record.
-      await submitClaim(insurance, actors.hospital, claim(summary.recordId, 150_000n, ["ICD10:J18.9", "CPT:99223"]), payment);
+      await submitClaim(
+        insurance,
+        actors.hospital,
+        claim(summary.recordId, 150_000n, ["ICD10:J18.9", "CPT:99223"]),
+        payment,
+      );
       duplicateAccepted = true;
     } catch (err) {
-      say(`the same treatment claimed again with its codes reordered: refused with ${revertReason(insurance.interface, err)}`);
+      say(
+        `the same treatment claimed again with its codes reordered: refused with ${revertReason(insurance.interface, err)}`,
+      );
     }
     if (duplicateAccepted) throw new Error("the duplicate claim was accepted");
 
@@ -190,12 +197,7 @@ export const chapter: DemoChapter = {
       category: "ImagingStudy",
       authoredAt: await now(),
     });
-    const queued = await submitClaim(
-      insurance,
-      actors.hospital,
-      claim(scan.recordId, 90_000n, ["CPT:71250"]),
-      payment,
-    );
+    const queued = await submitClaim(insurance, actors.hospital, claim(scan.recordId, 90_000n, ["CPT:71250"]), payment);
     say(`a CT study claim (category not covered): ${queued.status}, flags ${queued.reviewFlags.join(", ")}`);
     const decided = await approveClaim(insurance, actors.insurer, queued.claimId, 60_000n);
     say(
