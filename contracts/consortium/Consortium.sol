@@ -49,7 +49,8 @@ contract Consortium is IConsortium {
     mapping(uint256 proposalId => mapping(uint32 orgId => bool)) private _voted;
     /// @dev The organisations that voted yes, recounted at each vote: only those still active count.
     mapping(uint256 proposalId => uint32[]) private _yesVoters;
-    /// @dev The account that adds and removes an organisation's accounts.
+    /// @dev The account that adds and removes an organisation's accounts, once handed over; until then the founding
+    /// account, which stays at position 0 of `_accounts` because the admin can never be removed (see `_adminOf`).
     mapping(uint32 orgId => address) private _admin;
     /// @dev Who admitted a person, and whether a regulator holds its suspension or removal.
     mapping(uint32 orgId => PersonAdmin) private _personAdmins;
@@ -169,7 +170,7 @@ contract Consortium is IConsortium {
         if (_memberOf[account] != orgId) revert ConsortiumAccountNotOfMember(account, orgId);
         address[] storage list = _accounts[orgId];
         if (list.length == 1) revert ConsortiumLastAccount(orgId);
-        if (account == _admin[orgId]) revert ConsortiumAccountIsAdmin(account, orgId);
+        if (account == _adminOf(orgId)) revert ConsortiumAccountIsAdmin(account, orgId);
         uint256 pos = _accountPos[account];
         address last = list[list.length - 1];
         list[pos - 1] = last;
@@ -194,7 +195,7 @@ contract Consortium is IConsortium {
         Core storage c = _requireOrganisation(orgId);
         if (c.status != Status.Suspended) revert ConsortiumMemberNotActive(orgId, c.status);
         if (_memberOf[account] != orgId) revert ConsortiumAccountNotOfMember(account, orgId);
-        address previous = _admin[orgId];
+        address previous = _adminOf(orgId);
         _admin[orgId] = account;
         emit AccountAdminChanged(orgId, previous, account, msg.sender);
     }
@@ -282,7 +283,8 @@ contract Consortium is IConsortium {
 
     /// @inheritdoc IConsortium
     function accountAdmin(uint32 orgId) external view returns (address) {
-        return _admin[orgId];
+        if (_core[orgId].status == Status.None) return address(0);
+        return _adminOf(orgId);
     }
 
     /// @inheritdoc IConsortium
@@ -355,7 +357,13 @@ contract Consortium is IConsortium {
 
     function _requireAccountAdmin() private view returns (uint32 orgId) {
         orgId = _requireActive(msg.sender);
-        if (_admin[orgId] != msg.sender) revert ConsortiumNotAccountAdmin(msg.sender, orgId);
+        if (_adminOf(orgId) != msg.sender) revert ConsortiumNotAccountAdmin(msg.sender, orgId);
+    }
+
+    /// @dev The account admin: the one handed over, else the founding account (never removed, so still first).
+    function _adminOf(uint32 orgId) private view returns (address admin) {
+        admin = _admin[orgId];
+        if (admin == address(0)) admin = _accounts[orgId][0];
     }
 
     /// @dev The caller's organisation if it may admit persons with `role`; reverts otherwise.
@@ -514,7 +522,6 @@ contract Consortium is IConsortium {
             ++_organisationCount;
         }
         orgId = ++_memberCount;
-        _admin[orgId] = account;
         _core[orgId] = Core({status: Status.Active, kind: kind, roles: roles, joinedAt: uint64(block.timestamp)});
         _profile[orgId] = Profile({name: name, metadataHash: metadataHash});
         _bind(orgId, account);
