@@ -267,8 +267,10 @@ contract HealthInsuranceInvariants is CityFuzz {
             policies[i] = insurance.issuePolicy(
                 IHealthInsurance.PolicyTerms({
                     patient: patients[i],
-                    coverageStart: uint64(block.timestamp),
-                    coverageEnd: uint64(block.timestamp + 365 days),
+                    // Coverage backdated a month: a service before activation is inside the coverage period, so
+                    // only the activation rule keeps it from being paid automatically.
+                    coverageStart: uint64(block.timestamp - 30 days),
+                    coverageEnd: uint64(block.timestamp + 300 days),
                     annualLimit: 200_000,
                     deductible: 500,
                     coinsuranceBps: 2_000,
