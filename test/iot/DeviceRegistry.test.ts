@@ -70,7 +70,7 @@ describe("DeviceRegistry", function () {
       const { registration, signature } = await sim.signRegistration({
         kind: DEVICE_KIND.TemperatureSensor,
         ownerOrg: f.orgIds.carrier,
-      managerOrg: f.orgIds.deviceManager,
+        managerOrg: f.orgIds.deviceManager,
         firmware: FIRMWARE_V1,
         calibratedUntil: now + YEAR,
         metadataHash: textHash("ColdSense T1"),
@@ -105,7 +105,7 @@ describe("DeviceRegistry", function () {
       const signedByImpostor = await impostor.signRegistration({
         kind: 1,
         ownerOrg: f.orgIds.carrier,
-      managerOrg: f.orgIds.deviceManager,
+        managerOrg: f.orgIds.deviceManager,
         firmware: FIRMWARE_V1,
         calibratedUntil: now + YEAR,
         metadataHash: textHash("x"),
@@ -125,7 +125,7 @@ describe("DeviceRegistry", function () {
       const base = {
         kind: 1,
         ownerOrg: f.orgIds.carrier,
-      managerOrg: f.orgIds.deviceManager,
+        managerOrg: f.orgIds.deviceManager,
         firmware: FIRMWARE_V1,
         calibratedUntil: now + YEAR,
         metadataHash: textHash("x"),
@@ -507,7 +507,7 @@ describe("DeviceRegistry", function () {
       const r = await sim.signRegistration({
         kind: 1,
         ownerOrg: f.orgIds.carrier,
-      managerOrg: f.orgIds.deviceManager,
+        managerOrg: f.orgIds.deviceManager,
         firmware: FIRMWARE_V1,
         calibratedUntil: tooFar,
         metadataHash: textHash("x"),

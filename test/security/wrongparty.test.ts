@@ -59,14 +59,16 @@ function describeTarget(file: string, target: WrongPartyTarget): void {
       it(`${sig}: refuses a member with the role that is no party (${entry.rule})`, async function () {
         const call = await entry.setup();
         const roleOrg = await call.consortium.roleOrg(ROLES[call.role], call.caller.address);
-        expect(roleOrg, `the wrong party must hold ${call.role}, or the case tests the outsider gate again`).to.not.equal(
-          0n,
-        );
+        expect(
+          roleOrg,
+          `the wrong party must hold ${call.role}, or the case tests the outsider gate again`,
+        ).to.not.equal(0n);
         let accepted = false;
         try {
-          const tx = await call.contract
-            .connect(call.caller)
-            .getFunction(sig)(...call.args, ...(call.value !== undefined ? [{ value: call.value }] : []));
+          const tx = await call.contract.connect(call.caller).getFunction(sig)(
+            ...call.args,
+            ...(call.value !== undefined ? [{ value: call.value }] : []),
+          );
           await tx.wait();
           accepted = true;
         } catch (error) {
