@@ -45,6 +45,8 @@ contract DeviceRegistry is ConsortiumGated, EIP712, IDeviceTelemetry {
         uint16 firmwareId;
         uint32 managerOrg;
         uint40 registeredAt;
+        // the nonce the next registration must carry; in the slot the registration writes anyway
+        uint64 registrationNonce;
         bytes32 metadataHash;
     }
 
@@ -59,8 +61,6 @@ contract DeviceRegistry is ConsortiumGated, EIP712, IDeviceTelemetry {
     mapping(uint32 org => mapping(uint8 kind => uint32)) private _floors;
     /// @dev Anchored roots, full 256 bits, one slot per batch.
     mapping(address device => mapping(uint64 sequence => bytes32)) private _roots;
-    /// @dev The nonce the device's next signed registration must carry (used once).
-    mapping(address device => uint64) private _registrationNonces;
 
     /// @param consortium_ The consortium contract.
     constructor(IConsortium consortium_) ConsortiumGated(consortium_) EIP712("CityChain DeviceRegistry", "1") {}
@@ -118,7 +118,7 @@ contract DeviceRegistry is ConsortiumGated, EIP712, IDeviceTelemetry {
         address dev = r.device;
         if (_devices[dev].status != DeviceStatus.None) revert DeviceExists(dev);
         if (r.managerOrg != managerOrg) revert DeviceRegistrationWrongManager(dev, r.managerOrg, managerOrg);
-        uint64 nonce = _registrationNonces[dev];
+        uint64 nonce = _devices[dev].registrationNonce;
         if (r.nonce != nonce) revert DeviceRegistrationNonceUsed(dev, r.nonce, nonce);
         // solhint-disable-next-line gas-strict-inequalities
         if (r.deadline < block.timestamp) revert DeviceRegistrationExpired(dev, r.deadline);
@@ -133,8 +133,9 @@ contract DeviceRegistry is ConsortiumGated, EIP712, IDeviceTelemetry {
         bytes32 digest = _registrationDigest(r);
         _requireSigner(digest, signature, dev);
 
-        _registrationNonces[dev] = nonce + 1;
         DeviceData storage d = _devices[dev];
+        // nonces count registrations of this key: far below 2^64
+        d.registrationNonce = nonce + 1;
         d.ownerOrg = r.ownerOrg;
         d.kind = r.kind;
         d.status = DeviceStatus.Active;
@@ -283,7 +284,7 @@ contract DeviceRegistry is ConsortiumGated, EIP712, IDeviceTelemetry {
 
     /// @inheritdoc IDeviceTelemetry
     function registrationNonce(address dev) external view returns (uint64) {
-        return _registrationNonces[dev];
+        return _devices[dev].registrationNonce;
     }
 
     /// @inheritdoc IDeviceTelemetry
