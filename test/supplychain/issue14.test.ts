@@ -1,6 +1,7 @@
 import { expect } from "chai";
 import hre from "hardhat";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
+import { ROLES } from "../../src/roles";
 import { SerialTree, VERIFY_REASONS, cbv, itemKeyOf, lotIdOf, textHash } from "../../src/supplychain";
 import { GTIN, PER_ITEM_LOT, SSCC, deploySupplyChainFixture, shipment } from "../fixtures/supplychain";
 
@@ -38,7 +39,7 @@ describe("issue 14: supply-chain replays (findings 9-11 and the decided items)",
     // only a REGULATOR decides; clearing needs a report, confirming a pending one
     await expect(sc.connect(actors.hospital).decideCloneReport(perItemLotId, h("P1"), true, h("x")))
       .to.be.revertedWithCustomError(sc, "AccessMissingRole")
-      .withArgs(actors.hospital.address, 1);
+      .withArgs(actors.hospital.address, ROLES.REGULATOR);
     await expect(sc.connect(actors.regulator).decideCloneReport(perItemLotId, h("P1"), false, h("false report")))
       .to.emit(sc, "CloneReportDecided")
       .withArgs(key, actors.regulator.address, false, h("false report"));
