@@ -2,7 +2,6 @@ import fs from "node:fs";
 import { task, types } from "hardhat/config";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 import { Wallet } from "ethers";
-import { z } from "zod";
 import { type ColdChain, type DeviceRegistry, IConsortium__factory, type SupplyChain } from "../typechain-types";
 import { openShipment, shipmentReport } from "../src/coldchain";
 import { resolveAddress, resolveSigner } from "../src/deployments";
@@ -39,8 +38,6 @@ async function contracts(
   )) as unknown as SupplyChain;
   return { coldChain, registry, supply };
 }
-
-const hex32 = z.string().regex(/^0x[0-9a-fA-F]{64}$/, "a 32-byte hex value");
 
 task("pharma:register-device", "A DEVICE_MANAGER registers a temperature sensor; the device key signs the registration")
   .addParam("from", "DEVICE_MANAGER signer (actor key, address or index)")

@@ -102,9 +102,7 @@ describe("issue 14: device registry replays (findings 5-8)", function () {
     const tree = new ReadingTree(b.batch.baseTime, b.batch.readings);
     const check = async (index: number) => {
       const { word, proof } = tree.proof(index);
-      return (
-        await f.registry.verifyReading(f.sensor.address, 1, b.batch.baseTime, tree.count, index, word, proof)
-      )[0];
+      return (await f.registry.verifyReading(f.sensor.address, 1, b.batch.baseTime, tree.count, index, word, proof))[0];
     };
     expect(await check(3)).to.equal(true);
     // the key leaked: revoked from the time of reading 2

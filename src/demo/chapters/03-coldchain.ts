@@ -12,7 +12,7 @@ import {
 } from "../../coldchain";
 import { makeGtin, makeSscc } from "../../gs1";
 import { mktCenti } from "../../mkt";
-import { SerialTree, cbv, deploySupplyChain, lotIdOf, textHash } from "../../supplychain";
+import { SerialTree, deploySupplyChain, lotIdOf, textHash } from "../../supplychain";
 import { printTable, short } from "../../table";
 import {
   DEVICE_KIND,
