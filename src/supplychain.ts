@@ -53,6 +53,7 @@ export const VERIFY_REASONS = [
   "suspect",
   "quarantined",
   "destroyed",
+  "suspect reported",
 ] as const;
 export type VerifyReasonName = (typeof VERIFY_REASONS)[number];
 

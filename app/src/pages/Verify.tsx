@@ -63,7 +63,12 @@ const VERDICT: Record<VerifyReasonName, { tone: "ok" | "bad" | "warn"; title: st
   suspect: {
     tone: "bad",
     title: "Suspect clone",
-    text: "This code was presented for sale more than once: at least one pack carrying it is a copy.",
+    text: "A regulator confirmed that a copy of this code is on the market: do not sell or use this pack.",
+  },
+  "suspect reported": {
+    tone: "warn",
+    title: "Clone reported",
+    text: "This code was presented a second time; a regulator has not decided yet. The pack in your hands may be sold.",
   },
   quarantined: {
     tone: "bad",

@@ -142,7 +142,7 @@ export const chapter: DemoChapter = {
         .decommission(lotIds.good, textHash(serial), [], cbv("retail_selling"), textHash("Corner Pharmacy counter"));
     await (await sell(good[1])).wait();
     await (await sell(good[2])).wait();
-    await (await sell(good[2])).wait(); // the same code presented again: clone alert, code suspect
+    await (await sell(good[2])).wait(); // the same code presented again: a clone report, pending the regulator
     say(`good item ${good[0]} at Corner Pharmacy; ${good[1]} sold; ${good[2]} sold twice (clone alert)`);
 
     const recalledSerial = trees.recalled.serials[0];

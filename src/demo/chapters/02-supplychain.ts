@@ -141,7 +141,8 @@ export const chapter: DemoChapter = {
     const alert = receipt!.logs.map((l) => sc.interface.parseLog(l)).find((e) => e?.name === "CloneAlerted");
     gasRows.push(["clone alert (second decommission)", receipt!.gasUsed]);
     say(
-      `Northside Hospital scans a pack carrying ${serials[2]}'s code: no revert, CloneAlerted(reporter ${names(alert!.args.reporter)}, first sold by ${names(alert!.args.firstBy)})`,
+      `Northside Hospital scans a pack carrying ${serials[2]}'s code: no revert, CloneAlerted(reporter ${names(alert!.args.reporter)}, first sold by ${names(alert!.args.firstBy)})` +
+        ` — a report, pending the regulator (a code seen is not a pack held)`,
     );
     say(`verify ${link} → ${(await verifyCode(sc, link)).reason}`);
 
