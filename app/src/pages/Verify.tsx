@@ -2,7 +2,15 @@ import { useEffect, useState } from "react";
 import QRCode from "qrcode";
 import { ColdChain__factory, SupplyChain__factory } from "../../../typechain-types";
 import { EXCURSION_KIND } from "../../../src/coldchain";
-import { DigitalLink, expiryFromYymmdd, parseDigitalLink, yymmddFromExpiry } from "../../../src/gs1";
+import {
+  DigitalLink,
+  Gs1Error,
+  expiryFromYymmdd,
+  itemOf,
+  parseGs1,
+  toDigitalLink,
+  yymmddFromExpiry,
+} from "../../../src/gs1";
 import { ITEM_STATES, VERIFY_REASONS, VerifyReasonName, lotIdOf, textHash } from "../../../src/supplychain";
 import { useApp } from "../app-context";
 import { Hash, Loading, NotDeployed, useChainData, when } from "../components";
@@ -73,7 +81,18 @@ const VERDICT: Record<VerifyReasonName, { tone: "ok" | "bad" | "warn"; title: st
   destroyed: { tone: "bad", title: "Destroyed", text: "The lot was ordered destroyed: do not sell or use." },
 };
 
-/** The scan form: paste a GS1 Digital Link (any resolver domain) or pick an item of the demo. */
+/**
+ * Where a scanned code opens in the app: the path of its Digital Link on this origin (a pack, a product, a
+ * pallet). Accepts every GS1 form (scanner data with symbology identifier and GS separators, bracketed, Digital
+ * Link with any domain and path prefix).
+ */
+export function appPathOfScan(input: string): string {
+  const data = parseGs1(input);
+  const link = new URL(toDigitalLink(data.elements, { base: window.location.origin }));
+  return link.pathname + link.search;
+}
+
+/** The scan form: a USB or Bluetooth scanner types into it (ending with Enter), or paste any GS1 form. */
 export function VerifySearch() {
   const { deployment, navigate } = useApp();
   const [text, setText] = useState("");
@@ -81,22 +100,25 @@ export function VerifySearch() {
   const items = (deployment.facts.appItems ?? {}) as Record<string, string>;
   const open = () => {
     try {
-      const url = new URL(text.trim(), window.location.origin);
-      parseDigitalLink(url.href);
-      navigate(url.pathname + url.search);
+      navigate(appPathOfScan(text));
     } catch (err) {
-      setError((err as Error).message);
+      const e = err as Error;
+      setError(e instanceof Gs1Error && e.ai ? `AI (${e.ai}): ${e.message}` : e.message);
     }
   };
   return (
     <>
       <h1>Verify a product</h1>
-      <p className="muted">Scan the QR code on the pack with your phone, or paste its GS1 Digital Link here.</p>
+      <p className="muted">
+        Scan the pack's GS1 DataMatrix or QR code with a counter scanner (it types into the field), or paste its GS1
+        Digital Link, its scanner data (]d2…, with &lt;GS&gt; separators) or its bracketed text (01)…(17)…(10)…(21)….
+      </p>
       <div className="form-row">
         <input
           style={{ flex: 1 }}
           data-testid="link-input"
-          placeholder="https://id.example/01/09506000134352/10/AMX-2611/21/AMX2611-0001?17=281130"
+          autoFocus
+          placeholder="]d201095060001343521728113010AMX-2611<GS>21AMX2611-0001"
           value={text}
           onChange={(e) => {
             setText(e.target.value);
@@ -106,7 +128,11 @@ export function VerifySearch() {
         />
         <button onClick={open}>Verify</button>
       </div>
-      {error ? <div className="error">{error}</div> : null}
+      {error ? (
+        <div className="error" data-testid="scan-error">
+          {error}
+        </div>
+      ) : null}
       {Object.keys(items).length > 0 ? (
         <section className="card">
           <h2>Packs of the demo</h2>
@@ -148,7 +174,7 @@ export function VerifyPage({ path }: { path: string }) {
   let link: DigitalLink | undefined;
   let parseError: string | undefined;
   try {
-    link = parseDigitalLink(href);
+    link = itemOf(parseGs1(href));
     if (!link.lot || !link.serial) throw new Error("the link needs a lot (10) and a serial (21)");
   } catch (err) {
     parseError = (err as Error).message;
