@@ -101,13 +101,13 @@ const ANY_FORM =
   "scanner data (]d2010950…17…10…<GS>21…) or the bracketed form ((01)…(17)…(10)…(21)…)";
 
 task("supply:trace", "Prints the history of an item or a pallet (SSCC) from any GS1 form")
-  .addPositionalParam("code", ANY_FORM)
+  .addPositionalParam("link", ANY_FORM)
   .addOptionalParam("depth", "Levels of upstream input lots to follow", 3, types.int)
   .addOptionalParam("address", "SupplyChain address")
-  .setAction(async (args: { code: string; depth: number; address?: string }, hre) => {
+  .setAction(async (args: { link: string; depth: number; address?: string }, hre) => {
     const sc = await supplyChainAt(hre, args.address);
     const names = await orgNamer(await consortiumOf(hre, sc));
-    const data = parseGs1(args.code);
+    const data = parseGs1(args.link);
     const time = (t: number) => new Date(t * 1000).toISOString().slice(0, 19);
     if (data.elements[0].ai === "00" || (data.form !== "digital link" && data.elements.some((e) => e.ai === "00"))) {
       const sscc = palletOf(data);
@@ -139,12 +139,12 @@ task("supply:trace", "Prints the history of an item or a pallet (SSCC) from any 
   });
 
 task("supply:verify", "Is this pack genuine and sellable? Any GS1 form with lot, serial and expiry")
-  .addPositionalParam("code", ANY_FORM)
+  .addPositionalParam("link", ANY_FORM)
   .addOptionalParam("tree", "The lot's tree file, to prove a serial that is not on chain yet")
   .addOptionalParam("address", "SupplyChain address")
-  .setAction(async (args: { code: string; tree?: string; address?: string }, hre) => {
+  .setAction(async (args: { link: string; tree?: string; address?: string }, hre) => {
     const sc = await supplyChainAt(hre, args.address);
-    const data = parseGs1(args.code);
+    const data = parseGs1(args.link);
     const link = itemOf(data);
     const proof = args.tree && link.serial ? SerialTree.load(args.tree).proof(link.serial) : [];
     const { sellable, reason } = await verifyCode(sc, link, proof);

@@ -4,7 +4,7 @@ import os from "node:os";
 import path from "node:path";
 import hre from "hardhat";
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
-import { buildDigitalLink, makeGtin } from "../../src/gs1";
+import { Gs1Error, buildDigitalLink, makeGtin } from "../../src/gs1";
 import { LotFileError, lotIdOf, textHash } from "../../src/supplychain";
 import { deploySupplyChainFixture } from "../fixtures/supplychain";
 
@@ -48,6 +48,43 @@ describe("supply:* tasks", function () {
     const link = buildDigitalLink({ gtin, lot: "IBU-1", serial: "I7", expiry: "301231" });
     expect(await run("supply:verify", { link, tree: path.join(dir, "lot.tree.json"), address })).to.contain("VERIFIED");
     expect(await run("supply:verify", { link, address })).to.contain("NOT SELLABLE: unknown serial");
+    // Every GS1 form: raw DataMatrix scanner data with a keyboard-wedge separator, and the bracketed text.
+    const tree = path.join(dir, "lot.tree.json");
+    const scanned = await run("supply:verify", { link: `]d201${gtin}17301231` + "10IBU-1<GS>21I7", tree, address });
+    expect(scanned).to.contain("VERIFIED");
+    expect(scanned).to.contain("element string (]d2)");
+    expect(await run("supply:verify", { link: `(01)${gtin}(17)301231(10)IBU-1(21)I7`, tree, address })).to.contain(
+      "VERIFIED",
+    );
+    await expect(run("supply:verify", { link: `]d201${gtin}17301399` + "10IBU-1", address })).to.be.rejectedWith(
+      Gs1Error,
+      "AI (17)",
+    );
+
+    // Labels: the lot is found by number among the tree files of --dir, checked against the chain, one PNG a page.
+    const labels = path.join(dir, "labels");
+    const printed = await run("supply:labels", {
+      lot: "IBU-1",
+      dir,
+      out: labels,
+      first: 1,
+      count: 9,
+      resolver: "https://id.example",
+      address,
+    });
+    expect(printed).to.contain("Labels of lot IBU-1");
+    expect(fs.readdirSync(labels).sort()).to.deep.equal(["IBU-1-labels-001.png", "IBU-1-labels-002.png"]);
+    await expect(
+      run("supply:labels", {
+        lot: "NOPE",
+        dir,
+        out: labels,
+        first: 1,
+        count: 0,
+        resolver: "https://id.example",
+        address,
+      }),
+    ).to.be.rejectedWith(Error, "no *.tree.json");
     expect(
       await run("supply:recall", { gtin, lot: "IBU-1", reason: "label misprint", from: "manufacturer", address }),
     ).to.contain("Lot IBU-1 recalled");
