@@ -6,7 +6,8 @@ import hre from "hardhat";
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
 import { Gs1Error, buildDigitalLink, makeGtin } from "../../src/gs1";
 import { LotFileError, lotIdOf, textHash } from "../../src/supplychain";
-import { deploySupplyChainFixture } from "../fixtures/supplychain";
+import { palletView } from "../../src/pallet";
+import { SERIALS, SSCC, deploySupplyChainFixture, shipment } from "../fixtures/supplychain";
 
 /** Runs a task with console output captured. */
 async function run(name: string, args: Record<string, unknown>): Promise<string> {
@@ -91,6 +92,27 @@ describe("supply:* tasks", function () {
     const trace = await run("supply:trace", { link, depth: 3, address });
     expect(trace).to.contain("lot commissioned");
     expect(trace).to.contain("LOT RECALLED");
+  });
+
+  it("traces a pallet from its SSCC Digital Link or its ]C1 scan: contents by lot, shipments and receipts", async function () {
+    const { sc, actors, orgIds, lotId, tree } = await loadFixture(deploySupplyChainFixture);
+    const address = await sc.getAddress();
+    const mp = tree.multiProof(SERIALS.slice(0, 10));
+    await sc.connect(actors.manufacturer).packItems(SSCC, lotId, mp.serialHashes, mp.proof, mp.proofFlags);
+    await sc.connect(actors.manufacturer).shipPallet(SSCC, shipment(orgIds.carrier));
+    await sc.connect(actors.carrier).receivePallet(SSCC, textHash("hub"), textHash("epcis"));
+    const view = await palletView(sc, SSCC);
+    expect(view.itemCount).to.equal(10);
+    expect(view.lots).to.deep.equal([{ lotId, items: 10 }]);
+    expect(view.custodian).to.equal(BigInt(orgIds.carrier));
+    expect(view.events.map((e) => e.kind)).to.deep.equal(["packed", "shipped", "received"]);
+    expect(view.events[0].items).to.equal(10);
+    const sscc = SSCC.toString().padStart(18, "0");
+    for (const link of [`https://id.example/logistics/00/${sscc}`, `]C100${sscc}`]) {
+      const trace = await run("supply:trace", { link, depth: 3, address });
+      expect(trace).to.contain(`Pallet SSCC ${sscc}: 10 items`);
+      expect(trace).to.match(/packed[\s\S]*10 items of lot[\s\S]*shipped[\s\S]*received/);
+    }
   });
 
   it("stops a commission at the first bad CSV with row-precise problems and sends nothing", async function () {
