@@ -10,40 +10,12 @@ import path from "node:path";
 import bwipjs from "bwip-js";
 import { PNG } from "pngjs";
 import type { SupplyChain } from "../typechain-types";
-import { DigitalLink, buildDigitalLink, elementsOf, toBracketed, yymmddFromExpiry } from "./gs1";
+import { yymmddFromExpiry } from "./gs1";
+import { LABELS_PER_PAGE, PAGE, PackLabel, labelSymbols } from "./label-layout";
 import { SerialTree, lotIdOf } from "./supplychain";
 
-/** One pack to print. */
-export type PackLabel = Required<Pick<DigitalLink, "gtin" | "lot" | "serial" | "expiry">>;
-
-/** What bwip-js is asked to draw for one pack: its two symbols and their texts. */
-export interface LabelSymbols {
-  /** Bracketed element string for bwip-js `gs1datamatrix` (it encodes FNC1 itself). */
-  datamatrix: string;
-  /** The human-readable interpretation printed under the DataMatrix. */
-  hri: string;
-  /** The GS1 Digital Link in the QR code. */
-  link: string;
-  /** The line printed under the QR code. */
-  caption: string;
-}
-
-/** The symbols and texts of one pack's label. */
-export function labelSymbols(pack: PackLabel, resolver?: string): LabelSymbols {
-  const elements = elementsOf(pack);
-  const hri = toBracketed(elements);
-  const exp = `20${pack.expiry.slice(0, 2)}-${pack.expiry.slice(2, 4)}-${pack.expiry.slice(4, 6)}`;
-  return {
-    datamatrix: hri,
-    hri,
-    link: buildDigitalLink(pack, resolver),
-    caption: `LOT ${pack.lot}  SN ${pack.serial}  EXP ${exp}`,
-  };
-}
-
-/** A4 at 300 dpi, one label a row, 8 rows a page. */
-export const PAGE = { width: 2480, height: 3508, columns: 1, rows: 8, margin: 90 } as const;
-export const LABELS_PER_PAGE = PAGE.columns * PAGE.rows;
+export { LABELS_PER_PAGE, PAGE, labelSymbols } from "./label-layout";
+export type { LabelSymbols, PackLabel } from "./label-layout";
 
 async function symbolPng(options: Parameters<typeof bwipjs.toBuffer>[0]): Promise<PNG> {
   return PNG.sync.read(await bwipjs.toBuffer({ paddingwidth: 4, paddingheight: 4, ...options }));
