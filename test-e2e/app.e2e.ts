@@ -212,7 +212,7 @@ describe("web app (Chromium)", function () {
       expect(await page.getByTestId("expiry").innerText()).to.match(/有效期至 \d{4}年\d{1,2}月\d{1,2}日/);
       await screenshot(page, "verify-zh");
       await page.goto("/verify");
-      await page.getByText("用摄像头扫描").waitFor();
+      expect(await page.getByTestId("camera-button").innerText()).to.equal("用摄像头扫描");
       await page.getByTestId("link-input").fill(scannerData("recalled"));
       await page.getByTestId("link-input").press("Enter");
       await page.getByTestId("verdict-title").getByText("已召回").waitFor();
