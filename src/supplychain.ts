@@ -7,6 +7,7 @@ import type { HardhatRuntimeEnvironment } from "hardhat/types";
 import { z } from "zod";
 import type { Consortium, ISupplyChain, SupplyChain } from "../typechain-types";
 import { listMembers } from "./consortium";
+import { HistorySource, historyFor, itemTimeline } from "./history";
 import {
   DigitalLink,
   expiryFromYymmdd,
@@ -15,7 +16,6 @@ import {
   parseDigitalLink,
   validateLot,
   validateSerial,
-  yymmddFromExpiry,
 } from "./gs1";
 
 /** `ItemState` of ISupplyChain, by index. */
@@ -324,87 +324,31 @@ export async function orgNamer(consortium: Consortium): Promise<OrgNamer> {
 }
 
 /**
- * The full history of one item read from events: its lot's commissioning and upstream input lots (to `depth`
- * levels), activation, every item and pallet custody event while it was packed, sale, clone alerts, item
- * reports and every lot overlay (recall, quarantine, release, destruction).
+ * The full history of one item (src/history.ts builds it, for this and the web app's verify page): its lot's
+ * commissioning and upstream input lots (to `depth` levels), activation, every item and pallet custody event while
+ * it was packed, sale, clone alerts, item reports and every lot overlay (recall, quarantine, release, destruction).
+ * History comes from `source`: the indexer when INDEXER_URL is set, otherwise the chain's logs (in-process network).
  */
 export async function traceItem(
   sc: SupplyChain,
   link: DigitalLink | string,
   name: OrgNamer = (id) => `org #${id}`,
   depth = 3,
+  source: HistorySource = historyFor(sc.runner!.provider!),
 ): Promise<{ lotId: string; itemKey: string; events: TraceEvent[] }> {
   const l = typeof link === "string" ? parseDigitalLink(link) : link;
   if (!l.lot || !l.serial) throw new Gs1Error("tracing needs the lot (10) and serial (21)");
   const lotId = lotIdOf(l.gtin, l.lot);
   const itemKey = itemKeyOf(lotId, l.serial);
-  const out: Omit<TraceEvent, "timestamp">[] = [];
-  const push = (e: { blockNumber: number; index: number }, what: string, detail: string) =>
-    out.push({ block: e.blockNumber, logIndex: e.index, what, detail });
-
-  const lots = [{ id: lotId, level: 0 }];
-  const seen = new Set<string>();
-  while (lots.length > 0) {
-    const { id, level } = lots.shift()!;
-    if (seen.has(id)) continue;
-    seen.add(id);
-    for (const e of await sc.queryFilter(sc.filters.LotCommissioned(id))) {
-      const a = e.args;
-      const where = level === 0 ? "lot" : `upstream lot (level ${level})`;
-      push(
-        e,
-        `${where} commissioned`,
-        `${id.slice(0, 10)}… GTIN ${a.gtin} by ${name(a.manufacturer)}, ${a.itemCount} items, expiry ${yymmddFromExpiry(a.expiry)}, inputs ${a.inputLots.length}`,
-      );
-      if (level < depth) for (const input of a.inputLots) lots.push({ id: input, level: level + 1 });
-    }
-  }
-  for (const e of await sc.queryFilter(sc.filters.LotRecalled(lotId))) push(e, "LOT RECALLED", `by ${name(e.args.by)}`);
-  for (const e of await sc.queryFilter(sc.filters.LotQuarantined(lotId))) push(e, "lot quarantined", `by ${e.args.by}`);
-  for (const e of await sc.queryFilter(sc.filters.LotReleased(lotId))) push(e, "lot released", `by ${e.args.by}`);
-  for (const e of await sc.queryFilter(sc.filters.LotDestroyed(lotId))) push(e, "LOT DESTROYED", `by ${e.args.by}`);
-  for (const e of await sc.queryFilter(sc.filters.ItemActivated(lotId, itemKey))) {
-    push(e, "item on chain", e.args.registered ? "registered individually" : "activated from its Merkle proof");
-  }
-  for (const e of await sc.queryFilter(sc.filters.ItemShipped(itemKey))) {
-    push(e, "shipped", `${name(e.args.from)} → ${name(e.args.to)} (${decodeStep(e.args.bizStep)})`);
-  }
-  for (const e of await sc.queryFilter(sc.filters.ItemReceived(itemKey))) {
-    push(e, "received", `by ${name(e.args.by)}${e.args.sellable ? "" : " (non-sellable)"}`);
-  }
-  const packed = await sc.queryFilter(sc.filters.ItemPacked(undefined, itemKey));
-  const unpacked = await sc.queryFilter(sc.filters.ItemUnpacked(undefined, itemKey));
-  for (const p of packed) {
-    const sscc = p.args.sscc;
-    push(p, "packed", `into pallet SSCC ${sscc.toString().padStart(18, "0")}`);
-    const end = unpacked.find((u) => u.args.sscc === sscc && u.blockNumber >= p.blockNumber);
-    const within = (e: { blockNumber: number }) =>
-      e.blockNumber >= p.blockNumber && (!end || e.blockNumber <= end.blockNumber);
-    for (const e of (await sc.queryFilter(sc.filters.PalletShipped(sscc))).filter(within)) {
-      push(e, "pallet shipped", `${name(e.args.from)} → ${name(e.args.to)} (${decodeStep(e.args.bizStep)})`);
-    }
-    for (const e of (await sc.queryFilter(sc.filters.PalletReceived(sscc))).filter(within)) {
-      push(e, "pallet received", `by ${name(e.args.by)}`);
-    }
-    if (end) push(end, "unpacked", `from pallet ${sscc}`);
-  }
-  for (const e of await sc.queryFilter(sc.filters.ItemDecommissioned(itemKey))) {
-    push(e, "decommissioned", `by ${name(e.args.by)} (${decodeStep(e.args.bizStep)})`);
-  }
-  for (const e of await sc.queryFilter(sc.filters.DecommissionUndone(itemKey))) {
-    push(e, "decommission undone", `by ${name(e.args.by)}`);
-  }
-  for (const e of await sc.queryFilter(sc.filters.CloneAlerted(lotId, itemKey))) {
-    push(e, "CLONE ALERT", `code presented again by ${name(e.args.reporter)} (first sold by ${name(e.args.firstBy)})`);
-  }
-  for (const e of await sc.queryFilter(sc.filters.ItemStateReported(itemKey))) {
-    push(e, `reported ${ITEM_STATES[Number(e.args.state)]}`, `by ${name(e.args.by)}`);
-  }
-  out.sort((a, b) => a.block - b.block || a.logIndex - b.logIndex);
-  const provider = sc.runner!.provider!;
-  const times = new Map<number, number>();
-  for (const b of new Set(out.map((e) => e.block))) times.set(b, (await provider.getBlock(b))!.timestamp);
-  return { lotId, itemKey, events: out.map((e) => ({ ...e, timestamp: times.get(e.block)! })) };
+  const record = await source.item(await sc.getAddress(), lotId, itemKey, depth);
+  const events = itemTimeline(record, { org: (id) => name(id), account: (a) => a }).map((e) => ({
+    block: e.block,
+    logIndex: e.logIndex,
+    timestamp: e.timestamp,
+    what: e.what,
+    detail: e.detail,
+  }));
+  return { lotId, itemKey, events };
 }
 
 /** A bytes32 CBV step back to text (or the hex when it is not a short string). */

@@ -27,6 +27,8 @@ export interface AppDeployment {
   actors: AppActor[];
   /** Plain facts the seed recorded (items to verify, offerings, …) for links on the pages and the e2e tests. */
   facts: Record<string, unknown>;
+  /** The indexer (history read models): a path on the app's own origin (proxied) or a full URL. */
+  indexerUrl?: string;
 }
 
 /** How a cast key reads in the developer account picker: the organisation's name and roles from the city's cast. */

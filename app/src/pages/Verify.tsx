@@ -6,7 +6,7 @@ import { DigitalLink, expiryFromYymmdd, parseDigitalLink, yymmddFromExpiry } fro
 import { ITEM_STATES, VERIFY_REASONS, VerifyReasonName, lotIdOf, textHash } from "../../../src/supplychain";
 import { useApp } from "../app-context";
 import { Hash, Loading, NotDeployed, useChainData, when } from "../components";
-import { TimelineEntry, itemTimeline } from "../supply";
+import { TimelineEntry, historyLag, historyOf, itemHistory } from "../supply";
 
 interface CatalogueEntry {
   name: string;
@@ -158,24 +158,25 @@ export function VerifyPage({ path }: { path: string }) {
     const sc = SupplyChain__factory.connect(address, provider);
     const gtin = BigInt(link.gtin);
     const lotId = lotIdOf(link.gtin, link.lot);
-    const [product, lot, item, commissioned] = await Promise.all([
+    // Current state from the contract's views; history from the indexer.
+    const history = historyOf({ deployment, provider });
+    const org = (id: bigint) => namer.org?.(Number(id)) ?? `member #${id}`;
+    const who = (a: string) => namer.address?.(a) ?? a;
+    const [product, lot, item, { timeline, commissioned }] = await Promise.all([
       sc.product(gtin),
       sc.lot(lotId),
       sc.item(lotId, textHash(link.serial)),
-      sc.queryFilter(sc.filters.LotCommissioned(lotId)),
+      itemHistory(history, address, link.gtin, link.lot, link.serial, (id) => org(id), (a) => who(a)),
     ]);
     const expiry = link.expiry ? expiryFromYymmdd(link.expiry) : Number(lot.expiry);
     const [sellable, reason] = await sc.verify(gtin, link.serial, link.lot, expiry, []);
-    const org = (id: bigint) => namer.org?.(Number(id)) ?? `member #${id}`;
-    const who = (a: string) => namer.address?.(a) ?? a;
-    const timeline = await itemTimeline(sc, link.gtin, link.lot, link.serial, org, who);
     // Cold-chain alarms of shipments that carried this lot: the "why" of a quarantine.
     const excursions: TimelineEntry[] = [];
     const ccAddress = deployment.contracts.coldChain;
     if (ccAddress) {
       const cc = ColdChain__factory.connect(ccAddress, provider);
-      for (const e of await cc.queryFilter(cc.filters.ExcursionAlarmed())) {
-        if (!(await cc.shipmentLots(e.args.id)).includes(lotId)) continue;
+      for (const e of await history.excursions(ccAddress)) {
+        if (!(await cc.shipmentLots(BigInt(String(e.args.id)))).includes(lotId)) continue;
         const kind = EXCURSION_KIND[Number(e.args.kind)];
         const how =
           kind === "Gap"
@@ -184,9 +185,9 @@ export function VerifyPage({ path }: { path: string }) {
               ? `${Math.round(Number(e.args.duration) / 60)} min outside the storage range, up to ${Number(e.args.deviation) / 100} °C beyond it`
               : `a reading ${Number(e.args.deviation) / 100} °C beyond the hard limit`;
         excursions.push({
-          block: e.blockNumber,
-          index: e.index - 0.5,
-          timestamp: Number(e.args[3] as bigint),
+          block: e.block,
+          index: e.logIndex - 0.5,
+          timestamp: Number(e.args.at),
           title: `Cold-chain alarm on shipment ${e.args.id}`,
           detail: how,
           tone: "bad",
@@ -195,7 +196,7 @@ export function VerifyPage({ path }: { path: string }) {
     }
     timeline.push(...excursions);
     timeline.sort((a, b) => a.block - b.block || a.index - b.index);
-    const inputs = commissioned[0]?.args.inputLots ?? [];
+    const inputs = (commissioned?.args.inputLots ?? []) as string[];
     const inputLots = await Promise.all(inputs.map(async (id) => ({ id, lot: await sc.lot(id) })));
     return {
       product,
@@ -204,7 +205,8 @@ export function VerifyPage({ path }: { path: string }) {
       sellable,
       reason: VERIFY_REASONS[Number(reason)],
       timeline,
-      commissioned: commissioned[0],
+      commissioned,
+      lag: historyLag(history),
       inputLots,
       org,
       excursions,
@@ -352,6 +354,11 @@ export function VerifyPage({ path }: { path: string }) {
           )}
           {data.item.suspect ? <span className="badge bad"> suspect</span> : null}
         </p>
+        {data.lag ? (
+          <div className="muted" data-testid="indexer-lag">
+            {data.lag}
+          </div>
+        ) : null}
         <Timeline entries={data.timeline} />
       </section>
       <p>
