@@ -191,9 +191,15 @@ export async function startIndexer(options: IndexerOptions): Promise<RunningInde
     proc.once("exit", (code, signal) => {
       logFile.end();
       if (child !== proc || stopping || status.state === "rebuilding") return;
+      child = undefined;
       void (async () => {
         // A reset chain first: Ponder may stop on the reorg a reset looks like.
-        const now = await chainIdentity(target.rpcUrl, target.startBlock).catch(() => null);
+        const now = await chainIdentity(target.rpcUrl, target.startBlock).catch(() => undefined);
+        if (now === null) {
+          status.state = "rebuilding";
+          status.identity = null;
+          return;
+        }
         if (now && identityKey(now) !== status.identity) return rebuild(now);
         const reason = ponderTail.filter((l) => /error|reorg|fatal|unrecoverable/i.test(l)).slice(-6);
         fail(
@@ -227,9 +233,26 @@ export async function startIndexer(options: IndexerOptions): Promise<RunningInde
   /** Re-reads the chain's identity, its head and Ponder's progress; rebuilds on a reset. */
   const check = async () => {
     if (status.state === "failed" || stopping) return;
-    const id = await chainIdentity(target.rpcUrl, target.startBlock).catch(() => null);
+    let id: ChainIdentity | null;
+    try {
+      id = await chainIdentity(target.rpcUrl, target.startBlock);
+    } catch {
+      status.headBlock = null; // the node does not answer: nothing new to index, and /ready says so
+      if (status.state === "ready") status.state = "indexing";
+      return;
+    }
     if (!id) {
-      status.headBlock = null;
+      // The chain lost the blocks we indexed (reset to genesis): stop serving them, rebuild once it has blocks.
+      if (status.identity !== null) {
+        status.state = "rebuilding";
+        status.identity = null;
+        log("indexer: the chain no longer has its first block (reset): waiting for blocks to rebuild");
+        await stopPonder();
+      }
+      return;
+    }
+    if (status.identity === null && status.state === "rebuilding") {
+      await startPonder(id);
       return;
     }
     if (status.identity && identityKey(id) !== status.identity && status.state !== "rebuilding") {
@@ -316,9 +339,9 @@ export async function startIndexer(options: IndexerOptions): Promise<RunningInde
       if (!/^\/(history|sql|graphql)(\/|$)/.test(url.pathname)) return json(res, 404, { error: "not found" });
       await checked(200);
       progressHeaders(res);
-      if (status.state === "failed") return json(res, 503, { error: status.error, ...status });
+      if (status.state === "failed") return json(res, 503, { ...status, error: status.error });
       if (status.state === "rebuilding" || status.state === "starting" || !child) {
-        return json(res, 503, { error: `indexer ${status.state}`, ...status });
+        return json(res, 503, { ...status, error: `indexer ${status.state}` });
       }
       const body = await new Promise<Buffer>((resolve) => {
         const parts: Buffer[] = [];
@@ -332,7 +355,7 @@ export async function startIndexer(options: IndexerOptions): Promise<RunningInde
         const upstream = await fetch(`http://127.0.0.1:${ponderPort}${url.pathname}${url.search}`, {
           method: req.method,
           headers,
-          body: req.method === "GET" || req.method === "HEAD" ? undefined : body,
+          body: req.method === "GET" || req.method === "HEAD" ? undefined : new Uint8Array(body),
           signal: AbortSignal.timeout(30_000),
         });
         res.statusCode = upstream.status;
@@ -341,7 +364,7 @@ export async function startIndexer(options: IndexerOptions): Promise<RunningInde
         res.setHeader("cache-control", "no-store");
         res.end(Buffer.from(await upstream.arrayBuffer()));
       } catch (err) {
-        json(res, 503, { error: `indexer unreachable: ${(err as Error).message}`, ...status });
+        json(res, 503, { ...status, error: `indexer unreachable: ${(err as Error).message}` });
       }
     })().catch((err: Error) => json(res, 500, { error: err.message }));
   });
