@@ -8,7 +8,8 @@ const repo = path.resolve(appDir, "..");
 
 /**
  * The citychain web app. `npm run app` (scripts/app.ts) starts it with APP_RPC_TARGET (the chain's JSON-RPC
- * endpoint, proxied at /rpc so page and chain share one origin) and APP_PUBLIC_DIR (where deployment.json is).
+ * endpoint, proxied at /rpc so page and chain share one origin), APP_INDEXER_TARGET (the indexer, proxied at
+ * /indexer) and APP_PUBLIC_DIR (where deployment.json is).
  */
 export default defineConfig({
   root: appDir,
@@ -38,9 +39,21 @@ export default defineConfig({
     host: "127.0.0.1",
     strictPort: true,
     fs: { allow: [repo] },
-    proxy: process.env.APP_RPC_TARGET
-      ? { "/rpc": { target: process.env.APP_RPC_TARGET, changeOrigin: true, rewrite: () => "/" } }
-      : undefined,
+    proxy: {
+      ...(process.env.APP_RPC_TARGET
+        ? { "/rpc": { target: process.env.APP_RPC_TARGET, changeOrigin: true, rewrite: () => "/" } }
+        : {}),
+      // The indexer's guard (history read models), on the app's origin too.
+      ...(process.env.APP_INDEXER_TARGET
+        ? {
+            "/indexer": {
+              target: process.env.APP_INDEXER_TARGET,
+              changeOrigin: true,
+              rewrite: (p: string) => p.replace(/^\/indexer/, ""),
+            },
+          }
+        : {}),
+    },
   },
   build: { outDir: path.join(repo, "dist", "app"), emptyOutDir: true },
 });

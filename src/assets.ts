@@ -1,3 +1,4 @@
+import { getAddress } from "ethers";
 import type { Signer } from "ethers";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 import type {
@@ -9,6 +10,7 @@ import type {
   SettlementToken,
 } from "../typechain-types";
 import { documentHash } from "./consortium";
+import { HistorySource, historyFor } from "./history";
 
 /** Asset kinds as in IAssetRegistry.Kind. */
 export const ASSET_KIND = { Solar: 0, Vending: 1, AdScreen: 2, Other: 3 } as const;
@@ -227,6 +229,7 @@ export async function portfolio(
   hre: HardhatRuntimeEnvironment,
   system: AssetsSystem,
   investor: string,
+  source: HistorySource = historyFor(system.registry.runner!.provider!),
 ): Promise<{ holdings: Holding[]; history: HistoryEntry[] }> {
   const count = await system.registry.assetCount();
   const holdings: Holding[] = [];
@@ -255,63 +258,73 @@ export async function portfolio(
         claimable,
       });
     }
-    for (const e of await token.queryFilter(token.filters.Transfer(investor))) {
-      history.push({ block: e.blockNumber, assetId: id, what: "shares out", detail: `${e.args.value} → ${e.args.to}` });
+  }
+  // History from the indexer (src/history.ts; the chain's logs on the in-process network).
+  const record = await source.portfolio(
+    {
+      registry: await system.registry.getAddress(),
+      offering: await system.offering.getAddress(),
+      market: await system.market.getAddress(),
+    },
+    investor,
+  );
+  const me = investor.toLowerCase();
+  for (const e of record.tokenEvents) {
+    const assetId = BigInt(record.assetOfToken[e.contract] ?? 0);
+    const a = e.args;
+    if (e.name === "Transfer" && a.from === me) {
+      history.push({ block: e.block, assetId, what: "shares out", detail: `${a.value} → ${getAddress(String(a.to))}` });
     }
-    for (const e of await token.queryFilter(token.filters.Transfer(undefined, investor))) {
-      history.push({
-        block: e.blockNumber,
-        assetId: id,
-        what: "shares in",
-        detail: `${e.args.value} ← ${e.args.from}`,
-      });
+    if (e.name === "Transfer" && a.to === me) {
+      history.push({ block: e.block, assetId, what: "shares in", detail: `${a.value} ← ${getAddress(String(a.from))}` });
     }
-    for (const e of await token.queryFilter(token.filters.RevenueClaimed(investor))) {
+    if (e.name === "RevenueClaimed") {
       history.push({
-        block: e.blockNumber,
-        assetId: id,
+        block: e.block,
+        assetId,
         what: "revenue claimed",
-        detail: `${e.args.amount} of ${e.args.paymentToken}`,
+        detail: `${a.amount} of ${getAddress(String(a.paymentToken))}`,
       });
     }
   }
-  for (const e of await system.offering.queryFilter(system.offering.filters.SharesPurchased(undefined, investor))) {
-    const o = await system.offering.offering(e.args.offeringId);
-    history.push({
-      block: e.blockNumber,
-      assetId: o.assetId,
-      what: "bought in offering",
-      detail: `${e.args.shares} shares for ${e.args.paid} (offering ${e.args.offeringId})`,
-    });
+  for (const e of record.offeringEvents) {
+    const a = e.args;
+    const o = await system.offering.offering(BigInt(String(a.offeringId)));
+    history.push(
+      e.name === "SharesPurchased"
+        ? {
+            block: e.block,
+            assetId: o.assetId,
+            what: "bought in offering",
+            detail: `${a.shares} shares for ${a.paid} (offering ${a.offeringId})`,
+          }
+        : {
+            block: e.block,
+            assetId: o.assetId,
+            what: "refunded",
+            detail: `${a.shares} shares, ${a.amount} back (offering ${a.offeringId})`,
+          },
+    );
   }
-  for (const e of await system.offering.queryFilter(system.offering.filters.OfferingRefunded(undefined, investor))) {
-    const o = await system.offering.offering(e.args.offeringId);
-    history.push({
-      block: e.blockNumber,
-      assetId: o.assetId,
-      what: "refunded",
-      detail: `${e.args.shares} shares, ${e.args.amount} back (offering ${e.args.offeringId})`,
-    });
-  }
-  for (const e of await system.market.queryFilter(system.market.filters.ListingFilled(undefined, investor))) {
-    const l = await system.market.listing(e.args.listingId);
-    history.push({
-      block: e.blockNumber,
-      assetId: l.assetId,
-      what: "bought on market",
-      detail: `${e.args.amount} shares for ${e.args.paid} (listing ${e.args.listingId})`,
-    });
-  }
-  for (const e of await system.market.queryFilter(
-    system.market.filters.ListingFilled(undefined, undefined, investor),
-  )) {
-    const l = await system.market.listing(e.args.listingId);
-    history.push({
-      block: e.blockNumber,
-      assetId: l.assetId,
-      what: "sold on market",
-      detail: `${e.args.amount} shares for ${e.args.paid - e.args.fee} net (listing ${e.args.listingId})`,
-    });
+  for (const e of record.fills) {
+    const a = e.args;
+    const l = await system.market.listing(BigInt(String(a.listingId)));
+    if (a.buyer === me) {
+      history.push({
+        block: e.block,
+        assetId: l.assetId,
+        what: "bought on market",
+        detail: `${a.amount} shares for ${a.paid} (listing ${a.listingId})`,
+      });
+    }
+    if (a.seller === me) {
+      history.push({
+        block: e.block,
+        assetId: l.assetId,
+        what: "sold on market",
+        detail: `${a.amount} shares for ${BigInt(String(a.paid)) - BigInt(String(a.fee))} net (listing ${a.listingId})`,
+      });
+    }
   }
   history.sort((x, y) => x.block - y.block);
   return { holdings, history };

@@ -1,6 +1,8 @@
+import { getAddress } from "ethers";
 import type { Signer } from "ethers";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 import type { ColdChain, DeviceRegistry, IColdChain, SupplyChain } from "../typechain-types";
+import { HistorySource, historyFor } from "./history";
 import { textHash } from "./supplychain";
 
 /**
@@ -131,19 +133,21 @@ export interface ShipmentReport {
   mktCenti: number | null;
 }
 
-/** Reads a shipment's state and history (alarms and readings from events). */
+/** Reads a shipment's state (contract views) and history (readings and alarms, from `source`: src/history.ts). */
 export async function shipmentReport(
   coldChain: ColdChain,
   supplyChain: SupplyChain,
   id: bigint,
+  source: HistorySource = historyFor(coldChain.runner!.provider!),
 ): Promise<ShipmentReport> {
   const s = await coldChain.shipment(id);
   if (Number(s.status) === 0) throw new Error(`shipment ${id} does not exist`);
   const lots = await coldChain.shipmentLots(id);
   const devices = await coldChain.shipmentDevices(id);
-  const recorded = await coldChain.queryFilter(coldChain.filters.ReadingsRecorded(id));
-  const alarmLogs = await coldChain.queryFilter(coldChain.filters.ExcursionAlarmed(id));
-  const received = await coldChain.queryFilter(coldChain.filters.ShipmentReceived(id));
+  const history = await source.shipment(await coldChain.getAddress(), id);
+  const recorded = history.filter((e) => e.name === "ReadingsRecorded");
+  const alarmLogs = history.filter((e) => e.name === "ExcursionAlarmed");
+  const received = history.filter((e) => e.name === "ShipmentReceived");
   return {
     id,
     status: SHIPMENT_STATUS[Number(s.status)],
@@ -158,7 +162,7 @@ export async function shipmentReport(
       }),
     ),
     devices: devices.map((device) => {
-      const mine = recorded.filter((e) => e.args.device === device);
+      const mine = recorded.filter((e) => e.args.device === device.toLowerCase());
       return {
         device,
         readings: mine.reduce((n, e) => n + Number(e.args.count), 0),
@@ -168,13 +172,12 @@ export async function shipmentReport(
       };
     }),
     alarms: alarmLogs.map((e) => ({
-      device: e.args.device,
+      device: getAddress(String(e.args.device)),
       kind: EXCURSION_KIND[Number(e.args.kind)],
-      // positional: `at` is also Array.prototype.at on an ethers Result
-      at: Number(e.args[3]),
+      at: Number(e.args.at),
       deviation: Number(e.args.deviation),
       duration: Number(e.args.duration),
-      block: e.blockNumber,
+      block: e.block,
     })),
     mktCenti: received.length ? Number(received[0].args.mkt) : null,
   };

@@ -11,15 +11,11 @@
  * it comes from the contracts' views.
  */
 import type { EventFragment, Provider } from "ethers";
-import {
-  AssetMarket__factory,
-  AssetOffering__factory,
-  AssetRegistry__factory,
-  AssetShareToken__factory,
-  ColdChain__factory,
-  MedicalRecords__factory,
-  SupplyChain__factory,
-} from "../typechain-types";
+/**
+ * typechain's factories, loaded when the log scan first needs them: this module is imported by the Hardhat tasks,
+ * which load before `npm run compile` has generated typechain-types/ on a fresh clone.
+ */
+const factories = () => import("../typechain-types");
 import { yymmddFromExpiry } from "./gs1";
 
 export type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
@@ -287,6 +283,7 @@ export class ChainHistory implements HistorySource {
   }
 
   async item(supplyChain: string, lotId: string, itemKey: string, depth: number): Promise<ItemRecord> {
+    const { SupplyChain__factory } = await factories();
     const sc = SupplyChain__factory.connect(supplyChain, this.provider);
     const f = sc.filters;
     const q = <T extends Parameters<typeof sc.queryFilter>[0]>(filter: T) => sc.queryFilter(filter, this.fromBlock);
@@ -328,6 +325,7 @@ export class ChainHistory implements HistorySource {
   }
 
   async shipment(coldChain: string, id: bigint): Promise<HistoryEvent[]> {
+    const { ColdChain__factory } = await factories();
     const cc = ColdChain__factory.connect(coldChain, this.provider);
     const f = cc.filters;
     const from = this.fromBlock;
@@ -345,11 +343,13 @@ export class ChainHistory implements HistorySource {
   }
 
   async excursions(coldChain: string): Promise<HistoryEvent[]> {
+    const { ColdChain__factory } = await factories();
     const cc = ColdChain__factory.connect(coldChain, this.provider);
     return this.events(await cc.queryFilter(cc.filters.ExcursionAlarmed(), this.fromBlock));
   }
 
   async patient(records: string, patient: string, names?: string[]): Promise<HistoryEvent[]> {
+    const { MedicalRecords__factory } = await factories();
     const mr = MedicalRecords__factory.connect(records, this.provider);
     const f = mr.filters;
     const from = this.fromBlock;
@@ -370,6 +370,8 @@ export class ChainHistory implements HistorySource {
     system: { registry: string; offering: string; market: string },
     account: string,
   ): Promise<PortfolioRecord> {
+    const { AssetMarket__factory, AssetOffering__factory, AssetRegistry__factory, AssetShareToken__factory } =
+      await factories();
     const registry = AssetRegistry__factory.connect(system.registry, this.provider);
     const from = this.fromBlock;
     const registered = await registry.queryFilter(registry.filters.AssetRegistered(), from);

@@ -5,7 +5,8 @@ import type {
   LogDescription,
   Signer,
 } from "ethers";
-import { zeroPadValue, toBeHex } from "ethers";
+import { getAddress, zeroPadValue, toBeHex } from "ethers";
+import { HistorySource, historyFor } from "./history";
 import { findRevertData } from "./app/revert";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 import type {
@@ -277,29 +278,39 @@ export interface AuditEntry {
   review?: (typeof REVIEWS)[number];
 }
 
-/** A patient's audit trail (FHIR AuditEvent list), oldest first, with break-glass reviews. */
-export async function auditTrail(records: MedicalRecords, patient: string): Promise<AuditEntry[]> {
-  const logs = await records.queryFilter(records.filters.AccessAudited(undefined, patient));
-  const reviews = new Map<bigint, number>();
-  for (const r of await records.queryFilter(records.filters.EmergencyReviewed(undefined, patient))) {
-    reviews.set(r.args.emergencyId, Number(r.args.review));
+/**
+ * A patient's audit trail (FHIR AuditEvent list), oldest first, with break-glass reviews. History comes from
+ * `source` (src/history.ts): the indexer when INDEXER_URL is set, otherwise the chain's logs.
+ */
+export async function auditTrail(
+  records: MedicalRecords,
+  patient: string,
+  source: HistorySource = historyFor(records.runner!.provider!),
+): Promise<AuditEntry[]> {
+  const events = await source.patient(await records.getAddress(), patient, ["AccessAudited", "EmergencyReviewed"]);
+  const reviews = new Map<string, number>();
+  for (const r of events.filter((e) => e.name === "EmergencyReviewed")) {
+    reviews.set(String(r.args.emergencyId), Number(r.args.review));
   }
-  return logs.map((l) => {
-    const basis = BASES[Number(l.args.basis)];
-    return {
-      auditId: l.args.auditId,
-      block: l.blockNumber,
-      recordId: l.args.recordId,
-      accessor: l.args.accessor,
-      accessorOrg: Number(l.args.accessorOrg),
-      basis,
-      basisId: l.args.basisId,
-      action: namesOf(ACTIONS, l.args.action).join(","),
-      purpose: namesOf(PURPOSES, l.args.purpose).join(","),
-      decision: DECISIONS[Number(l.args.decision)],
-      review: basis === "Emergency" ? REVIEWS[reviews.get(l.args.basisId) ?? 0] : undefined,
-    };
-  });
+  return events
+    .filter((e) => e.name === "AccessAudited")
+    .map((l) => {
+      const a = l.args;
+      const basis = BASES[Number(a.basis)];
+      return {
+        auditId: BigInt(String(a.auditId)),
+        block: l.block,
+        recordId: BigInt(String(a.recordId)),
+        accessor: getAddress(String(a.accessor)),
+        accessorOrg: Number(a.accessorOrg),
+        basis,
+        basisId: BigInt(String(a.basisId)),
+        action: namesOf(ACTIONS, Number(a.action)).join(","),
+        purpose: namesOf(PURPOSES, Number(a.purpose)).join(","),
+        decision: DECISIONS[Number(a.decision)],
+        review: basis === "Emergency" ? REVIEWS[reviews.get(String(a.basisId)) ?? 0] : undefined,
+      };
+    });
 }
 
 // --------------------------------------------------------------------------------------------------- insurance

@@ -15,6 +15,8 @@ import {
 } from "../src/assets";
 import { resolveAddress, resolveSigner } from "../src/deployments";
 import { printTable, short } from "../src/table";
+import { historyFor } from "../src/history";
+import { indexerUrlFor } from "../src/indexer/target";
 
 async function system(hre: HardhatRuntimeEnvironment, registry?: string): Promise<AssetsSystem> {
   return assetsAt(hre, { registry: await resolveAddress(hre, "AssetRegistry", registry) });
@@ -226,7 +228,7 @@ task("assets:portfolio", "An investor's holdings, claimable revenue per payment 
     const investor = hre.ethers.isAddress(args.investor)
       ? args.investor
       : (await resolveSigner(hre, args.investor)).address;
-    const { holdings, history } = await portfolio(hre, s, investor);
+    const { holdings, history } = await portfolio(hre, s, investor, historyFor(hre.ethers.provider, indexerUrlFor(hre.network.name)));
     printTable(
       ["asset", "kind", "status", "token", "shares", "of supply", "unlocked", "listed", "claimable"],
       holdings.map((h) => [

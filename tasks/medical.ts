@@ -15,6 +15,8 @@ import {
   submitClaim,
 } from "../src/medical";
 import { printTable, short } from "../src/table";
+import { historyFor } from "../src/history";
+import { indexerUrlFor } from "../src/indexer/target";
 
 async function recordsAt(hre: HardhatRuntimeEnvironment, address?: string): Promise<MedicalRecords> {
   return (await hre.ethers.getContractAt(
@@ -147,7 +149,7 @@ task("medical:audit", "Prints a patient's audit trail (every access attempt, gra
   .setAction(async (args: { patient: string; address?: string }, hre) => {
     const records = await recordsAt(hre, args.address);
     const patient = await accountOf(hre, args.patient);
-    const trail = await auditTrail(records, patient);
+    const trail = await auditTrail(records, patient, historyFor(hre.ethers.provider, indexerUrlFor(hre.network.name)));
     printTable(
       ["audit", "block", "record", "accessor", "org", "basis", "action", "purpose", "outcome", "review"],
       trail.map((e) => [

@@ -20,6 +20,8 @@ import {
   relayToColdChain,
   simulateTemperatures,
 } from "../src/telemetry";
+import { historyFor } from "../src/history";
+import { indexerUrlFor } from "../src/indexer/target";
 
 async function contracts(
   hre: HardhatRuntimeEnvironment,
@@ -166,7 +168,12 @@ task("pharma:status", "Shows a shipment: status, lots and their quarantine, sens
   .addOptionalParam("coldChain", "ColdChain address")
   .setAction(async (args, hre) => {
     const { coldChain, supply } = await contracts(hre, args);
-    const r = await shipmentReport(coldChain, supply, BigInt(args.shipment));
+    const r = await shipmentReport(
+      coldChain,
+      supply,
+      BigInt(args.shipment),
+      historyFor(hre.ethers.provider, indexerUrlFor(hre.network.name)),
+    );
     console.log(
       `shipment ${r.id}: ${r.status} — sender ${r.sender} → receiver ${r.receiver} via carrier ${r.carrier}, ` +
         `storage class ${r.storageClass}${r.mktCenti === null ? "" : `, MKT ${r.mktCenti / 100} °C`}`,

@@ -17,6 +17,8 @@ import {
   verifyCode,
 } from "../src/supplychain";
 import { printTable, short } from "../src/table";
+import { historyFor } from "../src/history";
+import { indexerUrlFor } from "../src/indexer/target";
 
 async function supplyChainAt(hre: HardhatRuntimeEnvironment, address?: string): Promise<SupplyChain> {
   return (await hre.ethers.getContractAt(
@@ -90,7 +92,13 @@ task("supply:trace", "Prints an item's history (upstream lots, custody, recalls,
   .setAction(async (args: { link: string; depth: number; address?: string }, hre) => {
     const sc = await supplyChainAt(hre, args.address);
     const names = await orgNamer(await consortiumOf(hre, sc));
-    const { lotId, itemKey, events } = await traceItem(sc, args.link, names, args.depth);
+    const { lotId, itemKey, events } = await traceItem(
+      sc,
+      args.link,
+      names,
+      args.depth,
+      historyFor(hre.ethers.provider, indexerUrlFor(hre.network.name)),
+    );
     printTable(
       ["time (UTC)", "block", "event", "detail"],
       events.map((e) => [new Date(e.timestamp * 1000).toISOString().slice(0, 19), e.block, e.what, e.detail]),

@@ -1,5 +1,7 @@
+import { useEffect } from "react";
 import { ChainHistory, HistoryEvent, HistorySource, IndexerHistory, behindText, itemTimeline as timelineOf } from "../../src/history";
 import { itemKeyOf, lotIdOf } from "../../src/supplychain";
+import { useApp } from "./app-context";
 import type { AppState } from "./app-context";
 
 /** One entry of an item's custody timeline (built by src/history.ts, shown by the verify page). */
@@ -57,4 +59,17 @@ export async function itemHistory(
     tone: e.tone,
   }));
   return { timeline, commissioned: record.lots.find((l) => l.level === 0)?.event };
+}
+
+/**
+ * While the indexer trails the chain (`lag` set), reloads the page's data every half second until it has caught
+ * up: a page never settles on history older than the block it shows.
+ */
+export function useHistoryCatchUp(lag: string | undefined, data: unknown): void {
+  const { refresh } = useApp();
+  useEffect(() => {
+    if (!lag) return;
+    const timer = setTimeout(refresh, 500);
+    return () => clearTimeout(timer);
+  }, [lag, data]);
 }

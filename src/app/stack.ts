@@ -7,6 +7,8 @@ import { cityActors } from "../city";
 import { SYSTEM_MODULE, deploymentDir } from "../deployments";
 import type { DemoChapter, DemoContext } from "../demo/context";
 import { demoContext, heading } from "../demo/context";
+import { RunningIndexer, startIndexer } from "../indexer/service";
+import { contractsFrom, ignitionContracts, logsRangeFor } from "../indexer/target";
 import { AppDeployment, actorLabel } from "./deployment";
 
 /** Repository root (src/app → ..). */
@@ -15,7 +17,7 @@ export const REPO_ROOT = path.join(__dirname, "..", "..");
 export const APP_RUN_DIR = path.join(REPO_ROOT, ".run", "app");
 
 /** Every wait of the stack is bounded by one of these (milliseconds). */
-export const TIMEOUTS = { rpc: 30_000, vite: 90_000, stop: 10_000 } as const;
+export const TIMEOUTS = { rpc: 30_000, vite: 90_000, stop: 10_000, indexer: 600_000 } as const;
 
 interface JsonRpcServerLike {
   listen(): Promise<{ address: string; port: number }>;
@@ -178,6 +180,7 @@ export async function stopChild(child: ChildProcess, ms = TIMEOUTS.stop): Promis
  */
 export async function startVite(options: {
   rpcTarget: string;
+  indexerTarget?: string;
   port?: number;
   quiet?: boolean;
 }): Promise<{ url: string; child: ChildProcess }> {
@@ -191,6 +194,7 @@ export async function startVite(options: {
       env: {
         ...process.env,
         APP_RPC_TARGET: options.rpcTarget,
+        ...(options.indexerTarget ? { APP_INDEXER_TARGET: options.indexerTarget } : {}),
         APP_PUBLIC_DIR: path.join(APP_RUN_DIR, "public"),
         APP_CACHE_DIR: path.join(APP_RUN_DIR, "vite-cache"),
       },
@@ -231,12 +235,29 @@ export async function startAppStack(
   const ctx = await seedChain(hre);
   const rpc = await startRpcServer(hre);
   let vite: { url: string; child: ChildProcess } | undefined;
+  let indexer: RunningIndexer | undefined;
   try {
     const { chainId } = await hre.ethers.provider.getNetwork();
     const deployment = describeDeployment(ctx, "localhost", chainId, "/rpc", true);
+    const port = options.port ?? (await freePort());
+    indexer = await startIndexer({
+      target: {
+        chainId: Number(chainId),
+        rpcUrl: rpc.url,
+        startBlock: 0,
+        ethGetLogsBlockRange: null,
+        contracts: contractsFrom(deployment.contracts),
+      },
+      port: 0,
+      corsOrigin: `http://127.0.0.1:${port}`,
+      log: options.quiet ? () => undefined : undefined,
+    });
+    deployment.indexerUrl = "/indexer";
     writeDeployment(deployment);
-    vite = await startVite({ rpcTarget: rpc.url, port: options.port, quiet: options.quiet });
+    await indexer.waitReady(TIMEOUTS.indexer);
+    vite = await startVite({ rpcTarget: rpc.url, indexerTarget: indexer.url, port, quiet: options.quiet });
     const child = vite.child;
+    const ix = indexer;
     let stopped = false;
     return {
       url: vite.url,
@@ -246,10 +267,12 @@ export async function startAppStack(
         if (stopped) return;
         stopped = true;
         await stopChild(child);
+        await ix.stop();
         await rpc.close();
       },
     };
   } catch (err) {
+    await indexer?.stop();
     await rpc.close();
     throw err;
   }
@@ -301,8 +324,28 @@ export async function startAppOnNetwork(
   const url = (hre.network.config as { url?: string }).url;
   if (!url) throw new Error(`network ${hre.network.name} has no JSON-RPC url`);
   const deployment = await describeExisting(hre);
+  const port = options.port ?? (await freePort());
+  const indexer = await startIndexer({
+    target: {
+      chainId: Number(deployment.chainId),
+      rpcUrl: url,
+      startBlock: Number(process.env.INDEXER_START_BLOCK ?? 0),
+      ethGetLogsBlockRange: logsRangeFor(hre.network.name),
+      contracts: ignitionContracts(Number(deployment.chainId)),
+    },
+    port: 0,
+    corsOrigin: `http://127.0.0.1:${port}`,
+    databaseUrl: process.env.DATABASE_URL,
+  });
+  deployment.indexerUrl = "/indexer";
   writeDeployment(deployment);
-  const vite = await startVite({ rpcTarget: url, port: options.port, quiet: options.quiet });
+  let vite: { url: string; child: ChildProcess };
+  try {
+    vite = await startVite({ rpcTarget: url, indexerTarget: indexer.url, port, quiet: options.quiet });
+  } catch (err) {
+    await indexer.stop();
+    throw err;
+  }
   let stopped = false;
   return {
     url: vite.url,
@@ -312,6 +355,7 @@ export async function startAppOnNetwork(
       if (stopped) return;
       stopped = true;
       await stopChild(vite.child);
+      await indexer.stop();
     },
   };
 }

@@ -95,3 +95,12 @@ export function writeTarget(target: IndexerTarget, file: string): string {
   fs.writeFileSync(file, JSON.stringify(target, null, 2) + "\n");
   return file;
 }
+
+/**
+ * Where a task reads history: INDEXER_URL if set; on a real network the local indexer (`npm run indexer`,
+ * http://127.0.0.1:42069); on the in-process Hardhat network (no indexer) the chain's logs.
+ */
+export function indexerUrlFor(network: string, env: NodeJS.ProcessEnv = process.env): string | undefined {
+  if (env.INDEXER_URL) return env.INDEXER_URL;
+  return network === "hardhat" ? undefined : `http://127.0.0.1:${env.INDEXER_PORT ?? 42069}`;
+}

@@ -52,8 +52,8 @@ describe("supply:* tasks", function () {
       await run("supply:recall", { gtin, lot: "IBU-1", reason: "label misprint", from: "manufacturer", address }),
     ).to.contain("Lot IBU-1 recalled");
     const trace = await run("supply:trace", { link, depth: 3, address });
-    expect(trace).to.contain("lot commissioned");
-    expect(trace).to.contain("LOT RECALLED");
+    expect(trace).to.contain("Lot commissioned");
+    expect(trace).to.contain("Lot recalled");
   });
 
   it("stops a commission at the first bad CSV with row-precise problems and sends nothing", async function () {

@@ -6,7 +6,7 @@ import { DigitalLink, expiryFromYymmdd, parseDigitalLink, yymmddFromExpiry } fro
 import { ITEM_STATES, VERIFY_REASONS, VerifyReasonName, lotIdOf, textHash } from "../../../src/supplychain";
 import { useApp } from "../app-context";
 import { Hash, Loading, NotDeployed, useChainData, when } from "../components";
-import { TimelineEntry, historyLag, historyOf, itemHistory } from "../supply";
+import { TimelineEntry, historyLag, historyOf, itemHistory, useHistoryCatchUp } from "../supply";
 
 interface CatalogueEntry {
   name: string;
@@ -212,6 +212,7 @@ export function VerifyPage({ path }: { path: string }) {
       excursions,
     };
   }, [address, href]);
+  useHistoryCatchUp(data?.lag, data);
 
   if (!address) return <NotDeployed what="The supply chain" />;
   if (parseError || !link) return <div className="card error">Not a GS1 Digital Link of an item: {parseError}</div>;
