@@ -11,6 +11,8 @@ export default tseslint.config(
       "coverage/",
       "dist/",
       ".run/",
+      "indexer/generated/",
+      "indexer/ponder-env.d.ts",
       ".venv/",
       ".solcover.js",
     ],

@@ -75,7 +75,10 @@ export const lotInput = onchainTable(
     lotId: t.hex().notNull(),
     inputLotId: t.hex().notNull(),
   }),
-  (table) => ({ byLot: index().on(table.contract, table.lotId), byInput: index().on(table.contract, table.inputLotId) }),
+  (table) => ({
+    byLot: index().on(table.contract, table.lotId),
+    byInput: index().on(table.contract, table.inputLotId),
+  }),
 );
 
 /** Lot overlays: recall, quarantine, release, destruction. */
@@ -445,5 +448,8 @@ export const governanceEvent = onchainTable(
     logIndex: t.integer().notNull(),
     timestamp: t.bigint().notNull(),
   }),
-  (table) => ({ byOrg: index().on(table.contract, table.orgId), byProposal: index().on(table.contract, table.proposalId) }),
+  (table) => ({
+    byOrg: index().on(table.contract, table.orgId),
+    byProposal: index().on(table.contract, table.proposalId),
+  }),
 );

@@ -34,16 +34,20 @@ export const INDEXER_DIR = path.dirname(fileURLToPath(import.meta.url));
 export const REPO_ROOT = path.join(INDEXER_DIR, "..");
 
 /** Reads and checks the target named by INDEXER_TARGET (default `.run/indexer/target.json`). */
-export function loadTarget(file = process.env.INDEXER_TARGET ?? path.join(REPO_ROOT, ".run", "indexer", "target.json")) {
+export function loadTarget(
+  file = process.env.INDEXER_TARGET ?? path.join(REPO_ROOT, ".run", "indexer", "target.json"),
+) {
   if (!fs.existsSync(file)) {
     throw new Error(`indexer target ${file} not found: start the indexer with \`npm run indexer\``);
   }
   const t = JSON.parse(fs.readFileSync(file, "utf8")) as IndexerTarget;
-  if (!Number.isInteger(t.chainId) || t.chainId <= 0) throw new Error(`${file}: chainId ${t.chainId} is not a chain id`);
+  if (!Number.isInteger(t.chainId) || t.chainId <= 0)
+    throw new Error(`${file}: chainId ${t.chainId} is not a chain id`);
   if (typeof t.rpcUrl !== "string" || !/^https?:\/\//.test(t.rpcUrl)) throw new Error(`${file}: rpcUrl is not http(s)`);
   for (const name of INDEXED_CONTRACTS) {
     const list = t.contracts?.[name] ?? [];
-    for (const a of list) if (!/^0x[0-9a-fA-F]{40}$/.test(a)) throw new Error(`${file}: ${name} address ${a} is not an address`);
+    for (const a of list)
+      if (!/^0x[0-9a-fA-F]{40}$/.test(a)) throw new Error(`${file}: ${name} address ${a} is not an address`);
     t.contracts = { ...t.contracts, [name]: list.map((a) => a.toLowerCase() as `0x${string}`) };
   }
   return t;

@@ -67,10 +67,23 @@ async function main(): Promise<void> {
 
   const backfill = async (name: string, databaseUrl?: string) => {
     const t = performance.now();
-    const indexer = await startIndexer({ target, port: 0, runDir: path.join(runDir, name), databaseUrl, log: () => undefined });
+    const indexer = await startIndexer({
+      target,
+      port: 0,
+      runDir: path.join(runDir, name),
+      databaseUrl,
+      log: () => undefined,
+    });
     await indexer.waitReady(60 * 60_000);
     const ms = Math.round(performance.now() - t);
-    rows.push({ name: `backfill (${name})`, ms, baseline_ms: null, events, blocks, events_per_s: Math.round(events / (ms / 1000)) });
+    rows.push({
+      name: `backfill (${name})`,
+      ms,
+      baseline_ms: null,
+      events,
+      blocks,
+      events_per_s: Math.round(events / (ms / 1000)),
+    });
     return indexer;
   };
   const indexer = await backfill("PGlite");

@@ -10,15 +10,20 @@ import { ignitionContracts, logsRangeFor } from "../src/indexer/target";
 
 async function main(): Promise<void> {
   const configured = (hre.network.config as { url?: string }).url;
-  const rpcUrl = hre.network.name === "hardhat" ? (process.env.INDEXER_RPC_URL ?? "http://127.0.0.1:8545") : configured!;
+  const rpcUrl =
+    hre.network.name === "hardhat" ? (process.env.INDEXER_RPC_URL ?? "http://127.0.0.1:8545") : configured!;
   const chainId = Number(
-    (await (await fetch(rpcUrl, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "eth_chainId", params: [] }),
-    }).catch(() => {
-      throw new Error(`no chain answers at ${rpcUrl} (start one with \`npm run chain:node\` or pass --network)`);
-    })).json() as { result: string }).result,
+    (
+      (await (
+        await fetch(rpcUrl, {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "eth_chainId", params: [] }),
+        }).catch(() => {
+          throw new Error(`no chain answers at ${rpcUrl} (start one with \`npm run chain:node\` or pass --network)`);
+        })
+      ).json()) as { result: string }
+    ).result,
   );
   const indexer = await startIndexer({
     target: {

@@ -276,7 +276,12 @@ export async function portfolio(
       history.push({ block: e.block, assetId, what: "shares out", detail: `${a.value} → ${getAddress(String(a.to))}` });
     }
     if (e.name === "Transfer" && a.to === me) {
-      history.push({ block: e.block, assetId, what: "shares in", detail: `${a.value} ← ${getAddress(String(a.from))}` });
+      history.push({
+        block: e.block,
+        assetId,
+        what: "shares in",
+        detail: `${a.value} ← ${getAddress(String(a.from))}`,
+      });
     }
     if (e.name === "RevenueClaimed") {
       history.push({

@@ -73,10 +73,7 @@ export interface HistorySource {
   excursions(coldChain: string): Promise<HistoryEvent[]>;
   /** A patient's events (`names` narrows: AccessAudited, EmergencyReviewed, ConsentGranted, ...), in chain order. */
   patient(records: string, patient: string, names?: string[]): Promise<HistoryEvent[]>;
-  portfolio(
-    system: { registry: string; offering: string; market: string },
-    account: string,
-  ): Promise<PortfolioRecord>;
+  portfolio(system: { registry: string; offering: string; market: string }, account: string): Promise<PortfolioRecord>;
   /** Progress of the last answer (null for the chain, which is always current). */
   progress(): Progress | null;
 }
@@ -155,7 +152,9 @@ export class IndexerHistory implements HistorySource {
       items: Row[];
       packings: Row[];
       pallets: Row[];
-    }>(`/history/supply/${supplyChain.toLowerCase()}/item/${lotId.toLowerCase()}/${itemKey.toLowerCase()}?depth=${depth}`);
+    }>(
+      `/history/supply/${supplyChain.toLowerCase()}/item/${lotId.toLowerCase()}/${itemKey.toLowerCase()}?depth=${depth}`,
+    );
     return {
       lots: r.lots.map((l) => ({ level: l.level, event: fromRow({ ...l.lot, name: "LotCommissioned" }) })),
       overlays: r.overlays.map(fromRow).sort(ordered),
@@ -236,7 +235,12 @@ interface LogLike {
 function namedArgs(fragment: EventFragment, args: ArrayLike<unknown>): Record<string, Json> {
   const out: Record<string, Json> = {};
   fragment.inputs.forEach((input, i) => {
-    out[input.name] = argsJson(toPlain(args[i], input.components?.map((c) => c.name)));
+    out[input.name] = argsJson(
+      toPlain(
+        args[i],
+        input.components?.map((c) => c.name),
+      ),
+    );
   });
   return out;
 }
@@ -295,10 +299,16 @@ export class ChainHistory implements HistorySource {
       ids.forEach((id) => seen.add(id));
       const found = await this.events((await Promise.all(ids.map((id) => q(f.LotCommissioned(id))))).flat());
       for (const e of found) lots.push({ level, event: e });
-      frontier = level === depth ? [] : found.flatMap((e) => (e.args.inputLots as string[]).map((x) => x.toLowerCase()));
+      frontier =
+        level === depth ? [] : found.flatMap((e) => (e.args.inputLots as string[]).map((x) => x.toLowerCase()));
     }
     const [overlays, items, packings] = await Promise.all([
-      Promise.all([q(f.LotRecalled(lotId)), q(f.LotQuarantined(lotId)), q(f.LotReleased(lotId)), q(f.LotDestroyed(lotId))]),
+      Promise.all([
+        q(f.LotRecalled(lotId)),
+        q(f.LotQuarantined(lotId)),
+        q(f.LotReleased(lotId)),
+        q(f.LotDestroyed(lotId)),
+      ]),
       Promise.all([
         q(f.ItemActivated(lotId, itemKey)),
         q(f.ItemShipped(itemKey)),
@@ -465,7 +475,6 @@ export function stepWords(step: string): string {
   }
   return /^[\x20-\x7e]*$/.test(text) ? text : step;
 }
-
 
 /**
  * An item's timeline: its lot and upstream lots, activation, custody (its own and its pallets' while it was

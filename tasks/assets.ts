@@ -228,7 +228,12 @@ task("assets:portfolio", "An investor's holdings, claimable revenue per payment 
     const investor = hre.ethers.isAddress(args.investor)
       ? args.investor
       : (await resolveSigner(hre, args.investor)).address;
-    const { holdings, history } = await portfolio(hre, s, investor, historyFor(hre.ethers.provider, indexerUrlFor(hre.network.name)));
+    const { holdings, history } = await portfolio(
+      hre,
+      s,
+      investor,
+      historyFor(hre.ethers.provider, indexerUrlFor(hre.network.name)),
+    );
     printTable(
       ["asset", "kind", "status", "token", "shares", "of supply", "unlocked", "listed", "claimable"],
       holdings.map((h) => [

@@ -14,7 +14,14 @@ import { AssetShareToken__factory, Consortium__factory } from "../typechain-type
 import { seedChain, describeDeployment, startRpcServer } from "../src/app/stack";
 import { demoContext } from "../src/demo/context";
 import { parseDigitalLink } from "../src/gs1";
-import { ChainHistory, HistoryEvent, IndexerHistory, IndexerUnavailable, ItemRecord, itemTimeline } from "../src/history";
+import {
+  ChainHistory,
+  HistoryEvent,
+  IndexerHistory,
+  IndexerUnavailable,
+  ItemRecord,
+  itemTimeline,
+} from "../src/history";
 import { RunningIndexer, startIndexer } from "../src/indexer/service";
 import { IndexerTarget, contractsFrom } from "../src/indexer/target";
 import { itemKeyOf, lotIdOf } from "../src/supplychain";
@@ -88,7 +95,13 @@ describe("indexer: Ponder read models against a Hardhat node with the demo's dat
       ethGetLogsBlockRange: 5_000,
       contracts: contractsFrom(d.contracts),
     };
-    indexer = await startIndexer({ target, port: 0, runDir: path.join(RUN_DIR, "pglite"), checkEveryMs: 250, log: () => undefined });
+    indexer = await startIndexer({
+      target,
+      port: 0,
+      runDir: path.join(RUN_DIR, "pglite"),
+      checkEveryMs: 250,
+      log: () => undefined,
+    });
     await indexer.waitReady(20 * 60_000);
     ix = new IndexerHistory(indexer.url);
     chain = new ChainHistory(hre.ethers.provider);
@@ -104,7 +117,12 @@ describe("indexer: Ponder read models against a Hardhat node with the demo's dat
     const res = await fetch(proxy.url, {
       method: "POST",
       headers: { "content-type": "application/json" },
-      body: JSON.stringify({ jsonrpc: "2.0", id: 7, method: "eth_getLogs", params: [{ fromBlock: "0x0", toBlock: "latest" }] }),
+      body: JSON.stringify({
+        jsonrpc: "2.0",
+        id: 7,
+        method: "eth_getLogs",
+        params: [{ fromBlock: "0x0", toBlock: "latest" }],
+      }),
     });
     expect(((await res.json()) as { error: unknown }).error).to.deep.equal(BESU_RANGE_ERROR);
     expect(await head()).to.be.greaterThan(EMPTY_BLOCKS);
@@ -199,7 +217,13 @@ describe("indexer: Ponder read models against a Hardhat node with the demo's dat
   it("PostgreSQL answers what PGlite answers (INDEXER_TEST_DATABASE_URL)", async function () {
     const url = process.env.INDEXER_TEST_DATABASE_URL;
     if (!url) this.skip();
-    const pg = await startIndexer({ target, port: 0, runDir: path.join(RUN_DIR, "pg"), databaseUrl: url, log: () => undefined });
+    const pg = await startIndexer({
+      target,
+      port: 0,
+      runDir: path.join(RUN_DIR, "pg"),
+      databaseUrl: url,
+      log: () => undefined,
+    });
     try {
       await pg.waitReady(20 * 60_000);
       const other = new IndexerHistory(pg.url);
@@ -266,6 +290,7 @@ describe("indexer: Ponder read models against a Hardhat node with the demo's dat
     };
     const probing = (async () => {
       while (indexer.status().state !== "ready" || indexer.status().identity === null) {
+        if (indexer.status().state === "failed") throw new Error(indexer.status().error ?? "indexer failed");
         await probe();
         await sleep(100);
       }
@@ -276,7 +301,9 @@ describe("indexer: Ponder read models against a Hardhat node with the demo's dat
     await probe();
     expect(stale).to.deep.equal([]);
     const consortium = Consortium__factory.connect(contracts.consortium, hre.ethers.provider);
-    const { members } = await ix.get<{ members: unknown[] }>(`/history/consortium/${contracts.consortium.toLowerCase()}`);
+    const { members } = await ix.get<{ members: unknown[] }>(
+      `/history/consortium/${contracts.consortium.toLowerCase()}`,
+    );
     expect(members.length).to.equal(Number(await consortium.memberCount()));
   });
 

@@ -1,5 +1,12 @@
 import { useEffect } from "react";
-import { ChainHistory, HistoryEvent, HistorySource, IndexerHistory, behindText, itemTimeline as timelineOf } from "../../src/history";
+import {
+  ChainHistory,
+  HistoryEvent,
+  HistorySource,
+  IndexerHistory,
+  behindText,
+  itemTimeline as timelineOf,
+} from "../../src/history";
 import { itemKeyOf, lotIdOf } from "../../src/supplychain";
 import { useApp } from "./app-context";
 import type { AppState } from "./app-context";

@@ -89,9 +89,16 @@ ponder.on("SupplyChain:LotCommissioned", async ({ event, context }) => {
     timestamp: b.timestamp,
   });
   if (a.inputLots.length > 0) {
-    await context.db.insert(lotInput).values(
-      a.inputLots.map((input, i) => ({ id: `${event.id}-${i}`, contract: b.contract, lotId: a.lotId, inputLotId: input })),
-    );
+    await context.db
+      .insert(lotInput)
+      .values(
+        a.inputLots.map((input, i) => ({
+          id: `${event.id}-${i}`,
+          contract: b.contract,
+          lotId: a.lotId,
+          inputLotId: input,
+        })),
+      );
   }
 });
 
@@ -100,9 +107,12 @@ for (const name of ["LotRecalled", "LotQuarantined", "LotReleased", "LotDestroye
     const b = base(event, name);
     const lotId = event.args.lotId;
     await context.db.insert(lotEvent).values({ ...b, lotId });
-    const status = { LotRecalled: "recalled", LotQuarantined: "quarantined", LotReleased: "active", LotDestroyed: "destroyed" }[
-      name
-    ];
+    const status = {
+      LotRecalled: "recalled",
+      LotQuarantined: "quarantined",
+      LotReleased: "active",
+      LotDestroyed: "destroyed",
+    }[name];
     const row = await context.db.find(lot, { id: key(b.contract, lotId) });
     if (row && !(row.status === "destroyed") && !(row.status === "recalled" && status === "active")) {
       await context.db.update(lot, { id: row.id }).set({ status });
@@ -130,12 +140,17 @@ async function closeAlarms(
   const rows = await context.db.sql
     .select({ id: alarm.id })
     .from(alarm)
-    .where(and(eq(alarm.contract, lower(contract)), eq(alarm.kind, kind), eq(alarm.subject, subject), eq(alarm.open, true)));
-  for (const r of rows) await context.db.update(alarm, { id: r.id }).set({ open: false, closedBlock: block, closedBy: by });
+    .where(
+      and(eq(alarm.contract, lower(contract)), eq(alarm.kind, kind), eq(alarm.subject, subject), eq(alarm.open, true)),
+    );
+  for (const r of rows)
+    await context.db.update(alarm, { id: r.id }).set({ open: false, closedBlock: block, closedBy: by });
 }
 
 ponder.on("SupplyChain:ItemActivated", async ({ event, context }) => {
-  await context.db.insert(itemEvent).values({ ...base(event, "ItemActivated"), itemKey: event.args.itemKey, lotId: event.args.lotId });
+  await context.db
+    .insert(itemEvent)
+    .values({ ...base(event, "ItemActivated"), itemKey: event.args.itemKey, lotId: event.args.lotId });
 });
 for (const name of [
   "ItemShipped",
@@ -151,11 +166,15 @@ for (const name of [
 ponder.on("SupplyChain:CloneAlerted", async ({ event, context }) => {
   const b = base(event, "CloneAlerted");
   await context.db.insert(itemEvent).values({ ...b, itemKey: event.args.itemKey, lotId: event.args.lotId });
-  await context.db.insert(alarm).values({ ...b, id: `clone-${event.id}`, kind: "clone", subject: event.args.lotId, open: true });
+  await context.db
+    .insert(alarm)
+    .values({ ...b, id: `clone-${event.id}`, kind: "clone", subject: event.args.lotId, open: true });
 });
 for (const name of ["ItemPacked", "ItemUnpacked"] as const) {
   ponder.on(`SupplyChain:${name}`, async ({ event, context }) => {
-    await context.db.insert(palletEvent).values({ ...base(event, name), sscc: event.args.sscc, itemKey: event.args.itemKey });
+    await context.db
+      .insert(palletEvent)
+      .values({ ...base(event, name), sscc: event.args.sscc, itemKey: event.args.itemKey });
   });
 }
 for (const name of ["PalletShipped", "PalletReceived"] as const) {
@@ -199,8 +218,12 @@ ponder.on("ColdChain:ExcursionAlarmed", async ({ event, context }) => {
   const b = base(event, "ExcursionAlarmed");
   const id = event.args.id;
   await context.db.insert(shipmentEvent).values({ ...b, shipmentId: id, device: lower(event.args.device) });
-  await context.db.update(shipment, { id: key(b.contract, id) }).set((row) => ({ alarms: row.alarms + 1, status: "alarmed" }));
-  await context.db.insert(alarm).values({ ...b, id: `excursion-${event.id}`, kind: "excursion", subject: id.toString(), open: true });
+  await context.db
+    .update(shipment, { id: key(b.contract, id) })
+    .set((row) => ({ alarms: row.alarms + 1, status: "alarmed" }));
+  await context.db
+    .insert(alarm)
+    .values({ ...b, id: `excursion-${event.id}`, kind: "excursion", subject: id.toString(), open: true });
 });
 
 for (const [name, status] of [
@@ -242,17 +265,13 @@ ponder.on("AssetRegistry:AssetRegistered", async ({ event, context }) => {
 });
 ponder.on("AssetRegistry:AssetStatusChanged", async ({ event, context }) => {
   const id = key(lower(event.log.address), event.args.assetId);
-  if (await context.db.find(asset, { id })) await context.db.update(asset, { id }).set({ status: Number(event.args.status) });
+  if (await context.db.find(asset, { id }))
+    await context.db.update(asset, { id }).set({ status: Number(event.args.status) });
 });
 
 const ZERO = "0x0000000000000000000000000000000000000000";
 
-async function addBalance(
-  context: Context,
-  token: Hex,
-  account: string,
-  delta: bigint,
-): Promise<void> {
+async function addBalance(context: Context, token: Hex, account: string, delta: bigint): Promise<void> {
   if (account.toLowerCase() === ZERO || delta === 0n) return;
   await context.db
     .insert(holding)
@@ -297,7 +316,9 @@ ponder.on("AssetShareToken:RevenueClaimed", async ({ event, context }) => {
 });
 ponder.on("AssetShareToken:RevenueMoved", async ({ event, context }) => {
   const b = base(event, "RevenueMoved");
-  await context.db.insert(tokenEvent).values({ ...b, token: b.contract, from: lower(event.args.from), to: lower(event.args.to) });
+  await context.db
+    .insert(tokenEvent)
+    .values({ ...b, token: b.contract, from: lower(event.args.from), to: lower(event.args.to) });
 });
 
 ponder.on("AssetOffering:OfferingOpened", async ({ event, context }) => {
@@ -327,7 +348,9 @@ ponder.on("AssetOffering:SharesPurchased", async ({ event, context }) => {
 });
 ponder.on("AssetOffering:OfferingRefunded", async ({ event, context }) => {
   const b = base(event, "OfferingRefunded");
-  await context.db.insert(offeringEvent).values({ ...b, offeringId: event.args.offeringId, account: lower(event.args.buyer) });
+  await context.db
+    .insert(offeringEvent)
+    .values({ ...b, offeringId: event.args.offeringId, account: lower(event.args.buyer) });
 });
 ponder.on("AssetOffering:OfferingFinalised", async ({ event, context }) => {
   const b = base(event, "OfferingFinalised");
@@ -339,7 +362,9 @@ ponder.on("AssetOffering:OfferingFinalised", async ({ event, context }) => {
 });
 for (const name of ["OfferingPriceChanged", "MilestoneApproved", "OfferingFundsReleased"] as const) {
   ponder.on(`AssetOffering:${name}`, async ({ event, context }) => {
-    await context.db.insert(offeringEvent).values({ ...base(event, name), offeringId: event.args.offeringId, account: null });
+    await context.db
+      .insert(offeringEvent)
+      .values({ ...base(event, name), offeringId: event.args.offeringId, account: null });
   });
 }
 
@@ -413,12 +438,25 @@ ponder.on("MedicalRecords:EmergencyAccessOpened", async ({ event, context }) => 
   await context.db.insert(patientEvent).values({ ...b, patient: lower(event.args.patient) });
   await context.db
     .insert(alarm)
-    .values({ ...b, id: `break-glass-${event.id}`, kind: "break-glass", subject: event.args.emergencyId.toString(), open: true });
+    .values({
+      ...b,
+      id: `break-glass-${event.id}`,
+      kind: "break-glass",
+      subject: event.args.emergencyId.toString(),
+      open: true,
+    });
 });
 ponder.on("MedicalRecords:EmergencyReviewed", async ({ event, context }) => {
   const b = base(event, "EmergencyReviewed");
   await context.db.insert(patientEvent).values({ ...b, patient: lower(event.args.patient) });
-  await closeAlarms(context, b.contract, "break-glass", event.args.emergencyId.toString(), b.block, "EmergencyReviewed");
+  await closeAlarms(
+    context,
+    b.contract,
+    "break-glass",
+    event.args.emergencyId.toString(),
+    b.block,
+    "EmergencyReviewed",
+  );
 });
 
 ponder.on("HealthInsurance:PolicyIssued", async ({ event, context }) => {
@@ -474,7 +512,9 @@ ponder.on("HealthInsurance:ClaimAwaitingFunds", async ({ event, context }) => {
 ponder.on("HealthInsurance:ClaimPaid", async ({ event, context }) => {
   const b = base(event, "ClaimPaid");
   await context.db.insert(claimEvent).values({ ...b, claimId: event.args.claimId });
-  await context.db.update(claim, { id: key(b.contract, event.args.claimId) }).set({ paid: true, benefit: event.args.benefit });
+  await context.db
+    .update(claim, { id: key(b.contract, event.args.claimId) })
+    .set({ paid: true, benefit: event.args.benefit });
 });
 
 // ---------------------------------------------------------------- consortium
@@ -508,7 +548,9 @@ ponder.on("Consortium:MemberStatusChanged", async ({ event, context }) => {
 });
 for (const name of ["AccountAdded", "AccountRemoved"] as const) {
   ponder.on(`Consortium:${name}`, async ({ event, context }) => {
-    await context.db.insert(governanceEvent).values({ ...base(event, name), orgId: Number(event.args.orgId), proposalId: null });
+    await context.db
+      .insert(governanceEvent)
+      .values({ ...base(event, name), orgId: Number(event.args.orgId), proposalId: null });
   });
 }
 ponder.on("Consortium:ProposalCreated", async ({ event, context }) => {

@@ -155,10 +155,12 @@ export async function startIndexer(options: IndexerOptions): Promise<RunningInde
       // Databases of other chain identities are stale by construction: remove them.
       const root = path.join(runDir, "pglite");
       if (fs.existsSync(root)) {
-        for (const d of fs.readdirSync(root)) if (d !== key) fs.rmSync(path.join(root, d), { recursive: true, force: true });
+        for (const d of fs.readdirSync(root))
+          if (d !== key) fs.rmSync(path.join(root, d), { recursive: true, force: true });
       }
     }
-    const schema = `citychain_${key}`;
+    // PostgreSQL: a fresh schema per start (chain identity + start time), for the same reason.
+    const schema = `citychain_${key}_${Date.now().toString(36)}`;
     ponderTail = [];
     const logFile = fs.createWriteStream(path.join(runDir, "ponder.log"), { flags: "a" });
     const proc = spawn(
@@ -208,7 +210,9 @@ export async function startIndexer(options: IndexerOptions): Promise<RunningInde
       })();
     });
     status.state = "indexing";
-    log(`indexer: chain ${id.chainId} (identity ${key}), ${options.databaseUrl ? `PostgreSQL schema ${schema}` : `PGlite ${env.INDEXER_PGLITE_DIR}`}`);
+    log(
+      `indexer: chain ${id.chainId} (identity ${key}), ${options.databaseUrl ? `PostgreSQL schema ${schema}` : `PGlite ${env.INDEXER_PGLITE_DIR}`}`,
+    );
   };
 
   const stopPonder = async () => {
@@ -224,7 +228,9 @@ export async function startIndexer(options: IndexerOptions): Promise<RunningInde
 
   const rebuild = async (id: ChainIdentity) => {
     status.state = "rebuilding";
-    log(`indexer: the chain was reset (identity ${status.identity} -> ${identityKey(id)}): rebuilding from block ${target.startBlock}`);
+    log(
+      `indexer: the chain was reset (identity ${status.identity} -> ${identityKey(id)}): rebuilding from block ${target.startBlock}`,
+    );
     await stopPonder();
     if (stopping) return;
     await startPonder(id);
@@ -387,7 +393,9 @@ export async function startIndexer(options: IndexerOptions): Promise<RunningInde
         if (res?.status === 200) return;
         await sleep(250);
       }
-      throw new Error(`the indexer was not ready within ${ms / 1000} s (${status.state}, block ${status.indexedBlock} of ${status.headBlock})`);
+      throw new Error(
+        `the indexer was not ready within ${ms / 1000} s (${status.state}, block ${status.indexedBlock} of ${status.headBlock})`,
+      );
     },
     async stop() {
       if (stopping) return;

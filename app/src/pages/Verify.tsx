@@ -166,7 +166,15 @@ export function VerifyPage({ path }: { path: string }) {
       sc.product(gtin),
       sc.lot(lotId),
       sc.item(lotId, textHash(link.serial)),
-      itemHistory(history, address, link.gtin, link.lot, link.serial, (id) => org(id), (a) => who(a)),
+      itemHistory(
+        history,
+        address,
+        link.gtin,
+        link.lot,
+        link.serial,
+        (id) => org(id),
+        (a) => who(a),
+      ),
     ]);
     const expiry = link.expiry ? expiryFromYymmdd(link.expiry) : Number(lot.expiry);
     const [sellable, reason] = await sc.verify(gtin, link.serial, link.lot, expiry, []);

@@ -156,7 +156,10 @@ app.get("/history/coldchain/:contract/shipment/:id", async (c) => {
   const contract = param(c, "contract", ADDRESS) as Hex | undefined;
   const id = param(c, "id", UINT);
   if (!contract || !id) return bad(c, "contract or shipment id");
-  const [row] = await db.select().from(shipment).where(eq(shipment.id, `${contract}-${id}`));
+  const [row] = await db
+    .select()
+    .from(shipment)
+    .where(eq(shipment.id, `${contract}-${id}`));
   const events = await db
     .select()
     .from(shipmentEvent)
@@ -216,7 +219,12 @@ app.get("/history/portfolio/:account", async (c) => {
     db
       .select()
       .from(listingEvent)
-      .where(and(eq(listingEvent.name, "ListingFilled"), or(eq(listingEvent.buyer, account), eq(listingEvent.seller, account))))
+      .where(
+        and(
+          eq(listingEvent.name, "ListingFilled"),
+          or(eq(listingEvent.buyer, account), eq(listingEvent.seller, account)),
+        ),
+      )
       .orderBy(asc(listingEvent.block), asc(listingEvent.logIndex)),
   ]);
   const tokenSet = [...new Set([...holdings.map((h) => h.token), ...tokens.map((t) => t.token)])];
@@ -293,7 +301,10 @@ app.get("/history/medical/:contract/consent/:id", async (c) => {
   const contract = param(c, "contract", ADDRESS) as Hex | undefined;
   const id = param(c, "id", UINT);
   if (!contract || !id) return bad(c, "contract or consent id");
-  const [row] = await db.select().from(consent).where(eq(consent.id, `${contract}-${id}`));
+  const [row] = await db
+    .select()
+    .from(consent)
+    .where(eq(consent.id, `${contract}-${id}`));
   return send(c, { consent: row ?? null });
 });
 
@@ -320,7 +331,10 @@ app.get("/history/insurance/:contract/policy/:id", async (c) => {
   const contract = param(c, "contract", ADDRESS) as Hex | undefined;
   const id = param(c, "id", UINT);
   if (!contract || !id) return bad(c, "contract or policy id");
-  const [row] = await db.select().from(policy).where(eq(policy.id, `${contract}-${id}`));
+  const [row] = await db
+    .select()
+    .from(policy)
+    .where(eq(policy.id, `${contract}-${id}`));
   const claims = await db
     .select()
     .from(claim)
@@ -332,7 +346,15 @@ app.get("/history/insurance/:contract/policy/:id", async (c) => {
       : await db
           .select()
           .from(claimEvent)
-          .where(and(eq(claimEvent.contract, contract), inArray(claimEvent.claimId, claims.map((x) => x.claimId))))
+          .where(
+            and(
+              eq(claimEvent.contract, contract),
+              inArray(
+                claimEvent.claimId,
+                claims.map((x) => x.claimId),
+              ),
+            ),
+          )
           .orderBy(asc(claimEvent.block), asc(claimEvent.logIndex));
   return send(c, { policy: row ?? null, claims, events });
 });
