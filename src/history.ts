@@ -194,8 +194,13 @@ export class IndexerHistory implements HistorySource {
     const registry = system.registry.toLowerCase();
     const mine = r.assets.filter((a) => a.registry === registry);
     const tokens = new Set(mine.map((a) => a.shareToken));
+    // The account's own share-token events (a revenue deposit it made is the asset's history, not its portfolio).
+    const tokenEvents = r.tokenEvents
+      .map(fromRow)
+      .filter((e) => tokens.has(e.contract) && e.name !== "RevenueDeposited");
+    const involved = new Set(tokenEvents.map((e) => e.contract));
     return {
-      tokenEvents: r.tokenEvents.map(fromRow).filter((e) => tokens.has(e.contract) && e.name !== "RevenueDeposited"),
+      tokenEvents,
       offeringEvents: r.offeringEvents
         .map(fromRow)
         .filter(
@@ -203,7 +208,9 @@ export class IndexerHistory implements HistorySource {
             e.contract === system.offering.toLowerCase() && ["SharesPurchased", "OfferingRefunded"].includes(e.name),
         ),
       fills: r.fills.map(fromRow).filter((e) => e.contract === system.market.toLowerCase()),
-      assetOfToken: Object.fromEntries(mine.map((a) => [a.shareToken, String(a.assetId)])),
+      assetOfToken: Object.fromEntries(
+        mine.filter((a) => involved.has(a.shareToken)).map((a) => [a.shareToken, String(a.assetId)]),
+      ),
     };
   }
 }

@@ -274,9 +274,15 @@ export async function startIndexer(options: IndexerOptions): Promise<RunningInde
         const block = Object.values(body)[0]?.block?.number;
         if (typeof block === "number") status.indexedBlock = block;
       }
+      // A head below the index (a reorg to a shorter branch, or a reset whose first blocks came out identical) is
+      // never "ready", and reads refuse while it lasts (below). Ponder settles it: it follows the new branch, or
+      // stops on a reorg deeper than its finality (then the guard stops with its message).
       const ready = await fetch(`http://127.0.0.1:${ponderPort}/ready`, { signal: AbortSignal.timeout(2_000) });
       const caughtUp =
-        status.indexedBlock !== null && status.headBlock !== null && status.headBlock - status.indexedBlock <= maxLag;
+        status.indexedBlock !== null &&
+        status.headBlock !== null &&
+        status.headBlock >= status.indexedBlock &&
+        status.headBlock - status.indexedBlock <= maxLag;
       status.state = ready.status === 200 && caughtUp ? "ready" : "indexing";
     } catch {
       status.state = status.state === "ready" ? "indexing" : status.state;
@@ -343,9 +349,12 @@ export async function startIndexer(options: IndexerOptions): Promise<RunningInde
         return json(res, 200, status);
       }
       if (!/^\/(history|sql|graphql)(\/|$)/.test(url.pathname)) return json(res, 404, { error: "not found" });
-      await checked(200);
+      await checked(0); // every read re-checks the chain (concurrent reads share one check)
       progressHeaders(res);
       if (status.state === "failed") return json(res, 503, { ...status, error: status.error });
+      if (status.headBlock !== null && status.indexedBlock !== null && status.headBlock < status.indexedBlock) {
+        return json(res, 503, { ...status, error: "the chain is behind the index (a reorg or a reset): wait" });
+      }
       if (status.state === "rebuilding" || status.state === "starting" || !child) {
         return json(res, 503, { ...status, error: `indexer ${status.state}` });
       }
