@@ -89,16 +89,14 @@ ponder.on("SupplyChain:LotCommissioned", async ({ event, context }) => {
     timestamp: b.timestamp,
   });
   if (a.inputLots.length > 0) {
-    await context.db
-      .insert(lotInput)
-      .values(
-        a.inputLots.map((input, i) => ({
-          id: `${event.id}-${i}`,
-          contract: b.contract,
-          lotId: a.lotId,
-          inputLotId: input,
-        })),
-      );
+    await context.db.insert(lotInput).values(
+      a.inputLots.map((input, i) => ({
+        id: `${event.id}-${i}`,
+        contract: b.contract,
+        lotId: a.lotId,
+        inputLotId: input,
+      })),
+    );
   }
 });
 
@@ -436,15 +434,13 @@ for (const name of ["RecordAnchored", "AccessAudited", "GuardianChanged"] as con
 ponder.on("MedicalRecords:EmergencyAccessOpened", async ({ event, context }) => {
   const b = base(event, "EmergencyAccessOpened");
   await context.db.insert(patientEvent).values({ ...b, patient: lower(event.args.patient) });
-  await context.db
-    .insert(alarm)
-    .values({
-      ...b,
-      id: `break-glass-${event.id}`,
-      kind: "break-glass",
-      subject: event.args.emergencyId.toString(),
-      open: true,
-    });
+  await context.db.insert(alarm).values({
+    ...b,
+    id: `break-glass-${event.id}`,
+    kind: "break-glass",
+    subject: event.args.emergencyId.toString(),
+    open: true,
+  });
 });
 ponder.on("MedicalRecords:EmergencyReviewed", async ({ event, context }) => {
   const b = base(event, "EmergencyReviewed");
