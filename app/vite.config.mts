@@ -32,6 +32,10 @@ export default defineConfig({
       "csv-parse/browser/esm/sync",
       "zod",
       "@openzeppelin/merkle-tree",
+      "i18next",
+      "react-i18next",
+      "bwip-js/browser",
+      "zxing-wasm/reader",
     ],
   },
   server: {

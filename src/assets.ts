@@ -79,6 +79,8 @@ export interface AssetSpec {
   cap: bigint | number;
   paymentTokens: string[];
   devices?: string[];
+  /** The GRID_OPERATOR organisation that pays the asset's revenue (only it and the operator may deposit). */
+  gridOperatorOrg?: number;
 }
 
 /** The share token of an asset. */
@@ -107,6 +109,7 @@ export async function registerAsset(
       cap: spec.cap,
       paymentTokens: spec.paymentTokens,
       devices: spec.devices ?? [],
+      gridOperatorOrg: spec.gridOperatorOrg ?? 0,
     })
   ).wait();
   for (const log of receipt?.logs ?? []) {
@@ -290,7 +293,7 @@ export async function portfolio(
       block: e.blockNumber,
       assetId: o.assetId,
       what: "refunded",
-      detail: `${e.args.shares} shares, ${e.args.amount} back (offering ${e.args.offeringId})`,
+      detail: `${e.args.amount} back (offering ${e.args.offeringId})`,
     });
   }
   for (const e of await system.market.queryFilter(system.market.filters.ListingFilled(undefined, investor))) {

@@ -1,7 +1,7 @@
 import type { Signer } from "ethers";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 import type { ColdChain, DeviceRegistry, IColdChain, SupplyChain } from "../typechain-types";
-import { textHash } from "./supplychain";
+import { type SerialTree, textHash } from "./supplychain";
 
 /**
  * Cold-chain SDK: deployment, the reference storage classes, and the decisions that span the cold-chain and
@@ -9,7 +9,7 @@ import { textHash } from "./supplychain";
  */
 
 export const SHIPMENT_STATUS = ["None", "InTransit", "Quarantined", "Released", "Received", "Destroyed"] as const;
-export const EXCURSION_KIND = ["None", "HardBound", "Cumulative", "Gap"] as const;
+export const EXCURSION_KIND = ["None", "HardBound", "Cumulative", "Gap", "SequenceGap"] as const;
 
 /** Reference storage classes (centi-degrees, seconds). */
 export const STORAGE_CLASSES = {
@@ -75,6 +75,32 @@ export async function defineStorageClass(
   throw new Error("no StorageClassDefined event");
 }
 
+/**
+ * Packs serials of a Merkle lot held by `packer` into pallet `sscc` (one multiproof): what a cold-chain shipment
+ * names, since the sender must be the custodian of every pallet it ships.
+ */
+export async function packPallet(
+  supplyChain: SupplyChain,
+  packer: Signer,
+  sscc: bigint,
+  lotId: string,
+  tree: SerialTree,
+  serials: string[],
+): Promise<void> {
+  const mp = tree.multiProof(serials);
+  await (await supplyChain.connect(packer).packItems(sscc, lotId, mp.serialHashes, mp.proof, mp.proofFlags)).wait();
+}
+
+/** The carrier approves each of its sensors for the next shipment `senderOrg` opens. */
+export async function approveSensors(
+  coldChain: ColdChain,
+  carrier: Signer,
+  devices: string[],
+  senderOrg: number | bigint,
+): Promise<void> {
+  for (const d of devices) await (await coldChain.connect(carrier).approveSensor(d, senderOrg)).wait();
+}
+
 /** Opens a shipment and returns its id. */
 export async function openShipment(
   coldChain: ColdChain,
@@ -89,7 +115,12 @@ export async function openShipment(
   throw new Error("no ShipmentOpened event");
 }
 
-/** The regulator's decision on a quarantined shipment, applied to the shipment and to every lot in it. */
+/**
+ * The regulator's decision on a quarantined shipment. Release: the shipment and every pallet the alarm quarantined
+ * in the supply chain are released. Destroy: the shipment is closed as destroyed and its pallets stay quarantined
+ * (they can never be unpacked, packed or moved again); whole lots are not touched (destroying a lot chain-wide is
+ * a separate regulator decision, `destroyLot`).
+ */
 export async function decideQuarantine(
   coldChain: ColdChain,
   supplyChain: SupplyChain,
@@ -99,21 +130,16 @@ export async function decideQuarantine(
   reason: string,
 ): Promise<void> {
   const reasonHash = textHash(reason);
-  const lots = await coldChain.shipmentLots(shipmentId);
+  const pallets = await coldChain.shipmentPallets(shipmentId);
   if (decision === "release") {
     await (await coldChain.connect(regulator).releaseShipment(shipmentId, reasonHash)).wait();
-    for (const lot of lots) {
-      if ((await supplyChain.lot(lot)).quarantined) {
-        await (await supplyChain.connect(regulator).releaseLot(lot, reasonHash)).wait();
+    for (const sscc of pallets) {
+      if ((await supplyChain.pallet(sscc)).quarantined) {
+        await (await supplyChain.connect(regulator).setPalletQuarantine(sscc, false, reasonHash)).wait();
       }
     }
   } else {
     await (await coldChain.connect(regulator).destroyShipment(shipmentId, reasonHash)).wait();
-    for (const lot of lots) {
-      if (!(await supplyChain.lot(lot)).destroyed) {
-        await (await supplyChain.connect(regulator).destroyLot(lot, reasonHash)).wait();
-      }
-    }
   }
 }
 
@@ -126,6 +152,7 @@ export interface ShipmentReport {
   receiver: number;
   storageClass: number;
   lots: { lotId: string; quarantined: boolean; destroyed: boolean }[];
+  pallets: { sscc: bigint; quarantined: boolean }[];
   devices: { device: string; readings: number; first: number; last: number; outsideSeconds: number }[];
   alarms: { device: string; kind: string; at: number; deviation: number; duration: number; block: number }[];
   mktCenti: number | null;
@@ -140,6 +167,7 @@ export async function shipmentReport(
   const s = await coldChain.shipment(id);
   if (Number(s.status) === 0) throw new Error(`shipment ${id} does not exist`);
   const lots = await coldChain.shipmentLots(id);
+  const pallets = await coldChain.shipmentPallets(id);
   const devices = await coldChain.shipmentDevices(id);
   const recorded = await coldChain.queryFilter(coldChain.filters.ReadingsRecorded(id));
   const alarmLogs = await coldChain.queryFilter(coldChain.filters.ExcursionAlarmed(id));
@@ -156,6 +184,9 @@ export async function shipmentReport(
         const l = await supplyChain.lot(lotId);
         return { lotId, quarantined: l.quarantined, destroyed: l.destroyed };
       }),
+    ),
+    pallets: await Promise.all(
+      pallets.map(async (sscc) => ({ sscc, quarantined: (await supplyChain.pallet(sscc)).quarantined })),
     ),
     devices: devices.map((device) => {
       const mine = recorded.filter((e) => e.args.device === device);

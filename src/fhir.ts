@@ -89,7 +89,7 @@ export const SCOPE_KINDS = { categories: 0, records: 1 } as const;
 export const CLAIM_STATUS = ["None", "Pending", "Approved", "Paid", "Denied"] as const;
 export type ClaimStatusName = (typeof CLAIM_STATUS)[number];
 export const CLAIM_OUTCOMES = ["queued", "complete", "partial"] as const;
-export const POLICY_STATUS = ["None", "Offered", "Active"] as const;
+export const POLICY_STATUS = ["None", "Offered", "Active", "Withdrawn"] as const;
 export const PAYEES = { provider: 0, patient: 1 } as const;
 
 /** Why a claim went to review (MedicalCodes FLAG_*). */
@@ -98,6 +98,8 @@ export const REVIEW_FLAGS = {
   noPaymentConsent: 2,
   categoryNotCovered: 4,
   overLimit: 8,
+  foreignRecord: 16,
+  insurerInactive: 32,
 } as const;
 
 /** A bit set from names. */
@@ -147,21 +149,35 @@ export interface BillingFacts {
   patient: string;
   providerOrg: number;
   serviceDate: number;
-  /** Billing codes, e.g. CPT/ICD procedure codes, in billing order. */
+  /** Billing codes, e.g. CPT/ICD procedure codes (normalised: trimmed, upper case, sorted, duplicates dropped). */
   codes: string[];
   amount: bigint;
 }
 
+/** Billing codes in canonical form: trimmed, upper case, sorted and without duplicates (order carries no meaning). */
+export function normaliseCodes(codes: readonly string[]): string[] {
+  const out = [...new Set(codes.map((c) => c.trim().toUpperCase()).filter((c) => c.length > 0))].sort();
+  if (out.length === 0) throw new Error("a claim needs at least one billing code");
+  return out;
+}
+
+/** A fresh per-claim nonce: 32 random bytes that the provider sends to the insurer only, with the claim's codes. */
+export function newClaimNonce(): string {
+  return hexlify(randomBytes(32));
+}
+
 /**
- * The claim fingerprint: HMAC-SHA256 under the consortium's claims key of the ABI-encoded billing facts. Keyed,
- * so nobody without the key can test guesses of what was billed; deterministic, so the same treatment claimed twice
- * (by anyone holding the key) gives the same fingerprint and is refused.
+ * The claim fingerprint: HMAC-SHA256, keyed by a **per-claim random nonce**, of the ABI-encoded billing facts with
+ * normalised codes. Only the provider and the insurer (who receives the nonce with the FHIR Claim, off chain) can
+ * recompute it; every other member sees 32 random-looking bytes, so guessing the codes (13,556 CPT × ICD-10 pairs
+ * were enough against the old shared key) tests nothing. Duplicates are refused on chain from data the contract
+ * sees (policy, record, service date), not from the fingerprint.
  */
-export function claimFingerprint(key: string, facts: BillingFacts): string {
-  if (!/^0x[0-9a-fA-F]{64}$/.test(key)) throw new Error("the claims key must be 32 bytes of hex");
+export function claimFingerprint(nonce: string, facts: BillingFacts): string {
+  if (!/^0x[0-9a-fA-F]{64}$/.test(nonce)) throw new Error("the claim nonce must be 32 bytes of hex");
   const data = AbiCoder.defaultAbiCoder().encode(
     ["address", "uint32", "uint64", "string[]", "uint96"],
-    [facts.patient, facts.providerOrg, facts.serviceDate, facts.codes, facts.amount],
+    [facts.patient, facts.providerOrg, facts.serviceDate, normaliseCodes(facts.codes), facts.amount],
   );
-  return computeHmac("sha256", key, data);
+  return computeHmac("sha256", nonce, data);
 }

@@ -79,6 +79,8 @@ export async function deployMedical<T extends { getAddress(): Promise<string> } 
     await hre.ethers.getContractFactory("HealthInsurance", deployer)
   ).deploy(consortiumAddress, await records.getAddress(), await token.getAddress())) as unknown as HealthInsurance;
   await insurance.waitForDeployment();
+  // The records contract audits disclosures through claims only from this insurance contract.
+  await (await records.setClaimsProcessor(await insurance.getAddress())).wait();
   return { records, insurance, token };
 }
 
@@ -144,9 +146,9 @@ export async function anchorRecord(records: MedicalRecords, hospital: Signer, in
 
 export interface ConsentSpec {
   patient: string;
-  /** An organisation id, or… */
+  /** An organisation id (alone: any of its accounts; with `granteeAccount`: that account's hospital). */
   granteeOrg?: number;
-  /** …one practitioner account. */
+  /** One practitioner account; the consent holds only while it belongs to `granteeOrg`. */
   granteeAccount?: string;
   actions: ActionName[];
   purposes: PurposeName[];
@@ -314,7 +316,19 @@ export interface PolicySpec {
   premium: bigint;
   payee: keyof typeof PAYEES;
   categories: string[];
+  /** When the offer lapses if the patient has not accepted it (default: 30 days from now, capped at coverage end). */
+  offerExpiresAt?: number;
 }
+
+/** The timestamp of the latest block, as the signer's provider sees it. */
+async function chainTime(signer: Signer): Promise<number> {
+  const block = await signer.provider?.getBlock("latest");
+  if (!block) throw new Error("the signer has no provider to read the chain's time from");
+  return block.timestamp;
+}
+
+/** Default validity of a policy offer. */
+export const OFFER_VALIDITY = 30 * 24 * 3600;
 
 /** Offers a policy as an insurer; returns its id. */
 export async function issuePolicy(insurance: HealthInsurance, insurer: Signer, spec: PolicySpec): Promise<bigint> {
@@ -328,6 +342,7 @@ export async function issuePolicy(insurance: HealthInsurance, insurer: Signer, s
       coinsuranceBps: spec.coinsuranceBps,
       premium: spec.premium,
       payee: PAYEES[spec.payee],
+      offerExpiresAt: spec.offerExpiresAt ?? Math.min(spec.coverageEnd, (await chainTime(insurer)) + OFFER_VALIDITY),
       coveredCategories: spec.categories.map((c) => categoryCode(c)),
     }),
   );

@@ -34,7 +34,7 @@ export const PROPOSAL_KIND = {
 } as const;
 export type ProposalKindName = keyof typeof PROPOSAL_KIND;
 
-export const PROPOSAL_STATE = ["None", "Open", "Executed", "Defeated", "Expired"] as const;
+export const PROPOSAL_STATE = ["None", "Open", "Executed", "Defeated", "Expired", "Cancelled"] as const;
 
 export function isRoleName(name: string): name is RoleName {
   return Object.prototype.hasOwnProperty.call(ROLES, name);

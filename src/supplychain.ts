@@ -12,7 +12,7 @@ import {
   expiryFromYymmdd,
   Gs1Error,
   normaliseGtin,
-  parseDigitalLink,
+  parsePack,
   validateLot,
   validateSerial,
   yymmddFromExpiry,
@@ -53,6 +53,7 @@ export const VERIFY_REASONS = [
   "suspect",
   "quarantined",
   "destroyed",
+  "suspect reported",
 ] as const;
 export type VerifyReasonName = (typeof VERIFY_REASONS)[number];
 
@@ -298,7 +299,7 @@ export async function verifyCode(
   link: DigitalLink | string,
   proof: string[] = [],
 ): Promise<Verification> {
-  const l = typeof link === "string" ? parseDigitalLink(link) : link;
+  const l = typeof link === "string" ? parsePack(link) : link;
   if (!l.lot || !l.serial || !l.expiry)
     throw new Gs1Error("verification needs the lot (10), serial (21) and expiry (17)");
   const [sellable, reason] = await sc.verify(BigInt(l.gtin), l.serial, l.lot, expiryFromYymmdd(l.expiry), proof);
@@ -334,7 +335,7 @@ export async function traceItem(
   name: OrgNamer = (id) => `org #${id}`,
   depth = 3,
 ): Promise<{ lotId: string; itemKey: string; events: TraceEvent[] }> {
-  const l = typeof link === "string" ? parseDigitalLink(link) : link;
+  const l = typeof link === "string" ? parsePack(link) : link;
   if (!l.lot || !l.serial) throw new Gs1Error("tracing needs the lot (10) and serial (21)");
   const lotId = lotIdOf(l.gtin, l.lot);
   const itemKey = itemKeyOf(lotId, l.serial);

@@ -47,9 +47,11 @@ export const REGISTRATION_TYPES = {
     { name: "device", type: "address" },
     { name: "kind", type: "uint8" },
     { name: "ownerOrg", type: "uint32" },
+    { name: "managerOrg", type: "uint32" },
     { name: "firmware", type: "bytes32" },
     { name: "calibratedUntil", type: "uint64" },
     { name: "metadataHash", type: "bytes32" },
+    { name: "nonce", type: "uint64" },
     { name: "deadline", type: "uint64" },
   ],
 };
@@ -162,9 +164,9 @@ export class ReadingTree {
     return this.levels[this.levels.length - 1][0];
   }
 
-  /** What the registry stores for the batch (`batchRoot`): the root's top 128 bits, two batches per slot. */
+  /** What the registry stores for the batch (`batchRoot`): the full 256-bit root. */
   get anchor(): string {
-    return this.root.slice(0, 34);
+    return this.root;
   }
 
   /** The word holding reading `index` and the Merkle proof of that word. */
@@ -259,12 +261,17 @@ export class DeviceSimulator {
     return this.wallet.address;
   }
 
-  /** Signs the registration a DEVICE_MANAGER will submit (proof of possession of the device key). */
-  async signRegistration(r: Omit<IDeviceTelemetry.RegistrationStruct, "device">): Promise<{
+  /**
+   * Signs the registration the named DEVICE_MANAGER organisation (`managerOrg`) will submit (proof of possession of
+   * the device key). `nonce` is the device's `registrationNonce` (0 for a device never registered).
+   */
+  async signRegistration(
+    r: Omit<IDeviceTelemetry.RegistrationStruct, "device" | "nonce"> & { nonce?: bigint | number },
+  ): Promise<{
     registration: IDeviceTelemetry.RegistrationStruct;
     signature: string;
   }> {
-    const registration = { ...r, device: this.wallet.address };
+    const registration = { ...r, nonce: r.nonce ?? 0, device: this.wallet.address };
     return { registration, signature: await this.wallet.signTypedData(this.domain, REGISTRATION_TYPES, registration) };
   }
 

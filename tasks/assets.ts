@@ -42,6 +42,7 @@ task("assets:register", "Registers an asset (ASSET_OPERATOR) and deploys its sha
   .addParam("cap", "Maximum number of shares")
   .addParam("paymentTokens", "Comma-separated ERC-20 addresses accepted for revenue")
   .addOptionalParam("devices", "Comma-separated metering device addresses (IoT registry)")
+  .addOptionalParam("gridOperator", "Organisation id of the GRID_OPERATOR that pays the revenue (default: none)")
   .addOptionalParam("registry", "AssetRegistry address (default: the Ignition deployment)")
   .setAction(
     async (
@@ -54,6 +55,7 @@ task("assets:register", "Registers an asset (ASSET_OPERATOR) and deploys its sha
         cap: string;
         paymentTokens: string;
         devices?: string;
+        gridOperator?: string;
         registry?: string;
       },
       hre,
@@ -72,6 +74,7 @@ task("assets:register", "Registers an asset (ASSET_OPERATOR) and deploys its sha
         cap,
         paymentTokens: tokens,
         devices,
+        gridOperatorOrg: args.gridOperator === undefined ? 0 : Number(uint("grid-operator").parse(args.gridOperator)),
       });
       console.log(`asset ${assetId} registered (${args.kind}); share token ${await token.getAddress()}`);
     },

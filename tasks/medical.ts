@@ -2,7 +2,15 @@ import { task, types } from "hardhat/config";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 import type { Consortium, HealthInsurance, MedicalRecords } from "../typechain-types";
 import { resolveAddress, resolveSigner } from "../src/deployments";
-import { ACTIONS, ActionName, POLICY_STATUS, PURPOSES, PurposeName, claimFingerprint } from "../src/fhir";
+import {
+  ACTIONS,
+  ActionName,
+  POLICY_STATUS,
+  PURPOSES,
+  PurposeName,
+  claimFingerprint,
+  newClaimNonce,
+} from "../src/fhir";
 import {
   accessRecord,
   auditTrail,
@@ -86,9 +94,19 @@ task("medical:grant", "Grants a FHIR-style consent (as the patient or their guar
       const signer = await resolveSigner(hre, args.from);
       if (!(args.days > 0)) throw new Error("--days must be positive");
       const now = (await hre.ethers.provider.getBlock("latest"))!.timestamp;
+      // An account grant also names the account's hospital: the consent ends if the account moves.
+      const granteeOrg =
+        args.granteeOrg ??
+        (args.granteeAccount
+          ? Number(
+              await (
+                (await hre.ethers.getContractAt("Consortium", await records.consortium())) as unknown as Consortium
+              ).memberOf(args.granteeAccount),
+            )
+          : undefined);
       const terms = consentTerms({
         patient: args.patient ? await accountOf(hre, args.patient) : signer.address,
-        granteeOrg: args.granteeOrg,
+        granteeOrg,
         granteeAccount: args.granteeAccount,
         actions: list(args.actions).map((a) => oneOf(ACTIONS, a, "actions")) as ActionName[],
         purposes: list(args.purposes).map((p) => oneOf(PURPOSES, p, "purposes")) as PurposeName[],
@@ -169,12 +187,11 @@ task("medical:audit", "Prints a patient's audit trail (every access attempt, gra
 task("insurance:claim", "Submits a claim as a hospital; it is adjudicated in the same transaction")
   .addParam("from", "The hospital account")
   .addParam("policy", "Policy id", undefined, types.bigint)
-  .addParam("records", "Comma-separated content hashes of the records the claim rests on")
+  .addParam("records", "Comma-separated record ids, or content hashes of records the claiming hospital anchored")
   .addParam("amount", "Amount in token units (e.g. cents)", undefined, types.bigint)
   .addParam("serviceDate", "Service date (unix seconds or ISO date)")
-  .addParam("codes", "Comma-separated billing codes (hashed into the fingerprint)")
+  .addParam("codes", "Comma-separated billing codes (normalised and hashed into the fingerprint)")
   .addParam("consent", "Consent id to disclose for payment", undefined, types.bigint)
-  .addOptionalParam("key", "Claims key (32 bytes hex; default: env CLAIMS_KEY)")
   .addOptionalParam("address", "HealthInsurance address")
   .setAction(
     async (
@@ -186,7 +203,6 @@ task("insurance:claim", "Submits a claim as a hospital; it is adjudicated in the
         serviceDate: string;
         codes: string;
         consent: bigint;
-        key?: string;
         address?: string;
       },
       hre,
@@ -197,8 +213,8 @@ task("insurance:claim", "Submits a claim as a hospital; it is adjudicated in the
         await insurance.records(),
       )) as unknown as MedicalRecords;
       const hospital = await resolveSigner(hre, args.from);
-      const key = args.key ?? process.env.CLAIMS_KEY;
-      if (!key) throw new Error("pass --key or set CLAIMS_KEY (the consortium's claims key)");
+      // A fresh nonce per claim, sent to the insurer only (with the FHIR Claim): no other member can test codes.
+      const nonce = newClaimNonce();
       const policy = await insurance.policy(args.policy);
       const serviceDate = parseTime(args.serviceDate, "service-date");
       const consortium = (await hre.ethers.getContractAt(
@@ -206,7 +222,16 @@ task("insurance:claim", "Submits a claim as a hospital; it is adjudicated in the
         await insurance.consortium(),
       )) as unknown as Consortium;
       const providerOrg = Number(await consortium.memberOf(hospital.address));
-      const fingerprint = claimFingerprint(key, {
+      const recordIds: bigint[] = [];
+      for (const entry of list(args.records)) {
+        if (/^0x[0-9a-fA-F]{64}$/.test(entry)) {
+          const id = await records.recordIdOf(providerOrg, entry);
+          if (id === 0n) throw new Error(`--records: ${entry} is not a record this hospital anchored; pass its id`);
+          recordIds.push(id);
+        } else if (/^[0-9]+$/.test(entry)) recordIds.push(BigInt(entry));
+        else throw new Error(`--records: "${entry}" is neither a record id nor a content hash`);
+      }
+      const fingerprint = claimFingerprint(nonce, {
         patient: policy.patient,
         providerOrg,
         serviceDate,
@@ -219,7 +244,7 @@ task("insurance:claim", "Submits a claim as a hospital; it is adjudicated in the
         {
           policyId: args.policy,
           patient: policy.patient,
-          recordHashes: list(args.records),
+          recordIds,
           amount: args.amount,
           serviceDate,
           fingerprint,
@@ -243,6 +268,7 @@ task("insurance:claim", "Submits a claim as a hospital; it is adjudicated in the
         ],
         `Claim ${r.claimId} (fingerprint ${short(fingerprint)})`,
       );
+      console.log(`claim nonce (send to the insurer only, with the claim's codes): ${nonce}`);
     },
   );
 

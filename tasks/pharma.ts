@@ -2,8 +2,7 @@ import fs from "node:fs";
 import { task, types } from "hardhat/config";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 import { Wallet } from "ethers";
-import { z } from "zod";
-import type { ColdChain, DeviceRegistry, SupplyChain } from "../typechain-types";
+import { type ColdChain, type DeviceRegistry, IConsortium__factory, type SupplyChain } from "../typechain-types";
 import { openShipment, shipmentReport } from "../src/coldchain";
 import { resolveAddress, resolveSigner } from "../src/deployments";
 import { mktCenti } from "../src/mkt";
@@ -40,8 +39,6 @@ async function contracts(
   return { coldChain, registry, supply };
 }
 
-const hex32 = z.string().regex(/^0x[0-9a-fA-F]{64}$/, "a 32-byte hex value");
-
 task("pharma:register-device", "A DEVICE_MANAGER registers a temperature sensor; the device key signs the registration")
   .addParam("from", "DEVICE_MANAGER signer (actor key, address or index)")
   .addParam("key", "The device's private key (it proves possession by signing)")
@@ -58,9 +55,12 @@ task("pharma:register-device", "A DEVICE_MANAGER registers a temperature sensor;
     const sim = new DeviceSimulator(new Wallet(args.key), registryDomain(chainId, await registry.getAddress()));
     const now = Number((await hre.ethers.provider.getBlock("latest"))!.timestamp);
     const firmware = /^0x[0-9a-fA-F]{64}$/.test(args.firmware) ? args.firmware : digestOf(args.firmware);
+    const consortium = IConsortium__factory.connect(await registry.consortium(), hre.ethers.provider);
     const { registration, signature } = await sim.signRegistration({
       kind: DEVICE_KIND.TemperatureSensor,
       ownerOrg: args.owner,
+      managerOrg: await consortium.memberOf(await manager.getAddress()),
+      nonce: await registry.registrationNonce(sim.address),
       firmware,
       calibratedUntil: now + args.days * 86_400,
       metadataHash: textHash(args.metadata || sim.address),
@@ -70,22 +70,34 @@ task("pharma:register-device", "A DEVICE_MANAGER registers a temperature sensor;
     console.log(`device ${sim.address} registered for organisation ${args.owner} (gas ${receipt!.gasUsed})`);
   });
 
-task("pharma:shipment", "The sender opens a cold-chain shipment of lots watched by registered sensors")
-  .addParam("from", "Sender (MANUFACTURER or DISTRIBUTOR signer)")
+task("pharma:approve-sensor", "The carrier approves its sensor for the next shipment a sender opens")
+  .addParam("from", "The sensor owner's CARRIER signer")
+  .addParam("device", "Sensor address")
+  .addParam("sender", "Sender organisation id (0 withdraws the approval)", undefined, types.int)
+  .addOptionalParam("coldChain", "ColdChain address")
+  .setAction(async (args, hre) => {
+    const { coldChain } = await contracts(hre, args);
+    if (!hre.ethers.isAddress(args.device)) throw new Error(`--device ("${args.device}") is not an address`);
+    const carrier = await resolveSigner(hre, args.from);
+    await (await coldChain.connect(carrier).approveSensor(args.device, args.sender)).wait();
+    console.log(`sensor ${args.device} approved for organisation ${args.sender}`);
+  });
+
+task("pharma:shipment", "The sender opens a cold-chain shipment of pallets it holds, watched by registered sensors")
+  .addParam("from", "Sender (MANUFACTURER or DISTRIBUTOR signer, custodian of the pallets)")
   .addParam("receiver", "Receiving organisation id", undefined, types.int)
   .addParam("carrier", "Carrier organisation id", undefined, types.int)
-  .addParam("lots", "Comma-separated lot ids (0x…)")
+  .addParam("pallets", "Comma-separated SSCCs (18 digits)")
   .addParam("devices", "Comma-separated sensor addresses")
   .addOptionalParam("reference", "Shipping document reference (hashed)", "")
   .addOptionalParam("coldChain", "ColdChain address")
   .setAction(async (args, hre) => {
     const { coldChain } = await contracts(hre, args);
-    const lots = String(args.lots)
+    const pallets = String(args.pallets)
       .split(",")
-      .map((l: string, i: number) => {
-        const r = hex32.safeParse(l.trim());
-        if (!r.success) throw new Error(`--lots item ${i + 1} ("${l}") is not a 32-byte lot id`);
-        return r.data;
+      .map((p: string, i: number) => {
+        if (!/^\d{18}$/.test(p.trim())) throw new Error(`--pallets item ${i + 1} ("${p}") is not an 18-digit SSCC`);
+        return BigInt(p.trim());
       });
     const devices = String(args.devices)
       .split(",")
@@ -97,11 +109,11 @@ task("pharma:shipment", "The sender opens a cold-chain shipment of lots watched 
     const id = await openShipment(coldChain, sender, {
       receiver: args.receiver,
       carrier: args.carrier,
-      lots,
+      pallets,
       devices,
       referenceHash: textHash(args.reference || `shipment ${Date.now()}`),
     });
-    console.log(`shipment ${id} opened: ${lots.length} lot(s), ${devices.length} sensor(s)`);
+    console.log(`shipment ${id} opened: ${pallets.length} pallet(s), ${devices.length} sensor(s)`);
   });
 
 task("pharma:simulate", "A device simulator writes a signed batch file of a reefer journey (for pharma:readings)")

@@ -1,10 +1,23 @@
+import fs from "node:fs";
 import path from "node:path";
 import { SingleBar, Presets } from "cli-progress";
 import { task, types } from "hardhat/config";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 import type { Consortium, SupplyChain } from "../typechain-types";
 import { resolveAddress, resolveSigner } from "../src/deployments";
-import { buildDigitalLink, normaliseGtin, parseDigitalLink, validateLot } from "../src/gs1";
+import {
+  buildDigitalLink,
+  elementsOf,
+  itemOf,
+  normaliseGtin,
+  parseGs1,
+  toBracketed,
+  toElementString,
+  validateLot,
+} from "../src/gs1";
+import { palletOf } from "../src/gs1-chain";
+import { labelSheetsOfLot } from "../src/labels";
+import { palletView } from "../src/pallet";
 import {
   SerialTree,
   commissionLot,
@@ -83,36 +96,67 @@ task("supply:commission", "Commissions a lot from a CSV of serials (gtin,lot,exp
     },
   );
 
-task("supply:trace", "Prints an item's history (upstream lots, custody, recalls, alerts) from a GS1 Digital Link")
-  .addPositionalParam("link", "https://id.example/01/<gtin>/10/<lot>/21/<serial>")
+const ANY_FORM =
+  "a GS1 Digital Link (https://…/01/<gtin>/10/<lot>/21/<serial>?17=<YYMMDD>, any domain and path prefix), " +
+  "scanner data (]d2010950…17…10…<GS>21…) or the bracketed form ((01)…(17)…(10)…(21)…)";
+
+task("supply:trace", "Prints the history of an item or a pallet (SSCC) from any GS1 form")
+  .addPositionalParam("link", ANY_FORM)
   .addOptionalParam("depth", "Levels of upstream input lots to follow", 3, types.int)
   .addOptionalParam("address", "SupplyChain address")
   .setAction(async (args: { link: string; depth: number; address?: string }, hre) => {
     const sc = await supplyChainAt(hre, args.address);
     const names = await orgNamer(await consortiumOf(hre, sc));
-    const { lotId, itemKey, events } = await traceItem(sc, args.link, names, args.depth);
+    const data = parseGs1(args.link);
+    const time = (t: number) => new Date(t * 1000).toISOString().slice(0, 19);
+    if (data.elements[0].ai === "00" || (data.form !== "digital link" && data.elements.some((e) => e.ai === "00"))) {
+      const sscc = palletOf(data);
+      const view = await palletView(sc, sscc);
+      printTable(
+        ["time (UTC)", "block", "event", "detail"],
+        view.events.map((e) => [
+          time(e.timestamp),
+          e.block,
+          e.kind,
+          e.kind === "shipped"
+            ? `${names(e.from!)} → ${names(e.to!)}`
+            : e.kind === "received"
+              ? `by ${names(e.by!)}`
+              : `${e.items} items of lot ${e.lotId ? short(e.lotId) : "?"}`,
+        ]),
+        `Pallet SSCC ${sscc.toString().padStart(18, "0")}: ${view.itemCount} items, custodian ${names(view.custodian)}` +
+          (view.inTransit ? `, in transit to ${names(view.receiver)}` : ""),
+      );
+      return;
+    }
+    const link = itemOf(data);
+    const { lotId, itemKey, events } = await traceItem(sc, link, names, args.depth);
     printTable(
       ["time (UTC)", "block", "event", "detail"],
-      events.map((e) => [new Date(e.timestamp * 1000).toISOString().slice(0, 19), e.block, e.what, e.detail]),
-      `Trace of ${args.link} (lot ${short(lotId)}, item ${short(itemKey)})`,
+      events.map((e) => [time(e.timestamp), e.block, e.what, e.detail]),
+      `Trace of ${buildDigitalLink(link)} (lot ${short(lotId)}, item ${short(itemKey)})`,
     );
   });
 
-task("supply:verify", "Is this code genuine and sellable? (GS1 Digital Link with ?17=YYMMDD)")
-  .addPositionalParam("link", "https://id.example/01/<gtin>/10/<lot>/21/<serial>?17=<YYMMDD>")
+task("supply:verify", "Is this pack genuine and sellable? Any GS1 form with lot, serial and expiry")
+  .addPositionalParam("link", ANY_FORM)
   .addOptionalParam("tree", "The lot's tree file, to prove a serial that is not on chain yet")
   .addOptionalParam("address", "SupplyChain address")
   .setAction(async (args: { link: string; tree?: string; address?: string }, hre) => {
     const sc = await supplyChainAt(hre, args.address);
-    const link = parseDigitalLink(args.link);
+    const data = parseGs1(args.link);
+    const link = itemOf(data);
     const proof = args.tree && link.serial ? SerialTree.load(args.tree).proof(link.serial) : [];
     const { sellable, reason } = await verifyCode(sc, link, proof);
     const lotId = lotIdOf(link.gtin, link.lot!);
     const item = await sc.item(lotId, textHash(link.serial!));
+    const elements = elementsOf(link);
     printTable(
       ["field", "value"],
       [
+        ["read as", data.form + (data.symbology ? ` (${data.symbology})` : "")],
         ["code", buildDigitalLink(link)],
+        ["element string", toBracketed(elements)],
         ["sellable", sellable],
         ["reason", reason],
         ["item key", itemKeyOf(lotId, link.serial!)],
@@ -121,6 +165,55 @@ task("supply:verify", "Is this code genuine and sellable? (GS1 Digital Link with
       sellable ? "VERIFIED" : `NOT SELLABLE: ${reason}`,
     );
   });
+
+task(
+  "supply:labels",
+  "Writes a printable sheet of a lot's pack labels (GS1 DataMatrix + Digital Link QR), PNG per A4 page",
+)
+  .addParam("lot", "The lot: its lot id (0x…) or its lot number")
+  .addOptionalParam("tree", "The lot's tree file (written by supply:commission); default: found in --dir")
+  .addOptionalParam("dir", "Where to look for *.tree.json files", ".")
+  .addOptionalParam("out", "Output directory", "labels")
+  .addOptionalParam("first", "First serial (1-based) to print", 1, types.int)
+  .addOptionalParam("count", "How many labels (default: the whole lot)", 0, types.int)
+  .addOptionalParam("resolver", "Digital Link resolver domain", "https://id.example")
+  .addOptionalParam("address", "SupplyChain address")
+  .setAction(
+    async (
+      args: {
+        lot: string;
+        tree?: string;
+        dir: string;
+        out: string;
+        first: number;
+        count: number;
+        resolver: string;
+        address?: string;
+      },
+      hre,
+    ) => {
+      const sc = await supplyChainAt(hre, args.address);
+      const result = await labelSheetsOfLot(sc, args);
+      fs.mkdirSync(args.out, { recursive: true });
+      const files = result.pages.map((png, i) => {
+        const file = path.join(args.out, `${result.lot.lot}-labels-${String(i + 1).padStart(3, "0")}.png`);
+        fs.writeFileSync(file, png);
+        return path.resolve(file);
+      });
+      printTable(
+        ["field", "value"],
+        [
+          ["GTIN", result.lot.gtin],
+          ["lot", result.lot.lot],
+          ["lot id", result.lotId],
+          ["labels", result.count],
+          ["first label", toElementString(elementsOf(result.firstPack), { separator: "<GS>", symbology: "]d2" })],
+          ["pages", files.join("\n")],
+        ],
+        `Labels of lot ${result.lot.lot}`,
+      );
+    },
+  );
 
 task("supply:recall", "Recalls a lot in O(1) (its manufacturer or a regulator)")
   .addParam("gtin", "GTIN of the lot")

@@ -8,7 +8,12 @@ import hre from "hardhat";
 import type { Page } from "playwright-core";
 import type { RunningStack } from "../src/app/stack";
 import { startAppStack } from "../src/app/stack";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { makeSscc, parseGs1, toBracketed, toDigitalLink, toElementString, valueOf } from "../src/gs1";
 import { E2eBrowser, actAs, launchBrowser, screenshot } from "./browser";
+import { dataMatrixPng, writeY4m } from "./camera";
 
 describe("web app (Chromium)", function () {
   this.timeout(120_000);
@@ -143,6 +148,102 @@ describe("web app (Chromium)", function () {
     });
   });
 
+  describe("verify by scanner, camera and every GS1 form", function () {
+    const item = (name: string): string => (stack.deployment.facts.appItems as Record<string, string>)[name];
+    /** What a counter scanner types for a pack: ]d2, the element strings, <GS> after variable-length values. */
+    const scannerData = (name: string) =>
+      toElementString(parseGs1(stack.url + item(name)).elements, { symbology: "]d2", separator: "<GS>" });
+
+    for (const [name, reason] of [
+      ["good", "verified"],
+      ["recalled", "recalled"],
+      ["quarantined", "quarantined"],
+    ] as const) {
+      it(`verifies a ${name} pack from the raw ]d2 data a scanner types into the field`, async function () {
+        await page.goto("/verify");
+        const input = page.getByTestId("link-input");
+        await input.fill(scannerData(name));
+        if (name === "good") await screenshot(page, "verify-scanner");
+        await input.press("Enter");
+        const v = page.getByTestId("verdict");
+        await v.waitFor();
+        expect(await v.getAttribute("data-reason")).to.equal(reason);
+        expect(page.url()).to.equal(stack.url + item(name));
+      });
+    }
+
+    it("names the AI and the reason when a scan is refused", async function () {
+      await page.goto("/verify");
+      await page.getByTestId("link-input").fill(scannerData("good").replace(/17\d{6}/, "17281399"));
+      await page.getByTestId("verify-button").click();
+      expect(await page.getByTestId("scan-error").innerText()).to.match(/AI \(17\).*month 13/);
+    });
+
+    it("opens a Digital Link with a path prefix and qualifiers, and a GTIN alone as the product with its lots", async function () {
+      const link = parseGs1(stack.url + item("good"));
+      const path = new URL(toDigitalLink(link.elements, { base: `${stack.url}/pharma/eu` })).pathname;
+      await page.goto(path + "?17=" + valueOf(link.elements, "17"));
+      expect(await page.getByTestId("verdict").getAttribute("data-reason")).to.equal("verified");
+      await page.goto(`/01/${valueOf(link.elements, "01")}`);
+      await page.getByTestId("product-lot").first().waitFor();
+      expect(await page.getByTestId("product-lots").innerText()).to.contain(valueOf(link.elements, "10"));
+    });
+
+    it("opens a pallet's SSCC link on its pallet page: contents, custody and shipments", async function () {
+      const sscc = makeSscc("00401234500000001"); // the demo's first pallet
+      await page.goto(`/logistics/00/${sscc}`);
+      expect(await page.getByTestId("pallet-title").innerText()).to.contain(sscc);
+      await page.getByTestId("pallet-contents").locator("tbody tr").first().waitFor();
+      const timeline = await page.getByTestId("pallet-timeline").innerText();
+      expect(timeline).to.match(/Packed: \d+ items/);
+      expect(timeline).to.match(/Shipped: .+ → .+/);
+      expect(timeline).to.match(/Received by /);
+      await screenshot(page, "pallet");
+    });
+
+    it("shows the pack page in Simplified Chinese, remembers the choice, and switches back", async function () {
+      await page.goto(item("good"));
+      await page.getByTestId("verdict").waitFor();
+      await page.getByTestId("language").selectOption("zh-CN");
+      await page.getByTestId("verdict-title").getByText("正品，可销售").waitFor();
+      await page.reload();
+      await page.getByTestId("verdict-title").getByText("正品，可销售").waitFor();
+      expect(await page.locator("html").getAttribute("lang")).to.equal("zh-CN");
+      expect(await page.getByTestId("expiry").innerText()).to.match(/有效期至 \d{4}年\d{1,2}月\d{1,2}日/);
+      await screenshot(page, "verify-zh");
+      await page.goto("/verify");
+      expect(await page.getByTestId("camera-button").innerText()).to.equal("用摄像头扫描");
+      await page.getByTestId("link-input").fill(scannerData("recalled"));
+      await page.getByTestId("link-input").press("Enter");
+      await page.getByTestId("verdict-title").getByText("已召回").waitFor();
+      await page.getByTestId("language").selectOption("en");
+      await page.getByTestId("verdict-title").getByText("Recalled").waitFor();
+    });
+
+    it("opens the right pack from a DataMatrix held in front of the (fake) camera", async function () {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), "citychain-camera-"));
+      const clip = path.join(dir, "pack.y4m");
+      writeY4m(clip, await dataMatrixPng(toBracketed(parseGs1(stack.url + item("good")).elements)));
+      const cam = await launchBrowser(stack.url, [
+        "--use-fake-device-for-media-stream",
+        "--use-fake-ui-for-media-stream",
+        `--use-file-for-fake-video-capture=${clip}`,
+      ]);
+      try {
+        await cam.page.goto("/verify");
+        await cam.page.getByTestId("camera-button").click();
+        const v = cam.page.getByTestId("verdict");
+        await v.waitFor({ timeout: 60_000 });
+        expect(await v.getAttribute("data-reason")).to.equal("verified");
+        expect(cam.page.url()).to.equal(stack.url + item("good"));
+        expect(cam.errors).to.deep.equal([]);
+      } finally {
+        await cam.close();
+        fs.rmSync(dir, { recursive: true, force: true });
+      }
+    });
+  });
+
   describe("regulator console", function () {
     it("refuses a carrier's release with the decoded error, then the regulator releases the quarantine", async function () {
       await page.goto("/console");
@@ -210,6 +311,12 @@ describe("web app (Chromium)", function () {
       expect(await page.getByTestId("tx-status").innerText()).to.match(
         /Commission lot AMX-2701 \(2000 serials\): confirmed/,
       );
+      await page.getByTestId("labels-count").fill("8");
+      await page.getByTestId("labels-button").click();
+      await page.getByTestId("labels-page").first().waitFor();
+      expect(await page.getByTestId("labels-page").count()).to.equal(1);
+      await page.getByTestId("labels").scrollIntoViewIfNeeded();
+      await screenshot(page, "console-labels");
     });
   });
 

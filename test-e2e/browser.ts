@@ -21,7 +21,7 @@ export interface E2eBrowser {
  * Launches headless Chromium with a fresh profile (a new --user-data-dir) and everything that would reach the network switched off
  * (without these flags Chromium keeps calling home, which floods a closed network).
  */
-export async function launchBrowser(baseURL: string): Promise<E2eBrowser> {
+export async function launchBrowser(baseURL: string, extraArgs: string[] = []): Promise<E2eBrowser> {
   if (!fs.existsSync(CHROMIUM)) {
     throw new Error(`${CHROMIUM} not found: apt-get install -y chromium (or set CHROMIUM_PATH)`);
   }
@@ -41,6 +41,7 @@ export async function launchBrowser(baseURL: string): Promise<E2eBrowser> {
       "--disable-background-networking",
       "--disable-component-update",
       "--disable-sync",
+      ...extraArgs,
     ],
   });
   context.setDefaultTimeout(20_000);

@@ -1,4 +1,5 @@
 import { useCallback, useEffect, useMemo, useState } from "react";
+import { useTranslation } from "react-i18next";
 import type { JsonRpcProvider, Signer } from "ethers";
 import { Consortium__factory } from "../../typechain-types";
 import type { AppDeployment } from "../../src/app/deployment";
@@ -8,6 +9,9 @@ import { WalletBar } from "./wallet";
 import { MembersPage } from "./pages/Members";
 import { HomePage } from "./pages/Home";
 import { VerifyPage, VerifySearch } from "./pages/Verify";
+import { PalletPage, ProductPage } from "./pages/Gs1Pages";
+import { Gs1Data, Gs1Error, parseDigitalLinkData, valueOf } from "../../src/gs1";
+import { LANGUAGES, Language, setLanguage } from "./i18n";
 import { InvestorsPage } from "./pages/Investors";
 import { ConsolePage } from "./pages/Console";
 
@@ -18,12 +22,46 @@ interface Loaded {
 }
 
 const NAV: [string, string][] = [
-  ["/", "Home"],
-  ["/verify", "Verify"],
-  ["/investors", "Investors"],
-  ["/console", "Manufacturers & regulators"],
-  ["/members", "Members"],
+  ["/", "nav.home"],
+  ["/verify", "nav.verify"],
+  ["/investors", "nav.investors"],
+  ["/console", "nav.console"],
+  ["/members", "nav.members"],
 ];
+
+const APP_PAGES = new Set(["/", "/verify", "/investors", "/console", "/members"]);
+
+/**
+ * What a GS1 Digital Link path opens (any resolver path prefix, the rightmost primary key): a pack (GTIN with lot
+ * and serial), a product with its lots (GTIN alone), a pallet (SSCC). Undefined for the app's own pages; a link
+ * that is refused keeps its error for the pack page to show.
+ */
+function gs1Route(path: string): { data?: Gs1Data; error?: string } | undefined {
+  if (APP_PAGES.has(path)) return undefined;
+  try {
+    return { data: parseDigitalLinkData(window.location.origin + path + window.location.search) };
+  } catch (err) {
+    return { error: err instanceof Gs1Error ? err.message : String(err) };
+  }
+}
+
+function LanguageSwitch() {
+  const { t, i18n } = useTranslation();
+  return (
+    <select
+      aria-label={t("nav.language")}
+      data-testid="language"
+      value={i18n.language}
+      onChange={(e) => setLanguage(e.target.value as Language)}
+    >
+      {LANGUAGES.map((l) => (
+        <option key={l.code} value={l.code}>
+          {l.label}
+        </option>
+      ))}
+    </select>
+  );
+}
 
 function usePath(): [string, (p: string) => void] {
   const [path, setPath] = useState(window.location.pathname);
@@ -41,6 +79,7 @@ function usePath(): [string, (p: string) => void] {
 }
 
 export function App() {
+  const { t } = useTranslation();
   const [loaded, setLoaded] = useState<Loaded>();
   const [loadError, setLoadError] = useState<string>();
   const [account, setAccount] = useState<{ address: string; signer: Signer; label: string }>();
@@ -88,8 +127,8 @@ export function App() {
     [loaded, account, version, refresh, navigate],
   );
 
-  if (loadError) return <div className="page error">Cannot load the deployment: {loadError}</div>;
-  if (!state || !loaded) return <div className="page muted">Loading the chain…</div>;
+  if (loadError) return <div className="page error">{t("app.loadError", { error: loadError })}</div>;
+  if (!state || !loaded) return <div className="page muted">{t("app.loading")}</div>;
 
   const onDev = async (address: string) => {
     setWalletError(undefined);
@@ -109,7 +148,12 @@ export function App() {
   };
 
   let page;
-  if (path.startsWith("/01/")) page = <VerifyPage path={path} />;
+  const gs1 = gs1Route(path);
+  const key = gs1?.data?.elements[0];
+  if (gs1 && key?.ai === "00") page = <PalletPage sscc={BigInt(key.value)} />;
+  else if (gs1 && key?.ai === "01" && gs1.data && valueOf(gs1.data.elements, "21") === undefined) {
+    page = <ProductPage gtin={key.value} />;
+  } else if (gs1) page = <VerifyPage path={path} />;
   else if (path === "/verify") page = <VerifySearch />;
   else if (path === "/investors") page = <InvestorsPage />;
   else if (path === "/console") page = <ConsolePage />;
@@ -134,16 +178,17 @@ export function App() {
             <a
               key={href}
               href={href}
-              className={path === href || (href === "/verify" && path.startsWith("/01/")) ? "active" : ""}
+              className={path === href || (href === "/verify" && gs1 !== undefined) ? "active" : ""}
               onClick={(e) => {
                 e.preventDefault();
                 navigate(href);
               }}
             >
-              {label}
+              {t(label)}
             </a>
           ))}
         </nav>
+        <LanguageSwitch />
         <WalletBar
           deployment={loaded.deployment}
           account={account}

@@ -21,11 +21,16 @@ contract AssetMarket is ConsortiumGated, ReentrancyGuard, IAssetMarket {
 
     /// @notice Highest operator fee: 5 %.
     uint16 public constant MAX_FEE_BPS = 500;
+    /// @notice A fee increase takes effect this long after it is announced (decreases at once), so a seller never
+    /// lists under a fee raised in the same block; every listing keeps the fee in force when it was made.
+    uint64 public constant FEE_NOTICE = 7 days;
 
-    /// @dev Fee of an asset and the organisation it accrues to.
+    /// @dev Fee of an asset, the organisation it accrues to, and an announced increase.
     struct Fee {
         uint16 bps;
         uint32 orgId;
+        uint16 nextBps;
+        uint64 nextAt;
     }
 
     IAssetRegistry private immutable _registry;
@@ -58,9 +63,13 @@ contract AssetMarket is ConsortiumGated, ReentrancyGuard, IAssetMarket {
         IAssetRegistry.Asset memory a = _registry.asset(assetId);
         if (amount == 0 || amount > type(uint96).max) revert MarketInvalidListing("amount");
         if (price == 0) revert MarketInvalidListing("price");
-        if (paymentToken == address(0)) revert MarketInvalidListing("payment token");
+        IAssetShareToken token = IAssetShareToken(a.shareToken);
+        // Only a token the asset accepts: no listing is priced in an arbitrary contract.
+        if (!token.acceptsPaymentToken(paymentToken)) revert MarketInvalidListing("payment token");
         if (expiry <= block.timestamp) revert MarketInvalidListing("expiry");
-        Fee memory fee = _feeOf[assetId];
+        (uint16 bps, uint32 feeOrg) = _feeNow(assetId);
+        // The seller's current lock epoch binds this listing to the lock it takes below (a uint32 in the token).
+        uint256 epoch = token.listingEpochOf(msg.sender);
         listingId = ++_listingCount;
         // amount <= uint96 max, checked above.
         _listings[listingId] = Listing(
@@ -69,13 +78,14 @@ contract AssetMarket is ConsortiumGated, ReentrancyGuard, IAssetMarket {
             a.shareToken,
             uint96(amount),
             paymentToken,
-            fee.bps,
-            fee.orgId,
+            bps,
+            feeOrg,
+            uint32(epoch),
             price,
             assetId
         );
         emit Listed(listingId, msg.sender, assetId, amount, paymentToken, price, expiry);
-        IAssetShareToken(a.shareToken).lockListing(msg.sender, amount);
+        token.lockListing(msg.sender, amount);
     }
 
     /// @inheritdoc IAssetMarket
@@ -95,11 +105,12 @@ contract AssetMarket is ConsortiumGated, ReentrancyGuard, IAssetMarket {
         // amount <= remaining, checked above.
         entry.remaining = uint96(remaining - amount);
         uint256 paid = amount * price;
-        uint256 fee = (paid * entry.feeBps) / 10_000;
+        // Rounded up, so no fill (however small) escapes the fee: ceil(paid * bps / 10,000).
+        uint256 fee = (paid * entry.feeBps + 9_999) / 10_000;
         address paymentToken = entry.paymentToken;
         if (fee != 0) _fees[entry.operatorOrg][paymentToken] += fee;
         emit ListingFilled(listingId, msg.sender, seller, amount, paid, fee);
-        IAssetShareToken(entry.shareToken).fillListing(seller, msg.sender, amount);
+        IAssetShareToken(entry.shareToken).fillListing(seller, msg.sender, amount, entry.lockEpoch);
         IERC20(paymentToken).safeTransferFrom(msg.sender, seller, paid - fee);
         if (fee != 0) IERC20(paymentToken).safeTransferFrom(msg.sender, address(this), fee);
     }
@@ -113,7 +124,7 @@ contract AssetMarket is ConsortiumGated, ReentrancyGuard, IAssetMarket {
             revert MarketNotSeller(listingId, msg.sender);
         entry.remaining = 0;
         emit ListingCancelled(listingId, remaining, msg.sender);
-        IAssetShareToken(entry.shareToken).unlockListing(entry.seller, remaining);
+        IAssetShareToken(entry.shareToken).unlockListing(entry.seller, remaining, entry.lockEpoch);
     }
 
     /// @inheritdoc IAssetMarket
@@ -123,9 +134,34 @@ contract AssetMarket is ConsortiumGated, ReentrancyGuard, IAssetMarket {
             revert IAssetRegistry.AssetNotOperator(assetId, msg.sender);
         }
         if (bps > MAX_FEE_BPS) revert MarketFeeTooHigh(bps);
-        uint16 previous = _feeOf[assetId].bps;
-        _feeOf[assetId] = Fee(bps, a.operatorOrg);
-        emit MarketFeeChanged(assetId, previous, bps);
+        (uint16 previous, ) = _feeNow(assetId);
+        // While the asset is funding no share can be listed yet, so the fee applies at once; afterwards only a
+        // decrease does.
+        if (bps <= previous || a.status == IAssetRegistry.Status.Funding) {
+            _feeOf[assetId] = Fee(bps, a.operatorOrg, 0, 0);
+            emit MarketFeeChanged(assetId, previous, bps, uint64(block.timestamp));
+        } else {
+            uint64 at = uint64(block.timestamp) + FEE_NOTICE;
+            _feeOf[assetId] = Fee(previous, a.operatorOrg, bps, at);
+            emit MarketFeeChanged(assetId, previous, bps, at);
+        }
+    }
+
+    /// @inheritdoc IAssetMarket
+    function reassignFees(uint32 fromOrg, address paymentToken, uint32 toOrg) external {
+        if (!_hasRole(Roles.REGULATOR, msg.sender)) revert MarketNotRegulator(msg.sender);
+        IConsortium c = consortium();
+        IConsortium.Member memory m = c.member(fromOrg);
+        // Only a recipient that can no longer withdraw: removed, or without ASSET_OPERATOR.
+        if (m.status != IConsortium.Status.Removed && (m.roles & Roles.mask(Roles.ASSET_OPERATOR)) != 0) {
+            revert MarketFeeRecipientInPlace(fromOrg);
+        }
+        if (toOrg == fromOrg || !c.memberHasRole(toOrg, Roles.ASSET_OPERATOR)) revert MarketInvalidFeeRecipient(toOrg);
+        uint256 amount = _fees[fromOrg][paymentToken];
+        if (amount == 0) revert MarketNoFees(fromOrg, paymentToken);
+        _fees[fromOrg][paymentToken] = 0;
+        _fees[toOrg][paymentToken] += amount;
+        emit MarketFeesReassigned(fromOrg, toOrg, paymentToken, amount, msg.sender);
     }
 
     /// @inheritdoc IAssetMarket
@@ -152,7 +188,22 @@ contract AssetMarket is ConsortiumGated, ReentrancyGuard, IAssetMarket {
 
     /// @inheritdoc IAssetMarket
     function feeBps(uint256 assetId) external view returns (uint16) {
-        return _feeOf[assetId].bps;
+        (uint16 bps, ) = _feeNow(assetId);
+        return bps;
+    }
+
+    /// @inheritdoc IAssetMarket
+    function pendingFee(uint256 assetId) external view returns (uint16 bps, uint64 effectiveAt) {
+        Fee memory fee = _feeOf[assetId];
+        if (fee.nextAt == 0 || block.timestamp >= fee.nextAt) return (0, 0);
+        return (fee.nextBps, fee.nextAt);
+    }
+
+    /// @dev The fee in force now (an announced increase once its notice has passed) and its organisation.
+    function _feeNow(uint256 assetId) private view returns (uint16 bps, uint32 orgId) {
+        Fee memory fee = _feeOf[assetId];
+        bps = fee.nextAt != 0 && block.timestamp >= fee.nextAt ? fee.nextBps : fee.bps;
+        return (bps, fee.orgId);
     }
 
     /// @inheritdoc IAssetMarket

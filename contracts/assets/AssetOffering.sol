@@ -21,6 +21,8 @@ contract AssetOffering is ConsortiumGated, ReentrancyGuard, IAssetOffering {
 
     /// @notice Most milestones per offering.
     uint256 public constant MAX_MILESTONES = 8;
+    /// @notice After this long from a successful finalisation, unreleased escrow becomes revenue for the holders.
+    uint64 public constant ESCROW_TIMEOUT = 730 days;
 
     IAssetRegistry private immutable _registry;
     uint256 private _offeringCount;
@@ -28,6 +30,8 @@ contract AssetOffering is ConsortiumGated, ReentrancyGuard, IAssetOffering {
     mapping(uint256 offeringId => Milestone[]) private _milestones;
     mapping(uint256 assetId => uint256) private _live;
     mapping(uint256 assetId => uint256) private _unrefunded;
+    mapping(uint256 assetId => uint256) private _succeededOf;
+    mapping(uint256 offeringId => mapping(address buyer => uint256)) private _refundOwed;
 
     /// @param consortium_ The consortium.
     /// @param registry_ The asset registry.
@@ -76,17 +80,7 @@ contract AssetOffering is ConsortiumGated, ReentrancyGuard, IAssetOffering {
         for (uint256 i = 0; i < terms.milestoneBps.length; ++i) {
             _milestones[offeringId].push(Milestone(terms.milestoneBps[i], false, false, false));
         }
-        emit OfferingOpened(
-            offeringId,
-            terms.assetId,
-            orgId,
-            terms.paymentToken,
-            terms.price,
-            terms.softCap,
-            terms.hardCap,
-            terms.start,
-            terms.deadline
-        );
+        emit OfferingOpened(offeringId, terms.assetId, orgId, o.beneficiaryOrg, terms);
     }
 
     /// @inheritdoc IAssetOffering
@@ -138,6 +132,8 @@ contract AssetOffering is ConsortiumGated, ReentrancyGuard, IAssetOffering {
         if (block.timestamp <= o.deadline && o.sold < o.hardCap) revert OfferingStillRunning(offeringId, o.deadline);
         succeeded = o.sold >= o.softCap;
         o.state = succeeded ? State.Succeeded : State.Failed;
+        o.finalisedAt = uint64(block.timestamp);
+        if (succeeded) _succeededOf[o.assetId] = offeringId;
         delete _live[o.assetId];
         if (!succeeded) _unrefunded[o.assetId] += o.sold;
         emit OfferingFinalised(offeringId, succeeded, o.sold, uint256(o.sold) * o.price);
@@ -149,12 +145,88 @@ contract AssetOffering is ConsortiumGated, ReentrancyGuard, IAssetOffering {
 
     /// @inheritdoc IAssetOffering
     function refund(uint256 offeringId) external nonReentrant returns (uint256 amount) {
-        return _refund(offeringId, msg.sender);
+        Offering storage o = _offerings[offeringId];
+        if (o.state != State.Failed) revert OfferingWrongState(offeringId, o.state);
+        (, uint256 offered, uint256 ofOffering, ) = IAssetShareToken(o.shareToken).locksOf(msg.sender);
+        if (offered != 0 && ofOffering == offeringId) _book(offeringId, o, msg.sender);
+        // A frozen wallet is never paid: its refund waits for the regulator's recovery (recoverRefund).
+        if (IAssetShareToken(o.shareToken).isFrozen(msg.sender)) revert OfferingAccountFrozen(offeringId, msg.sender);
+        amount = _refundOwed[offeringId][msg.sender];
+        if (amount == 0) revert OfferingNothingToRefund(offeringId, msg.sender);
+        _refundOwed[offeringId][msg.sender] = 0;
+        // refunded + amount <= sold * price <= price * hardCap < 2^128 (checked in _checkTerms).
+        o.refunded += uint128(amount);
+        emit OfferingRefunded(offeringId, msg.sender, amount);
+        IERC20(o.paymentToken).safeTransfer(msg.sender, amount);
     }
 
     /// @inheritdoc IAssetOffering
     function refundFor(uint256 offeringId, address buyer) external nonReentrant returns (uint256 amount) {
-        return _refund(offeringId, buyer);
+        Offering storage o = _offerings[offeringId];
+        if (o.state != State.Failed) revert OfferingWrongState(offeringId, o.state);
+        return _book(offeringId, o, buyer);
+    }
+
+    /// @inheritdoc IAssetOffering
+    function recoverRefund(uint256 offeringId, address lostWallet, address newWallet) external {
+        if (!_hasRole(Roles.REGULATOR, msg.sender)) revert OfferingNotRegulator(msg.sender);
+        Offering storage o = _offerings[offeringId];
+        if (o.state != State.Failed) revert OfferingWrongState(offeringId, o.state);
+        uint256 amount = _refundOwed[offeringId][lostWallet];
+        IAssetShareToken token = IAssetShareToken(o.shareToken);
+        if (amount == 0 || newWallet == lostWallet || !_hasRole(Roles.INVESTOR, newWallet) || token.isFrozen(newWallet))
+            revert OfferingInvalidRecovery(offeringId, lostWallet, newWallet);
+        _refundOwed[offeringId][lostWallet] = 0;
+        _refundOwed[offeringId][newWallet] += amount;
+        emit OfferingRefundRecovered(offeringId, lostWallet, newWallet, amount, msg.sender);
+    }
+
+    /// @inheritdoc IAssetOffering
+    function replaceParty(uint256 offeringId, Party party, uint32 orgId) external {
+        if (!_hasRole(Roles.REGULATOR, msg.sender)) revert OfferingNotRegulator(msg.sender);
+        Offering storage o = _offerings[offeringId];
+        if (o.state != State.Succeeded) revert OfferingWrongState(offeringId, o.state);
+        uint32 current = party == Party.Initiator
+            ? o.initiatorOrg
+            : party == Party.Beneficiary
+                ? o.beneficiaryOrg
+                : o.cosignerOrg;
+        if (current == 0 || !_partyGone(current, party)) revert OfferingPartyInPlace(offeringId, party, current);
+        IConsortium c = consortium();
+        bool valid = !_inactive(orgId) && c.member(orgId).kind == IConsortium.Kind.Organisation;
+        if (party == Party.Initiator) {
+            valid =
+                valid &&
+                orgId != o.cosignerOrg &&
+                (c.memberHasRole(orgId, Roles.ASSET_OPERATOR) || c.memberHasRole(orgId, Roles.REGULATOR));
+            if (valid) o.initiatorOrg = orgId;
+        } else if (party == Party.Beneficiary) {
+            valid = valid && orgId != o.cosignerOrg;
+            if (valid) o.beneficiaryOrg = orgId;
+        } else {
+            valid = valid && orgId != o.beneficiaryOrg && orgId != o.initiatorOrg;
+            if (valid) o.cosignerOrg = orgId;
+        }
+        if (!valid) revert OfferingInvalidParty(offeringId, party, orgId);
+        emit OfferingPartyReplaced(offeringId, party, current, orgId, msg.sender);
+    }
+
+    /// @inheritdoc IAssetOffering
+    function sweepToHolders(uint256 offeringId) external nonReentrant returns (uint256 amount) {
+        Offering storage o = _offerings[offeringId];
+        if (o.state != State.Succeeded) revert OfferingWrongState(offeringId, o.state);
+        uint256 due = uint256(o.finalisedAt) + ESCROW_TIMEOUT;
+        if (block.timestamp < due) revert OfferingEscrowNotDue(offeringId, due);
+        uint256 raised = uint256(o.sold) * o.price;
+        amount = raised - o.released;
+        if (amount == 0) revert OfferingNothingToWithdraw(offeringId);
+        Milestone[] storage list = _milestones[offeringId];
+        for (uint256 i = 0; i < list.length; ++i) list[i].released = true;
+        // raised = sold * price < 2^128 (checked in _checkTerms).
+        o.released = uint128(raised);
+        emit OfferingEscrowSwept(offeringId, amount);
+        IERC20(o.paymentToken).safeTransfer(o.shareToken, amount);
+        IAssetShareToken(o.shareToken).depositFromOffering(o.paymentToken, amount);
     }
 
     /// @inheritdoc IAssetOffering
@@ -165,7 +237,10 @@ contract AssetOffering is ConsortiumGated, ReentrancyGuard, IAssetOffering {
         if (index >= list.length || list[index].released) revert OfferingInvalidMilestone(offeringId, index);
         Milestone storage m = list[index];
         uint32 orgId = 0;
-        if (_roleOrg(Roles.ASSET_OPERATOR, msg.sender) == o.initiatorOrg) {
+        if (
+            _roleOrg(Roles.ASSET_OPERATOR, msg.sender) == o.initiatorOrg ||
+            _roleOrg(Roles.REGULATOR, msg.sender) == o.initiatorOrg
+        ) {
             orgId = o.initiatorOrg;
             m.initiatorApproved = true;
         } else if (_activeOrgOf(msg.sender) == o.cosignerOrg) {
@@ -216,6 +291,19 @@ contract AssetOffering is ConsortiumGated, ReentrancyGuard, IAssetOffering {
     }
 
     /// @inheritdoc IAssetOffering
+    function refundOwed(uint256 offeringId, address buyer) external view returns (uint256) {
+        return _refundOwed[offeringId][buyer];
+    }
+
+    /// @inheritdoc IAssetOffering
+    function unreleasedEscrow(uint256 assetId) external view returns (address paymentToken, uint256 amount) {
+        uint256 id = _succeededOf[assetId];
+        if (id == 0) return (address(0), 0);
+        Offering storage o = _offerings[id];
+        return (o.paymentToken, uint256(o.sold) * o.price - o.released);
+    }
+
+    /// @inheritdoc IAssetOffering
     function liveOffering(uint256 assetId) external view returns (uint256) {
         return _live[assetId];
     }
@@ -230,20 +318,17 @@ contract AssetOffering is ConsortiumGated, ReentrancyGuard, IAssetOffering {
         return _unrefunded[assetId];
     }
 
-    /// @dev Burns `buyer`'s shares of a failed sale and pays their money back to them.
-    function _refund(uint256 offeringId, address buyer) private returns (uint256 amount) {
-        Offering storage o = _offerings[offeringId];
-        if (o.state != State.Failed) revert OfferingWrongState(offeringId, o.state);
+    /// @dev Burns `buyer`'s shares of a failed sale and books their refund for them to pull (a blocklisting
+    /// payment token that refuses one buyer cannot hold the asset in Funding). The share token refuses a frozen buyer.
+    function _book(uint256 offeringId, Offering storage o, address buyer) private returns (uint256 amount) {
         // The callee is the offering's own share token (set by the registry, no callbacks); callers are nonReentrant.
         // slither-disable-next-line reentrancy-no-eth,reentrancy-benign,reentrancy-events
         uint256 shares = IAssetShareToken(o.shareToken).burnOffered(buyer, offeringId);
         // shares <= the failed sale's sold, all counted in _unrefunded when it failed.
         _unrefunded[o.assetId] -= shares;
         amount = shares * o.price;
-        // refunded + amount <= sold * price <= price * hardCap < 2^128 (checked in _checkTerms).
-        o.refunded += uint128(amount);
-        emit OfferingRefunded(offeringId, buyer, shares, amount);
-        IERC20(o.paymentToken).safeTransfer(buyer, amount);
+        _refundOwed[offeringId][buyer] += amount;
+        emit OfferingRefundBooked(offeringId, buyer, shares, amount);
     }
 
     /// @dev What the beneficiary may take now: the whole raise without milestones, otherwise the approved,
@@ -281,7 +366,10 @@ contract AssetOffering is ConsortiumGated, ReentrancyGuard, IAssetOffering {
     }
 
     function _checkTerms(Terms calldata t, uint32 initiatorOrg, address shareToken) private view {
-        if (t.paymentToken == address(0)) revert OfferingInvalidTerms(t.assetId, "payment token");
+        // Only a token the asset accepts for revenue: the escrow may one day become the holders' revenue.
+        if (t.paymentToken == address(0) || !IAssetShareToken(shareToken).acceptsPaymentToken(t.paymentToken)) {
+            revert OfferingInvalidTerms(t.assetId, "payment token");
+        }
         if (t.price == 0 || uint256(t.price) * t.hardCap >= 2 ** 128) revert OfferingInvalidTerms(t.assetId, "price");
         if (t.softCap == 0 || t.softCap > t.hardCap) revert OfferingInvalidTerms(t.assetId, "caps");
         IAssetShareToken token = IAssetShareToken(shareToken);
@@ -300,8 +388,11 @@ contract AssetOffering is ConsortiumGated, ReentrancyGuard, IAssetOffering {
             t.beneficiaryOrg == 0 ||
             t.cosignerOrg == 0 ||
             t.cosignerOrg == initiatorOrg ||
+            t.cosignerOrg == t.beneficiaryOrg ||
             _inactive(t.beneficiaryOrg) ||
-            _inactive(t.cosignerOrg)
+            _inactive(t.cosignerOrg) ||
+            _person(t.beneficiaryOrg) ||
+            _person(t.cosignerOrg)
         ) revert OfferingInvalidTerms(t.assetId, "parties");
         if (n > MAX_MILESTONES) revert OfferingInvalidTerms(t.assetId, "milestones");
         uint256 sum = 0;
@@ -310,6 +401,20 @@ contract AssetOffering is ConsortiumGated, ReentrancyGuard, IAssetOffering {
             sum += t.milestoneBps[i];
         }
         if (sum != 10_000) revert OfferingInvalidTerms(t.assetId, "milestones");
+    }
+
+    /// @dev True when the member is a natural person (an investor or patient), who cannot be a party.
+    function _person(uint32 orgId) private view returns (bool) {
+        return consortium().member(orgId).kind == IConsortium.Kind.Person;
+    }
+
+    /// @dev True when a party can no longer act: its organisation was removed, or (initiator) it lost both
+    /// ASSET_OPERATOR and REGULATOR. A suspension is temporary and replaces nobody.
+    function _partyGone(uint32 orgId, Party party) private view returns (bool) {
+        IConsortium.Member memory m = consortium().member(orgId);
+        if (m.status == IConsortium.Status.Removed) return true;
+        if (party != Party.Initiator) return false;
+        return (m.roles & (Roles.mask(Roles.ASSET_OPERATOR) | Roles.mask(Roles.REGULATOR))) == 0;
     }
 
     /// @dev True when the organisation id is unknown or not an active member.

@@ -49,6 +49,7 @@ contract AssetRegistry is ConsortiumGated, IAssetRegistry {
         if (_offering == address(0)) revert AssetSystemNotReady(msg.sender);
         assetId = ++_assetCount;
         _checkDevices(assetId, r.devices);
+        _checkGridOperator(assetId, r.gridOperatorOrg);
         AssetShareToken token = new AssetShareToken(
             consortium(),
             AssetShareToken.Init(
@@ -60,7 +61,8 @@ contract AssetRegistry is ConsortiumGated, IAssetRegistry {
                 r.name,
                 r.symbol,
                 r.cap,
-                r.paymentTokens
+                r.paymentTokens,
+                r.gridOperatorOrg
             )
         );
         _assets[assetId] = Asset(
@@ -75,6 +77,7 @@ contract AssetRegistry is ConsortiumGated, IAssetRegistry {
         _devices[assetId] = r.devices;
         emit AssetRegistered(assetId, r.kind, orgId, address(token), r.metadataHash, r.cap);
         emit AssetDevicesChanged(assetId, r.devices);
+        if (r.gridOperatorOrg != 0) emit AssetGridOperatorChanged(assetId, 0, r.gridOperatorOrg);
     }
 
     /// @inheritdoc IAssetRegistry
@@ -131,6 +134,26 @@ contract AssetRegistry is ConsortiumGated, IAssetRegistry {
     }
 
     /// @inheritdoc IAssetRegistry
+    function retirePaymentToken(uint256 assetId, address paymentToken) external {
+        Asset storage a = _operated(assetId);
+        (address escrowToken, uint256 escrowed) = IAssetOffering(_offering).unreleasedEscrow(assetId);
+        // A succeeded sale's escrow may still become the holders' revenue in this token (its timeout path).
+        if (escrowed != 0 && escrowToken == paymentToken) revert AssetEscrowInToken(assetId, paymentToken, escrowed);
+        IAssetShareToken(a.shareToken).retirePaymentToken(paymentToken);
+        emit AssetPaymentTokenRetired(assetId, paymentToken);
+    }
+
+    /// @inheritdoc IAssetRegistry
+    function setGridOperator(uint256 assetId, uint32 orgId) external {
+        Asset storage a = _operated(assetId);
+        _checkGridOperator(assetId, orgId);
+        IAssetShareToken token = IAssetShareToken(a.shareToken);
+        uint32 previous = token.gridOperatorOrg();
+        token.setGridOperator(orgId);
+        emit AssetGridOperatorChanged(assetId, previous, orgId);
+    }
+
+    /// @inheritdoc IAssetRegistry
     function asset(uint256 assetId) external view returns (Asset memory) {
         return _known(assetId);
     }
@@ -169,6 +192,13 @@ contract AssetRegistry is ConsortiumGated, IAssetRegistry {
     function _operated(uint256 assetId) private view returns (Asset storage a) {
         a = _known(assetId);
         if (_roleOrg(Roles.ASSET_OPERATOR, msg.sender) != a.operatorOrg) revert AssetNotOperator(assetId, msg.sender);
+    }
+
+    /// @dev 0 (nobody) or an active organisation holding GRID_OPERATOR.
+    function _checkGridOperator(uint256 assetId, uint32 orgId) private view {
+        if (orgId != 0 && !consortium().memberHasRole(orgId, Roles.GRID_OPERATOR)) {
+            revert AssetInvalidGridOperator(assetId, orgId);
+        }
     }
 
     /// @dev Bounded (MAX_DEVICES) check for zero and duplicate device addresses.

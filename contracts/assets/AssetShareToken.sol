@@ -34,12 +34,17 @@ contract AssetShareToken is ERC20, ConsortiumGated, ReentrancyGuard, IAssetShare
     /// @notice Largest cumulative deposit per payment token.
     uint256 public constant MAX_DEPOSITED = 2 ** 95;
 
-    /// @dev Per-account locks and freeze flag, one slot.
+    /// @notice Value used as the revenue-per-share of a retired payment token (claims refused, never re-accepted).
+    uint256 private constant RETIRED = type(uint256).max;
+
+    /// @dev Per-account locks, freeze flag and listing-lock epoch, one slot. `listed` and `offered` are at most the
+    /// balance, hence at most the cap (<= 2^64), so 80 bits hold them.
     struct Holder {
-        uint112 listed;
-        uint104 offered;
+        uint80 listed;
+        uint80 offered;
         uint32 offeringId;
         bool frozen;
+        uint32 lockEpoch;
     }
 
     /// @dev Token-wide flags, one slot.
@@ -48,6 +53,7 @@ contract AssetShareToken is ERC20, ConsortiumGated, ReentrancyGuard, IAssetShare
         bool fundingClosed;
         uint8 paymentTokenCount;
         uint32 releasedOffering;
+        uint32 gridOperatorOrg;
     }
 
     /// @dev Per payment token: accepted flag, carried remainder and cumulative deposits, one slot.
@@ -81,6 +87,7 @@ contract AssetShareToken is ERC20, ConsortiumGated, ReentrancyGuard, IAssetShare
     /// @param symbol Token symbol.
     /// @param cap Maximum supply (1..MAX_CAP).
     /// @param paymentTokens Accepted payment tokens (1..MAX_PAYMENT_TOKENS).
+    /// @param gridOperatorOrg The grid operator organisation named to deposit revenue (0: none).
     struct Init {
         address registry;
         address offering;
@@ -91,6 +98,7 @@ contract AssetShareToken is ERC20, ConsortiumGated, ReentrancyGuard, IAssetShare
         string symbol;
         uint256 cap;
         address[] paymentTokens;
+        uint32 gridOperatorOrg;
     }
 
     /// @param consortium_ The consortium.
@@ -103,6 +111,7 @@ contract AssetShareToken is ERC20, ConsortiumGated, ReentrancyGuard, IAssetShare
         _assetId = init.assetId;
         _cap = init.cap;
         _operatorOrg = init.operatorOrg;
+        _config.gridOperatorOrg = init.gridOperatorOrg;
         if (init.paymentTokens.length == 0) revert RevenueInvalidPaymentToken(address(0));
         for (uint256 i = 0; i < init.paymentTokens.length; ++i) _accept(init.paymentTokens[i]);
     }
@@ -121,6 +130,8 @@ contract AssetShareToken is ERC20, ConsortiumGated, ReentrancyGuard, IAssetShare
         Holder storage sender = _holders[from];
         if (sender.frozen) revert ShareAccountFrozen(from);
         if (_holders[to].frozen) revert ShareAccountFrozen(to);
+        // A frozen account cannot spend allowances others gave it either (transferFrom).
+        if (msg.sender != from && _holders[msg.sender].frozen) revert ShareAccountFrozen(msg.sender);
         uint256 balance = balanceOf(from);
         if (value <= balance) {
             // Locks never exceed the balance (taken only on unlocked shares, cleared by every burn or forced move).
@@ -140,14 +151,40 @@ contract AssetShareToken is ERC20, ConsortiumGated, ReentrancyGuard, IAssetShare
         uint256 meteredKWh,
         bytes32 invoiceHash
     ) external nonReentrant {
-        if (!_config.fundingClosed) revert ShareFundingStage(false);
-        if (!_hasRole(Roles.GRID_OPERATOR, msg.sender) && _roleOrg(Roles.ASSET_OPERATOR, msg.sender) != _operatorOrg) {
-            revert RevenueNotDepositor(msg.sender);
-        }
-        Ledger memory ledger = _ledgers[paymentToken];
-        if (!ledger.accepted) revert RevenueTokenNotAccepted(paymentToken);
+        Config memory config = _config;
+        if (!config.fundingClosed) revert ShareFundingStage(false);
+        // Only the asset's own operator or the grid operator named for it: a stranger cannot switch on payment tokens.
+        if (
+            _roleOrg(Roles.ASSET_OPERATOR, msg.sender) != _operatorOrg &&
+            (config.gridOperatorOrg == 0 || _roleOrg(Roles.GRID_OPERATOR, msg.sender) != config.gridOperatorOrg)
+        ) revert RevenueNotDepositor(msg.sender);
         uint256 supply = totalSupply();
         if (amount == 0 || supply == 0) revert RevenueInvalidDeposit(amount, supply);
+        // At least one unit per share: no deposit is pure rounding dust.
+        if (amount < supply) revert RevenueDepositTooSmall(amount, supply);
+        _credit(paymentToken, amount, supply, meteredKWh, invoiceHash);
+        IERC20(paymentToken).safeTransferFrom(msg.sender, address(this), amount);
+    }
+
+    /// @inheritdoc IAssetShareToken
+    function depositFromOffering(address paymentToken, uint256 amount) external {
+        if (msg.sender != _offering) revert ShareUnauthorised(msg.sender);
+        uint256 supply = totalSupply();
+        if (amount == 0 || supply == 0) revert RevenueInvalidDeposit(amount, supply);
+        // The offering has already transferred `amount` here (its escrow becomes the holders' revenue).
+        _credit(paymentToken, amount, supply, 0, bytes32(0));
+    }
+
+    /// @dev Spreads `amount` over `supply` shares (O(1)) and emits RevenueDeposited; the caller moves the money.
+    function _credit(
+        address paymentToken,
+        uint256 amount,
+        uint256 supply,
+        uint256 meteredKWh,
+        bytes32 invoiceHash
+    ) private {
+        Ledger memory ledger = _ledgers[paymentToken];
+        if (!ledger.accepted) revert RevenueTokenNotAccepted(paymentToken);
         uint256 deposited = uint256(ledger.deposited) + amount;
         if (deposited > MAX_DEPOSITED) revert RevenueDepositTooLarge(ledger.deposited, amount);
         uint256 magnified = amount * MAGNITUDE + ledger.carry;
@@ -156,7 +193,6 @@ contract AssetShareToken is ERC20, ConsortiumGated, ReentrancyGuard, IAssetShare
         // remainder < supply <= 2^64 fits uint120; deposited <= 2^95 fits uint128.
         _ledgers[paymentToken] = Ledger(true, uint120(magnified % supply), uint128(deposited));
         emit RevenueDeposited(paymentToken, msg.sender, amount, meteredKWh, invoiceHash, mps);
-        IERC20(paymentToken).safeTransferFrom(msg.sender, address(this), amount);
     }
 
     /// @inheritdoc IAssetShareToken
@@ -166,6 +202,7 @@ contract AssetShareToken is ERC20, ConsortiumGated, ReentrancyGuard, IAssetShare
     /// which would put a holder's first claim over the 70,000 gas target. Deposits keep the guard.
     function claim(address paymentToken) external returns (uint256 amount) {
         if (_holders[msg.sender].frozen) revert ShareAccountFrozen(msg.sender);
+        if (_magnifiedPerShare[paymentToken] == RETIRED) revert RevenueTokenNotAccepted(paymentToken);
         amount = _claimable(msg.sender, paymentToken);
         if (amount == 0) revert RevenueNothingToClaim(msg.sender, paymentToken);
         _corrections[paymentToken][msg.sender] -= (amount * MAGNITUDE).toInt256();
@@ -209,7 +246,7 @@ contract AssetShareToken is ERC20, ConsortiumGated, ReentrancyGuard, IAssetShare
 
     /// @inheritdoc IAssetShareToken
     function forcedTransfer(address from, address to, uint256 amount) external {
-        _requireAgent();
+        _requireRegulator();
         if (from == address(0) || to == address(0) || from == to || amount == 0) {
             revert ShareInvalidForcedMove(from, to, amount);
         }
@@ -219,11 +256,10 @@ contract AssetShareToken is ERC20, ConsortiumGated, ReentrancyGuard, IAssetShare
         if (amount > balance) revert ERC20InsufficientBalance(from, balance, amount);
         uint256 offered = _offeredLocked(holder);
         if (amount > balance - offered) revert ShareInsufficientUnlocked(from, balance - offered, amount);
-        uint256 free = balance - offered - holder.listed;
-        if (amount > free) {
-            // amount <= balance - offered = free + listed, so the listing lock covers the rest.
-            holder.listed -= uint112(amount - free);
-            emit ListingLockChanged(from, holder.listed);
+        if (amount > balance - offered - holder.listed) {
+            // The move reaches listed shares: every listing of `from` lapses (its lock epoch moves on), so none
+            // can later be filled at its old price nor release the lock of a newer listing.
+            _lapseListings(from, holder);
         }
         _moveRevenue(from, to, amount, balance);
         _move(from, to, amount);
@@ -232,25 +268,30 @@ contract AssetShareToken is ERC20, ConsortiumGated, ReentrancyGuard, IAssetShare
 
     /// @inheritdoc IAssetShareToken
     function recoverWallet(address lostWallet, address newWallet) external {
-        _requireAgent();
+        _requireRegulator();
         uint256 balance = balanceOf(lostWallet);
         if (lostWallet == address(0) || newWallet == address(0) || lostWallet == newWallet) {
             revert ShareInvalidForcedMove(lostWallet, newWallet, balance);
         }
         _requireEligible(newWallet);
-        Holder memory lost = _holders[lostWallet];
+        Holder storage lost = _holders[lostWallet];
         Holder storage fresh = _holders[newWallet];
-        if (lost.offered != 0) {
+        if (fresh.frozen) revert ShareAccountFrozen(newWallet);
+        uint256 lostOffered = lost.offered;
+        if (lostOffered != 0) {
             // Both wallets can only hold shares of the same sale (a new sale needs every failed one refunded);
             // refused defensively otherwise.
             if (fresh.offered != 0 && fresh.offeringId != lost.offeringId) {
                 revert ShareOfferingRefundPending(newWallet, fresh.offeringId);
             }
             fresh.offeringId = lost.offeringId;
-            fresh.offered += lost.offered;
+            // fresh.offered + lostOffered <= total supply <= cap <= 2^64 fits 80 bits.
+            fresh.offered += uint80(lostOffered);
+            lost.offered = 0;
+            lost.offeringId = 0;
         }
-        _holders[lostWallet] = Holder(0, 0, 0, lost.frozen);
-        if (lost.listed != 0) emit ListingLockChanged(lostWallet, 0);
+        // Every listing of the lost wallet lapses; the freeze flag stays with the lost wallet.
+        _lapseListings(lostWallet, lost);
         _moveRevenue(lostWallet, newWallet, balance, balance);
         _move(lostWallet, newWallet, balance);
         emit WalletRecovered(lostWallet, newWallet, balance, msg.sender);
@@ -282,6 +323,34 @@ contract AssetShareToken is ERC20, ConsortiumGated, ReentrancyGuard, IAssetShare
         _accept(paymentToken);
     }
 
+    /// @inheritdoc IAssetShareToken
+    function retirePaymentToken(address paymentToken) external {
+        if (msg.sender != _registry) revert ShareUnauthorised(msg.sender);
+        Config memory config = _config;
+        uint256 n = config.paymentTokenCount;
+        uint256 index = n;
+        for (uint256 i = 0; i < n; ++i) if (_paymentTokens[i] == paymentToken) index = i;
+        if (index == n || n == 1) revert RevenueInvalidPaymentToken(paymentToken);
+        uint256 held = IERC20(paymentToken).balanceOf(address(this));
+        if (held != 0) revert RevenuePaymentTokenInUse(paymentToken, held);
+        // n >= 2 here, so n - 1 cannot underflow; the last entry takes the retired one's place.
+        _paymentTokens[index] = _paymentTokens[n - 1];
+        _paymentTokens[n - 1] = address(0);
+        _config.paymentTokenCount = uint8(n - 1);
+        _ledgers[paymentToken].accepted = false;
+        // Corrections stop being maintained: the token can never be claimed in nor accepted again.
+        _magnifiedPerShare[paymentToken] = RETIRED;
+        emit PaymentTokenRetired(paymentToken);
+    }
+
+    /// @inheritdoc IAssetShareToken
+    function setGridOperator(uint32 orgId) external {
+        if (msg.sender != _registry) revert ShareUnauthorised(msg.sender);
+        uint32 previous = _config.gridOperatorOrg;
+        _config.gridOperatorOrg = orgId;
+        emit GridOperatorChanged(previous, orgId);
+    }
+
     // ---------------------------------------------------------------- offering
 
     /// @inheritdoc IAssetShareToken
@@ -302,7 +371,7 @@ contract AssetShareToken is ERC20, ConsortiumGated, ReentrancyGuard, IAssetShare
             total = holder.offered + amount;
         }
         // total <= cap <= 2^64 once _mintCapped below succeeds (the whole call reverts otherwise).
-        holder.offered = uint104(total);
+        holder.offered = uint80(total);
         _mintCapped(to, amount);
     }
 
@@ -310,6 +379,8 @@ contract AssetShareToken is ERC20, ConsortiumGated, ReentrancyGuard, IAssetShare
     function burnOffered(address account, uint256 offeringId) external returns (uint256 amount) {
         if (msg.sender != _offering) revert ShareUnauthorised(msg.sender);
         Holder storage holder = _holders[account];
+        // A frozen wallet's refund waits for its recovery, which carries the shares (and so the refund) onward.
+        if (holder.frozen) revert ShareAccountFrozen(account);
         amount = holder.offered;
         if (amount == 0 || holder.offeringId != offeringId) revert ShareNoOfferingShares(account, offeringId);
         holder.offered = 0;
@@ -333,32 +404,38 @@ contract AssetShareToken is ERC20, ConsortiumGated, ReentrancyGuard, IAssetShare
         if (holder.frozen) revert ShareAccountFrozen(account);
         _requireUnlocked(account, holder, amount);
         // listed + amount <= balance <= cap <= 2^64 after the check above.
-        holder.listed += uint112(amount);
-        emit ListingLockChanged(account, holder.listed);
+        uint256 listed = holder.listed + amount;
+        holder.listed = uint80(listed);
+        emit ListingLockChanged(account, listed);
     }
 
     /// @inheritdoc IAssetShareToken
-    function unlockListing(address account, uint256 amount) external {
+    function unlockListing(address account, uint256 amount, uint256 epoch) external {
         if (msg.sender != _market) revert ShareUnauthorised(msg.sender);
         Holder storage holder = _holders[account];
+        // A lapsed listing's lock was already cleared by the agent's move: it releases nothing, in particular not
+        // the lock of a newer listing.
+        if (holder.lockEpoch != epoch) return;
         uint256 listed = holder.listed;
-        // After a recovery or forced transfer the lock may be smaller than the listing: unlock what is left.
-        uint256 unlocking = amount < listed ? amount : listed;
-        holder.listed = uint112(listed - unlocking);
-        emit ListingLockChanged(account, listed - unlocking);
+        if (amount > listed) revert ShareInsufficientListed(account, listed, amount);
+        // amount <= listed, checked above.
+        holder.listed = uint80(listed - amount);
+        emit ListingLockChanged(account, listed - amount);
     }
 
     /// @inheritdoc IAssetShareToken
-    function fillListing(address seller, address buyer, uint256 amount) external {
+    function fillListing(address seller, address buyer, uint256 amount, uint256 epoch) external {
         if (msg.sender != _market) revert ShareUnauthorised(msg.sender);
         if (_config.paused) revert ShareTransfersPaused();
         Holder storage holder = _holders[seller];
         if (holder.frozen) revert ShareAccountFrozen(seller);
         if (_holders[buyer].frozen) revert ShareAccountFrozen(buyer);
+        if (holder.lockEpoch != epoch) revert ShareListingLapsed(seller, epoch, holder.lockEpoch);
         uint256 listed = holder.listed;
         if (amount > listed) revert ShareInsufficientListed(seller, listed, amount);
         // amount <= listed, checked above.
-        holder.listed = uint112(listed - amount);
+        holder.listed = uint80(listed - amount);
+        emit ListingLockChanged(seller, listed - amount);
         _move(seller, buyer, amount);
     }
 
@@ -366,6 +443,7 @@ contract AssetShareToken is ERC20, ConsortiumGated, ReentrancyGuard, IAssetShare
 
     /// @inheritdoc IAssetShareToken
     function claimableOf(address account, address paymentToken) external view returns (uint256) {
+        if (_magnifiedPerShare[paymentToken] == RETIRED) return 0;
         return _claimable(account, paymentToken);
     }
 
@@ -397,6 +475,21 @@ contract AssetShareToken is ERC20, ConsortiumGated, ReentrancyGuard, IAssetShare
         uint256 balance = balanceOf(account);
         uint256 locked = _lockedOf(_holders[account]);
         return balance > locked ? balance - locked : 0;
+    }
+
+    /// @inheritdoc IAssetShareToken
+    function listingEpochOf(address account) external view returns (uint256) {
+        return _holders[account].lockEpoch;
+    }
+
+    /// @inheritdoc IAssetShareToken
+    function acceptsPaymentToken(address paymentToken) external view returns (bool) {
+        return _ledgers[paymentToken].accepted;
+    }
+
+    /// @inheritdoc IAssetShareToken
+    function gridOperatorOrg() external view returns (uint32) {
+        return _config.gridOperatorOrg;
     }
 
     /// @inheritdoc IAssetShareToken
@@ -476,6 +569,7 @@ contract AssetShareToken is ERC20, ConsortiumGated, ReentrancyGuard, IAssetShare
         if (
             paymentToken == address(0) ||
             _ledgers[paymentToken].accepted ||
+            _magnifiedPerShare[paymentToken] == RETIRED ||
             config.paymentTokenCount == MAX_PAYMENT_TOKENS
         ) revert RevenueInvalidPaymentToken(paymentToken);
         _paymentTokens[config.paymentTokenCount] = paymentToken;
@@ -515,6 +609,22 @@ contract AssetShareToken is ERC20, ConsortiumGated, ReentrancyGuard, IAssetShare
     /// nobody could claim.
     function _requireEligible(address account) private view {
         if (!_hasRole(Roles.INVESTOR, account)) revert ShareNotEligible(account);
+    }
+
+    /// @dev Clears every listing lock of `account` and moves its lock epoch on: all its listings lapse.
+    function _lapseListings(address account, Holder storage holder) private {
+        // One agent move per increment; 2^32 agent moves on one account are out of reach (checked anyway).
+        holder.lockEpoch += 1;
+        if (holder.listed != 0) {
+            holder.listed = 0;
+            emit ListingLockChanged(account, 0);
+        }
+    }
+
+    /// @dev Forced transfers and recoveries move shares without the holder: the regulator's decision, never the
+    /// interested operator's alone (the operator may freeze and pause at once).
+    function _requireRegulator() private view {
+        if (!_hasRole(Roles.REGULATOR, msg.sender)) revert ShareUnauthorised(msg.sender);
     }
 
     function _requireAgent() private view {

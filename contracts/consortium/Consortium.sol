@@ -18,6 +18,8 @@ contract Consortium is IConsortium {
     /// @notice Shortest and longest voting period.
     uint64 public constant MIN_VOTING_PERIOD = 1 hours;
     uint64 public constant MAX_VOTING_PERIOD = 90 days;
+    /// @notice Most organisations ever admitted: a vote recounts the yes votes of its proposal's voters.
+    uint256 public constant MAX_ORGANISATIONS = 128;
 
     uint16 private constant _ALL_ROLES = uint16((1 << (Roles.MAX_ROLE + 1)) - 1);
     uint16 private constant _BPS = 10_000;
@@ -45,10 +47,24 @@ contract Consortium is IConsortium {
 
     mapping(uint256 proposalId => Proposal) private _proposals;
     mapping(uint256 proposalId => mapping(uint32 orgId => bool)) private _voted;
+    /// @dev The organisations that voted yes, recounted at each vote: only those still active count.
+    mapping(uint256 proposalId => uint32[]) private _yesVoters;
+    /// @dev The account that adds and removes an organisation's accounts, once handed over; until then the founding
+    /// account, which stays at position 0 of `_accounts` because the admin can never be removed (see `_adminOf`).
+    mapping(uint32 orgId => address) private _admin;
+    /// @dev Who admitted a person, and whether a regulator holds its suspension or removal.
+    mapping(uint32 orgId => PersonAdmin) private _personAdmins;
+
+    /// @dev Authority over a person's status.
+    struct PersonAdmin {
+        uint32 admittedBy;
+        bool regulatorHold;
+    }
 
     uint32 private _memberCount;
     uint32 private _activeVoters;
     uint32 private _activeRegulators;
+    uint32 private _organisationCount;
     uint16 private _quorumBps;
     uint64 private _votingPeriod;
     uint256 private _proposalCount;
@@ -125,11 +141,23 @@ contract Consortium is IConsortium {
         _castVote(proposalId, p, voter, support);
     }
 
+    /// @inheritdoc IConsortium
+    function cancel(uint256 proposalId) external {
+        uint32 orgId = _requireVoter(msg.sender);
+        Proposal storage p = _proposals[proposalId];
+        if (p.state == ProposalState.None) revert ConsortiumUnknownProposal(proposalId);
+        if (p.proposer != orgId) revert ConsortiumNotProposer(proposalId, orgId);
+        if (p.state != ProposalState.Open) revert ConsortiumProposalClosed(proposalId, p.state);
+        if (block.timestamp > p.expiresAt) revert ConsortiumProposalExpired(proposalId, p.expiresAt);
+        p.state = ProposalState.Cancelled;
+        emit ProposalCancelled(proposalId, orgId);
+    }
+
     // ------------------------------------------------------------------ accounts and persons
 
     /// @inheritdoc IConsortium
     function addAccount(address account) external {
-        uint32 orgId = _requireActive(msg.sender);
+        uint32 orgId = _requireAccountAdmin();
         if (_core[orgId].kind != Kind.Organisation) revert ConsortiumWrongKind(orgId, Kind.Person);
         if (_accounts[orgId].length >= MAX_ACCOUNTS) revert ConsortiumTooManyAccounts(orgId, MAX_ACCOUNTS);
         _bind(orgId, account);
@@ -138,10 +166,11 @@ contract Consortium is IConsortium {
 
     /// @inheritdoc IConsortium
     function removeAccount(address account) external {
-        uint32 orgId = _requireActive(msg.sender);
+        uint32 orgId = _requireAccountAdmin();
         if (_memberOf[account] != orgId) revert ConsortiumAccountNotOfMember(account, orgId);
         address[] storage list = _accounts[orgId];
         if (list.length == 1) revert ConsortiumLastAccount(orgId);
+        if (account == _adminOf(orgId)) revert ConsortiumAccountIsAdmin(account, orgId);
         uint256 pos = _accountPos[account];
         address last = list[list.length - 1];
         list[pos - 1] = last;
@@ -153,10 +182,30 @@ contract Consortium is IConsortium {
     }
 
     /// @inheritdoc IConsortium
+    function setAccountAdmin(address account) external {
+        uint32 orgId = _requireAccountAdmin();
+        if (_memberOf[account] != orgId) revert ConsortiumAccountNotOfMember(account, orgId);
+        _admin[orgId] = account;
+        emit AccountAdminChanged(orgId, msg.sender, account, msg.sender);
+    }
+
+    /// @inheritdoc IConsortium
+    function recoverAccountAdmin(uint32 orgId, address account) external {
+        if (_roleOrg(Roles.REGULATOR, msg.sender) == 0) revert ConsortiumMissingRole(msg.sender, Roles.REGULATOR);
+        Core storage c = _requireOrganisation(orgId);
+        if (c.status != Status.Suspended) revert ConsortiumMemberNotActive(orgId, c.status);
+        if (_memberOf[account] != orgId) revert ConsortiumAccountNotOfMember(account, orgId);
+        address previous = _adminOf(orgId);
+        _admin[orgId] = account;
+        emit AccountAdminChanged(orgId, previous, account, msg.sender);
+    }
+
+    /// @inheritdoc IConsortium
     function admitPerson(address account, uint8 role, bytes32 kycHash) external returns (uint32 orgId) {
-        _requirePersonAuthority(role);
+        uint32 admitter = _requirePersonAuthority(role);
         if (account == address(0)) revert ConsortiumZeroAccount();
         orgId = _admit(Kind.Person, "", kycHash, Roles.mask(role), account);
+        _personAdmins[orgId].admittedBy = admitter;
     }
 
     /// @inheritdoc IConsortium
@@ -164,13 +213,25 @@ contract Consortium is IConsortium {
         Core storage c = _core[orgId];
         if (c.status == Status.None) revert ConsortiumUnknownMember(orgId);
         if (c.kind != Kind.Person) revert ConsortiumWrongKind(orgId, c.kind);
-        uint8 role = (c.roles & Roles.mask(Roles.INVESTOR)) != 0 ? Roles.INVESTOR : Roles.PATIENT;
-        _requirePersonAuthority(role);
+        PersonAdmin storage pa = _personAdmins[orgId];
+        bool regulator = _roleOrg(Roles.REGULATOR, msg.sender) != 0;
+        if (!regulator) {
+            uint8 role = (c.roles & Roles.mask(Roles.INVESTOR)) != 0 ? Roles.INVESTOR : Roles.PATIENT;
+            // The admitting member, while it still holds the authority to admit such persons.
+            if (_memberOf[msg.sender] != pa.admittedBy || _personAuthority(role, msg.sender) == 0) {
+                revert ConsortiumNotPersonAdmin(msg.sender, orgId);
+            }
+        }
         Status previous = c.status;
         bool allowed = (status == Status.Suspended && previous == Status.Active) ||
             (status == Status.Active && previous == Status.Suspended) ||
+            (status == Status.Active && previous == Status.Removed && regulator) ||
             (status == Status.Removed && previous != Status.Removed);
         if (!allowed) revert ConsortiumInvalidStatusChange(orgId, previous, ProposalKind.Suspend);
+        if (!regulator && pa.regulatorHold && previous != Status.Active)
+            revert ConsortiumRegulatorHold(orgId, previous);
+        // A regulator's suspension or removal holds until a regulator lifts it.
+        pa.regulatorHold = regulator && status != Status.Active;
         c.status = status;
         emit MemberStatusChanged(orgId, previous, status);
     }
@@ -218,6 +279,18 @@ contract Consortium is IConsortium {
     function accountsOf(uint32 orgId) external view returns (address[] memory) {
         if (_core[orgId].status == Status.None) revert ConsortiumUnknownMember(orgId);
         return _accounts[orgId];
+    }
+
+    /// @inheritdoc IConsortium
+    function accountAdmin(uint32 orgId) external view returns (address) {
+        if (_core[orgId].status == Status.None) return address(0);
+        return _adminOf(orgId);
+    }
+
+    /// @inheritdoc IConsortium
+    function personAdmin(uint32 orgId) external view returns (uint32 admittedBy, bool regulatorHold) {
+        PersonAdmin storage pa = _personAdmins[orgId];
+        return (pa.admittedBy, pa.regulatorHold);
     }
 
     /// @inheritdoc IConsortium
@@ -282,14 +355,32 @@ contract Consortium is IConsortium {
         if (_core[orgId].kind != Kind.Organisation) revert ConsortiumNotVoter(orgId);
     }
 
-    function _requirePersonAuthority(uint8 role) private view {
-        bool allowed = false;
+    function _requireAccountAdmin() private view returns (uint32 orgId) {
+        orgId = _requireActive(msg.sender);
+        if (_adminOf(orgId) != msg.sender) revert ConsortiumNotAccountAdmin(msg.sender, orgId);
+    }
+
+    /// @dev The account admin: the one handed over, else the founding account (never removed, so still first).
+    function _adminOf(uint32 orgId) private view returns (address admin) {
+        admin = _admin[orgId];
+        if (admin == address(0)) admin = _accounts[orgId][0];
+    }
+
+    /// @dev The caller's organisation if it may admit persons with `role`; reverts otherwise.
+    function _requirePersonAuthority(uint8 role) private view returns (uint32 orgId) {
+        orgId = _personAuthority(role, msg.sender);
+        if (orgId == 0) revert ConsortiumCannotAdmitPerson(msg.sender, role);
+    }
+
+    /// @dev The account's organisation if it may admit persons with `role` (investors: KYC provider or
+    /// regulator; patients: hospital), else 0.
+    function _personAuthority(uint8 role, address account) private view returns (uint32 orgId) {
         if (role == Roles.INVESTOR) {
-            allowed = _roleOrg(Roles.KYC_PROVIDER, msg.sender) != 0 || _roleOrg(Roles.REGULATOR, msg.sender) != 0;
+            orgId = _roleOrg(Roles.KYC_PROVIDER, account);
+            if (orgId == 0) orgId = _roleOrg(Roles.REGULATOR, account);
         } else if (role == Roles.PATIENT) {
-            allowed = _roleOrg(Roles.HOSPITAL, msg.sender) != 0;
+            orgId = _roleOrg(Roles.HOSPITAL, account);
         }
-        if (!allowed) revert ConsortiumCannotAdmitPerson(msg.sender, role);
     }
 
     function _validateOrganisation(string memory name, uint16 roles, address account) private view {
@@ -349,6 +440,8 @@ contract Consortium is IConsortium {
         p.target = target;
         p.createdAt = uint64(block.timestamp);
         p.expiresAt = uint64(block.timestamp) + _votingPeriod;
+        p.electorate = _activeVoters;
+        p.quorumBps = _quorumBps;
     }
 
     /// @dev Emits the creation event and casts the proposer's vote (which may already reach the quorum).
@@ -367,16 +460,31 @@ contract Consortium is IConsortium {
             if (support) ++p.yes;
             else ++p.no;
         }
+        if (support) _yesVoters[id].push(voter);
         emit VoteCast(id, voter, msg.sender, support);
+        // The quorum is the one in force when the proposal opened, over the larger of the electorate then and now:
+        // suspending or removing members never lowers the bar for a proposal already open.
         uint256 electorate = _activeVoters;
-        uint256 quorum = uint256(_quorumBps) * electorate;
-        if (uint256(p.yes) * _BPS >= quorum) {
+        if (p.electorate > electorate) electorate = p.electorate;
+        uint256 quorum = uint256(p.quorumBps) * electorate;
+        // Only a yes vote can execute, and only the yes votes of members still active count.
+        if (support && _activeYes(id) * _BPS >= quorum) {
             p.state = ProposalState.Executed;
             _execute(p);
             emit ProposalExecuted(id, p.kind, p.target);
-        } else if (electorate < p.no || (electorate - p.no) * _BPS < quorum) {
+        } else if (!support && (_activeVoters < p.no || (uint256(_activeVoters) - p.no) * _BPS < quorum)) {
             p.state = ProposalState.Defeated;
             emit ProposalDefeated(id);
+        }
+    }
+
+    /// @dev The yes votes of a proposal whose organisations are still active.
+    function _activeYes(uint256 id) private view returns (uint256 count) {
+        uint32[] storage voters = _yesVoters[id];
+        uint256 n = voters.length;
+        // n <= MAX_ORGANISATIONS: one vote per organisation, and at most MAX_ORGANISATIONS are ever admitted.
+        for (uint256 i; i < n; ++i) {
+            if (_core[voters[i]].status == Status.Active) ++count;
         }
     }
 
@@ -409,6 +517,10 @@ contract Consortium is IConsortium {
         uint16 roles,
         address account
     ) private returns (uint32 orgId) {
+        if (kind == Kind.Organisation) {
+            if (_organisationCount >= MAX_ORGANISATIONS) revert ConsortiumTooManyOrganisations(MAX_ORGANISATIONS);
+            ++_organisationCount;
+        }
         orgId = ++_memberCount;
         _core[orgId] = Core({status: Status.Active, kind: kind, roles: roles, joinedAt: uint64(block.timestamp)});
         _profile[orgId] = Profile({name: name, metadataHash: metadataHash});

@@ -6,9 +6,11 @@ pragma solidity 0.8.28;
  * @notice Secondary market for asset shares. A KYC'd investor lists shares at a price per share in a payment
  * token; the shares stay in the seller's balance, locked, so revenue deposited while listed still belongs to the
  * seller. A KYC'd buyer pays and receives the shares in one transaction (delivery versus payment); partial fills
- * are allowed. The asset's operator may set a fee (basis points of the price, at most MAX_FEE_BPS) that is
- * deducted from the seller's proceeds and withdrawn by the operator organisation; a listing keeps the fee in force
- * when it was made.
+ * are allowed. Listings are priced in a payment token the asset accepts. The asset's operator may set a fee
+ * (basis points of the price, at most MAX_FEE_BPS, rounded up per fill) that is deducted from the seller's proceeds
+ * and withdrawn by the operator organisation; an increase after funding takes effect only after FEE_NOTICE, and a listing keeps
+ * the fee in force when it was made. Each listing is bound to its own lock (the seller's lock epoch): once an agent
+ * moves the seller's listed shares, the listing lapses and can never be filled nor release another listing's lock.
  */
 interface IAssetMarket {
     /// @notice A listing as stored.
@@ -20,6 +22,7 @@ interface IAssetMarket {
         address paymentToken;
         uint16 feeBps;
         uint32 operatorOrg;
+        uint32 lockEpoch;
         uint128 price;
         uint256 assetId;
     }
@@ -45,8 +48,17 @@ interface IAssetMarket {
     );
     /// @notice A listing was cancelled; its remaining shares are unlocked.
     event ListingCancelled(uint256 indexed listingId, uint256 remaining, address indexed by);
-    /// @notice The operator fee of an asset changed.
-    event MarketFeeChanged(uint256 indexed assetId, uint16 previousBps, uint16 bps);
+    /// @notice The operator fee of an asset was set: in force from `effectiveAt` (now for a decrease, after
+    /// FEE_NOTICE for an increase).
+    event MarketFeeChanged(uint256 indexed assetId, uint16 previousBps, uint16 bps, uint64 effectiveAt);
+    /// @notice A regulator moved the fees of an organisation that can no longer withdraw them to another operator.
+    event MarketFeesReassigned(
+        uint32 indexed fromOrg,
+        uint32 indexed toOrg,
+        address indexed paymentToken,
+        uint256 amount,
+        address regulator
+    );
     /// @notice An operator organisation withdrew accrued fees.
     event MarketFeesWithdrawn(uint32 indexed orgId, address indexed paymentToken, address indexed to, uint256 amount);
 
@@ -72,6 +84,12 @@ interface IAssetMarket {
     error MarketFeeTooHigh(uint16 bps);
     /// @dev No fees to withdraw.
     error MarketNoFees(uint32 orgId, address paymentToken);
+    /// @dev Only a REGULATOR may do this.
+    error MarketNotRegulator(address account);
+    /// @dev The fee recipient still holds ASSET_OPERATOR and was not removed: its fees stay with it.
+    error MarketFeeRecipientInPlace(uint32 orgId);
+    /// @dev The new fee recipient is the same organisation or not an active ASSET_OPERATOR.
+    error MarketInvalidFeeRecipient(uint32 orgId);
 
     /// @notice List shares of an asset (KYC'd investors); they are locked in the seller's balance.
     /// @param assetId The asset.
@@ -99,7 +117,9 @@ interface IAssetMarket {
     /// @param listingId The listing.
     function cancel(uint256 listingId) external;
 
-    /// @notice Set the operator fee of an asset (its operator), at most MAX_FEE_BPS.
+    /// @notice Set the operator fee of an asset (its operator), at most MAX_FEE_BPS. A decrease, or any fee set
+    /// while the asset is still funding, applies at once; an increase afterwards only after FEE_NOTICE. Listings
+    /// keep the fee in force when they were made.
     /// @param assetId The asset.
     /// @param bps Basis points of the price.
     function setFee(uint256 assetId, uint16 bps) external;
@@ -109,6 +129,17 @@ interface IAssetMarket {
     /// @return amount The amount paid.
     function withdrawFees(address paymentToken) external returns (uint256 amount);
 
+    /// @notice Move the fees of an organisation that was removed or lost ASSET_OPERATOR to an active ASSET_OPERATOR
+    /// organisation (a REGULATOR), so no fee is left without an owner.
+    /// @param fromOrg The organisation that can no longer withdraw.
+    /// @param paymentToken The token.
+    /// @param toOrg The new recipient.
+    function reassignFees(uint32 fromOrg, address paymentToken, uint32 toOrg) external;
+    /// @notice An announced fee increase not yet in force.
+    /// @param assetId The asset.
+    /// @return bps The announced fee (0 when none).
+    /// @return effectiveAt When it takes effect (0 when none).
+    function pendingFee(uint256 assetId) external view returns (uint16 bps, uint64 effectiveAt);
     /// @notice A listing.
     /// @param listingId The listing.
     /// @return The listing (remaining 0 when filled or cancelled).
@@ -118,7 +149,7 @@ interface IAssetMarket {
     /// @return The count.
     function listingCount() external view returns (uint256);
 
-    /// @notice The operator fee of an asset.
+    /// @notice The operator fee of an asset in force now.
     /// @param assetId The asset.
     /// @return Basis points.
     function feeBps(uint256 assetId) external view returns (uint16);

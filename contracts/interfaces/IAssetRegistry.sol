@@ -43,6 +43,7 @@ interface IAssetRegistry {
     /// @param cap Maximum number of shares ever in existence (whole shares, 0 decimals).
     /// @param paymentTokens ERC-20 tokens accepted for revenue (1..MAX_PAYMENT_TOKENS).
     /// @param devices Addresses of the devices that meter the asset (IoT registry ids), up to MAX_DEVICES.
+    /// @param gridOperatorOrg The GRID_OPERATOR organisation that pays the asset's revenue (0: only the operator).
     struct Registration {
         Kind kind;
         bytes32 metadataHash;
@@ -51,6 +52,7 @@ interface IAssetRegistry {
         uint256 cap;
         address[] paymentTokens;
         address[] devices;
+        uint32 gridOperatorOrg;
     }
 
     /// @notice The offering and market contracts were bound to the registry (once).
@@ -73,6 +75,15 @@ interface IAssetRegistry {
     /// @notice A payment token was accepted for an asset's revenue.
     event AssetPaymentTokenAdded(uint256 indexed assetId, address indexed paymentToken);
 
+    /// @notice A payment token was retired for an asset's revenue.
+    event AssetPaymentTokenRetired(uint256 indexed assetId, address indexed paymentToken);
+    /// @notice The grid operator organisation allowed to deposit an asset's revenue changed (0: none).
+    event AssetGridOperatorChanged(uint256 indexed assetId, uint32 previousOrg, uint32 indexed orgId);
+
+    /// @dev The organisation is not an active GRID_OPERATOR.
+    error AssetInvalidGridOperator(uint256 assetId, uint32 orgId);
+    /// @dev A succeeded sale's unreleased escrow is in this token: it cannot be retired.
+    error AssetEscrowInToken(uint256 assetId, address paymentToken, uint256 escrowed);
     /// @dev No asset with this id.
     error AssetUnknown(uint256 assetId);
     /// @dev The caller is not an account of the asset's operating organisation.
@@ -127,6 +138,17 @@ interface IAssetRegistry {
     /// @param assetId The asset.
     /// @param paymentToken The ERC-20 token.
     function addPaymentToken(uint256 assetId, address paymentToken) external;
+
+    /// @notice Retire a payment token (operator): allowed when the share token holds none of it and no succeeded
+    /// sale's escrow is in it; at least one token stays accepted.
+    /// @param assetId The asset.
+    /// @param paymentToken The ERC-20.
+    function retirePaymentToken(uint256 assetId, address paymentToken) external;
+
+    /// @notice Name the GRID_OPERATOR organisation allowed to deposit the asset's revenue (operator; 0: none).
+    /// @param assetId The asset.
+    /// @param orgId The organisation.
+    function setGridOperator(uint256 assetId, uint32 orgId) external;
 
     /// @notice An asset's record.
     /// @param assetId The asset.

@@ -47,8 +47,12 @@ interface IAssetShareToken {
     event WalletRecovered(address indexed lostWallet, address indexed newWallet, uint256 amount, address indexed agent);
     /// @notice The operator issued shares outside an offering.
     event SharesIssued(address indexed to, uint256 amount, address indexed agent);
-    /// @notice The market locked or unlocked shares listed by a holder.
+    /// @notice The market locked, unlocked or filled shares listed by a holder, or an agent's move cleared the locks.
     event ListingLockChanged(address indexed account, uint256 listed);
+    /// @notice A payment token was retired (it held no revenue): transfers stop paying for it.
+    event PaymentTokenRetired(address indexed paymentToken);
+    /// @notice The grid operator organisation allowed to deposit revenue changed (0: none).
+    event GridOperatorChanged(uint32 previousOrg, uint32 orgId);
 
     /// @dev Transfers are paused.
     error ShareTransfersPaused();
@@ -82,17 +86,29 @@ interface IAssetShareToken {
     error RevenueNotDepositor(address account);
     /// @dev Nothing to claim.
     error RevenueNothingToClaim(address account, address paymentToken);
+    /// @dev The listing was made before an agent moved the seller's listed shares: it lapsed and cannot be filled.
+    error ShareListingLapsed(address seller, uint256 listingEpoch, uint256 currentEpoch);
+    /// @dev A deposit must bring at least one unit per share (`minimum` = the supply).
+    error RevenueDepositTooSmall(uint256 amount, uint256 minimum);
+    /// @dev The payment token still holds revenue (or dust) in this token contract: it cannot be retired.
+    error RevenuePaymentTokenInUse(address paymentToken, uint256 held);
     /// @dev A forced move needs two distinct non-zero accounts and a positive amount.
     error ShareInvalidForcedMove(address from, address to, uint256 amount);
 
-    /// @notice Deposit revenue for the holders (the asset's operator or any GRID_OPERATOR), pulled with
-    /// `transferFrom`. O(1): the amount is spread over the current supply by raising the revenue per share.
+    /// @notice Deposit revenue for the holders (an account of the asset's operator, or of the GRID_OPERATOR
+    /// organisation named for the asset), pulled with `transferFrom`; at least one unit per share. O(1): the amount
+    /// is spread over the current supply by raising the revenue per share.
     /// @param paymentToken An accepted ERC-20.
     /// @param amount Amount in payment token units.
     /// @param meteredKWh Metered energy the payment is for (0 when not energy).
     /// @param invoiceHash Hash of the invoice or sales report.
     function deposit(address paymentToken, uint256 amount, uint256 meteredKWh, bytes32 invoiceHash) external;
 
+    /// @notice The offering turns a succeeded sale's unreleased escrow into revenue for the holders after its
+    /// timeout; it has already transferred `amount` to this contract.
+    /// @param paymentToken An accepted ERC-20 (the offering's).
+    /// @param amount Amount in payment token units.
+    function depositFromOffering(address paymentToken, uint256 amount) external;
     /// @notice Claim the caller's revenue in one payment token (pull payment).
     /// @param paymentToken The payment token.
     /// @return amount The amount paid.
@@ -108,21 +124,24 @@ interface IAssetShareToken {
     /// @notice Resume transfers (agent).
     function unpause() external;
 
-    /// @notice Freeze or unfreeze an account: a frozen account cannot send, receive or claim (agent).
+    /// @notice Freeze or unfreeze an account: a frozen account cannot send, receive, spend allowances, list, claim
+    /// or take a refund (agent: the asset's operator or a REGULATOR).
     /// @param account The account.
     /// @param frozen True to freeze.
     function setFrozen(address account, bool frozen) external;
 
-    /// @notice Move shares between accounts without the holder (agent), with the matching part of the holder's
-    /// unclaimed revenue. Spends unlocked shares first, then listed ones (reducing the listing lock); shares of
-    /// an unsettled offering cannot be moved. The recipient must be eligible.
+    /// @notice Move shares between accounts without the holder (a REGULATOR), with the matching part of the
+    /// holder's unclaimed revenue. Spends unlocked shares first; if it reaches listed shares, every listing of the
+    /// holder lapses (locks cleared, lock epoch moved on). Shares of an unsettled offering cannot be moved. The
+    /// recipient must be eligible.
     /// @param from The holder.
     /// @param to The recipient.
     /// @param amount Shares.
     function forcedTransfer(address from, address to, uint256 amount) external;
 
-    /// @notice Move every share, offering lock and unclaimed revenue of a lost wallet to a new wallet (agent).
-    /// Listings of the lost wallet lapse. The new wallet must be an eligible investor.
+    /// @notice Move every share, offering lock (hence a pending refund) and unclaimed revenue of a lost wallet to a
+    /// new wallet (a REGULATOR). Listings of the lost wallet lapse. The new wallet must be an eligible, unfrozen
+    /// investor.
     /// @param lostWallet The lost wallet.
     /// @param newWallet The investor's new wallet.
     function recoverWallet(address lostWallet, address newWallet) external;
@@ -139,6 +158,12 @@ interface IAssetShareToken {
     /// @param paymentToken The ERC-20.
     function addPaymentToken(address paymentToken) external;
 
+    /// @notice The registry retires a payment token that holds no revenue here (at least one stays accepted).
+    /// @param paymentToken The ERC-20.
+    function retirePaymentToken(address paymentToken) external;
+    /// @notice The registry names the grid operator organisation allowed to deposit (0: none).
+    /// @param orgId The organisation.
+    function setGridOperator(uint32 orgId) external;
     /// @notice The offering mints shares bought in offering `offeringId`, locked until it succeeds.
     /// @param to The buyer.
     /// @param amount Shares.
@@ -146,7 +171,8 @@ interface IAssetShareToken {
     /// @return total The buyer's shares in this offering after the purchase.
     function mintOffered(address to, uint256 amount, uint256 offeringId) external returns (uint256 total);
 
-    /// @notice The offering burns a buyer's shares of a failed offering before refunding them.
+    /// @notice The offering burns a buyer's shares of a failed offering before refunding them (refused while the
+    /// buyer is frozen: the refund waits for the wallet's recovery).
     /// @param account The buyer (or the wallet their shares were recovered to).
     /// @param offeringId The offering.
     /// @return amount Shares burned.
@@ -156,21 +182,25 @@ interface IAssetShareToken {
     /// @param offeringId The offering.
     function releaseOffering(uint256 offeringId) external;
 
-    /// @notice The market locks shares a holder lists (they stay in the holder's balance).
+    /// @notice The market locks shares a holder lists (they stay in the holder's balance); the listing records the
+    /// holder's lock epoch (`listingEpochOf`) and presents it at every fill and cancel.
     /// @param account The seller.
     /// @param amount Shares.
     function lockListing(address account, uint256 amount) external;
 
-    /// @notice The market unlocks listed shares (cancelled or expired listing).
+    /// @notice The market unlocks listed shares (cancelled or expired listing). A listing of an earlier epoch
+    /// (lapsed by an agent's move) releases nothing.
     /// @param account The seller.
     /// @param amount Shares.
-    function unlockListing(address account, uint256 amount) external;
+    /// @param epoch The listing's lock epoch.
+    function unlockListing(address account, uint256 amount, uint256 epoch) external;
 
-    /// @notice The market delivers listed shares to a buyer who has paid.
+    /// @notice The market delivers listed shares to a buyer who has paid (refused for a lapsed listing).
     /// @param seller The seller.
     /// @param buyer The buyer.
     /// @param amount Shares.
-    function fillListing(address seller, address buyer, uint256 amount) external;
+    /// @param epoch The listing's lock epoch.
+    function fillListing(address seller, address buyer, uint256 amount, uint256 epoch) external;
 
     /// @notice The revenue an account can claim now in a payment token (rounded down).
     /// @param account The holder.
@@ -206,6 +236,17 @@ interface IAssetShareToken {
     /// @return The unlocked balance.
     function unlockedBalanceOf(address account) external view returns (uint256);
 
+    /// @notice An account's listing-lock epoch: moves on whenever an agent's move makes its listings lapse.
+    /// @param account The holder.
+    /// @return The epoch.
+    function listingEpochOf(address account) external view returns (uint256);
+    /// @notice Whether a payment token is accepted for this asset's revenue (and so for its sales and listings).
+    /// @param paymentToken The ERC-20.
+    /// @return True if accepted.
+    function acceptsPaymentToken(address paymentToken) external view returns (bool);
+    /// @notice The grid operator organisation allowed to deposit revenue (0: none).
+    /// @return The organisation id.
+    function gridOperatorOrg() external view returns (uint32);
     /// @notice Whether an account is frozen.
     /// @param account The account.
     /// @return True if frozen.

@@ -41,7 +41,8 @@ interface IConsortium {
         Open,
         Executed,
         Defeated,
-        Expired
+        Expired,
+        Cancelled
     }
 
     /// @notice A member as the SDK and the web page read it.
@@ -63,7 +64,9 @@ interface IConsortium {
         address account;
     }
 
-    /// @notice A proposal as stored, with its derived state.
+    /// @notice A proposal as stored, with its derived state. `yes` counts every yes vote cast; only the yes votes of
+    /// members still active count towards execution. `electorate` and `quorumBps` are fixed when it opens: the
+    /// quorum is `quorumBps` of the larger of that electorate and the current one.
     struct Proposal {
         ProposalKind kind;
         ProposalState state;
@@ -74,11 +77,25 @@ interface IConsortium {
         uint64 expiresAt;
         uint32 yes;
         uint32 no;
+        uint32 electorate;
+        uint16 quorumBps;
         uint64 value;
         address account;
         bytes32 metadataHash;
         string name;
     }
+
+    /// @notice The proposer's organisation withdrew an open proposal.
+    /// @param proposalId The proposal.
+    /// @param orgId The proposer's organisation.
+    event ProposalCancelled(uint256 indexed proposalId, uint32 indexed orgId);
+
+    /// @notice The account that manages an organisation's accounts changed.
+    /// @param orgId The organisation.
+    /// @param previousAdmin The previous account admin.
+    /// @param admin The new account admin.
+    /// @param by Who changed it (the previous admin, or a regulator's account for a suspended organisation).
+    event AccountAdminChanged(uint32 indexed orgId, address previousAdmin, address indexed admin, address indexed by);
 
     /// @notice A member was admitted (by vote, at founding, or by KYC for persons).
     event MemberAdmitted(
@@ -161,6 +178,18 @@ interface IConsortium {
     /// @dev The person role cannot be granted by this caller (investors by KYC providers or regulators,
     /// patients by hospitals).
     error ConsortiumCannotAdmitPerson(address caller, uint8 role);
+    /// @dev Only the organisation that opened the proposal cancels it.
+    error ConsortiumNotProposer(uint256 proposalId, uint32 orgId);
+    /// @dev Only the organisation's account admin adds or removes its accounts.
+    error ConsortiumNotAccountAdmin(address caller, uint32 orgId);
+    /// @dev The account admin cannot be removed; hand the admin role to another account first.
+    error ConsortiumAccountIsAdmin(address account, uint32 orgId);
+    /// @dev Only the member that admitted the person, or a regulator, changes the person's status.
+    error ConsortiumNotPersonAdmin(address caller, uint32 orgId);
+    /// @dev A regulator suspended or removed the person: only a regulator lifts it.
+    error ConsortiumRegulatorHold(uint32 orgId, Status status);
+    /// @dev The consortium has reached its organisation limit (votes are counted over the yes voters).
+    error ConsortiumTooManyOrganisations(uint256 max);
 
     /// @notice Propose admitting a new organisation with its roles and first operational account.
     /// @param name Public name of the organisation.
@@ -202,13 +231,40 @@ interface IConsortium {
     /// @param support True to approve.
     function vote(uint256 proposalId, bool support) external;
 
-    /// @notice Bind another operational account to the caller's organisation.
+    /// @notice Withdraw an open proposal (an account of the proposing organisation).
+    /// @param proposalId The proposal.
+    function cancel(uint256 proposalId) external;
+
+    /// @notice Bind another operational account to the caller's organisation (its account admin only).
     /// @param account The new account.
     function addAccount(address account) external;
 
-    /// @notice Revoke one of the caller's organisation's accounts (not the last one).
+    /// @notice Revoke one of the caller's organisation's accounts (its account admin only; never the admin itself).
     /// @param account The account to revoke.
     function removeAccount(address account) external;
+
+    /// @notice Hand the account-admin role to another account of the caller's organisation (the admin only).
+    /// @param account The new admin, already bound to the organisation.
+    function setAccountAdmin(address account) external;
+
+    /**
+     * @notice Recover a suspended organisation whose admin account was compromised (REGULATOR): name another of
+     * its accounts as account admin. The organisation is reinstated by vote afterwards.
+     * @param orgId The suspended organisation.
+     * @param account One of its accounts.
+     */
+    function recoverAccountAdmin(uint32 orgId, address account) external;
+
+    /// @notice The account that adds and removes the organisation's accounts (its founding account at first).
+    /// @param orgId The member.
+    /// @return The account admin.
+    function accountAdmin(uint32 orgId) external view returns (address);
+
+    /// @notice Who admitted a person and whether a regulator holds its suspension or removal.
+    /// @param orgId The person.
+    /// @return admittedBy The admitting member.
+    /// @return regulatorHold True when a regulator suspended or removed the person.
+    function personAdmin(uint32 orgId) external view returns (uint32 admittedBy, bool regulatorHold);
 
     /// @notice Admit a natural person (INVESTOR by a KYC_PROVIDER or REGULATOR, PATIENT by a HOSPITAL).
     /// @param account The person's account.
@@ -217,7 +273,8 @@ interface IConsortium {
     /// @return orgId The person's member id.
     function admitPerson(address account, uint8 role, bytes32 kycHash) external returns (uint32 orgId);
 
-    /// @notice Suspend, reinstate or remove a person (by the same kind of member that may admit them).
+    /// @notice Suspend, reinstate or remove a person: the member that admitted them (while it still may admit
+    /// such persons) or a regulator. Only a regulator lifts a regulator's suspension or reverses a removal.
     /// @param orgId The person's member id.
     /// @param status Active, Suspended or Removed.
     function setPersonStatus(uint32 orgId, Status status) external;

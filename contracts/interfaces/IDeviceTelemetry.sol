@@ -15,7 +15,12 @@ import {IDeviceRegistry} from "./IDeviceRegistry.sol";
  * packed readings (8 readings per word, the last one zero-padded):
  * `leaf = keccak256(abi.encodePacked(uint64 baseTime, uint16 count, uint16 wordIndex, bytes32 word))`,
  * pairs hashed sorted (OpenZeppelin `MerkleProof`), an odd node carried up unchanged. The registry stores the
- * top 128 bits of each root (two batches per storage slot); `BatchAnchored` carries the full root.
+ * full 256-bit root of each batch (one slot per batch), so even the device key's holder cannot make a second batch
+ * that matches an anchored root (a 2^128 collision search at least).
+ * Firmware policy belongs to the managing organisation: each DEVICE_MANAGER organisation lists the firmware its
+ * devices may run and sets its own version floors; the city-wide list and floors (organisation 0) are a
+ * REGULATOR's. A device runs its manager's listing of a digest, else the city's; a listing is held to the floor of
+ * the organisation that made it.
  */
 interface IDeviceTelemetry is IDeviceRegistry {
     /// @notice Lifecycle of a device.
@@ -42,21 +47,26 @@ interface IDeviceTelemetry is IDeviceRegistry {
         bytes32 metadataHash;
     }
 
-    /// @notice A firmware image on the allow-list.
+    /// @notice A firmware image on an allow-list (`listedBy`: the DEVICE_MANAGER organisation, 0 for the city's).
     struct Firmware {
         uint8 kind;
         uint32 version;
         bool allowed;
+        uint32 listedBy;
     }
 
-    /// @notice What a device registers, signed by the device key.
+    /// @notice What a device registers, signed by the device key: it names the DEVICE_MANAGER organisation that
+    /// may submit it, and carries the device's registration nonce (`registrationNonce`) and a deadline, so that
+    /// neither another manager nor a replay can use the signature.
     struct Registration {
         address device;
         uint8 kind;
         uint32 ownerOrg;
+        uint32 managerOrg;
         bytes32 firmware;
         uint64 calibratedUntil;
         bytes32 metadataHash;
+        uint64 nonce;
         uint64 deadline;
     }
 
@@ -91,17 +101,26 @@ interface IDeviceTelemetry is IDeviceRegistry {
         bool broke;
     }
 
-    /// @notice A firmware image was added to the allow-list or its permission changed.
+    /// @notice A firmware image was added to an allow-list or its permission changed.
+    /// @param org The listing organisation (0: the city-wide list, a REGULATOR's).
     /// @param digest The firmware digest.
     /// @param kind The device kind it runs on.
     /// @param version Its version (anti-rollback).
     /// @param allowed Whether devices may run it.
-    event FirmwareSet(bytes32 indexed digest, uint8 indexed kind, uint32 version, bool allowed);
-    /// @notice The lowest firmware version a kind may run was raised.
+    event FirmwareSet(uint32 indexed org, bytes32 indexed digest, uint8 indexed kind, uint32 version, bool allowed);
+    /// @notice The lowest firmware version a kind may run under an organisation's listings changed.
+    /// @param org The organisation (0: the city's floor).
     /// @param kind The device kind.
     /// @param previousFloor The floor before.
     /// @param floor The new floor.
-    event FirmwareFloorRaised(uint8 indexed kind, uint32 previousFloor, uint32 floor);
+    /// @param reasonHash Why it went down (zero for a raise).
+    event FirmwareFloorSet(
+        uint32 indexed org,
+        uint8 indexed kind,
+        uint32 previousFloor,
+        uint32 floor,
+        bytes32 reasonHash
+    );
     /// @notice A device was registered.
     /// @param device The device key.
     /// @param ownerOrg The owning organisation.
@@ -147,7 +166,7 @@ interface IDeviceTelemetry is IDeviceRegistry {
     /// contract or sender; the registry does not repeat it).
     /// @param device The device.
     /// @param sequence The batch sequence.
-    /// @param root Merkle root over the batch's reading words (full 256 bits; the registry stores the top 128).
+    /// @param root Merkle root over the batch's reading words (stored in full: `batchRoot`).
     /// @param firstTimestamp Time of the first reading.
     /// @param lastTimestamp Time of the last reading.
     /// @param count Number of readings.
@@ -178,8 +197,14 @@ interface IDeviceTelemetry is IDeviceRegistry {
     error DeviceFirmwareMismatch(bytes32 digest, uint8 kind, uint32 version);
     /// @dev A firmware update must raise the version.
     error DeviceFirmwareRollback(address device, uint32 currentVersion, uint32 version);
-    /// @dev A floor may only go up.
+    /// @dev `raiseFirmwareFloor` must raise the floor (and the city floor must change).
     error DeviceFloorNotRaised(uint8 kind, uint32 floor, uint32 requested);
+    /// @dev `lowerFirmwareFloor` must lower the floor.
+    error DeviceFloorNotLowered(uint8 kind, uint32 floor, uint32 requested);
+    /// @dev The signed registration names another managing organisation than the caller's.
+    error DeviceRegistrationWrongManager(address device, uint32 signedManager, uint32 callerOrg);
+    /// @dev The signed registration's nonce is not the device's current registration nonce.
+    error DeviceRegistrationNonceUsed(address device, uint64 nonce, uint64 expected);
     /// @dev The calibration deadline has passed (or is not in the future at registration).
     error DeviceCalibrationExpired(address device, uint64 calibratedUntil, uint64 at);
     /// @dev The signed registration is past its deadline.
@@ -209,19 +234,42 @@ interface IDeviceTelemetry is IDeviceRegistry {
     /// @dev The owner transfer goes nowhere new.
     error DeviceSameOwner(address device, uint32 orgId);
 
-    /// @notice Add a firmware image to the allow-list or change whether it is allowed. DEVICE_MANAGER only.
+    /// @notice Add a firmware image to the caller's DEVICE_MANAGER organisation's allow-list, or change whether it
+    /// is allowed there. Other organisations' lists are out of reach.
     /// @param digest The firmware digest.
     /// @param kind The device kind it runs on (fixed at first listing).
     /// @param version Its version (fixed at first listing).
     /// @param allowed Whether devices may run it.
     function setFirmware(bytes32 digest, uint8 kind, uint32 version, bool allowed) external;
 
-    /// @notice Raise the lowest firmware version a kind may run (anti-rollback for the fleet). DEVICE_MANAGER only.
+    /// @notice Add or change a firmware image on the city-wide allow-list (any manager's devices may run it).
+    /// REGULATOR only.
+    /// @param digest The firmware digest.
+    /// @param kind The device kind.
+    /// @param version Its version.
+    /// @param allowed Whether devices may run it.
+    function setCityFirmware(bytes32 digest, uint8 kind, uint32 version, bool allowed) external;
+
+    /// @notice Raise the lowest version a kind may run under the caller's organisation's listings (anti-rollback
+    /// for its own fleet). DEVICE_MANAGER only.
     /// @param kind The device kind.
     /// @param floor The new floor.
     function raiseFirmwareFloor(uint8 kind, uint32 floor) external;
 
-    /// @notice Register a device that signed `registration` with its own key. DEVICE_MANAGER only.
+    /// @notice Correct a floor set too high for the caller's organisation's listings. DEVICE_MANAGER only.
+    /// @param kind The device kind.
+    /// @param floor The new, lower floor.
+    /// @param reasonHash Hash of the reason.
+    function lowerFirmwareFloor(uint8 kind, uint32 floor, bytes32 reasonHash) external;
+
+    /// @notice Set the city-wide floor (applies to city-listed firmware), up or down. REGULATOR only.
+    /// @param kind The device kind.
+    /// @param floor The new floor.
+    /// @param reasonHash Hash of the reason.
+    function setCityFirmwareFloor(uint8 kind, uint32 floor, bytes32 reasonHash) external;
+
+    /// @notice Register a device that signed `registration` with its own key. The DEVICE_MANAGER organisation the
+    /// registration names, with the device's current nonce, before the deadline.
     /// @param registration The registration data.
     /// @param signature The device's EIP-712 signature over it.
     function registerDevice(Registration calldata registration, bytes calldata signature) external;
@@ -272,21 +320,33 @@ interface IDeviceTelemetry is IDeviceRegistry {
     /// @return The record (status None when unknown).
     function device(address device) external view returns (Device memory);
 
-    /// @notice A firmware image's listing.
+    /// @notice A firmware image's listing by an organisation.
+    /// @param org The listing organisation (0: the city's list).
     /// @param digest The digest.
     /// @return The listing (kind 0 when unknown).
-    function firmware(bytes32 digest) external view returns (Firmware memory);
+    function firmware(uint32 org, bytes32 digest) external view returns (Firmware memory);
 
-    /// @notice The lowest firmware version a kind may run.
+    /// @notice The lowest firmware version a kind may run under an organisation's listings.
+    /// @param org The organisation (0: the city's floor).
     /// @param kind The device kind.
     /// @return The floor.
-    function firmwareFloor(uint8 kind) external view returns (uint32);
+    function firmwareFloor(uint32 org, uint8 kind) external view returns (uint32);
 
-    /// @notice The Merkle root anchored for a batch, truncated to its top 128 bits (two batches share a slot).
+    /// @notice The nonce the device's next signed registration must carry.
+    /// @param device The device.
+    /// @return The nonce.
+    function registrationNonce(address device) external view returns (uint64);
+
+    /// @notice The sequence of the device's last accepted batch (0 when none).
+    /// @param device The device.
+    /// @return The sequence.
+    function lastSequence(address device) external view returns (uint64);
+
+    /// @notice The full Merkle root anchored for a batch.
     /// @param device The device.
     /// @param sequence The batch sequence.
-    /// @return The top 128 bits of the root (zero when no such batch).
-    function batchRoot(address device, uint64 sequence) external view returns (bytes16);
+    /// @return The root (zero when no such batch).
+    function batchRoot(address device, uint64 sequence) external view returns (bytes32);
 
     /// @notice Prove one reading of an anchored batch and decode it.
     /// @param device The device.
@@ -296,10 +356,8 @@ interface IDeviceTelemetry is IDeviceRegistry {
     /// @param index The reading's index in the batch.
     /// @param word The 32-byte word of packed readings holding it (word `index / 8`).
     /// @param proof The Merkle proof of that word.
-    /// @return valid True when the word is in the anchored batch and `index < count`: the proof's root agrees
-    /// with the anchored top 128 bits (for a third party, matching them is a 2^128 second-preimage search; the
-    /// device's own key holder could prepare two colliding batches with about 2^64 work, so disputes use the full
-    /// root in `BatchAnchored`).
+    /// @return valid True when the word is in the anchored batch, `index < count`, and the reading is not timed at
+    /// or after the device's revocation: the proof's root equals the full anchored root.
     /// @return timestamp The reading's time.
     /// @return value The reading (centi-degrees for a temperature sensor).
     function verifyReading(

@@ -2,6 +2,7 @@
 pragma solidity 0.8.28;
 
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {IConsortium} from "./IConsortium.sol";
 import {IMedicalRecords} from "./IMedicalRecords.sol";
 
 /**
@@ -20,11 +21,13 @@ interface IHealthInsurance {
         Patient
     }
 
-    /// @notice A policy is offered by the insurer and active once its premium is paid.
+    /// @notice A policy is offered by the insurer, active once the patient (or guardian) pays its premium, and
+    /// `Withdrawn` when the insurer withdraws the offer before that.
     enum PolicyStatus {
         None,
         Offered,
-        Active
+        Active,
+        Withdrawn
     }
 
     /**
@@ -56,6 +59,7 @@ interface IHealthInsurance {
         uint16 coinsuranceBps;
         uint96 premium;
         Payee payee;
+        uint64 offerExpiresAt;
         bytes32[] coveredCategories;
     }
 
@@ -76,13 +80,14 @@ interface IHealthInsurance {
         uint96 used;
         uint96 deductibleMet;
         uint64 activatedAt;
+        uint64 offerExpiresAt;
     }
 
     /// @notice What a hospital claims (FHIR Claim essentials).
     struct ClaimInput {
         uint256 policyId;
         address patient;
-        bytes32[] recordHashes;
+        uint256[] recordIds;
         uint96 amount;
         uint64 serviceDate;
         bytes32 fingerprint;
@@ -139,8 +144,9 @@ interface IHealthInsurance {
     /// @param claimId The claim id.
     /// @param policyId The policy.
     /// @param providerOrg The hospital.
-    /// @param fingerprint Keyed hash of the billing facts.
-    /// @param recordHashes The records it rests on.
+    /// @param fingerprint HMAC of the billing facts under a per-claim random nonce that only the provider and the
+    /// insurer hold: opaque to every other member.
+    /// @param recordIds The records it rests on.
     /// @param amount The amount claimed.
     /// @param serviceDate The service date.
     event ClaimSubmitted(
@@ -148,7 +154,7 @@ interface IHealthInsurance {
         uint256 indexed policyId,
         uint32 indexed providerOrg,
         bytes32 fingerprint,
-        bytes32[] recordHashes,
+        uint256[] recordIds,
         uint96 amount,
         uint64 serviceDate
     );
@@ -196,6 +202,18 @@ interface IHealthInsurance {
     /// @param amount The amount.
     event CreditWithdrawn(uint32 indexed payeeOrg, address indexed to, uint256 amount);
 
+    /// @notice A regulator directed a removed member's credits to an account.
+    /// @param orgId The removed member.
+    /// @param to The recipient.
+    /// @param amount The amount.
+    /// @param regulatorOrg The regulator.
+    event CreditDirected(uint32 indexed orgId, address indexed to, uint256 amount, uint32 indexed regulatorOrg);
+
+    /// @notice The insurer withdrew an offer that was not accepted.
+    /// @param policyId The policy.
+    /// @param insurerOrg The insurer.
+    event OfferWithdrawn(uint256 indexed policyId, uint32 indexed insurerOrg);
+
     /// @dev The account is not an active PATIENT.
     error InsuranceNotPatient(address account);
     /// @dev The coverage period is empty, longer than a policy year, or over.
@@ -222,16 +240,15 @@ interface IHealthInsurance {
     error InsurancePatientMismatch(uint256 policyId, address patient);
     /// @dev A claim rests on 1..max records.
     error InsuranceInvalidRecords(uint256 length, uint256 max);
-    /// @dev The record hash is not anchored.
-    error InsuranceUnknownRecord(bytes32 recordHash);
-    /// @dev The record belongs to another patient.
-    error InsuranceRecordOfOtherPatient(bytes32 recordHash, address patient);
+    /// @dev The record belongs to another patient. (An unknown record id reverts in the records contract with
+    /// `MedicalUnknownRecord`.)
+    error InsuranceRecordOfOtherPatient(uint256 recordId, address patient);
     /// @dev The service date is zero or in the future.
     error InsuranceInvalidServiceDate(uint64 serviceDate);
     /// @dev The fingerprint is zero.
     error InsuranceInvalidFingerprint();
-    /// @dev The same billing facts were already claimed.
-    error InsuranceDuplicateClaim(bytes32 fingerprint, uint256 claimId);
+    /// @dev A live (not denied) claim already rests on this record for this policy and service date.
+    error InsuranceDuplicateClaim(uint256 policyId, uint256 recordId, uint64 serviceDate, uint256 claimId);
     /// @dev No claim has this id.
     error InsuranceUnknownClaim(uint256 claimId);
     /// @dev The caller's organisation is not the policy's insurer.
@@ -250,15 +267,40 @@ interface IHealthInsurance {
     error InsuranceNotMember(address account);
     /// @dev Nothing is credited to the caller's organisation.
     error InsuranceNothingToWithdraw(uint32 orgId);
+    /// @dev Only the patient or the patient's guardian accepts a policy by paying its premium.
+    error InsuranceNotPolicyholder(address caller, address patient);
+    /// @dev The offer expired before it was accepted.
+    error InsuranceOfferExpired(uint256 policyId, uint64 offerExpiresAt);
+    /// @dev An offer expires after it is issued and before its coverage ends.
+    error InsuranceInvalidOfferExpiry(uint64 offerExpiresAt);
+    /// @dev Approved claims waiting for funds settle first in, first out.
+    error InsuranceNotNextInLine(uint256 claimId, uint256 nextClaimId);
+    /// @dev Credits are held while the payee organisation is not active.
+    error InsuranceMemberNotActive(uint32 orgId, IConsortium.Status status);
+    /// @dev Only a removed member's credits are directed by a regulator.
+    error InsuranceMemberNotRemoved(uint32 orgId, IConsortium.Status status);
+    /// @dev Credits cannot be directed to the zero address.
+    error InsuranceZeroRecipient();
 
     /// @notice Offer a policy to a patient (INSURER).
     /// @param terms The terms.
     /// @return policyId The policy id.
     function issuePolicy(PolicyTerms calldata terms) external returns (uint256 policyId);
 
-    /// @notice Pay an offered policy's premium into the insurer's pool and activate it (anyone, usually the patient).
+    /// @notice Accept an offered policy by paying its premium into the insurer's pool (the patient or the patient's
+    /// guardian, before the offer expires). Coverage starts now: services before activation are not covered.
     /// @param policyId The policy.
     function payPremium(uint256 policyId) external;
+
+    /// @notice Withdraw an offer that was not accepted yet (the policy's INSURER).
+    /// @param policyId The policy.
+    function withdrawOffer(uint256 policyId) external;
+
+    /// @notice Direct a removed member's credits to an account (REGULATOR). Nothing is lost on removal.
+    /// @param orgId The removed member.
+    /// @param to The recipient.
+    /// @return amount The amount directed.
+    function directCredit(uint32 orgId, address to) external returns (uint256 amount);
 
     /// @notice Add funds to the caller's claims pool (INSURER).
     /// @param amount The amount (pulled with transferFrom).
@@ -292,11 +334,12 @@ interface IHealthInsurance {
     /// @param reason The reason code (e.g. a FHIR adjudication-error code).
     function denyClaim(uint256 claimId, bytes32 reason) external;
 
-    /// @notice Pay an approved claim that waited for funds (anyone, once the pool holds its benefit).
+    /// @notice Pay an approved claim that waited for funds (anyone, once the pool holds its benefit), first in,
+    /// first out per insurer: only the oldest waiting claim of the pool settles.
     /// @param claimId The claim.
     function settleClaim(uint256 claimId) external;
 
-    /// @notice Withdraw everything credited to the caller's organisation to the caller.
+    /// @notice Withdraw everything credited to the caller's organisation to the caller (active members only).
     /// @return amount The amount.
     function withdrawCredit() external returns (uint256 amount);
 
@@ -328,10 +371,17 @@ interface IHealthInsurance {
     /// @return The claim.
     function claim(uint256 claimId) external view returns (Claim memory);
 
-    /// @notice The claim with this fingerprint (0 if none).
-    /// @param fingerprint The fingerprint.
+    /// @notice The live (not denied) claim resting on a record for a policy and service date (0 if none).
+    /// @param policyId The policy.
+    /// @param recordId The record.
+    /// @param serviceDate The service date.
     /// @return The claim id.
-    function claimIdOf(bytes32 fingerprint) external view returns (uint256);
+    function claimIdOfService(uint256 policyId, uint256 recordId, uint64 serviceDate) external view returns (uint256);
+
+    /// @notice The oldest claim of an insurer's pool waiting for funds (0 if none).
+    /// @param insurerOrg The insurer.
+    /// @return The claim id.
+    function nextToSettle(uint32 insurerOrg) external view returns (uint256);
 
     /// @notice The number of claims submitted.
     /// @return The count.

@@ -55,8 +55,9 @@ interface IMedicalRecords {
     }
 
     /**
-     * @notice The terms of a consent (FHIR Consent.provision). Exactly one grantee: an organisation id (any of its
-     * accounts) or one practitioner account. `actions`/`purposes` are bit sets (MedicalCodes). `scope` holds
+     * @notice The terms of a consent (FHIR Consent.provision). The grantee: an organisation id alone (any of its
+     * accounts), or one practitioner account together with its hospital's id (only that account, only while it
+     * belongs to that hospital). `actions`/`purposes` are bit sets (MedicalCodes). `scope` holds
      * category codes or record ids (as bytes32), 1..MAX_SCOPE of them. Valid from `validFrom` (inclusive) until
      * `validUntil` (exclusive).
      */
@@ -182,7 +183,7 @@ interface IMedicalRecords {
     error MedicalInvalidRecord(bytes32 contentHash, bytes32 locationHash, bytes32 category);
     /// @dev The authored time is zero or in the future.
     error MedicalInvalidAuthoredTime(uint64 authoredAt, uint256 nowTime);
-    /// @dev A document with this content hash is already anchored.
+    /// @dev This author already anchored a document with this content hash (records are keyed by author and hash).
     error MedicalRecordAlreadyAnchored(bytes32 contentHash, uint256 recordId);
     /// @dev No record has this id.
     error MedicalUnknownRecord(uint256 recordId);
@@ -190,7 +191,8 @@ interface IMedicalRecords {
     error MedicalInvalidGuardian(address guardian);
     /// @dev The caller is neither the patient nor the patient's guardian.
     error MedicalNotPatientOrGuardian(address caller, address patient);
-    /// @dev Exactly one grantee is needed: an active HOSPITAL/INSURER organisation or an active hospital account.
+    /// @dev The grantee is an active HOSPITAL/INSURER organisation, or one account of an active hospital together
+    /// with that hospital's id (the consent ends when the account leaves the organisation).
     error MedicalInvalidGrantee(uint32 granteeOrg, address granteeAccount);
     /// @dev The action set is empty or has undefined bits.
     error MedicalInvalidActions(uint8 actions);
@@ -214,6 +216,16 @@ interface IMedicalRecords {
     error MedicalUnknownEmergency(uint256 emergencyId);
     /// @dev The emergency was already reviewed.
     error MedicalEmergencyAlreadyReviewed(uint256 emergencyId, Review review);
+    /// @dev Only the claims processor audits disclosures through claims.
+    error MedicalNotClaimsProcessor(address caller);
+    /// @dev The claims processor is set once, by the deployer.
+    error MedicalClaimsProcessorLocked(address caller, address processor);
+    /// @dev The hospital already has the most break-glass windows awaiting review.
+    error MedicalTooManyPendingEmergencies(uint32 hospitalOrg, uint256 max);
+    /// @dev An unjustified review bars the hospital from breaking the glass until `until`.
+    error MedicalBreakGlassBarred(uint32 hospitalOrg, uint64 until);
+    /// @dev A regulator does not review its own organisation's emergency.
+    error MedicalSelfReview(uint256 emergencyId, uint32 orgId);
 
     /// @notice Anchor a record (HOSPITAL). The content hash must be new.
     /// @param patient The patient's account (an active PATIENT).
@@ -308,35 +320,51 @@ interface IMedicalRecords {
     ) external view returns (Decision decision);
 
     /**
-     * @notice `checkConsent` for a record named by its content hash, with the record's patient and category: what an
-     * insurer needs to adjudicate a claim resting on the record, in one call.
-     * @param contentHash The record's content hash.
-     * @param consentId The consent.
-     * @param terms Its terms.
-     * @param action One action bit.
-     * @param purpose One purpose bit.
-     * @return recordId The record id (0 and `UnknownConsent` when the hash is not anchored).
+     * @notice Audit and decide a disclosure, for payment, of a record to an insurer through a claim (the claims
+     * processor only). The disclosure is written to the patient's audit trail (`AccessAudited`, accessor the claims
+     * processor, accessor organisation the insurer) whatever the decision.
+     * @param recordId The record the claim rests on.
+     * @param consentId The consent relied on.
+     * @param terms Its terms: it must name the insurer or the claiming provider as grantee organisation.
+     * @param insurerOrg The policy's insurer, to whom the record is disclosed.
+     * @param providerOrg The claiming provider.
      * @return patient The record's patient.
+     * @return authorOrg The record's author.
      * @return category The record's category.
      * @return decision `Permit` or the reason it does not.
      */
-    function checkConsentByHash(
-        bytes32 contentHash,
+    function discloseForClaim(
+        uint256 recordId,
         uint256 consentId,
         ConsentTerms calldata terms,
-        uint8 action,
-        uint8 purpose
-    ) external view returns (uint256 recordId, address patient, bytes32 category, Decision decision);
+        uint32 insurerOrg,
+        uint32 providerOrg
+    ) external returns (address patient, uint32 authorOrg, bytes32 category, Decision decision);
+
+    /// @notice Name the claims processor (the HealthInsurance contract), once, by the deployer of this contract.
+    /// @param processor The claims processor.
+    function setClaimsProcessor(address processor) external;
+
+    /// @notice The claims processor allowed to audit disclosures through claims (zero until set).
+    /// @return The claims processor.
+    function claimsProcessor() external view returns (address);
+
+    /// @notice The open break-glass windows awaiting review and the bar of a hospital.
+    /// @param hospitalOrg The hospital.
+    /// @return pendingReviews Emergencies of the hospital not yet reviewed.
+    /// @return barredUntil Until when an unjustified review bars the hospital from breaking the glass.
+    function breakGlassStanding(uint32 hospitalOrg) external view returns (uint32 pendingReviews, uint64 barredUntil);
 
     /// @notice A record.
     /// @param recordId The record id.
     /// @return The record.
     function record(uint256 recordId) external view returns (Record memory);
 
-    /// @notice The record id of a content hash (0 if not anchored).
+    /// @notice The record id of a content hash anchored by an author (0 if not anchored).
+    /// @param authorOrg The authoring hospital.
     /// @param contentHash The content hash.
     /// @return The record id.
-    function recordIdOf(bytes32 contentHash) external view returns (uint256);
+    function recordIdOf(uint32 authorOrg, bytes32 contentHash) external view returns (uint256);
 
     /// @notice The number of anchored records (ids run 1..count).
     /// @return The count.

@@ -38,7 +38,8 @@ interface ISupplyChain {
         AlreadyDecommissioned,
         Suspect,
         Quarantined,
-        Destroyed
+        Destroyed,
+        SuspectReported
     }
 
     /// @notice A registered product (GTIN-14).
@@ -77,6 +78,7 @@ interface ISupplyChain {
         ItemState state;
         bool activated;
         bool suspect;
+        bool cloneReported;
         uint32 owner;
         uint32 custodian;
         uint32 receiver;
@@ -94,6 +96,8 @@ interface ISupplyChain {
         bool inTransit;
         bool moved;
         uint32 itemCount;
+        uint8 lotCount;
+        bool quarantined;
     }
 
     /// @notice The EPCIS "why/where" of a shipment: receiver, ownership change, CBV business step, location
@@ -157,8 +161,15 @@ interface ISupplyChain {
     event ItemDecommissioned(bytes32 indexed itemKey, uint32 indexed by, bytes32 bizStep, bytes32 location);
     /// @notice A decommission was undone by the same party within the undo window.
     event DecommissionUndone(bytes32 indexed itemKey, uint32 indexed by);
-    /// @notice A second decommission of an already decommissioned code: the code is now suspect.
+    /// @notice A second decommission of an already decommissioned code: a clone is REPORTED (it blocks nothing
+    /// until a REGULATOR confirms it).
     event CloneAlerted(bytes32 indexed lotId, bytes32 indexed itemKey, uint32 indexed reporter, uint32 firstBy);
+    /// @notice A REGULATOR decided a clone report: confirmed (the code is suspect and cannot be dispensed) or
+    /// cleared (the report, or a confirmed flag found false, is removed).
+    event CloneReportDecided(bytes32 indexed itemKey, address indexed by, bool confirmed, bytes32 reasonHash);
+    /// @notice A pallet was quarantined (by a REGULATOR or a guardian contract: it cannot be unpacked, packed or
+    /// shipped, and its items verify as quarantined) or released (by a REGULATOR).
+    event PalletQuarantineSet(uint64 indexed sscc, address indexed by, bool quarantined, bytes32 reasonHash);
     /// @notice An item was reported stolen or destroyed.
     event ItemStateReported(bytes32 indexed itemKey, uint32 indexed by, ItemState state, bytes32 reasonHash);
     /// @notice A lot was recalled: every item reads as recalled and cannot be sold or dispensed.
@@ -258,6 +269,12 @@ interface ISupplyChain {
     error SupplyChainItemSuspect(bytes32 itemKey);
     /// @dev The zero address cannot be a guardian.
     error SupplyChainZeroGuardian();
+    /// @dev A pallet holds items of at most MAX_PALLET_LOTS lots.
+    error SupplyChainPalletLotsFull(uint64 sscc, uint256 max);
+    /// @dev The pallet's quarantine is `quarantined` (it blocks the move, or the change changes nothing).
+    error SupplyChainPalletQuarantined(uint64 sscc, bool quarantined);
+    /// @dev No clone report (or confirmed suspect flag) stands on the item.
+    error SupplyChainNoCloneReport(bytes32 itemKey);
 
     /// @notice Register a GTIN-14 (check digit validated) with the hash of its off-chain metadata. MANUFACTURER.
     /// @param gtin The GTIN-14 as an integer.
@@ -393,6 +410,26 @@ interface ISupplyChain {
     /// @param lotId The lot.
     /// @param reasonHash Hash of the destruction record.
     function destroyLot(bytes32 lotId, bytes32 reasonHash) external;
+
+    /// @notice Quarantine one pallet (what travels in a cold-chain shipment, not the whole lot): a REGULATOR or a
+    /// guardian; release it: a REGULATOR only.
+    /// @param sscc The pallet.
+    /// @param quarantined True to quarantine, false to release.
+    /// @param reasonHash The reason.
+    function setPalletQuarantine(uint64 sscc, bool quarantined, bytes32 reasonHash) external;
+
+    /// @notice Decide a clone report (a second decommission only REPORTS a clone): confirm it (the item becomes
+    /// suspect and cannot be dispensed) or clear it (also clears a confirmed flag found false). REGULATOR only.
+    /// @param lotId The lot.
+    /// @param serialHash The serial hash.
+    /// @param confirmed True to confirm, false to clear.
+    /// @param reasonHash The evidence or reason.
+    function decideCloneReport(bytes32 lotId, bytes32 serialHash, bool confirmed, bytes32 reasonHash) external;
+
+    /// @notice The lots whose items were packed into a pallet since it was (re)created (at most MAX_PALLET_LOTS).
+    /// @param sscc The pallet.
+    /// @return lots The lot ids.
+    function palletLots(uint64 sscc) external view returns (bytes32[] memory lots);
 
     /// @notice The lot id of a GTIN and lot number hash.
     /// @param gtin The GTIN-14.

@@ -28,7 +28,7 @@ contract DeviceRegistry is ConsortiumGated, EIP712, IDeviceTelemetry {
 
     bytes32 private constant REGISTRATION_TYPEHASH =
         keccak256(
-            "Registration(address device,uint8 kind,uint32 ownerOrg,bytes32 firmware,uint64 calibratedUntil,bytes32 metadataHash,uint64 deadline)"
+            "Registration(address device,uint8 kind,uint32 ownerOrg,uint32 managerOrg,bytes32 firmware,uint64 calibratedUntil,bytes32 metadataHash,uint64 nonce,uint64 deadline)"
         );
     bytes32 private constant BATCH_TYPEHASH =
         keccak256("TelemetryBatch(address device,uint64 sequence,uint64 baseTime,address sink,bytes readings)");
@@ -45,20 +45,22 @@ contract DeviceRegistry is ConsortiumGated, EIP712, IDeviceTelemetry {
         uint16 firmwareId;
         uint32 managerOrg;
         uint40 registeredAt;
+        // the nonce the next registration must carry; in the slot the registration writes anyway
+        uint64 registrationNonce;
         bytes32 metadataHash;
     }
 
     mapping(address device => DeviceData) private _devices;
-    /// @dev Firmware listings by id (1..65535); ids keep the device record in one hot slot.
+    /// @dev Firmware listings by id (1..65535); ids keep the device record in one hot slot. A listing belongs to
+    /// the DEVICE_MANAGER organisation that made it (`listedBy`), or to the city (0) when a REGULATOR made it.
     mapping(uint16 id => Firmware) private _firmwareById;
     mapping(uint16 id => bytes32) private _firmwareDigest;
-    mapping(bytes32 digest => uint16) private _firmwareIds;
+    mapping(uint32 org => mapping(bytes32 digest => uint16)) private _firmwareIds;
     uint16 private _firmwareCount;
-    mapping(uint8 kind => uint32) private _floors;
-    /// @dev Anchored roots, truncated to their top 128 bits, two per slot: batch `sequence` lives in slot
-    /// `sequence >> 1`, the high half for an even sequence, the low half for an odd one. A device numbering its
-    /// batches consecutively thus writes a fresh slot only every second batch.
-    mapping(address device => mapping(uint64 pair => uint256)) private _roots;
+    /// @dev Version floors per listing organisation (0: the city's) and device kind.
+    mapping(uint32 org => mapping(uint8 kind => uint32)) private _floors;
+    /// @dev Anchored roots, full 256 bits, one slot per batch.
+    mapping(address device => mapping(uint64 sequence => bytes32)) private _roots;
 
     /// @param consortium_ The consortium contract.
     constructor(IConsortium consortium_) ConsortiumGated(consortium_) EIP712("CityChain DeviceRegistry", "1") {}
@@ -67,34 +69,45 @@ contract DeviceRegistry is ConsortiumGated, EIP712, IDeviceTelemetry {
 
     /// @inheritdoc IDeviceTelemetry
     function setFirmware(bytes32 digest, uint8 kind, uint32 version, bool allowed) external {
-        _requireRole(Roles.DEVICE_MANAGER);
-        _requireKind(kind);
-        uint16 id = _firmwareIds[digest];
-        if (id == 0) {
-            if (_firmwareCount == type(uint16).max) revert DeviceFirmwareListFull();
-            id = ++_firmwareCount;
-            _firmwareIds[digest] = id;
-            _firmwareDigest[id] = digest;
-        }
-        Firmware storage fw = _firmwareById[id];
-        if (fw.kind == 0) {
-            fw.kind = kind;
-            fw.version = version;
-        } else if (fw.kind != kind || fw.version != version) {
-            revert DeviceFirmwareMismatch(digest, fw.kind, fw.version);
-        }
-        fw.allowed = allowed;
-        emit FirmwareSet(digest, kind, version, allowed);
+        _list(_requireRole(Roles.DEVICE_MANAGER), digest, kind, version, allowed);
+    }
+
+    /// @inheritdoc IDeviceTelemetry
+    function setCityFirmware(bytes32 digest, uint8 kind, uint32 version, bool allowed) external {
+        _requireRole(Roles.REGULATOR);
+        _list(0, digest, kind, version, allowed);
     }
 
     /// @inheritdoc IDeviceTelemetry
     function raiseFirmwareFloor(uint8 kind, uint32 floor) external {
-        _requireRole(Roles.DEVICE_MANAGER);
+        uint32 org = _requireRole(Roles.DEVICE_MANAGER);
         _requireKind(kind);
-        uint32 previous = _floors[kind];
+        uint32 previous = _floors[org][kind];
+        // solhint-disable-next-line gas-strict-inequalities
         if (floor <= previous) revert DeviceFloorNotRaised(kind, previous, floor);
-        _floors[kind] = floor;
-        emit FirmwareFloorRaised(kind, previous, floor);
+        _floors[org][kind] = floor;
+        emit FirmwareFloorSet(org, kind, previous, floor, bytes32(0));
+    }
+
+    /// @inheritdoc IDeviceTelemetry
+    function lowerFirmwareFloor(uint8 kind, uint32 floor, bytes32 reasonHash) external {
+        uint32 org = _requireRole(Roles.DEVICE_MANAGER);
+        _requireKind(kind);
+        uint32 previous = _floors[org][kind];
+        // solhint-disable-next-line gas-strict-inequalities
+        if (floor >= previous) revert DeviceFloorNotLowered(kind, previous, floor);
+        _floors[org][kind] = floor;
+        emit FirmwareFloorSet(org, kind, previous, floor, reasonHash);
+    }
+
+    /// @inheritdoc IDeviceTelemetry
+    function setCityFirmwareFloor(uint8 kind, uint32 floor, bytes32 reasonHash) external {
+        _requireRole(Roles.REGULATOR);
+        _requireKind(kind);
+        uint32 previous = _floors[0][kind];
+        if (floor == previous) revert DeviceFloorNotRaised(kind, previous, floor);
+        _floors[0][kind] = floor;
+        emit FirmwareFloorSet(0, kind, previous, floor, reasonHash);
     }
 
     // ---------------------------------------------------------------- device lifecycle
@@ -104,11 +117,14 @@ contract DeviceRegistry is ConsortiumGated, EIP712, IDeviceTelemetry {
         uint32 managerOrg = _requireRole(Roles.DEVICE_MANAGER);
         address dev = r.device;
         if (_devices[dev].status != DeviceStatus.None) revert DeviceExists(dev);
+        if (r.managerOrg != managerOrg) revert DeviceRegistrationWrongManager(dev, r.managerOrg, managerOrg);
+        uint64 nonce = _devices[dev].registrationNonce;
+        if (r.nonce != nonce) revert DeviceRegistrationNonceUsed(dev, r.nonce, nonce);
         // solhint-disable-next-line gas-strict-inequalities
         if (r.deadline < block.timestamp) revert DeviceRegistrationExpired(dev, r.deadline);
         _requireKind(r.kind);
         _requireActiveOrg(r.ownerOrg);
-        uint16 firmwareId = _firmwareIds[r.firmware];
+        uint16 firmwareId = _firmwareIdFor(managerOrg, r.firmware);
         if (!_firmwareAllowed(_firmwareById[firmwareId], r.kind)) revert DeviceFirmwareNotAllowed(r.firmware);
         // solhint-disable-next-line gas-strict-inequalities
         if (r.calibratedUntil <= block.timestamp || r.calibratedUntil > type(uint40).max) {
@@ -118,6 +134,8 @@ contract DeviceRegistry is ConsortiumGated, EIP712, IDeviceTelemetry {
         _requireSigner(digest, signature, dev);
 
         DeviceData storage d = _devices[dev];
+        // nonces count registrations of this key: far below 2^64
+        d.registrationNonce = nonce + 1;
         d.ownerOrg = r.ownerOrg;
         d.kind = r.kind;
         d.status = DeviceStatus.Active;
@@ -175,7 +193,7 @@ contract DeviceRegistry is ConsortiumGated, EIP712, IDeviceTelemetry {
     function updateFirmware(address dev, bytes32 digest) external {
         DeviceData storage d = _managed(dev);
         if (d.status == DeviceStatus.Revoked) revert DeviceNotActive(dev, d.status);
-        uint16 id = _firmwareIds[digest];
+        uint16 id = _firmwareIdFor(d.managerOrg, digest);
         Firmware memory fw = _firmwareById[id];
         if (!_firmwareAllowed(fw, d.kind)) revert DeviceFirmwareNotAllowed(digest);
         uint32 current = _firmwareById[d.firmwareId].version;
@@ -255,18 +273,28 @@ contract DeviceRegistry is ConsortiumGated, EIP712, IDeviceTelemetry {
     }
 
     /// @inheritdoc IDeviceTelemetry
-    function firmware(bytes32 digest) external view returns (Firmware memory) {
-        return _firmwareById[_firmwareIds[digest]];
+    function firmware(uint32 org, bytes32 digest) external view returns (Firmware memory) {
+        return _firmwareById[_firmwareIds[org][digest]];
     }
 
     /// @inheritdoc IDeviceTelemetry
-    function firmwareFloor(uint8 kind) external view returns (uint32) {
-        return _floors[kind];
+    function firmwareFloor(uint32 org, uint8 kind) external view returns (uint32) {
+        return _floors[org][kind];
     }
 
     /// @inheritdoc IDeviceTelemetry
-    function batchRoot(address dev, uint64 sequence) external view returns (bytes16) {
-        return _anchored(dev, sequence);
+    function registrationNonce(address dev) external view returns (uint64) {
+        return _devices[dev].registrationNonce;
+    }
+
+    /// @inheritdoc IDeviceTelemetry
+    function lastSequence(address dev) external view returns (uint64) {
+        return _devices[dev].lastSequence;
+    }
+
+    /// @inheritdoc IDeviceTelemetry
+    function batchRoot(address dev, uint64 sequence) external view returns (bytes32) {
+        return _roots[dev][sequence];
     }
 
     /// @inheritdoc IDeviceTelemetry
@@ -280,10 +308,14 @@ contract DeviceRegistry is ConsortiumGated, EIP712, IDeviceTelemetry {
         bytes32[] calldata proof
     ) external view returns (bool valid, uint64 timestamp, int16 value) {
         if (index >= count) return (false, 0, 0);
-        bytes16 anchored = _anchored(dev, sequence);
+        bytes32 anchored = _roots[dev][sequence];
         bytes32 root = MerkleProof.processProofCalldata(proof, _leaf(baseTime, count, index / 8, word));
-        valid = anchored != bytes16(0) && bytes16(root) == anchored;
+        valid = anchored != bytes32(0) && root == anchored;
         (timestamp, value) = _decode(baseTime, index, word);
+        // A reading at or after a revocation time is not evidence (the key may have leaked before it was revoked).
+        DeviceData storage d = _devices[dev];
+        // solhint-disable-next-line gas-strict-inequalities
+        if (d.status == DeviceStatus.Revoked && timestamp >= d.revokedFrom) valid = false;
     }
 
     /// @inheritdoc IDeviceTelemetry
@@ -504,9 +536,11 @@ contract DeviceRegistry is ConsortiumGated, EIP712, IDeviceTelemetry {
         if (status == DeviceStatus.None) revert DeviceUnknown(dev);
         if (status == DeviceStatus.Suspended) revert DeviceNotActive(dev, status);
         if (batch.sink != address(0) && batch.sink != msg.sender) revert DeviceWrongSink(dev, batch.sink, msg.sender);
-        uint64 lastSequence = uint64(hot >> 168);
+        uint64 previousSequence = uint64(hot >> 168);
         // solhint-disable-next-line gas-strict-inequalities
-        if (batch.sequence <= lastSequence) revert DeviceSequenceNotIncreasing(dev, batch.sequence, lastSequence);
+        if (batch.sequence <= previousSequence) {
+            revert DeviceSequenceNotIncreasing(dev, batch.sequence, previousSequence);
+        }
     }
 
     /// @dev Time checks of a batch (after the previous one, not in the future, before revocation, calibrated)
@@ -531,18 +565,37 @@ contract DeviceRegistry is ConsortiumGated, EIP712, IDeviceTelemetry {
         }
     }
 
-    /// @dev Stores the top 128 bits of a batch's root in its half of the pair slot (each half is written once:
-    /// sequences strictly increase).
+    /// @dev Stores a batch's full root (each slot is written once: sequences strictly increase).
     function _anchor(address dev, uint64 sequence, bytes32 root) private {
-        uint256 top = uint256(root) >> 128;
-        mapping(uint64 => uint256) storage roots = _roots[dev];
-        roots[sequence >> 1] |= sequence & 1 == 0 ? top << 128 : top;
+        _roots[dev][sequence] = root;
     }
 
-    /// @dev The 128-bit root anchored for a batch (zero when none).
-    function _anchored(address dev, uint64 sequence) private view returns (bytes16) {
-        uint256 pair = _roots[dev][sequence >> 1];
-        return bytes16(uint128(sequence & 1 == 0 ? pair >> 128 : pair));
+    /// @dev Adds or changes a listing of `org` (0: the city's).
+    function _list(uint32 org, bytes32 digest, uint8 kind, uint32 version, bool allowed) private {
+        _requireKind(kind);
+        uint16 id = _firmwareIds[org][digest];
+        if (id == 0) {
+            if (_firmwareCount == type(uint16).max) revert DeviceFirmwareListFull();
+            id = ++_firmwareCount;
+            _firmwareIds[org][digest] = id;
+            _firmwareDigest[id] = digest;
+        }
+        Firmware storage fw = _firmwareById[id];
+        if (fw.kind == 0) {
+            fw.kind = kind;
+            fw.version = version;
+            fw.listedBy = org;
+        } else if (fw.kind != kind || fw.version != version) {
+            revert DeviceFirmwareMismatch(digest, fw.kind, fw.version);
+        }
+        fw.allowed = allowed;
+        emit FirmwareSet(org, digest, kind, version, allowed);
+    }
+
+    /// @dev The listing a device managed by `managerOrg` runs for `digest`: the manager's own, else the city's.
+    function _firmwareIdFor(uint32 managerOrg, bytes32 digest) private view returns (uint16 id) {
+        id = _firmwareIds[managerOrg][digest];
+        if (id == 0) id = _firmwareIds[0][digest];
     }
 
     /// @dev EIP-712 digest of a registration.
@@ -555,9 +608,11 @@ contract DeviceRegistry is ConsortiumGated, EIP712, IDeviceTelemetry {
                         r.device,
                         r.kind,
                         r.ownerOrg,
+                        r.managerOrg,
                         r.firmware,
                         r.calibratedUntil,
                         r.metadataHash,
+                        r.nonce,
                         r.deadline
                     )
                 )
@@ -617,7 +672,8 @@ contract DeviceRegistry is ConsortiumGated, EIP712, IDeviceTelemetry {
     }
 
     function _firmwareAllowed(Firmware memory fw, uint8 kind) private view returns (bool) {
-        return fw.allowed && fw.kind == kind && fw.version >= _floors[kind];
+        // solhint-disable-next-line gas-strict-inequalities
+        return fw.allowed && fw.kind == kind && fw.version >= _floors[fw.listedBy][kind];
     }
 
     function _requireSigner(bytes32 digest, bytes calldata signature, address expected) private pure {

@@ -34,6 +34,11 @@ library MedicalCodes {
     uint8 internal constant FLAG_CATEGORY_NOT_COVERED = 4;
     /// @dev Claim review flag: the benefit exceeds the policy's remaining annual limit.
     uint8 internal constant FLAG_OVER_LIMIT = 8;
+    /// @dev Claim review flag: the claimant did not author every record or did not admit the patient, and the
+    /// patient's payment consent does not name the claimant.
+    uint8 internal constant FLAG_FOREIGN_RECORD = 16;
+    /// @dev Claim review flag: the policy's insurer is not an active INSURER (suspended or removed).
+    uint8 internal constant FLAG_INSURER_INACTIVE = 32;
 
     /// @notice True when `bits` is exactly one bit of `allowed`.
     /// @param bits The bit set to test.

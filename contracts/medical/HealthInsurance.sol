@@ -32,6 +32,8 @@ contract HealthInsurance is ConsortiumGated, ReentrancyGuard, IHealthInsurance {
     /// @dev A policy covers at most one policy year, so its limit and deductible are annual.
     uint64 private constant MAX_COVERAGE = 366 days;
     uint16 private constant BPS = 10_000;
+    /// @dev Internal marker of a record authored by another organisation (turned into FLAG_FOREIGN_RECORD).
+    uint8 private constant _FOREIGN = 128;
 
     /// @dev A claim as stored: the benefit is derived (see `_benefit`), which saves a slot per paid claim.
     struct StoredClaim {
@@ -45,13 +47,23 @@ contract HealthInsurance is ConsortiumGated, ReentrancyGuard, IHealthInsurance {
         uint96 deductibleApplied;
     }
 
+    /// @dev Head and tail of an insurer's waiting line.
+    struct Line {
+        uint128 head;
+        uint128 tail;
+    }
+
     IERC20 private immutable _token;
     IMedicalRecords private immutable _records;
 
     mapping(uint256 policyId => Policy) private _policies;
     mapping(uint256 policyId => mapping(bytes32 category => bool)) private _covered;
     mapping(uint256 claimId => StoredClaim) private _claims;
-    mapping(bytes32 fingerprint => uint256 claimId) private _claimIdOf;
+    /// @dev keccak256(policy, record, service date) => the claim resting on it: one live claim per record and day.
+    mapping(bytes32 serviceKey => uint256 claimId) private _claimOfService;
+    /// @dev Per insurer, the approved claims waiting for funds, in approval order (FIFO settlement).
+    mapping(uint32 insurerOrg => mapping(uint256 position => uint256 claimId)) private _waiting;
+    mapping(uint32 insurerOrg => Line) private _lines;
     mapping(uint32 insurerOrg => Pool) private _pools;
     mapping(uint32 orgId => uint256) private _credits;
     uint256 private _policyCount;
@@ -80,6 +92,9 @@ contract HealthInsurance is ConsortiumGated, ReentrancyGuard, IHealthInsurance {
         if (terms.annualLimit == 0) revert InsuranceInvalidLimit(terms.annualLimit);
         if (terms.coinsuranceBps >= BPS) revert InsuranceInvalidCoinsurance(terms.coinsuranceBps);
         if (terms.premium == 0) revert InsuranceInvalidPremium();
+        if (terms.offerExpiresAt <= block.timestamp || terms.offerExpiresAt > terms.coverageEnd) {
+            revert InsuranceInvalidOfferExpiry(terms.offerExpiresAt);
+        }
         uint256 n = terms.coveredCategories.length;
         if (n == 0 || n > MAX_CATEGORIES) revert InsuranceInvalidCategories(n, MAX_CATEGORIES);
         policyId = ++_policyCount;
@@ -102,7 +117,8 @@ contract HealthInsurance is ConsortiumGated, ReentrancyGuard, IHealthInsurance {
             deductible: terms.deductible,
             used: 0,
             deductibleMet: 0,
-            activatedAt: 0
+            activatedAt: 0,
+            offerExpiresAt: terms.offerExpiresAt
         });
         emit PolicyIssued(policyId, terms.patient, insurerOrg, terms);
     }
@@ -110,8 +126,13 @@ contract HealthInsurance is ConsortiumGated, ReentrancyGuard, IHealthInsurance {
     /// @inheritdoc IHealthInsurance
     function payPremium(uint256 policyId) external nonReentrant {
         Policy storage p = _existingPolicy(policyId);
+        // Accepting binds the patient: only the patient or the guardian the patient named accepts.
+        if (msg.sender != p.patient && msg.sender != _records.guardianOf(p.patient)) {
+            revert InsuranceNotPolicyholder(msg.sender, p.patient);
+        }
         if (p.status != PolicyStatus.Offered) revert InsurancePolicyNotOffered(policyId, p.status);
         if (block.timestamp > p.coverageEnd) revert InsurancePolicyExpired(policyId, p.coverageEnd);
+        if (block.timestamp > p.offerExpiresAt) revert InsuranceOfferExpired(policyId, p.offerExpiresAt);
         uint96 premium = p.premium;
         p.status = PolicyStatus.Active;
         p.activatedAt = uint64(block.timestamp);
@@ -119,6 +140,16 @@ contract HealthInsurance is ConsortiumGated, ReentrancyGuard, IHealthInsurance {
         pl.balance += premium;
         emit PolicyActivated(policyId, msg.sender, premium);
         _token.safeTransferFrom(msg.sender, address(this), premium);
+    }
+
+    /// @inheritdoc IHealthInsurance
+    function withdrawOffer(uint256 policyId) external {
+        uint32 insurerOrg = _requireRole(Roles.INSURER);
+        Policy storage p = _existingPolicy(policyId);
+        if (p.insurerOrg != insurerOrg) revert InsuranceNotPolicyInsurer(policyId, insurerOrg);
+        if (p.status != PolicyStatus.Offered) revert InsurancePolicyNotOffered(policyId, p.status);
+        p.status = PolicyStatus.Withdrawn;
+        emit OfferWithdrawn(policyId, insurerOrg);
     }
 
     // --------------------------------------------------------------------------------------------------- pools
@@ -158,10 +189,10 @@ contract HealthInsurance is ConsortiumGated, ReentrancyGuard, IHealthInsurance {
         uint32 providerOrg = _requireRole(Roles.HOSPITAL);
         Policy storage p = _existingPolicy(claim_.policyId);
         _checkClaimInput(claim_, p);
+        claimId = ++_claimCount;
+        _reserveService(claim_, claimId);
         uint8 flags = _reviewFlags(claim_, consent, p, providerOrg);
 
-        claimId = ++_claimCount;
-        _claimIdOf[claim_.fingerprint] = claimId;
         StoredClaim storage c = _claims[claimId];
         c.policyId = uint64(claim_.policyId);
         c.providerOrg = providerOrg;
@@ -172,7 +203,7 @@ contract HealthInsurance is ConsortiumGated, ReentrancyGuard, IHealthInsurance {
             claim_.policyId,
             providerOrg,
             claim_.fingerprint,
-            claim_.recordHashes,
+            claim_.recordIds,
             claim_.amount,
             claim_.serviceDate
         );
@@ -221,6 +252,7 @@ contract HealthInsurance is ConsortiumGated, ReentrancyGuard, IHealthInsurance {
     function denyClaim(uint256 claimId, bytes32 reason) external {
         (StoredClaim storage c, ) = _pendingClaimOfCallerInsurer(claimId);
         if (reason == 0) revert InsuranceMissingReason(claimId);
+        // A denied claim frees its records and service date (see claimIdOfService) for a corrected claim.
         c.status = ClaimStatus.Denied;
         emit ClaimAdjudicated(claimId, Outcome.Complete, ClaimStatus.Denied, c.submitted, 0, 0, 0, reason);
     }
@@ -230,23 +262,48 @@ contract HealthInsurance is ConsortiumGated, ReentrancyGuard, IHealthInsurance {
         StoredClaim storage c = _existingClaim(claimId);
         if (c.status != ClaimStatus.Approved) revert InsuranceWrongClaimStatus(claimId, c.status);
         Policy storage p = _policies[c.policyId];
+        Line storage line = _lines[p.insurerOrg];
+        uint256 next = _waiting[p.insurerOrg][line.head];
+        if (next != claimId) revert InsuranceNotNextInLine(claimId, next);
         Pool storage pl = _pools[p.insurerOrg];
         uint96 benefit = _benefit(c.eligible, c.deductibleApplied, p.coinsuranceBps);
         if (pl.balance < benefit) revert InsurancePoolUnderfunded(p.insurerOrg, pl.balance, benefit);
         // The benefit was added to `owed` when the claim was approved and is removed only here, once.
         pl.owed -= benefit;
+        delete _waiting[p.insurerOrg][line.head];
+        // head < tail: the line holds this claim.
+        unchecked {
+            ++line.head;
+        }
         _pay(claimId, c, p, pl, benefit);
     }
 
     /// @inheritdoc IHealthInsurance
     function withdrawCredit() external nonReentrant returns (uint256 amount) {
-        uint32 orgId = consortium().memberOf(msg.sender);
+        IConsortium cons = consortium();
+        uint32 orgId = cons.memberOf(msg.sender);
         if (orgId == 0) revert InsuranceNotMember(msg.sender);
+        // Suspension holds payouts; a removed member's credits are directed by a regulator (directCredit).
+        IConsortium.Status status = cons.member(orgId).status;
+        if (status != IConsortium.Status.Active) revert InsuranceMemberNotActive(orgId, status);
         amount = _credits[orgId];
         if (amount == 0) revert InsuranceNothingToWithdraw(orgId);
         _credits[orgId] = 0;
         emit CreditWithdrawn(orgId, msg.sender, amount);
         _token.safeTransfer(msg.sender, amount);
+    }
+
+    /// @inheritdoc IHealthInsurance
+    function directCredit(uint32 orgId, address to) external nonReentrant returns (uint256 amount) {
+        uint32 regulatorOrg = _requireRole(Roles.REGULATOR);
+        if (to == address(0)) revert InsuranceZeroRecipient();
+        IConsortium.Status status = consortium().member(orgId).status;
+        if (status != IConsortium.Status.Removed) revert InsuranceMemberNotRemoved(orgId, status);
+        amount = _credits[orgId];
+        if (amount == 0) revert InsuranceNothingToWithdraw(orgId);
+        _credits[orgId] = 0;
+        emit CreditDirected(orgId, to, amount, regulatorOrg);
+        _token.safeTransfer(to, amount);
     }
 
     // --------------------------------------------------------------------------------------------------- views
@@ -294,8 +351,14 @@ contract HealthInsurance is ConsortiumGated, ReentrancyGuard, IHealthInsurance {
     }
 
     /// @inheritdoc IHealthInsurance
-    function claimIdOf(bytes32 fingerprint) external view returns (uint256) {
-        return _claimIdOf[fingerprint];
+    function claimIdOfService(uint256 policyId, uint256 recordId, uint64 serviceDate) external view returns (uint256) {
+        uint256 id = _claimOfService[_serviceKey(policyId, recordId, serviceDate)];
+        return id != 0 && _claims[id].status != ClaimStatus.Denied ? id : 0;
+    }
+
+    /// @inheritdoc IHealthInsurance
+    function nextToSettle(uint32 insurerOrg) external view returns (uint256) {
+        return _waiting[insurerOrg][_lines[insurerOrg].head];
     }
 
     /// @inheritdoc IHealthInsurance
@@ -323,47 +386,87 @@ contract HealthInsurance is ConsortiumGated, ReentrancyGuard, IHealthInsurance {
             revert InsuranceInvalidServiceDate(claim_.serviceDate);
         }
         if (claim_.fingerprint == 0) revert InsuranceInvalidFingerprint();
-        uint256 existing = _claimIdOf[claim_.fingerprint];
-        if (existing != 0) revert InsuranceDuplicateClaim(claim_.fingerprint, existing);
-        uint256 n = claim_.recordHashes.length;
+        uint256 n = claim_.recordIds.length;
         if (n == 0 || n > MAX_CLAIM_RECORDS) revert InsuranceInvalidRecords(n, MAX_CLAIM_RECORDS);
     }
 
     /**
+     * @dev One live claim per policy, record and service date, from data the contract sees: whatever the order of
+     * the records or of the billing codes, a second claim on the same record and day is refused while the first is
+     * not denied. A record listed twice in one claim is refused the same way.
+     */
+    function _reserveService(ClaimInput calldata claim_, uint256 claimId) private {
+        uint256 n = claim_.recordIds.length;
+        // n <= MAX_CLAIM_RECORDS, checked by _checkClaimInput.
+        for (uint256 i; i < n; ++i) {
+            uint256 recordId = claim_.recordIds[i];
+            bytes32 key = _serviceKey(claim_.policyId, recordId, claim_.serviceDate);
+            uint256 existing = _claimOfService[key];
+            if (existing != 0 && (existing == claimId || _claims[existing].status != ClaimStatus.Denied)) {
+                revert InsuranceDuplicateClaim(claim_.policyId, recordId, claim_.serviceDate, existing);
+            }
+            _claimOfService[key] = claimId;
+        }
+    }
+
+    function _serviceKey(uint256 policyId, uint256 recordId, uint64 serviceDate) private pure returns (bytes32) {
+        return keccak256(abi.encode(policyId, recordId, serviceDate));
+    }
+
+    /**
      * @dev The rules of automatic adjudication that a reviewer may still override, as MedicalCodes flags: policy
-     * active on the service date, consent to disclose every record to this insurer or hospital for payment, every
-     * record's category covered. Records that are not anchored or belong to another patient revert.
+     * active on the service date (on or after activation, within coverage), insurer still an active INSURER, consent
+     * to disclose every record to this insurer or hospital for payment, the claimant is the patient's own provider
+     * (it admitted the patient and authored every record) or the patient's payment consent names it, every
+     * record's category covered. Each record's disclosure to the insurer is
+     * written to the patient's audit trail by the records contract. Records of another patient revert.
      */
     function _reviewFlags(
         ClaimInput calldata claim_,
         IMedicalRecords.ConsentTerms calldata consent,
         Policy storage p,
         uint32 providerOrg
-    ) private view returns (uint8 flags) {
+    ) private returns (uint8 flags) {
         if (
             p.status != PolicyStatus.Active ||
+            claim_.serviceDate < p.activatedAt ||
             claim_.serviceDate < p.coverageStart ||
             claim_.serviceDate > p.coverageEnd
         ) flags = MedicalCodes.FLAG_POLICY_INACTIVE;
-        bool consented = consent.granteeOrg == p.insurerOrg || consent.granteeOrg == providerOrg;
-        uint256 n = claim_.recordHashes.length;
+        if (!consortium().memberHasRole(p.insurerOrg, Roles.INSURER)) flags |= MedicalCodes.FLAG_INSURER_INACTIVE;
+        uint8 recordFlags = 0;
+        uint256 n = claim_.recordIds.length;
         // n <= MAX_CLAIM_RECORDS, checked by _checkClaimInput.
         for (uint256 i; i < n; ++i) {
-            bytes32 h = claim_.recordHashes[i];
-            (uint256 recordId, address patient, bytes32 category, IMedicalRecords.Decision decision) = _records
-                .checkConsentByHash(
-                    h,
-                    claim_.consentId,
-                    consent,
-                    MedicalCodes.ACTION_DISCLOSE,
-                    MedicalCodes.PURPOSE_PAYMENT
-                );
-            if (recordId == 0) revert InsuranceUnknownRecord(h);
-            if (patient != p.patient) revert InsuranceRecordOfOtherPatient(h, patient);
-            if (!_covered[claim_.policyId][category]) flags |= MedicalCodes.FLAG_CATEGORY_NOT_COVERED;
-            if (decision != IMedicalRecords.Decision.Permit) consented = false;
+            recordFlags |= _recordFlags(claim_, consent, p, i, providerOrg);
         }
-        if (!consented) flags |= MedicalCodes.FLAG_NO_PAYMENT_CONSENT;
+        flags |= recordFlags & ~_FOREIGN;
+        // The claimant is paid automatically when the patient's payment consent names it; otherwise only on records
+        // it authored for a patient it admitted (its own patient). Anything else goes to review.
+        bool namedByPatient = recordFlags & MedicalCodes.FLAG_NO_PAYMENT_CONSENT == 0 &&
+            consent.granteeOrg == providerOrg;
+        if (!namedByPatient) {
+            (uint32 admittedBy, ) = consortium().personAdmin(p.patientOrg);
+            if (recordFlags & _FOREIGN != 0 || admittedBy != providerOrg) flags |= MedicalCodes.FLAG_FOREIGN_RECORD;
+        }
+    }
+
+    /// @dev The flags one record raises (`_FOREIGN` when another organisation authored it), after the records
+    /// contract audited its disclosure to the insurer.
+    function _recordFlags(
+        ClaimInput calldata claim_,
+        IMedicalRecords.ConsentTerms calldata consent,
+        Policy storage p,
+        uint256 i,
+        uint32 providerOrg
+    ) private returns (uint8 flags) {
+        uint256 recordId = claim_.recordIds[i];
+        (address patient, uint32 authorOrg, bytes32 category, IMedicalRecords.Decision decision) = _records
+            .discloseForClaim(recordId, claim_.consentId, consent, p.insurerOrg, providerOrg);
+        if (patient != p.patient) revert InsuranceRecordOfOtherPatient(recordId, patient);
+        if (!_covered[claim_.policyId][category]) flags = MedicalCodes.FLAG_CATEGORY_NOT_COVERED;
+        if (decision != IMedicalRecords.Decision.Permit) flags |= MedicalCodes.FLAG_NO_PAYMENT_CONSENT;
+        if (authorOrg != providerOrg) flags |= _FOREIGN;
     }
 
     /// @dev Deductible still open this policy year applies first, then the patient's coinsurance share.
@@ -403,6 +506,12 @@ contract HealthInsurance is ConsortiumGated, ReentrancyGuard, IHealthInsurance {
         } else {
             c.status = ClaimStatus.Approved;
             pl.owed += benefit;
+            Line storage line = _lines[p.insurerOrg];
+            _waiting[p.insurerOrg][line.tail] = claimId;
+            // One position per approved claim: fewer than 2^128 claims ever exist.
+            unchecked {
+                ++line.tail;
+            }
             emit ClaimAwaitingFunds(claimId, p.insurerOrg, benefit, available);
         }
     }

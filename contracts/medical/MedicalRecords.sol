@@ -19,12 +19,26 @@ contract MedicalRecords is ConsortiumGated, IMedicalRecords {
     uint64 public constant BREAK_GLASS_WINDOW = 1 hours;
     /// @inheritdoc IMedicalRecords
     uint256 public constant MAX_SCOPE = 16;
+    /// @notice Most break-glass windows of one hospital awaiting review at once.
+    uint256 public constant MAX_PENDING_EMERGENCIES = 3;
+    /// @notice How long an unjustified review bars the hospital from breaking the glass.
+    uint64 public constant BREAK_GLASS_BAR = 30 days;
+
+    /// @dev Break-glass standing of a hospital.
+    struct Standing {
+        uint32 pendingReviews;
+        uint64 barredUntil;
+    }
 
     /// @dev Stored in place of a revoked consent's terms hash.
     bytes32 private constant REVOKED = bytes32(uint256(1));
 
     mapping(uint256 recordId => Record) private _records;
-    mapping(bytes32 contentHash => uint256 recordId) private _recordIdOf;
+    /// @dev Keyed by keccak256(author, content hash): another hospital cannot block the author by anchoring first.
+    mapping(bytes32 authorAndHash => uint256 recordId) private _recordIdOf;
+    mapping(uint32 hospitalOrg => Standing) private _standing;
+    address private immutable _deployer;
+    address private _claimsProcessor;
     mapping(address patient => address guardian) private _guardians;
     mapping(uint256 consentId => bytes32 termsHash) private _consents;
     mapping(uint256 emergencyId => Emergency) private _emergencies;
@@ -34,7 +48,17 @@ contract MedicalRecords is ConsortiumGated, IMedicalRecords {
     uint256 private _auditCount;
 
     /// @param consortium_ The consortium.
-    constructor(IConsortium consortium_) ConsortiumGated(consortium_) {}
+    constructor(IConsortium consortium_) ConsortiumGated(consortium_) {
+        _deployer = msg.sender;
+    }
+
+    /// @inheritdoc IMedicalRecords
+    function setClaimsProcessor(address processor) external {
+        if (msg.sender != _deployer || _claimsProcessor != address(0) || processor == address(0)) {
+            revert MedicalClaimsProcessorLocked(msg.sender, _claimsProcessor);
+        }
+        _claimsProcessor = processor;
+    }
 
     // ------------------------------------------------------------------------------------------------- records
 
@@ -54,7 +78,8 @@ contract MedicalRecords is ConsortiumGated, IMedicalRecords {
         if (authoredAt == 0 || authoredAt > block.timestamp) {
             revert MedicalInvalidAuthoredTime(authoredAt, block.timestamp);
         }
-        uint256 existing = _recordIdOf[contentHash];
+        bytes32 key = _recordKey(authorOrg, contentHash);
+        uint256 existing = _recordIdOf[key];
         if (existing != 0) revert MedicalRecordAlreadyAnchored(contentHash, existing);
         recordId = ++_recordCount;
         _records[recordId] = Record({
@@ -65,7 +90,7 @@ contract MedicalRecords is ConsortiumGated, IMedicalRecords {
             contentHash: contentHash,
             locationHash: locationHash
         });
-        _recordIdOf[contentHash] = recordId;
+        _recordIdOf[key] = recordId;
         emit RecordAnchored(recordId, patient, authorOrg, category, contentHash, locationHash, authoredAt);
     }
 
@@ -124,6 +149,15 @@ contract MedicalRecords is ConsortiumGated, IMedicalRecords {
         uint32 hospitalOrg = _requireRole(Roles.HOSPITAL);
         if (reason == 0 || reason > MedicalCodes.MAX_EMERGENCY_REASON) revert MedicalInvalidReason(reason);
         address patient = _existingRecord(recordId).patient;
+        Standing storage st = _standing[hospitalOrg];
+        if (block.timestamp < st.barredUntil) revert MedicalBreakGlassBarred(hospitalOrg, st.barredUntil);
+        if (st.pendingReviews >= MAX_PENDING_EMERGENCIES) {
+            revert MedicalTooManyPendingEmergencies(hospitalOrg, MAX_PENDING_EMERGENCIES);
+        }
+        // Bounded by MAX_PENDING_EMERGENCIES, checked above.
+        unchecked {
+            ++st.pendingReviews;
+        }
         uint64 expiresAt = uint64(block.timestamp) + BREAK_GLASS_WINDOW;
         emergencyId = ++_emergencyCount;
         _emergencies[emergencyId] = Emergency({
@@ -177,7 +211,14 @@ contract MedicalRecords is ConsortiumGated, IMedicalRecords {
         uint32 regulatorOrg = _requireRole(Roles.REGULATOR);
         Emergency storage e = _existingEmergency(emergencyId);
         if (e.review != Review.Pending) revert MedicalEmergencyAlreadyReviewed(emergencyId, e.review);
+        if (e.hospitalOrg == regulatorOrg) revert MedicalSelfReview(emergencyId, regulatorOrg);
         Review review = justified ? Review.Justified : Review.Unjustified;
+        Standing storage st = _standing[e.hospitalOrg];
+        // Every pending emergency counted one when it opened, and this one is reviewed only once.
+        unchecked {
+            --st.pendingReviews;
+        }
+        if (!justified) st.barredUntil = uint64(block.timestamp) + BREAK_GLASS_BAR;
         e.review = review;
         e.reviewerOrg = regulatorOrg;
         e.findingsHash = findingsHash;
@@ -199,19 +240,51 @@ contract MedicalRecords is ConsortiumGated, IMedicalRecords {
     }
 
     /// @inheritdoc IMedicalRecords
-    function checkConsentByHash(
-        bytes32 contentHash,
+    function discloseForClaim(
+        uint256 recordId,
         uint256 consentId,
         ConsentTerms calldata terms,
-        uint8 action,
-        uint8 purpose
-    ) external view returns (uint256 recordId, address patient, bytes32 category, Decision decision) {
-        _requireRequest(action, purpose);
-        recordId = _recordIdOf[contentHash];
-        if (recordId == 0) return (0, address(0), 0, Decision.UnknownConsent);
-        Record storage r = _records[recordId];
-        (patient, category) = (r.patient, r.category);
-        decision = _decide(consentId, terms, r, recordId, action, purpose, 0);
+        uint32 insurerOrg,
+        uint32 providerOrg
+    ) external returns (address patient, uint32 authorOrg, bytes32 category, Decision decision) {
+        if (msg.sender != _claimsProcessor || msg.sender == address(0)) revert MedicalNotClaimsProcessor(msg.sender);
+        Record storage r = _existingRecord(recordId);
+        (patient, authorOrg, category) = (r.patient, r.authorOrg, r.category);
+        decision = _decide(
+            consentId,
+            terms,
+            r,
+            recordId,
+            MedicalCodes.ACTION_DISCLOSE,
+            MedicalCodes.PURPOSE_PAYMENT,
+            0
+        );
+        // The disclosure goes to the insurer: the consent must name the insurer, or the provider that discloses.
+        if (
+            decision == Decision.Permit &&
+            (terms.granteeAccount != address(0) || (terms.granteeOrg != insurerOrg && terms.granteeOrg != providerOrg))
+        ) decision = Decision.WrongGrantee;
+        _audit(
+            patient,
+            recordId,
+            insurerOrg,
+            Basis.Consent,
+            consentId,
+            MedicalCodes.ACTION_DISCLOSE,
+            MedicalCodes.PURPOSE_PAYMENT,
+            decision
+        );
+    }
+
+    /// @inheritdoc IMedicalRecords
+    function claimsProcessor() external view returns (address) {
+        return _claimsProcessor;
+    }
+
+    /// @inheritdoc IMedicalRecords
+    function breakGlassStanding(uint32 hospitalOrg) external view returns (uint32 pendingReviews, uint64 barredUntil) {
+        Standing storage st = _standing[hospitalOrg];
+        return (st.pendingReviews, st.barredUntil);
     }
 
     /// @inheritdoc IMedicalRecords
@@ -220,8 +293,8 @@ contract MedicalRecords is ConsortiumGated, IMedicalRecords {
     }
 
     /// @inheritdoc IMedicalRecords
-    function recordIdOf(bytes32 contentHash) external view returns (uint256) {
-        return _recordIdOf[contentHash];
+    function recordIdOf(uint32 authorOrg, bytes32 contentHash) external view returns (uint256) {
+        return _recordIdOf[_recordKey(authorOrg, contentHash)];
     }
 
     /// @inheritdoc IMedicalRecords
@@ -263,6 +336,11 @@ contract MedicalRecords is ConsortiumGated, IMedicalRecords {
 
     // ------------------------------------------------------------------------------------------------ internal
 
+    /// @dev The key of a record: its author and its content hash.
+    function _recordKey(uint32 authorOrg, bytes32 contentHash) private pure returns (bytes32) {
+        return keccak256(abi.encode(authorOrg, contentHash));
+    }
+
     /// @dev Reverts unless the caller is `patient` or the guardian `patient` named.
     function _requirePatientOrGuardian(address patient) private view {
         if (msg.sender != patient && msg.sender != _guardians[patient]) {
@@ -275,9 +353,9 @@ contract MedicalRecords is ConsortiumGated, IMedicalRecords {
         uint32 org = terms.granteeOrg;
         address account = terms.granteeAccount;
         IConsortium c = consortium();
-        bool grantee = org != 0
-            ? account == address(0) && (c.memberHasRole(org, Roles.HOSPITAL) || c.memberHasRole(org, Roles.INSURER))
-            : account != address(0) && _hasRole(Roles.HOSPITAL, account);
+        bool grantee = account == address(0)
+            ? org != 0 && (c.memberHasRole(org, Roles.HOSPITAL) || c.memberHasRole(org, Roles.INSURER))
+            : org != 0 && _roleOrg(Roles.HOSPITAL, account) == org;
         if (!grantee) revert MedicalInvalidGrantee(org, account);
         if (!MedicalCodes.isSubset(terms.actions, MedicalCodes.ALL_ACTIONS))
             revert MedicalInvalidActions(terms.actions);
@@ -327,10 +405,11 @@ contract MedicalRecords is ConsortiumGated, IMedicalRecords {
         if (stored == REVOKED) return Decision.Revoked;
         if (stored == 0 || stored != keccak256(abi.encode(terms))) return Decision.UnknownConsent;
         if (terms.patient != r.patient) return Decision.OtherPatient;
+        // An account grant binds the account and its hospital: once the account moves, the consent no longer holds.
         if (
             accessorOrg != 0 &&
-            !((terms.granteeOrg != 0 && terms.granteeOrg == accessorOrg) ||
-                (terms.granteeAccount != address(0) && terms.granteeAccount == msg.sender))
+            (terms.granteeOrg != accessorOrg ||
+                (terms.granteeAccount != address(0) && terms.granteeAccount != msg.sender))
         ) return Decision.WrongGrantee;
         if (block.timestamp < terms.validFrom) return Decision.NotYetValid;
         if (block.timestamp >= terms.validUntil) return Decision.Expired;

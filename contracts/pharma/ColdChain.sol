@@ -13,11 +13,18 @@ import {Roles} from "../libraries/Roles.sol";
  * @title ColdChain
  * @notice Drug products, cold-chain shipments and the automatic alarm: sensor batches are verified by the device
  * registry and evaluated here in the same transaction; a break quarantines the shipment and, as a supply-chain
- * guardian, its lots. A REGULATOR decides what happens next.
+ * guardian, the pallets that travel in it (never whole lots: that stays a regulator's or the manufacturer's
+ * decision). A REGULATOR decides what happens next.
+ * @dev Custody: the sender holds every pallet it ships (supply-chain custodian); a sensor is the sender's own or
+ * its owner (the carrier) approved it for this sender. Completeness: while assigned, a sensor's batches are taken
+ * in contiguous sequence from the one after its last anchored batch at assignment; a batch out of turn is refused
+ * and a sequence anchored elsewhere (lost to the shipment) is an excursion; receipt waits for contiguity.
  */
 contract ColdChain is ConsortiumGated, IColdChain {
-    /// @notice Most lots in one shipment (bounds the quarantine loop).
+    /// @notice Most lots in one shipment (all its pallets together).
     uint256 public constant MAX_LOTS = 16;
+    /// @notice Most pallets in one shipment (bounds the quarantine loop).
+    uint256 public constant MAX_PALLETS = 8;
     /// @notice Most sensors on one shipment (bounds release/close loops).
     uint256 public constant MAX_DEVICES = 4;
 
@@ -29,10 +36,12 @@ contract ColdChain is ConsortiumGated, IColdChain {
     mapping(uint32 id => StorageClass) private _classes;
     mapping(uint64 gtin => Drug) private _drugs;
     mapping(uint64 id => Shipment) private _shipments;
-    mapping(uint64 id => mapping(uint256 index => bytes32)) private _lots;
+    mapping(uint64 id => uint64[MAX_PALLETS]) private _pallets;
     mapping(uint64 id => mapping(uint256 index => address)) private _devices;
     mapping(address device => Track) private _tracks;
     mapping(uint64 id => Alarm) private _alarms;
+    /// @dev The sender organisation a carrier approved its sensor for (consumed by the next opening).
+    mapping(address device => uint32 senderOrg) private _approvals;
 
     /// @param consortium_ The consortium.
     /// @param registry_ The device registry that verifies and anchors telemetry.
@@ -81,7 +90,7 @@ contract ColdChain is ConsortiumGated, IColdChain {
         if (sender == 0) sender = _requireRole(Roles.DISTRIBUTOR);
         _checkParties(input);
         id = ++_shipmentCount;
-        uint32 classId = _storeLots(id, input.lots);
+        uint32 classId = _storePallets(id, input.pallets, sender);
         _assignDevices(id, input.devices, sender, input.carrier);
         _shipments[id] = Shipment({
             sender: sender,
@@ -90,13 +99,22 @@ contract ColdChain is ConsortiumGated, IColdChain {
             storageClass: classId,
             status: ShipmentStatus.InTransit,
             openedAt: uint40(block.timestamp),
-            // both counts are at most 16 (checked in _checkParties)
-            lotCount: uint8(input.lots.length),
+            // both counts are at most 8 (checked in _checkParties)
+            palletCount: uint8(input.pallets.length),
             deviceCount: uint8(input.devices.length),
             alarms: 0,
             mkt: 0
         });
         _emitOpened(id, sender, classId, input);
+    }
+
+    /// @inheritdoc IColdChain
+    function approveSensor(address dev, uint32 senderOrg) external {
+        uint32 orgId = _requireRole(Roles.CARRIER);
+        (uint32 owner, , ) = _registry.deviceOf(dev);
+        if (owner != orgId) revert ColdChainNotDeviceOwner(dev, orgId);
+        _approvals[dev] = senderOrg;
+        emit SensorApproved(dev, orgId, senderOrg);
     }
 
     /// @inheritdoc IColdChain
@@ -110,6 +128,7 @@ contract ColdChain is ConsortiumGated, IColdChain {
         Track memory t = _tracks[dev];
         if (t.shipmentId != id) revert ColdChainDeviceNotAssigned(id, dev);
         if (batch.sink != address(this)) revert ColdChainWrongSink(batch.sink);
+        if (batch.sequence != t.nextSequence) revert ColdChainSequenceGap(id, dev, batch.sequence, t.nextSequence);
         StorageClass memory rule = _classes[s.storageClass];
         // The callee is the system's immutable DeviceRegistry, which makes no external call back.
         // slither-disable-next-line reentrancy-no-eth,reentrancy-benign,reentrancy-events
@@ -118,20 +137,52 @@ contract ColdChain is ConsortiumGated, IColdChain {
             signature,
             IDeviceTelemetry.Watch(rule.low, rule.high, rule.hardMin, rule.hardMax, rule.maxGap)
         );
-        if (b.firstTimestamp < t.lastTime) revert ColdChainReadingTooEarly(id, dev, b.firstTimestamp, t.lastTime);
+        // sequences are uint64 and the registry accepted this one above the last: no overflow below 2^64 - 1
+        ++t.nextSequence;
 
-        (bool broke, uint256 outside) = _breaks(rule, t, b);
         // Zeroed on purpose: filled only when the batch breaks the rule.
         // slither-disable-next-line uninitialized-local
         Alarm memory alarm;
-        if (broke) alarm = _firstBreak(rule, t, batch.baseTime, batch.readings);
-        _fold(t, b, outside);
+        if (b.firstTimestamp < t.lastTime || b.broke) {
+            // Slow path: a batch that straddles the opening or a release (readings before `t.lastTime` were not
+            // taken on this leg and are skipped), or one the registry flagged: walk it reading by reading.
+            alarm = _walk(rule, t, batch.baseTime, batch.readings);
+        } else {
+            (bool broke, uint256 outside) = _breaks(rule, t, b);
+            if (broke) {
+                alarm = _walk(rule, t, batch.baseTime, batch.readings);
+            } else {
+                _fold(t, b, outside);
+            }
+        }
         _storeTrack(dev, t);
         emit ReadingsRecorded(id, dev, b.count, b.firstValue, b.lastValue, t.outside);
-        if (broke) {
+        if (alarm.kind != ExcursionKind.None) {
             alarm.device = dev;
             _alarm(id, s, alarm);
         }
+    }
+
+    /// @inheritdoc IColdChain
+    function reportSequenceGap(uint64 id, address dev) external {
+        Shipment storage s = _monitored(id);
+        Track storage t = _tracks[dev];
+        if (t.shipmentId != id) revert ColdChainDeviceNotAssigned(id, dev);
+        uint64 expected = t.nextSequence;
+        uint64 anchored = _registry.lastSequence(dev);
+        if (anchored < expected) revert ColdChainNoSequenceGap(id, dev, expected);
+        _alarm(
+            id,
+            s,
+            Alarm({
+                device: dev,
+                kind: ExcursionKind.SequenceGap,
+                at: t.lastTime,
+                deviation: 0,
+                // the number of batches lost to the shipment (anchored - expected + 1 >= 1)
+                duration: _toUint32(uint256(anchored) - expected + 1)
+            })
+        );
     }
 
     /// @inheritdoc IColdChain
@@ -142,17 +193,11 @@ contract ColdChain is ConsortiumGated, IColdChain {
         uint40 last = t.lastTime;
         uint32 maxGap = _classes[s.storageClass].maxGap;
         // solhint-disable-next-line gas-strict-inequalities
-        if (block.timestamp - last <= maxGap) revert ColdChainSensorNotSilent(id, dev, last);
+        if (_since(last) <= maxGap) revert ColdChainSensorNotSilent(id, dev, last);
         _alarm(
             id,
             s,
-            Alarm({
-                device: dev,
-                kind: ExcursionKind.Gap,
-                at: last,
-                deviation: 0,
-                duration: _toUint32(block.timestamp - last)
-            })
+            Alarm({device: dev, kind: ExcursionKind.Gap, at: last, deviation: 0, duration: _toUint32(_since(last))})
         );
     }
 
@@ -162,7 +207,7 @@ contract ColdChain is ConsortiumGated, IColdChain {
         Shipment storage s = _monitored(id);
         s.status = ShipmentStatus.Quarantined;
         emit ShipmentQuarantined(id, msg.sender, reasonHash);
-        _quarantineLots(id, s.lotCount, reasonHash);
+        _quarantinePallets(id, s.palletCount, reasonHash);
     }
 
     /// @inheritdoc IColdChain
@@ -173,8 +218,11 @@ contract ColdChain is ConsortiumGated, IColdChain {
         uint256 n = s.deviceCount;
         for (uint256 i = 0; i < n; ++i) {
             Track storage t = _tracks[_devices[id][i]];
+            // monitoring restarts at the decision as at an opening: nothing held, nothing counted; readings
+            // timed before it are skipped, the sequence stays contiguous
             t.outside = 0;
-            // the silence clock restarts at the decision; the registry still orders the device's batches
+            t.readings = 0;
+            t.lastValue = 0;
             t.lastTime = uint40(block.timestamp);
         }
         emit ShipmentReleased(id, msg.sender, reasonHash);
@@ -195,12 +243,14 @@ contract ColdChain is ConsortiumGated, IColdChain {
         uint32 orgId = _roleOrg(Roles.HOSPITAL, msg.sender);
         if (orgId != s.receiver) orgId = _roleOrg(Roles.DISTRIBUTOR, msg.sender);
         if (orgId == 0 || orgId != s.receiver) revert ColdChainNotReceiver(id, orgId);
-        uint32 maxGap = _classes[s.storageClass].maxGap;
+        StorageClass memory rule = _classes[s.storageClass];
         uint256 n = s.deviceCount;
         for (uint256 i = 0; i < n; ++i) {
-            address dev = _devices[id][i];
-            uint40 last = _tracks[dev].lastTime;
-            if (block.timestamp - last > maxGap) revert ColdChainSensorSilent(id, dev, last);
+            Alarm memory tail = _receiptCheck(id, _devices[id][i], rule);
+            if (tail.kind != ExcursionKind.None) {
+                _alarm(id, s, tail);
+                return;
+            }
         }
         s.status = ShipmentStatus.Received;
         s.mkt = mkt;
@@ -227,9 +277,27 @@ contract ColdChain is ConsortiumGated, IColdChain {
 
     /// @inheritdoc IColdChain
     function shipmentLots(uint64 id) external view returns (bytes32[] memory lots) {
-        uint256 n = _shipments[id].lotCount;
-        lots = new bytes32[](n);
-        for (uint256 i = 0; i < n; ++i) lots[i] = _lots[id][i];
+        uint256 n = _shipments[id].palletCount;
+        bytes32[] memory found = new bytes32[](MAX_PALLETS * 8);
+        uint256 count;
+        for (uint256 i = 0; i < n; ++i) {
+            bytes32[] memory inPallet = _supply.palletLots(_pallets[id][i]);
+            for (uint256 j = 0; j < inPallet.length; ++j) count = _addOnce(found, count, inPallet[j]);
+        }
+        lots = new bytes32[](count);
+        for (uint256 i = 0; i < count; ++i) lots[i] = found[i];
+    }
+
+    /// @inheritdoc IColdChain
+    function shipmentPallets(uint64 id) external view returns (uint64[] memory pallets) {
+        uint256 n = _shipments[id].palletCount;
+        pallets = new uint64[](n);
+        for (uint256 i = 0; i < n; ++i) pallets[i] = _pallets[id][i];
+    }
+
+    /// @inheritdoc IColdChain
+    function sensorApproval(address dev) external view returns (uint32 senderOrg) {
+        return _approvals[dev];
     }
 
     /// @inheritdoc IColdChain
@@ -288,50 +356,85 @@ contract ColdChain is ConsortiumGated, IColdChain {
         t.lastValue = b.lastValue;
     }
 
-    /// @dev The first break of a batch known to break the rule, walking it with the same sample-and-hold
-    /// arithmetic as the registry's pass (revert-free slow path, only run when an alarm is raised).
-    function _firstBreak(
+    /// @dev Walks a batch reading by reading with the same sample-and-hold arithmetic as the registry's pass and
+    /// folds it into `t`: readings timed before `t.lastTime` (taken before the opening or a release) are skipped;
+    /// returns the first break (kind None when there is none). Revert-free slow path, run only for a batch that
+    /// straddles the leg's start or that broke the rule.
+    function _walk(
         StorageClass memory rule,
         Track memory t,
         uint64 baseTime,
         bytes calldata readings
-    ) private pure returns (Alarm memory) {
+    ) private pure returns (Alarm memory alarm) {
         uint256 last = t.lastTime;
         uint256 outside = t.outside;
-        int256 held = t.readings == 0 ? int256(rule.low) : int256(t.lastValue);
+        uint256 counted = t.readings;
+        int256 held = counted == 0 ? int256(rule.low) : int256(t.lastValue);
         for (uint256 p = 0; p < readings.length; p += 4) {
             uint256 r = uint32(bytes4(readings[p:p + 4]));
             uint256 ts = baseTime + (r >> 16);
-            int256 v = int16(uint16(r));
-            // The registry verified strictly increasing times from `t.lastTime` on.
+            // t.lastTime is the leg's start (or the last counted reading) until the walk ends
+            if (ts < t.lastTime) continue;
+            // ts >= the leg's start, and the registry verified strictly increasing times after it
             uint256 dt = ts - last;
-            if (dt > rule.maxGap) return Alarm(address(0), ExcursionKind.Gap, uint40(last), 0, _toUint32(dt));
-            if (held > rule.high || held < rule.low) {
-                outside += dt;
-                if (outside > rule.allowance) {
-                    int256 bound = held > rule.high ? int256(rule.high) : int256(rule.low);
-                    // held and bound are int16 values: the difference fits int32
-                    return
-                        Alarm(
-                            address(0),
-                            ExcursionKind.Cumulative,
-                            uint40(ts),
-                            int32(held - bound),
-                            _toUint32(outside)
-                        );
-                }
-            }
-            if (v > rule.hardMax) {
-                return Alarm(address(0), ExcursionKind.HardBound, uint40(ts), int32(v - rule.hardMax), 0);
-            }
-            if (v < rule.hardMin) {
-                return Alarm(address(0), ExcursionKind.HardBound, uint40(ts), int32(v - rule.hardMin), 0);
-            }
-            held = v;
+            if (held > rule.high || held < rule.low) outside += dt;
+            if (alarm.kind == ExcursionKind.None) alarm = _breakAt(rule, last, dt, held, ts, outside, int16(uint16(r)));
+            held = int16(uint16(r));
             last = ts;
+            ++counted;
         }
-        // unreachable for a batch that broke the rule; a harmless record otherwise
-        return Alarm(address(0), ExcursionKind.Cumulative, uint40(last), 0, _toUint32(outside));
+        // a batch wholly before the leg's start leaves the track as it was
+        if (counted == t.readings) return alarm;
+        t.lastTime = uint40(last);
+        t.outside = _toUint32(outside);
+        t.readings = _toUint32(counted);
+        // `held` is the last counted reading, an int16
+        t.lastValue = int16(held);
+    }
+
+    /// @dev The break, if any, at one step of a walk: a gap before the reading, the allowance overrun by the held
+    /// value, or the reading `v` itself beyond a hard bound.
+    function _breakAt(
+        StorageClass memory rule,
+        uint256 last,
+        uint256 dt,
+        int256 held,
+        uint256 ts,
+        uint256 outside,
+        int256 v
+    ) private pure returns (Alarm memory) {
+        if (dt > rule.maxGap) return Alarm(address(0), ExcursionKind.Gap, uint40(last), 0, _toUint32(dt));
+        if ((held > rule.high || held < rule.low) && outside > rule.allowance) {
+            int256 bound = held > rule.high ? int256(rule.high) : int256(rule.low);
+            // held and bound are int16 values: the difference fits int32
+            return Alarm(address(0), ExcursionKind.Cumulative, uint40(ts), int32(held - bound), _toUint32(outside));
+        }
+        if (v > rule.hardMax) return Alarm(address(0), ExcursionKind.HardBound, uint40(ts), int32(v - rule.hardMax), 0);
+        if (v < rule.hardMin) return Alarm(address(0), ExcursionKind.HardBound, uint40(ts), int32(v - rule.hardMin), 0);
+        return Alarm(address(0), ExcursionKind.None, 0, 0, 0);
+    }
+
+    /// @dev A sensor's state at receipt: every batch anchored since its assignment is on the shipment and it is
+    /// not silent (else the call reverts); returns the tail break (kind None when none): a value held outside the
+    /// range since the last reading, counted up to now, beyond the allowance.
+    function _receiptCheck(uint64 id, address dev, StorageClass memory rule) private view returns (Alarm memory a) {
+        Track memory t = _tracks[dev];
+        uint64 anchored = _registry.lastSequence(dev);
+        if (anchored + 1 != t.nextSequence) revert ColdChainSequenceGap(id, dev, anchored, t.nextSequence - 1);
+        uint256 since = _since(t.lastTime);
+        if (since > rule.maxGap) revert ColdChainSensorSilent(id, dev, t.lastTime);
+        if (t.readings == 0 || (t.lastValue <= rule.high && t.lastValue >= rule.low)) return a;
+        uint256 outside = uint256(t.outside) + since;
+        if (outside <= rule.allowance) return a;
+        int256 bound = t.lastValue > rule.high ? int256(rule.high) : int256(rule.low);
+        // int16 values: the difference fits int32
+        a = Alarm(
+            dev,
+            ExcursionKind.Cumulative,
+            uint40(block.timestamp),
+            int32(t.lastValue - bound),
+            _toUint32(outside)
+        );
     }
 
     /// @dev Records an alarm; one that finds the shipment monitored quarantines it and its lots and becomes the
@@ -345,16 +448,17 @@ contract ColdChain is ConsortiumGated, IColdChain {
         _alarms[id] = alarm;
         bytes32 reasonHash = keccak256(abi.encode(id, alarm.device, alarm.kind, alarm.at, alarm.deviation));
         emit ShipmentQuarantined(id, address(this), reasonHash);
-        _quarantineLots(id, s.lotCount, reasonHash);
+        _quarantinePallets(id, s.palletCount, reasonHash);
     }
 
-    /// @dev Quarantines every lot of the shipment in the supply chain (at most MAX_LOTS calls). A refusal by
-    /// the supply chain must not undo the alarm, so it is reported instead of bubbled.
-    function _quarantineLots(uint64 id, uint256 lotCount, bytes32 reasonHash) private {
-        for (uint256 i = 0; i < lotCount; ++i) {
-            bytes32 lotId = _lots[id][i];
-            try _supply.quarantineLot(lotId, reasonHash) {} catch {
-                emit LotQuarantineFailed(id, lotId);
+    /// @dev Quarantines every pallet of the shipment in the supply chain (at most MAX_PALLETS calls): what
+    /// travels in the shipment, not the lots chain-wide. A refusal by the supply chain (e.g. already quarantined)
+    /// must not undo the alarm, so it is reported instead of bubbled.
+    function _quarantinePallets(uint64 id, uint256 palletCount, bytes32 reasonHash) private {
+        for (uint256 i = 0; i < palletCount; ++i) {
+            uint64 sscc = _pallets[id][i];
+            try _supply.setPalletQuarantine(sscc, true, reasonHash) {} catch {
+                emit PalletQuarantineFailed(id, sscc);
             }
         }
     }
@@ -366,8 +470,8 @@ contract ColdChain is ConsortiumGated, IColdChain {
         if (!c.memberHasRole(input.receiver, Roles.HOSPITAL) && !c.memberHasRole(input.receiver, Roles.DISTRIBUTOR)) {
             revert ColdChainInvalidParty(input.receiver, Roles.HOSPITAL);
         }
-        uint256 lotCount = input.lots.length;
-        if (lotCount == 0 || lotCount > MAX_LOTS) revert ColdChainLotCount(lotCount, MAX_LOTS);
+        uint256 palletCount = input.pallets.length;
+        if (palletCount == 0 || palletCount > MAX_PALLETS) revert ColdChainPalletCount(palletCount, MAX_PALLETS);
         uint256 deviceCount = input.devices.length;
         if (deviceCount == 0 || deviceCount > MAX_DEVICES) revert ColdChainDeviceCount(deviceCount, MAX_DEVICES);
     }
@@ -376,24 +480,58 @@ contract ColdChain is ConsortiumGated, IColdChain {
         emit ShipmentOpened(id, sender, input.receiver, input.carrier, classId, input.referenceHash);
     }
 
-    /// @dev Checks and stores the lots; returns their common storage class.
-    function _storeLots(uint64 id, bytes32[] calldata lots) private returns (uint32 classId) {
-        uint256 n = lots.length;
+    /// @dev Checks and stores the pallets (held by the sender, not quarantined) and checks the lots inside them
+    /// (shippable drugs of one storage class, at most MAX_LOTS); returns that class.
+    function _storePallets(uint64 id, uint64[] calldata pallets, uint32 sender) private returns (uint32 classId) {
+        uint256 n = pallets.length;
+        bytes32[] memory seen = new bytes32[](MAX_LOTS);
+        uint256 lotCount;
+        uint64[MAX_PALLETS] storage stored = _pallets[id];
         for (uint256 i = 0; i < n; ++i) {
-            bytes32 lotId = lots[i];
-            for (uint256 j = 0; j < i; ++j) if (lots[j] == lotId) revert ColdChainDuplicateLot(lotId);
-            ISupplyChain.Lot memory info = _supply.lot(lotId);
-            if (info.manufacturer == 0) revert ColdChainUnknownLot(lotId);
-            // solhint-disable-next-line gas-strict-inequalities
-            if (info.recalled || info.quarantined || info.destroyed || info.expiry <= block.timestamp) {
-                revert ColdChainLotNotShippable(lotId);
+            uint64 sscc = pallets[i];
+            for (uint256 j = 0; j < i; ++j) if (pallets[j] == sscc) revert ColdChainDuplicatePallet(sscc);
+            ISupplyChain.Pallet memory p = _supply.pallet(sscc);
+            if (p.itemCount == 0) revert ColdChainUnknownPallet(sscc);
+            if (p.custodian != sender) revert ColdChainPalletNotHeld(sscc, sender);
+            if (p.quarantined) revert ColdChainPalletNotShippable(sscc);
+            bytes32[] memory lots = _supply.palletLots(sscc);
+            for (uint256 k = 0; k < lots.length; ++k) {
+                uint256 before = lotCount;
+                lotCount = _addOnceBounded(seen, lotCount, lots[k]);
+                if (lotCount == before) continue;
+                uint32 cls = _checkLot(lots[k]);
+                if (classId == 0) classId = cls;
+                else if (cls != classId) revert ColdChainMixedStorageClass(_supply.lot(lots[k]).gtin, classId, cls);
             }
-            uint32 cls = _drugs[info.gtin].storageClass;
-            if (cls == 0) revert ColdChainUnknownDrug(info.gtin);
-            if (i == 0) classId = cls;
-            else if (cls != classId) revert ColdChainMixedStorageClass(info.gtin, classId, cls);
-            _lots[id][i] = lotId;
+            stored[i] = sscc;
         }
+    }
+
+    /// @dev A lot that may ship cold (known, not recalled, quarantined, destroyed or expired; a drug): its class.
+    function _checkLot(bytes32 lotId) private view returns (uint32 cls) {
+        ISupplyChain.Lot memory info = _supply.lot(lotId);
+        if (info.manufacturer == 0) revert ColdChainUnknownLot(lotId);
+        // solhint-disable-next-line gas-strict-inequalities
+        if (info.recalled || info.quarantined || info.destroyed || info.expiry <= block.timestamp) {
+            revert ColdChainLotNotShippable(lotId);
+        }
+        cls = _drugs[info.gtin].storageClass;
+        if (cls == 0) revert ColdChainUnknownDrug(info.gtin);
+    }
+
+    /// @dev Appends `lotId` to `set[0..count)` unless present; refuses more than MAX_LOTS.
+    function _addOnceBounded(bytes32[] memory set, uint256 count, bytes32 lotId) private pure returns (uint256) {
+        for (uint256 i = 0; i < count; ++i) if (set[i] == lotId) return count;
+        if (count == MAX_LOTS) revert ColdChainLotCount(count + 1, MAX_LOTS);
+        set[count] = lotId;
+        return count + 1;
+    }
+
+    /// @dev Appends `lotId` to `set[0..count)` unless present (the caller sized `set` for every candidate).
+    function _addOnce(bytes32[] memory set, uint256 count, bytes32 lotId) private pure returns (uint256) {
+        for (uint256 i = 0; i < count; ++i) if (set[i] == lotId) return count;
+        set[count] = lotId;
+        return count + 1;
     }
 
     /// @dev Checks the sensors and starts their tracks at the opening time.
@@ -405,15 +543,25 @@ contract ColdChain is ConsortiumGated, IColdChain {
             if (!active || kind != DeviceKinds.TEMPERATURE_SENSOR || (owner != sender && owner != carrier)) {
                 revert ColdChainDeviceNotUsable(dev);
             }
+            // a carrier's sensor is locked to a shipment only with its owner's approval for this sender
+            if (owner != sender) {
+                if (_approvals[dev] != sender) revert ColdChainDeviceNotApproved(dev, owner, sender);
+                delete _approvals[dev];
+            }
             uint64 busy = _tracks[dev].shipmentId;
             if (busy != 0) revert ColdChainDeviceBusy(dev, busy);
-            _tracks[dev] = Track({
-                shipmentId: id,
-                lastTime: uint40(block.timestamp),
-                outside: 0,
-                readings: 0,
-                lastValue: 0
-            });
+            _storeTrack(
+                dev,
+                Track({
+                    shipmentId: id,
+                    lastTime: uint40(block.timestamp),
+                    outside: 0,
+                    readings: 0,
+                    lastValue: 0,
+                    // contiguity starts after the last batch anchored before the assignment
+                    nextSequence: _registry.lastSequence(dev) + 1
+                })
+            );
             _devices[id][i] = dev;
         }
     }
@@ -444,17 +592,24 @@ contract ColdChain is ConsortiumGated, IColdChain {
     }
 
     /// @dev Writes a track with one SSTORE (assigning the memory struct would read-modify-write the slot once per
-    /// member). Layout of `Track`, low bits first: shipmentId 64, lastTime 40, outside 32, readings 32, lastValue 16.
+    /// member). Layout of `Track`, low bits first: shipmentId 64, lastTime 40, outside 32, readings 32, lastValue 16,
+    /// nextSequence 64.
     function _storeTrack(address dev, Track memory t) private {
         Track storage stored = _tracks[dev];
         uint256 packed = uint256(t.shipmentId) |
             (uint256(t.lastTime) << 64) |
             (uint256(t.outside) << 104) |
             (uint256(t.readings) << 136) |
-            (uint256(uint16(t.lastValue)) << 168);
+            (uint256(uint16(t.lastValue)) << 168) |
+            (uint256(t.nextSequence) << 184);
         assembly ("memory-safe") {
             sstore(stored.slot, packed)
         }
+    }
+
+    /// @dev Seconds from `t` to now, 0 for a time in the future (a reading inside the registry's clock skew).
+    function _since(uint256 t) private view returns (uint256) {
+        return block.timestamp > t ? block.timestamp - t : 0;
     }
 
     function _toUint32(uint256 x) private pure returns (uint32) {

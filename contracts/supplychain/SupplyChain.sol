@@ -22,6 +22,8 @@ contract SupplyChain is ConsortiumGated, ISupplyChain {
     uint256 public constant MAX_BATCH = 1000;
     /// @notice Most input lots of one transformation.
     uint256 public constant MAX_INPUT_LOTS = 32;
+    /// @notice Most lots whose items one pallet holds (bounds the recall check of a pallet move).
+    uint256 public constant MAX_PALLET_LOTS = 8;
 
     uint8 private constant _RECALLED = 1;
     uint8 private constant _QUARANTINED = 2;
@@ -38,7 +40,8 @@ contract SupplyChain is ConsortiumGated, ISupplyChain {
         bytes32 merkleRoot;
     }
 
-    /// @dev One slot: 8 + 8 + 4 * 32 + 64 + 40 = 248 bits.
+    /// @dev One slot: 8 + 8 + 4 * 32 + 64 + 40 = 248 bits. `suspect`: a clone confirmed by a REGULATOR (a clone
+    /// reported by a second decommission, pending the regulator, is in `_cloneReports`).
     struct ItemData {
         ItemState state;
         bool suspect;
@@ -58,6 +61,8 @@ contract SupplyChain is ConsortiumGated, ISupplyChain {
         bool inTransit;
         bool moved;
         uint32 itemCount;
+        uint8 lotCount;
+        bool quarantined;
     }
 
     struct PackContext {
@@ -73,6 +78,8 @@ contract SupplyChain is ConsortiumGated, ISupplyChain {
     mapping(bytes32 lotId => LotData) private _lots;
     mapping(bytes32 itemKey => ItemData) private _items;
     mapping(uint64 sscc => PalletData) private _pallets;
+    mapping(uint64 sscc => mapping(uint256 index => bytes32)) private _palletLots;
+    mapping(bytes32 itemKey => bool) private _cloneReports;
     mapping(address guardian => bool) private _guardians;
 
     /// @param consortium_ The consortium contract.
@@ -168,6 +175,11 @@ contract SupplyChain is ConsortiumGated, ISupplyChain {
         if (flags & _DESTROYED != 0) revert SupplyChainLotDestroyed(lotId);
         // A recalled lot may only flow back to its manufacturer.
         if (flags & _RECALLED != 0 && shipment.receiver != ld.manufacturer) revert SupplyChainLotRecalled(lotId);
+        // An expired lot, too, may only flow back to its manufacturer.
+        // solhint-disable-next-line gas-strict-inequalities
+        if (block.timestamp >= ld.expiry && shipment.receiver != ld.manufacturer) {
+            revert SupplyChainLotExpired(lotId, ld.expiry);
+        }
         (bytes32 key, ItemData memory it) = _activate(ld, lotId, serialHash, proof);
         if (it.pallet != 0) revert SupplyChainItemPacked(key, it.pallet);
         if (!_isHeld(it.state)) revert SupplyChainInvalidItemState(key, it.state);
@@ -178,7 +190,7 @@ contract SupplyChain is ConsortiumGated, ISupplyChain {
         it.receiver = shipment.receiver;
         it.pendingOwner = shipment.newOwner;
         it.since = uint40(block.timestamp);
-        _items[key] = it;
+        _storeItem(key, it);
         emit ItemShipped(
             key,
             org,
@@ -202,18 +214,22 @@ contract SupplyChain is ConsortiumGated, ISupplyChain {
         uint32 org = _custodyOrg();
         LotData storage ld = _lot(lotId);
         bytes32 key = _itemKeyOf(lotId, serialHash);
-        ItemData memory it = _items[key];
+        ItemData memory it = _loadItem(key);
         if (it.state == ItemState.None) revert SupplyChainUnknownItem(lotId, serialHash);
         if (it.state != ItemState.InTransit) revert SupplyChainInvalidItemState(key, it.state);
         if (it.receiver != org) revert SupplyChainNotReceiver(key, org);
-        if (sellable) _requireUsable(lotId, ld.flags);
+        if (sellable) {
+            _requireUsable(lotId, ld.flags);
+            // solhint-disable-next-line gas-strict-inequalities
+            if (block.timestamp >= ld.expiry) revert SupplyChainLotExpired(lotId, ld.expiry);
+        }
         it.custodian = org;
         if (it.pendingOwner != 0) it.owner = it.pendingOwner;
         it.receiver = 0;
         it.pendingOwner = 0;
         it.state = org == ld.manufacturer ? ItemState.Returned : ItemState.Received;
         it.since = uint40(block.timestamp);
-        _items[key] = it;
+        _storeItem(key, it);
         emit ItemReceived(key, org, sellable, location, epcisHash);
     }
 
@@ -242,12 +258,16 @@ contract SupplyChain is ConsortiumGated, ISupplyChain {
                 pendingOwner: 0,
                 inTransit: false,
                 moved: false,
-                itemCount: 0
+                itemCount: 0,
+                lotCount: 0,
+                quarantined: false
             });
         } else {
             if (p.custodian != org) revert SupplyChainPalletNotHolder(sscc, org);
             if (p.inTransit) revert SupplyChainPalletInTransit(sscc);
+            if (p.quarantined) revert SupplyChainPalletQuarantined(sscc, true);
         }
+        _addPalletLot(sscc, p, lotId);
         PackContext memory c = PackContext({
             lotId: lotId,
             sscc: sscc,
@@ -266,20 +286,21 @@ contract SupplyChain is ConsortiumGated, ISupplyChain {
     function unpackItems(uint64 sscc, bytes32 lotId, bytes32[] calldata serialHashes) external {
         uint32 org = _custodyOrg();
         PalletData memory p = _heldPallet(sscc, org);
+        if (p.quarantined) revert SupplyChainPalletQuarantined(sscc, true);
         uint256 n = serialHashes.length;
         if (n == 0 || n > MAX_BATCH) revert SupplyChainInvalidBatch(n, MAX_BATCH);
         LotData storage ld = _lot(lotId);
         ItemState arrived = org == ld.manufacturer ? ItemState.Returned : ItemState.Received;
         for (uint256 i; i < n; ++i) {
             bytes32 key = _itemKeyOf(lotId, serialHashes[i]);
-            ItemData memory it = _items[key];
+            ItemData memory it = _loadItem(key);
             if (it.pallet != sscc) revert SupplyChainNotInPallet(key, sscc);
             it.pallet = 0;
             it.custodian = p.custodian;
             it.owner = p.owner;
             if (p.moved) it.state = arrived;
             it.since = uint40(block.timestamp);
-            _items[key] = it;
+            _storeItem(key, it);
             emit ItemUnpacked(sscc, key);
         }
         // Every unpacked item was counted when packed (its pallet field equals sscc), so this cannot underflow.
@@ -294,8 +315,10 @@ contract SupplyChain is ConsortiumGated, ISupplyChain {
         if (p.itemCount == 0) revert SupplyChainUnknownPallet(sscc);
         if (p.custodian != org) revert SupplyChainPalletNotHolder(sscc, org);
         if (p.inTransit) revert SupplyChainPalletInTransit(sscc);
+        if (p.quarantined) revert SupplyChainPalletQuarantined(sscc, true);
         _checkShipment(shipment, org);
         if (shipment.newOwner != 0 && p.owner != org) revert SupplyChainPalletNotOwner(sscc, org);
+        _checkPalletLots(sscc, p.lotCount, shipment.receiver);
         p.inTransit = true;
         p.receiver = shipment.receiver;
         p.pendingOwner = shipment.newOwner;
@@ -343,9 +366,9 @@ contract SupplyChain is ConsortiumGated, ISupplyChain {
         // Enum comparison (no balance or timestamp): Slither taints the item because it stores times.
         // slither-disable-next-line incorrect-equality
         if (it.state == ItemState.Decommissioned) {
-            // The same code is presented again: a clone. Record it instead of reverting.
-            it.suspect = true;
-            _items[key] = it;
+            // The same code is presented again: a clone is reported (anyone with a code could present it, so a
+            // report blocks nothing until a regulator confirms it). Recorded instead of reverting.
+            _cloneReports[key] = true;
             emit CloneAlerted(lotId, key, org, it.custodian);
             return;
         }
@@ -360,7 +383,7 @@ contract SupplyChain is ConsortiumGated, ISupplyChain {
         if (it.custodian != org) revert SupplyChainNotHolder(key, org);
         it.state = ItemState.Decommissioned;
         it.since = uint40(block.timestamp);
-        _items[key] = it;
+        _storeItem(key, it);
         emit ItemDecommissioned(key, org, bizStep, location);
     }
 
@@ -369,7 +392,7 @@ contract SupplyChain is ConsortiumGated, ISupplyChain {
         uint32 org = _dispenseOrg();
         LotData storage ld = _lot(lotId);
         bytes32 key = _itemKeyOf(lotId, serialHash);
-        ItemData memory it = _items[key];
+        ItemData memory it = _loadItem(key);
         if (it.state == ItemState.Stolen) revert SupplyChainItemStolen(key);
         if (it.state != ItemState.Decommissioned) revert SupplyChainInvalidItemState(key, it.state);
         if (it.custodian != org) revert SupplyChainNotDecommissioner(key, org);
@@ -381,7 +404,7 @@ contract SupplyChain is ConsortiumGated, ISupplyChain {
         if (block.timestamp >= ld.expiry) revert SupplyChainLotExpired(lotId, ld.expiry);
         it.state = ItemState.Received;
         it.since = uint40(block.timestamp);
-        _items[key] = it;
+        _storeItem(key, it);
         emit DecommissionUndone(key, org);
     }
 
@@ -406,7 +429,7 @@ contract SupplyChain is ConsortiumGated, ISupplyChain {
         it.receiver = 0;
         it.pendingOwner = 0;
         it.since = uint40(block.timestamp);
-        _items[key] = it;
+        _storeItem(key, it);
         emit ItemStateReported(key, org, state, reasonHash);
     }
 
@@ -473,6 +496,35 @@ contract SupplyChain is ConsortiumGated, ISupplyChain {
         emit LotDestroyed(lotId, msg.sender, reasonHash);
     }
 
+    /// @inheritdoc ISupplyChain
+    function setPalletQuarantine(uint64 sscc, bool quarantined, bytes32 reasonHash) external {
+        if (quarantined) {
+            if (!_guardians[msg.sender] && !_hasRole(Roles.REGULATOR, msg.sender)) {
+                revert SupplyChainNotGuardian(msg.sender);
+            }
+        } else {
+            _requireRole(Roles.REGULATOR);
+        }
+        PalletData storage p = _pallets[sscc];
+        if (p.itemCount == 0) revert SupplyChainUnknownPallet(sscc);
+        if (p.quarantined == quarantined) revert SupplyChainPalletQuarantined(sscc, p.quarantined);
+        p.quarantined = quarantined;
+        emit PalletQuarantineSet(sscc, msg.sender, quarantined, reasonHash);
+    }
+
+    /// @inheritdoc ISupplyChain
+    function decideCloneReport(bytes32 lotId, bytes32 serialHash, bool confirmed, bytes32 reasonHash) external {
+        _requireRole(Roles.REGULATOR);
+        _lot(lotId);
+        bytes32 key = _itemKeyOf(lotId, serialHash);
+        ItemData storage it = _items[key];
+        // confirming needs a pending report; clearing needs a report or a confirmed flag
+        if (!_cloneReports[key] && (confirmed || !it.suspect)) revert SupplyChainNoCloneReport(key);
+        delete _cloneReports[key];
+        it.suspect = confirmed;
+        emit CloneReportDecided(key, msg.sender, confirmed, reasonHash);
+    }
+
     // ------------------------------------------------------------------ views
 
     /// @inheritdoc ISupplyChain
@@ -514,12 +566,13 @@ contract SupplyChain is ConsortiumGated, ISupplyChain {
 
     /// @inheritdoc ISupplyChain
     function item(bytes32 lotId, bytes32 serialHash) external view returns (Item memory view_) {
-        ItemData memory it = _items[_itemKeyOf(lotId, serialHash)];
+        ItemData memory it = _loadItem(_itemKeyOf(lotId, serialHash));
         if (it.state == ItemState.None) return view_;
         view_ = Item({
             state: it.state,
             activated: true,
             suspect: it.suspect,
+            cloneReported: _cloneReports[_itemKeyOf(lotId, serialHash)],
             owner: it.owner,
             custodian: it.custodian,
             receiver: it.receiver,
@@ -550,8 +603,17 @@ contract SupplyChain is ConsortiumGated, ISupplyChain {
                 pendingOwner: p.pendingOwner,
                 inTransit: p.inTransit,
                 moved: p.moved,
-                itemCount: p.itemCount
+                itemCount: p.itemCount,
+                lotCount: p.lotCount,
+                quarantined: p.quarantined
             });
+    }
+
+    /// @inheritdoc ISupplyChain
+    function palletLots(uint64 sscc) external view returns (bytes32[] memory lots) {
+        uint256 n = _pallets[sscc].lotCount;
+        lots = new bytes32[](n);
+        for (uint256 i; i < n; ++i) lots[i] = _palletLots[sscc][i];
     }
 
     /// @inheritdoc ISupplyChain
@@ -571,15 +633,23 @@ contract SupplyChain is ConsortiumGated, ISupplyChain {
         LotData memory ld = _lots[lotId];
         if (ld.manufacturer == 0) return (false, VerifyReason.LotMismatch);
         bytes32 serialHash = keccak256(bytes(serial));
-        ItemData memory it = _items[_itemKeyOf(lotId, serialHash)];
+        ItemData memory it = _loadItem(_itemKeyOf(lotId, serialHash));
         if (it.state == ItemState.None) {
             bool proven = ld.flags & _TREE != 0 && MerkleProof.verifyCalldata(proof, ld.merkleRoot, _leaf(serialHash));
             if (!proven) return (false, VerifyReason.UnknownSerial);
         }
         if (ld.expiry != expiry) return (false, VerifyReason.ExpiryMismatch);
         reason = _overlayReason(ld.flags, it);
+        if (reason == VerifyReason.Verified && it.pallet != 0 && _pallets[it.pallet].quarantined) {
+            reason = VerifyReason.Quarantined;
+        }
+        // solhint-disable-next-line gas-strict-inequalities
         if (reason == VerifyReason.Verified && block.timestamp >= ld.expiry) reason = VerifyReason.Expired;
-        sellable = reason == VerifyReason.Verified;
+        if (reason == VerifyReason.Verified && _cloneReports[_itemKeyOf(lotId, serialHash)]) {
+            reason = VerifyReason.SuspectReported;
+        }
+        // A pending clone report does not block a sale (anyone who saw the code could file it); it is shown.
+        sellable = reason == VerifyReason.Verified || reason == VerifyReason.SuspectReported;
     }
 
     // ------------------------------------------------------------------ internals
@@ -601,9 +671,12 @@ contract SupplyChain is ConsortiumGated, ISupplyChain {
         bytes32[] calldata proof
     ) private returns (bytes32 key, ItemData memory it) {
         key = _itemKeyOf(lotId, serialHash);
-        it = _items[key];
+        it = _loadItem(key);
         if (it.state != ItemState.None) return (key, it);
-        if (ld.flags & _TREE == 0 || proof.length == 0) revert SupplyChainUnknownItem(lotId, serialHash);
+        // A one-serial tree's root is its only leaf: its proof is empty.
+        if (ld.flags & _TREE == 0 || (proof.length == 0 && ld.itemCount != 1)) {
+            revert SupplyChainUnknownItem(lotId, serialHash);
+        }
         if (!MerkleProof.verifyCalldata(proof, ld.merkleRoot, _leaf(serialHash))) {
             revert SupplyChainInvalidProof(lotId, serialHash);
         }
@@ -619,7 +692,8 @@ contract SupplyChain is ConsortiumGated, ISupplyChain {
         bytes32[] calldata proof,
         bool[] calldata proofFlags
     ) private view returns (bool) {
-        if (proof.length == 0 && proofFlags.length == 0) return false;
+        // An empty multiproof proves a one-serial tree's only leaf; otherwise it means "no proof given".
+        if (proof.length == 0 && proofFlags.length == 0 && !_singleLeafTree(ld)) return false;
         if (ld.flags & _TREE == 0) revert SupplyChainInvalidProof(lotId, serialHashes[0]);
         uint256 n = serialHashes.length;
         bytes32[] memory leaves = new bytes32[](n);
@@ -633,7 +707,7 @@ contract SupplyChain is ConsortiumGated, ISupplyChain {
 
     function _packOne(PackContext memory c, bytes32 serialHash) private {
         bytes32 key = _itemKeyOf(c.lotId, serialHash);
-        ItemData memory it = _items[key];
+        ItemData memory it = _loadItem(key);
         if (it.state == ItemState.None) {
             if (!c.proven) revert SupplyChainUnknownItem(c.lotId, serialHash);
             it = _fresh(c.maker);
@@ -644,8 +718,46 @@ contract SupplyChain is ConsortiumGated, ISupplyChain {
         if (it.custodian != c.org) revert SupplyChainNotHolder(key, c.org);
         if (it.owner != c.palletOwner) revert SupplyChainNotOwner(key, c.org);
         it.pallet = c.sscc;
-        _items[key] = it;
+        _storeItem(key, it);
         emit ItemPacked(c.sscc, key);
+    }
+
+    /// @dev One shared copy of the item slot's packing (the contract stays under the EIP-170 size limit).
+    function _loadItem(bytes32 key) private view returns (ItemData memory) {
+        return _items[key];
+    }
+
+    function _storeItem(bytes32 key, ItemData memory it) private {
+        _items[key] = it;
+    }
+
+    function _singleLeafTree(LotData storage ld) private view returns (bool) {
+        return ld.flags & _TREE != 0 && ld.itemCount == 1;
+    }
+
+    /// @dev Adds a lot to a pallet's bounded lot set (in memory `p`; the caller stores it).
+    function _addPalletLot(uint64 sscc, PalletData memory p, bytes32 lotId) private {
+        uint256 n = p.lotCount;
+        for (uint256 i; i < n; ++i) if (_palletLots[sscc][i] == lotId) return;
+        if (n == MAX_PALLET_LOTS) revert SupplyChainPalletLotsFull(sscc, MAX_PALLET_LOTS);
+        _palletLots[sscc][n] = lotId;
+        // n < MAX_PALLET_LOTS = 8
+        p.lotCount = uint8(n + 1);
+    }
+
+    /// @dev A pallet move checks every lot inside (at most MAX_PALLET_LOTS): none destroyed; a recalled or
+    /// expired lot only flows back to its manufacturer.
+    function _checkPalletLots(uint64 sscc, uint256 lotCount, uint32 receiver) private view {
+        for (uint256 i; i < lotCount; ++i) {
+            bytes32 lotId = _palletLots[sscc][i];
+            LotData storage ld = _lots[lotId];
+            uint8 flags = ld.flags;
+            if (flags & _DESTROYED != 0) revert SupplyChainLotDestroyed(lotId);
+            if (receiver == ld.manufacturer) continue;
+            if (flags & _RECALLED != 0) revert SupplyChainLotRecalled(lotId);
+            // solhint-disable-next-line gas-strict-inequalities
+            if (block.timestamp >= ld.expiry) revert SupplyChainLotExpired(lotId, ld.expiry);
+        }
     }
 
     function _fresh(uint32 maker) private view returns (ItemData memory) {

@@ -9,6 +9,8 @@ import {IAssetRegistry} from "../../contracts/interfaces/IAssetRegistry.sol";
 import {IAssetOffering} from "../../contracts/interfaces/IAssetOffering.sol";
 import {SettlementToken} from "../../contracts/payments/SettlementToken.sol";
 import {CityFuzz} from "../base/CityFuzz.sol";
+import {HandlerBase} from "../base/FuzzBase.sol";
+import {IConsortium} from "../../contracts/interfaces/IConsortium.sol";
 
 /**
  * @title AssetsFuzz
@@ -55,6 +57,7 @@ abstract contract AssetsFuzz is CityFuzz {
         address[] memory tokens = new address[](2);
         tokens[0] = address(ceur);
         tokens[1] = address(usdc);
+        uint32 gridOrg = consortium.memberOf(gridOperator);
         vm.prank(assetOperator);
         assetId = registry.register(
             IAssetRegistry.Registration({
@@ -64,7 +67,8 @@ abstract contract AssetsFuzz is CityFuzz {
                 symbol: "HSOL",
                 cap: CAP,
                 paymentTokens: tokens,
-                devices: new address[](0)
+                devices: new address[](0),
+                gridOperatorOrg: gridOrg
             })
         );
         token = AssetShareToken(registry.asset(assetId).shareToken);
@@ -106,5 +110,50 @@ abstract contract AssetsFuzz is CityFuzz {
         }
         vm.warp(block.timestamp + 7 days + 1);
         offering.finalise(id);
+    }
+}
+
+/**
+ * @title AgentHandlerBase
+ * @notice What the assets handlers share to act as agents and as the consortium: pass a vote with every active
+ * organisation (to remove a party or take a role away), in the middle of a campaign.
+ */
+abstract contract AgentHandlerBase is HandlerBase {
+    IConsortium internal immutable _consortium;
+    address[] internal _orgAccounts;
+
+    constructor(IConsortium consortium_, address[] memory orgAccounts) {
+        _consortium = consortium_;
+        _orgAccounts = orgAccounts;
+    }
+
+    /// @dev Every active organisation votes yes until the proposal closes (bounded by the 12 founders).
+    function _pass(uint256 proposalId) internal {
+        for (uint256 i = 0; i < _orgAccounts.length; ++i) {
+            if (_consortium.proposal(proposalId).state != IConsortium.ProposalState.Open) return;
+            vm.prank(_orgAccounts[i]);
+            try _consortium.vote(proposalId, true) {} catch {}
+        }
+    }
+
+    /// @dev Proposed by the regulator (the first founder) and passed; false when the proposal is refused.
+    function _remove(uint32 orgId) internal returns (bool) {
+        vm.prank(_orgAccounts[0]);
+        try _consortium.proposeStatus(orgId, IConsortium.ProposalKind.Remove) returns (uint256 id) {
+            _pass(id);
+            return _consortium.member(orgId).status == IConsortium.Status.Removed;
+        } catch {
+            return false;
+        }
+    }
+
+    function _setRoles(uint32 orgId, uint16 roles) internal returns (bool) {
+        vm.prank(_orgAccounts[0]);
+        try _consortium.proposeRoles(orgId, roles) returns (uint256 id) {
+            _pass(id);
+            return _consortium.member(orgId).roles == roles;
+        } catch {
+            return false;
+        }
     }
 }

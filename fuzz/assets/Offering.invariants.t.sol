@@ -5,25 +5,37 @@ import {AssetOffering} from "../../contracts/assets/AssetOffering.sol";
 import {AssetShareToken} from "../../contracts/assets/AssetShareToken.sol";
 import {IAssetOffering} from "../../contracts/interfaces/IAssetOffering.sol";
 import {SettlementToken} from "../../contracts/payments/SettlementToken.sol";
-import {HandlerBase} from "../base/FuzzBase.sol";
-import {AssetsFuzz} from "./AssetsFuzz.sol";
+import {IConsortium} from "../../contracts/interfaces/IConsortium.sol";
+import {Roles} from "../../contracts/libraries/Roles.sol";
+import {AgentHandlerBase, AssetsFuzz} from "./AssetsFuzz.sol";
 
 /**
  * @title OfferingHandler
  * @notice Drives the offering escrow of one asset: the operator opens sales (some paid in two milestones to the
- * carrier, cosigned by the regulator), edits their price or cancels them before start; investors buy; time passes;
- * anyone finalises; buyers refund themselves or are refunded by others; the parties approve milestones and the
- * beneficiary withdraws. Ghosts: money paid in, refunded and released, and shares bought and refunded.
+ * carrier, cosigned by the device manager), edits their price or cancels them before start; investors buy; time
+ * passes; anyone finalises; refunds are booked by anyone and pulled by the buyers; the parties approve milestones
+ * and the beneficiary withdraws. Agents act too: the operator freezes and unfreezes buyers, a regulator forces
+ * transfers and recovers wallets (and booked refunds), the consortium removes the beneficiary or the co-signer or
+ * takes ASSET_OPERATOR from the initiator, a regulator replaces them, and anyone sweeps a timed-out escrow to the
+ * holders. Ghosts: money paid in, refunded, released and swept; shares bought and refunded; refunds to frozen
+ * wallets.
  */
-contract OfferingHandler is HandlerBase {
+contract OfferingHandler is AgentHandlerBase {
+    error Probed();
+
     AssetOffering public immutable offering;
     AssetShareToken public immutable token;
     SettlementToken public immutable ceur;
     address private immutable _operator;
-    address private immutable _cosigner;
-    address private immutable _beneficiary;
+    address private immutable _regulator;
+    address private _initiator;
+    address private _cosigner;
+    address private _beneficiary;
     uint32 private immutable _cosignerOrg;
     uint32 private immutable _beneficiaryOrg;
+    /// @dev The organisations a regulator names when a party is gone: hospital (beneficiary), insurer (co-signer).
+    address private immutable _beneficiarySuccessor;
+    address private immutable _cosignerSuccessor;
     uint256 private immutable _assetId;
     address[] private _buyers;
     address[] private _anyone;
@@ -31,6 +43,9 @@ contract OfferingHandler is HandlerBase {
     uint256 public paidIn;
     uint256 public refundedOut;
     uint256 public releasedOut;
+    uint256 public sweptOut;
+    /// @notice Refund actions (booking or payment) accepted for a frozen wallet: must stay 0.
+    uint256 public frozenRefunds;
     uint256 public sharesBought;
     uint256 public sharesRefunded;
     /// @dev buyer => offering => shares bought (ghost), and buyer => shares they should hold now.
@@ -44,17 +59,23 @@ contract OfferingHandler is HandlerBase {
         AssetShareToken token_,
         SettlementToken ceur_,
         uint256 assetId_,
-        address[4] memory parties, // operator, cosigner, beneficiary, anyone-else
+        address[7] memory parties, // operator, cosigner, beneficiary, anyone-else, regulator, two successors
         uint32[2] memory orgs, // cosigner org, beneficiary org
-        address[] memory buyers_
-    ) {
+        address[] memory buyers_,
+        IConsortium consortium_,
+        address[] memory orgAccounts
+    ) AgentHandlerBase(consortium_, orgAccounts) {
         offering = offering_;
         token = token_;
         ceur = ceur_;
         _assetId = assetId_;
         _operator = parties[0];
+        _initiator = parties[0];
         _cosigner = parties[1];
         _beneficiary = parties[2];
+        _regulator = parties[4];
+        _beneficiarySuccessor = parties[5];
+        _cosignerSuccessor = parties[6];
         _cosignerOrg = orgs[0];
         _beneficiaryOrg = orgs[1];
         _buyers = buyers_;
@@ -150,15 +171,20 @@ contract OfferingHandler is HandlerBase {
         uint256 id = _bound(idSeed, 1, n);
         address buyer = _pick(_buyers, buyerSeed);
         address caller = forSomeoneElse ? _pick(_anyone, buyerSeed >> 8) : buyer;
-        uint256 before = ceur.balanceOf(buyer);
+        bool frozen = token.isFrozen(buyer);
+        uint256 moneyBefore = ceur.balanceOf(buyer);
+        uint256 sharesBefore = token.balanceOf(buyer);
         try this.refundAs(caller, id, buyer) {
-            refundedOut += ceur.balanceOf(buyer) - before;
-            // what the buyer bought in that sale, counted independently of the token
-            uint256 shares = boughtIn[buyer][id];
-            sharesRefunded += shares;
-            holding[buyer] -= shares;
-            boughtIn[buyer][id] = 0;
-            refundedIn[buyer][id] = true;
+            if (frozen) ++frozenRefunds;
+            refundedOut += ceur.balanceOf(buyer) - moneyBefore;
+            // shares burned when the refund was booked, counted independently of the offering
+            uint256 burned = sharesBefore - token.balanceOf(buyer);
+            if (burned != 0) {
+                sharesRefunded += burned;
+                holding[buyer] -= burned;
+                boughtIn[buyer][id] = 0;
+                refundedIn[buyer][id] = true;
+            }
             _accepted("refund");
         } catch {}
     }
@@ -175,7 +201,7 @@ contract OfferingHandler is HandlerBase {
     function approveMilestone(uint256 index, bool byCosigner) external {
         uint256 id = offering.offeringCount();
         index = _bound(index, 0, 1);
-        vm.prank(byCosigner ? _cosigner : _operator);
+        vm.prank(byCosigner ? _cosigner : _initiator);
         try offering.approveMilestone(id, index) {
             _accepted("approveMilestone");
         } catch {}
@@ -194,6 +220,125 @@ contract OfferingHandler is HandlerBase {
             _accepted("withdraw");
         } catch {}
     }
+    // ------------------------------------------------------------ agents
+
+    function freeze(uint256 seed, bool frozen) external {
+        vm.prank(_regulator);
+        try token.setFrozen(_pick(_buyers, seed), frozen) {
+            _accepted("freeze");
+        } catch {}
+    }
+
+    function recover(uint256 lostSeed, uint256 newSeed) external {
+        address lost = _pick(_buyers, lostSeed);
+        address fresh = _pick(_buyers, newSeed);
+        vm.prank(_regulator);
+        try token.recoverWallet(lost, fresh) {
+            holding[fresh] += holding[lost];
+            holding[lost] = 0;
+            uint256 n = offering.offeringCount();
+            for (uint256 id = 1; id <= n; ++id) {
+                // the new wallet now holds the lost wallet's unrefunded shares of that sale, if any
+                if (boughtIn[lost][id] != 0) refundedIn[fresh][id] = false;
+                boughtIn[fresh][id] += boughtIn[lost][id];
+                boughtIn[lost][id] = 0;
+            }
+            _accepted("recover");
+        } catch {}
+    }
+
+    function forcedTransfer(uint256 fromSeed, uint256 toSeed, uint256 amount) external {
+        address from = _pick(_buyers, fromSeed);
+        address to = _pick(_buyers, toSeed);
+        amount = _bound(amount, 1, token.balanceOf(from));
+        vm.prank(_regulator);
+        try token.forcedTransfer(from, to, amount) {
+            holding[from] -= amount;
+            holding[to] += amount;
+            _accepted("forcedTransfer");
+        } catch {}
+    }
+
+    function recoverRefund(uint256 idSeed, uint256 lostSeed, uint256 newSeed) external {
+        uint256 n = offering.offeringCount();
+        if (n == 0) return;
+        vm.prank(_regulator);
+        try offering.recoverRefund(_bound(idSeed, 1, n), _pick(_buyers, lostSeed), _pick(_buyers, newSeed)) {
+            _accepted("recoverRefund");
+        } catch {}
+    }
+
+    /// @dev The consortium removes the beneficiary (0), the co-signer (1), or takes the initiator's role (2).
+    function removeParty(uint256 which) external {
+        which = which % 3;
+        if (which == 0) {
+            if (_remove(_beneficiaryOrg)) _accepted("removeBeneficiary");
+        } else if (which == 1) {
+            if (_remove(_cosignerOrg)) _accepted("removeCosigner");
+        } else if (_setRoles(_consortium.memberOf(_operator), Roles.mask(Roles.DEVICE_MANAGER))) {
+            _accepted("dropInitiator");
+        }
+    }
+
+    /// @dev A regulator replaces a gone party of the latest sale with its successor.
+    function replaceParty(uint256 which) external {
+        uint256 id = offering.offeringCount();
+        if (id == 0) return;
+        which = which % 3;
+        address successor = which == 0
+            ? _beneficiarySuccessor
+            : which == 1
+                ? _cosignerSuccessor
+                : _regulator;
+        IAssetOffering.Party party = which == 0
+            ? IAssetOffering.Party.Beneficiary
+            : which == 1
+                ? IAssetOffering.Party.Cosigner
+                : IAssetOffering.Party.Initiator;
+        vm.prank(_regulator);
+        try offering.replaceParty(id, party, _consortium.memberOf(successor)) {
+            if (which == 0) _beneficiary = successor;
+            else if (which == 1) _cosigner = successor;
+            else _initiator = successor;
+            _accepted("replaceParty");
+        } catch {}
+    }
+
+    function sweep(uint256 idSeed, bool waitForIt) external {
+        uint256 n = offering.offeringCount();
+        if (n == 0) return;
+        uint256 id = _bound(idSeed, 1, n);
+        if (waitForIt && offering.offering(id).state == IAssetOffering.State.Succeeded) {
+            uint256 due = uint256(offering.offering(id).finalisedAt) + offering.ESCROW_TIMEOUT();
+            if (block.timestamp < due) vm.warp(due);
+        }
+        uint256 before = ceur.balanceOf(address(offering));
+        vm.prank(_pick(_anyone, idSeed >> 8));
+        try offering.sweepToHolders(id) {
+            sweptOut += before - ceur.balanceOf(address(offering));
+            _accepted("sweep");
+        } catch {}
+    }
+
+    /// @dev Liveness probe: at its timeout, the sale's unreleased escrow can be paid to the holders. Runs the sweep
+    /// and reverts with `Probed` (so nothing persists); any other revert means the escrow was stuck.
+    function escrowReachable(uint256 id) external returns (bool) {
+        uint256 t = block.timestamp;
+        try this.probeSweep(id) {
+            return false;
+        } catch (bytes memory reason) {
+            vm.warp(t);
+            return reason.length == 4 && bytes4(reason) == Probed.selector;
+        }
+    }
+
+    function probeSweep(uint256 id) external {
+        if (msg.sender != address(this)) return;
+        uint256 due = uint256(offering.offering(id).finalisedAt) + offering.ESCROW_TIMEOUT();
+        if (block.timestamp < due) vm.warp(due);
+        offering.sweepToHolders(id);
+        revert Probed();
+    }
 }
 
 /// @notice The offering escrow: money out never exceeds money in, and a refunded buyer keeps no shares.
@@ -207,12 +352,14 @@ contract OfferingInvariants is AssetsFuzz {
             token,
             ceur,
             assetId,
-            [assetOperator, regulator, carrier, outsider],
-            [consortium.memberOf(regulator), consortium.memberOf(carrier)],
-            investors
+            [assetOperator, deviceManager, carrier, outsider, regulator, hospital, insurer],
+            [consortium.memberOf(deviceManager), consortium.memberOf(carrier)],
+            investors,
+            consortium,
+            organisations
         );
         targetContract(address(handler));
-        bytes4[] memory selectors = new bytes4[](10);
+        bytes4[] memory selectors = new bytes4[](19);
         selectors[0] = OfferingHandler.open.selector;
         selectors[1] = OfferingHandler.setPrice.selector;
         selectors[2] = OfferingHandler.cancel.selector;
@@ -223,6 +370,15 @@ contract OfferingInvariants is AssetsFuzz {
         selectors[7] = OfferingHandler.approveMilestone.selector;
         selectors[8] = OfferingHandler.withdraw.selector;
         selectors[9] = OfferingHandler.open.selector; // opening twice as often keeps sales coming after failures
+        selectors[10] = OfferingHandler.freeze.selector;
+        selectors[11] = OfferingHandler.recover.selector;
+        selectors[12] = OfferingHandler.forcedTransfer.selector;
+        selectors[13] = OfferingHandler.recoverRefund.selector;
+        selectors[14] = OfferingHandler.removeParty.selector;
+        selectors[15] = OfferingHandler.replaceParty.selector;
+        selectors[16] = OfferingHandler.sweep.selector;
+        selectors[17] = OfferingHandler.refund.selector; // refunds twice as often: booked, then pulled
+        selectors[18] = OfferingHandler.buy.selector;
         targetSelector(FuzzSelector({addr: address(handler), selectors: selectors}));
     }
 
@@ -236,7 +392,11 @@ contract OfferingInvariants is AssetsFuzz {
             escrow += raised - o.refunded - o.released;
         }
         assertEq(ceur.balanceOf(address(offering)), escrow, "escrow holds raised - refunded - released");
-        assertEq(handler.paidIn() - handler.refundedOut() - handler.releasedOut(), escrow, "ghost money == escrow");
+        assertEq(
+            handler.paidIn() - handler.refundedOut() - handler.releasedOut() - handler.sweptOut(),
+            escrow,
+            "ghost money == escrow"
+        );
     }
 
     /// The asset's count of shares still awaiting a refund (which keeps it from a new sale) is exactly the failed
@@ -246,7 +406,11 @@ contract OfferingInvariants is AssetsFuzz {
         uint256 pending;
         for (uint256 id = 1; id <= n; ++id) {
             IAssetOffering.Offering memory o = offering.offering(id);
-            if (o.state == IAssetOffering.State.Failed) pending += uint256(o.sold) - o.refunded / o.price;
+            if (o.state != IAssetOffering.State.Failed) continue;
+            uint256 booked = o.refunded;
+            address[] memory buyers = handler.buyers();
+            for (uint256 i = 0; i < buyers.length; ++i) booked += offering.refundOwed(id, buyers[i]);
+            pending += uint256(o.sold) - booked / o.price;
         }
         assertEq(offering.unrefundedShares(assetId), pending, "unrefunded shares == failed sales' sold - refunded");
     }
@@ -268,5 +432,24 @@ contract OfferingInvariants is AssetsFuzz {
             }
         }
         assertEq(token.totalSupply(), handler.sharesBought() - handler.sharesRefunded(), "supply == bought - refunded");
+    }
+
+    // ---- liveness of investors' money: a succeeded sale's escrow always has a way out ----
+
+    /// From any state (parties removed or stripped of their role, wallets frozen or recovered), the unreleased
+    /// escrow of a succeeded sale can still be paid to someone entitled: at its timeout, to the holders.
+    function invariant_succeededEscrowReachesSomeoneEntitled() public {
+        uint256 n = offering.offeringCount();
+        for (uint256 id = 1; id <= n; ++id) {
+            IAssetOffering.Offering memory o = offering.offering(id);
+            if (o.state != IAssetOffering.State.Succeeded) continue;
+            if (uint256(o.sold) * o.price == o.released) continue;
+            assertTrue(handler.escrowReachable(id), "a succeeded sale's escrow can be paid out");
+        }
+    }
+
+    /// No refund was booked for or paid to a wallet while it was frozen.
+    function invariant_refundsNeverReachAFrozenWallet() public view {
+        assertEq(handler.frozenRefunds(), 0, "no refund to a frozen wallet");
     }
 }

@@ -22,6 +22,7 @@ contract RevenueHandler is HandlerBase {
     address[] private _holders;
     address[] private _depositors;
     address private immutable _agent;
+    address private immutable _issuer;
 
     mapping(address paymentToken => uint256) public deposited;
     mapping(address paymentToken => uint256) public claimed;
@@ -33,13 +34,15 @@ contract RevenueHandler is HandlerBase {
         address[] memory tokens_,
         address[] memory holders_,
         address[] memory depositors,
-        address agent
+        address agent, // the regulator: freezes, forced transfers
+        address issuer // the asset's operator: issues
     ) {
         token = token_;
         _tokens = tokens_;
         _holders = holders_;
         _depositors = depositors;
         _agent = agent;
+        _issuer = issuer;
         for (uint256 i = 0; i < depositors.length; ++i) {
             for (uint256 t = 0; t < tokens_.length; ++t) {
                 vm.prank(depositors[i]);
@@ -59,8 +62,9 @@ contract RevenueHandler is HandlerBase {
     function deposit(uint256 depositorSeed, uint256 tokenSeed, uint256 amount) external {
         address paymentToken = _pick(_tokens, tokenSeed);
         address depositor = _pick(_depositors, depositorSeed);
-        amount = _bound(amount, 1, 1e12);
         uint256 supply = token.totalSupply();
+        // at least one unit per share (the token's minimum deposit), up to 10^12 units
+        amount = _bound(amount, supply, 1e12);
         uint256[] memory balances = new uint256[](_holders.length);
         for (uint256 i = 0; i < _holders.length; ++i) balances[i] = token.balanceOf(_holders[i]);
         vm.prank(depositor);
@@ -107,7 +111,7 @@ contract RevenueHandler is HandlerBase {
     function issue(uint256 holderSeed, uint256 amount) external {
         address holder = _pick(_holders, holderSeed);
         amount = _bound(amount, 1, 500);
-        vm.prank(_agent);
+        vm.prank(_issuer);
         try token.issue(holder, amount) {
             _accepted("issue");
         } catch {}
@@ -159,7 +163,8 @@ contract RevenueInvariants is AssetsFuzz {
         address[] memory depositors = new address[](2);
         depositors[0] = gridOperator;
         depositors[1] = assetOperator;
-        handler = new RevenueHandler(token, tokens, investors, depositors, assetOperator);
+        // forced transfers are the regulator's
+        handler = new RevenueHandler(token, tokens, investors, depositors, regulator, assetOperator);
         targetContract(address(handler));
     }
 

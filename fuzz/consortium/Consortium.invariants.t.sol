@@ -38,6 +38,21 @@ contract ConsortiumHandler is HandlerBase {
     uint256[] private _votedProposal;
     uint32[] private _votedOrg;
 
+    /// @dev Governance ghosts: who voted yes, the electorate and quorum in force when each proposal opened, and the
+    /// members active just before the call that executed it.
+    mapping(uint256 proposalId => mapping(uint32 orgId => bool)) private _yesBy;
+    mapping(uint256 proposalId => uint256) public electorateAtOpen;
+    mapping(uint256 proposalId => uint256) public quorumAtOpen;
+    mapping(uint32 orgId => bool) private _activeBefore;
+    uint256 private _votersBefore;
+    uint256 private _quorumBefore;
+    /// @notice Executions whose yes votes from members active at execution missed the quorum of an electorate no
+    /// smaller than at opening (must stay 0).
+    uint256 public underQuorumExecutions;
+    /// @notice Proposals executed, and those whose recorded electorate is smaller than at opening (must stay 0).
+    uint256 public executedCount;
+    uint256 public shrunkElectorates;
+
     constructor(Consortium consortium_, address[] memory organisations, address[] memory others, uint256 spare) {
         consortium = consortium_;
         for (uint256 i = 0; i < organisations.length; ++i) {
@@ -237,8 +252,42 @@ contract ConsortiumHandler is HandlerBase {
         return count - back;
     }
 
+    /// @notice Cancel one of the recent proposals as a random member (only its proposer may).
+    function cancel(uint256 callerSeed, uint256 proposalSeed) external {
+        uint256 id = _proposal(proposalSeed);
+        _record();
+        vm.prank(_caller(callerSeed));
+        try consortium.cancel(id) {
+            _accepted("cancel");
+            _scan(true);
+        } catch {
+            _scan(false);
+        }
+    }
+
     function _record() private {
         vm.recordLogs();
+        uint32 count = consortium.memberCount();
+        for (uint32 id = 1; id <= count; ++id) {
+            IConsortium.Member memory m = consortium.member(id);
+            _activeBefore[id] = m.status == IConsortium.Status.Active && m.kind == IConsortium.Kind.Organisation;
+        }
+        _votersBefore = consortium.activeVoters();
+        _quorumBefore = consortium.quorumBps();
+    }
+
+    /// @dev At an execution: the yes votes of members active just before the call meet the quorum in force at opening
+    /// over the larger of the electorate then and just before the call.
+    function _checkExecution(uint256 id) private {
+        ++executedCount;
+        uint32 count = consortium.memberCount();
+        uint256 yes;
+        for (uint32 org = 1; org <= count; ++org) {
+            if (_yesBy[id][org] && _activeBefore[org]) ++yes;
+        }
+        uint256 electorate = electorateAtOpen[id] > _votersBefore ? electorateAtOpen[id] : _votersBefore;
+        if (yes * 10_000 < quorumAtOpen[id] * electorate) ++underQuorumExecutions;
+        if (consortium.proposal(id).electorate < electorateAtOpen[id]) ++shrunkElectorates;
     }
 
     /// @dev Counts the consortium's ProposalExecuted and VoteCast events emitted by the last call when it
@@ -249,11 +298,17 @@ contract ConsortiumHandler is HandlerBase {
         for (uint256 i = 0; i < logs.length; ++i) {
             if (logs[i].emitter != address(consortium)) continue;
             bytes32 topic = logs[i].topics[0];
-            if (topic == IConsortium.ProposalExecuted.selector) {
+            if (topic == IConsortium.ProposalCreated.selector) {
+                uint256 id = uint256(logs[i].topics[1]);
+                electorateAtOpen[id] = _votersBefore;
+                quorumAtOpen[id] = _quorumBefore;
+            } else if (topic == IConsortium.ProposalExecuted.selector) {
                 ++executions[uint256(logs[i].topics[1])];
+                _checkExecution(uint256(logs[i].topics[1]));
             } else if (topic == IConsortium.VoteCast.selector) {
                 uint256 id = uint256(logs[i].topics[1]);
                 uint32 org = uint32(uint256(logs[i].topics[2]));
+                if (abi.decode(logs[i].data, (bool))) _yesBy[id][org] = true;
                 uint256 n = ++votesBy[id][org];
                 if (n > maxVotesByOrganisation) maxVotesByOrganisation = n;
                 ++votesOn[id];
@@ -331,6 +386,15 @@ contract ConsortiumInvariants is CityFuzz {
             bool executed = consortium.proposal(id).state == IConsortium.ProposalState.Executed;
             assertEq(executed ? 1 : 0, n, "Executed state matches the ProposalExecuted event");
         }
+    }
+
+    /**
+     * @notice Governance: every executed proposal has yes votes, from members active at execution, that meet the
+     * quorum in force at opening over an electorate no smaller than at opening.
+     */
+    function invariant_executionsMeetTheQuorumOfActiveMembers() public view {
+        assertEq(handler.underQuorumExecutions(), 0, "executed with too few yes votes of active members");
+        assertEq(handler.shrunkElectorates(), 0, "a proposal's electorate shrank below the one at opening");
     }
 
     /// @notice One vote per organisation per proposal; the tallies equal the votes cast; hasVoted records them.

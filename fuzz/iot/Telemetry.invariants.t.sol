@@ -9,7 +9,9 @@ import {CityFuzz} from "../base/CityFuzz.sol";
 /**
  * @title TelemetryHandler
  * @notice Relays device-signed batches through random gateways: fresh batches (sequence above the last, sometimes
- * skipping numbers), exact replays of accepted batches, re-signed batches that reuse an old sequence with new
+ * skipping numbers: the registry is generic and only orders a device's batches; contiguity while a sensor is
+ * assigned to a cold-chain shipment is the cold chain's rule, fuzzed in fuzz/pharma), exact replays of accepted
+ * batches, re-signed batches that reuse an old sequence with new
  * readings, and batches signed by the wrong key; the manager suspends and reactivates devices; time passes.
  * Ghosts: the highest sequence accepted per device and every acceptance that did not raise it.
  */
@@ -160,9 +162,11 @@ contract TelemetryInvariants is CityFuzz {
                 device: devices[i],
                 kind: 1,
                 ownerOrg: carrierOrg,
+                managerOrg: consortium.memberOf(deviceManager),
                 firmware: FIRMWARE,
                 calibratedUntil: uint64(block.timestamp + 365 days),
                 metadataHash: keccak256(abi.encode("sensor", i)),
+                nonce: 0,
                 deadline: uint64(block.timestamp + 1 hours)
             });
             (uint8 v, bytes32 rr, bytes32 s) = vm.sign(keys[i], registry.registrationDigest(r));

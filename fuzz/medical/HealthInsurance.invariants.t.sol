@@ -13,7 +13,7 @@ import {CityFuzz} from "../base/CityFuzz.sol";
 /**
  * @title InsuranceHandler
  * @notice Drives the claims pool: the insurer funds and withdraws; patients' policies are active; hospitals submit
- * claims (a fresh or a reused fingerprint) that go to review, the insurer approves (in full or in part) or denies,
+ * claims (on a few service days, so the same record and day comes back; some before activation) that go to review, the insurer approves (in full or in part) or denies,
  * anyone settles approved claims; payees withdraw their credit. Each patient consented to disclose their record to
  * the insurer for payment; half the submissions carry that consent (and, within the rules, are paid at once), half
  * carry none (and wait for review). Ghosts: funded, withdrawn from the pool, credit withdrawn, how many times each
@@ -27,7 +27,7 @@ contract InsuranceHandler is HandlerBase {
     address[] private _anyone;
     uint256[] private _policies;
     address[] private _patients;
-    bytes32[] private _recordHashes;
+    uint256[] private _recordIds;
     /// @dev Patient i's payment consent: its id and the window its terms were granted for.
     uint256[] private _consentIds;
     uint64 private immutable _consentFrom;
@@ -36,8 +36,15 @@ contract InsuranceHandler is HandlerBase {
     uint256 public poolWithdrawn;
     uint256 public creditWithdrawn;
     uint256 public fingerprints;
-    /// @dev Accepted submissions that carried the patient's payment consent, and those of them that were decided
-    /// at once (paid, or approved and waiting for funds) instead of going to review.
+    /// @dev What each accepted claim rested on, for the business-rule invariants.
+    mapping(uint256 claimId => uint256) public recordOf;
+    mapping(uint256 claimId => address) public claimantOf;
+    /// @dev Ghost of the waiting line: claims in the order they became Approved, and the next to settle.
+    uint256[] public approvedOrder;
+    uint256 public settledCount;
+    uint256 public fifoViolations;
+    /// @dev Accepted submissions that carried the patient's payment consent from the patient's own hospital for a
+    /// service after activation, and those of them decided at once (paid, or approved and waiting for funds).
     uint256 public consentedSubmits;
     uint256 public decidedOnSubmit;
     /// @dev claimId => number of transitions to Paid observed.
@@ -51,7 +58,7 @@ contract InsuranceHandler is HandlerBase {
         address[] memory anyone,
         uint256[] memory policies,
         address[] memory patients,
-        bytes32[] memory recordHashes,
+        uint256[] memory recordIds,
         uint256 premiums
     ) {
         insurance = insurance_;
@@ -61,7 +68,7 @@ contract InsuranceHandler is HandlerBase {
         _anyone = anyone;
         _policies = policies;
         _patients = patients;
-        _recordHashes = recordHashes;
+        _recordIds = recordIds;
         funded = premiums;
         _consentFrom = uint64(block.timestamp);
         IMedicalRecords records = insurance_.records();
@@ -76,7 +83,7 @@ contract InsuranceHandler is HandlerBase {
     function _paymentConsent(uint256 i) private view returns (IMedicalRecords.ConsentTerms memory terms) {
         bytes32[] memory scope = new bytes32[](1);
         IMedicalRecords records = insurance.records();
-        scope[0] = records.record(records.recordIdOf(_recordHashes[i])).category;
+        scope[0] = records.record(_recordIds[i]).category;
         terms = IMedicalRecords.ConsentTerms({
             patient: _patients[i],
             granteeOrg: insurance.policy(_policies[i]).insurerOrg,
@@ -111,19 +118,21 @@ contract InsuranceHandler is HandlerBase {
     function submit(uint256 policySeed, uint256 hospitalSeed, uint256 amount, uint256 fingerprintSeed) external {
         uint256 i = policySeed % _policies.length;
         address hospital = _pick(_hospitals, hospitalSeed);
-        // one submission in four reuses an earlier fingerprint (a duplicate claim must be refused)
-        uint256 fp = fingerprintSeed % 4 == 0 && fingerprints != 0
-            ? _bound(fingerprintSeed >> 8, 1, fingerprints)
-            : ++fingerprints;
-        bytes32[] memory records = new bytes32[](1);
-        records[0] = _recordHashes[i];
+        uint256[] memory records = new uint256[](1);
+        records[0] = _recordIds[i];
+        // Few service days, so that the same record and day comes back (a second claim must be refused); one in
+        // eight is a service an hour before the policy was activated (never paid automatically).
+        uint64 activatedAt = insurance.policy(_policies[i]).activatedAt;
+        uint64 serviceDate = fingerprintSeed % 8 == 7
+            ? activatedAt - 1 hours
+            : activatedAt + uint64((fingerprintSeed >> 8) % 12) * 1 minutes;
         IHealthInsurance.ClaimInput memory input = IHealthInsurance.ClaimInput({
             policyId: _policies[i],
             patient: _patients[i],
-            recordHashes: records,
+            recordIds: records,
             amount: uint96(_bound(amount, 1, 20_000)),
-            serviceDate: uint64(block.timestamp - 1),
-            fingerprint: keccak256(abi.encode("claim", fp)),
+            serviceDate: serviceDate,
+            fingerprint: keccak256(abi.encode("claim", ++fingerprints)),
             consentId: 0
         });
         IMedicalRecords.ConsentTerms memory consent;
@@ -133,8 +142,12 @@ contract InsuranceHandler is HandlerBase {
         }
         vm.prank(hospital);
         try insurance.submitClaim(input, consent) returns (uint256 claimId, IHealthInsurance.ClaimStatus status) {
+            recordOf[claimId] = _recordIds[i];
+            claimantOf[claimId] = hospital;
             if (status == IHealthInsurance.ClaimStatus.Paid) ++paidTransitions[claimId];
-            if (input.consentId != 0) {
+            if (status == IHealthInsurance.ClaimStatus.Approved) approvedOrder.push(claimId);
+            // Consented claims of the patient's own hospital for a service after activation are the ones the rules pay.
+            if (input.consentId != 0 && hospital == _hospitals[0] && serviceDate >= activatedAt) {
                 ++consentedSubmits;
                 if (status != IHealthInsurance.ClaimStatus.Pending) ++decidedOnSubmit;
             }
@@ -149,7 +162,8 @@ contract InsuranceHandler is HandlerBase {
         eligible = _bound(eligible, 1, insurance.claim(id).submitted);
         IHealthInsurance.ClaimStatus before = insurance.claim(id).status;
         vm.prank(_insurer);
-        try insurance.approveClaim(id, uint96(eligible)) {
+        try insurance.approveClaim(id, uint96(eligible)) returns (IHealthInsurance.ClaimStatus status) {
+            if (status == IHealthInsurance.ClaimStatus.Approved) approvedOrder.push(id);
             _observe(id, before);
             _accepted("approve");
         } catch {}
@@ -176,6 +190,9 @@ contract InsuranceHandler is HandlerBase {
         try insurance.settleClaim(id) {
             // an accepted settlement always pays: counted whatever the status was before
             ++paidTransitions[id];
+            // first in, first out: the settled claim is the oldest that waited
+            if (settledCount >= approvedOrder.length || approvedOrder[settledCount] != id) ++fifoViolations;
+            ++settledCount;
             _accepted("settle");
         } catch {}
     }
@@ -188,6 +205,11 @@ contract InsuranceHandler is HandlerBase {
             creditWithdrawn += money.balanceOf(caller) - before;
             _accepted("withdrawCredit");
         } catch {}
+    }
+
+    /// @notice How many claims became Approved (waiting for funds), in order.
+    function approvedCount() external view returns (uint256) {
+        return approvedOrder.length;
     }
 
     function warp(uint256 seconds_) external {
@@ -218,6 +240,7 @@ contract HealthInsuranceInvariants is CityFuzz {
         money = new SettlementToken("City EUR", "cEUR", 2, address(this));
         records = new MedicalRecords(consortium);
         insurance = new HealthInsurance(consortium, records, money);
+        records.setClaimsProcessor(address(insurance));
         money.mint(insurer, 1e12);
         vm.prank(insurer);
         money.approve(address(insurance), type(uint256).max);
@@ -226,17 +249,16 @@ contract HealthInsuranceInvariants is CityFuzz {
         patients[0] = patient1;
         patients[1] = patient2;
         uint256[] memory policies = new uint256[](2);
-        bytes32[] memory recordHashes = new bytes32[](2);
+        uint256[] memory recordIds = new uint256[](2);
         bytes32 category = bytes32("DiagnosticReport");
         bytes32[] memory categories = new bytes32[](1);
         categories[0] = category;
         uint256 premiums;
         for (uint256 i = 0; i < 2; ++i) {
-            recordHashes[i] = keccak256(abi.encode("record", i));
             vm.prank(hospital);
-            records.anchorRecord(
+            recordIds[i] = records.anchorRecord(
                 patients[i],
-                recordHashes[i],
+                keccak256(abi.encode("record", i)),
                 keccak256(abi.encode("where", i)),
                 category,
                 uint64(block.timestamp)
@@ -245,13 +267,16 @@ contract HealthInsuranceInvariants is CityFuzz {
             policies[i] = insurance.issuePolicy(
                 IHealthInsurance.PolicyTerms({
                     patient: patients[i],
-                    coverageStart: uint64(block.timestamp),
-                    coverageEnd: uint64(block.timestamp + 365 days),
+                    // Coverage backdated a month: a service before activation is inside the coverage period, so
+                    // only the activation rule keeps it from being paid automatically.
+                    coverageStart: uint64(block.timestamp - 30 days),
+                    coverageEnd: uint64(block.timestamp + 300 days),
                     annualLimit: 200_000,
                     deductible: 500,
                     coinsuranceBps: 2_000,
                     premium: 1_000,
                     payee: i == 0 ? IHealthInsurance.Payee.Provider : IHealthInsurance.Payee.Patient,
+                    offerExpiresAt: uint64(block.timestamp + 30 days),
                     coveredCategories: categories
                 })
             );
@@ -276,7 +301,7 @@ contract HealthInsuranceInvariants is CityFuzz {
             payees,
             policies,
             patients,
-            recordHashes,
+            recordIds,
             premiums
         );
         targetContract(address(handler));
@@ -316,12 +341,46 @@ contract HealthInsuranceInvariants is CityFuzz {
                 assertTrue(insurance.claim(id).status == IHealthInsurance.ClaimStatus.Paid, "paid claims stay paid");
             }
         }
-        // every fingerprint maps to the one claim it opened
-        uint256 f = handler.fingerprints();
-        uint256 mapped;
-        for (uint256 i = 1; i <= f; ++i) {
-            if (insurance.claimIdOf(keccak256(abi.encode("claim", i))) != 0) ++mapped;
+    }
+
+    /**
+     * Business rules, not only accounting: every paid claim is the only paid claim for its policy, record and
+     * service date; every claim paid without review rests on a record its claimant authored for a patient it
+     * admitted (or whose payment consent names it) and a service date within [activation, coverage end].
+     */
+    function invariant_paidClaimsFollowTheRules() public view {
+        uint256 n = insurance.claimCount();
+        uint32 hospitalOrg = consortium.memberOf(hospital);
+        for (uint256 id = 1; id <= n; ++id) {
+            IHealthInsurance.Claim memory c = insurance.claim(id);
+            if (c.status != IHealthInsurance.ClaimStatus.Paid) continue;
+            uint256 recordId = handler.recordOf(id);
+            for (uint256 other = id + 1; other <= n; ++other) {
+                IHealthInsurance.Claim memory o = insurance.claim(other);
+                if (o.status != IHealthInsurance.ClaimStatus.Paid) continue;
+                assertTrue(
+                    !(o.policyId == c.policyId &&
+                        handler.recordOf(other) == recordId &&
+                        o.serviceDate == c.serviceDate),
+                    "one paid claim per policy, record and service date"
+                );
+            }
+            if (c.reviewFlags != 0) continue; // paid on the insurer's review: the insurer's decision
+            IHealthInsurance.Policy memory p = insurance.policy(c.policyId);
+            assertEq(records.record(recordId).authorOrg, c.providerOrg, "auto-paid: the claimant authored the record");
+            assertEq(c.providerOrg, hospitalOrg, "auto-paid: the claimant admitted the patient");
+            assertGe(c.serviceDate, p.activatedAt, "auto-paid: service on or after activation");
+            assertLe(c.serviceDate, p.coverageEnd, "auto-paid: service before coverage end");
         }
-        assertEq(mapped, n, "one claim per fingerprint");
+    }
+
+    /// Waiting claims settle first in, first out: the contract's next claim is the ghost line's head.
+    function invariant_settlementIsFifo() public view {
+        assertEq(handler.fifoViolations(), 0, "a claim settled before an older waiting one");
+        uint32 insurerOrg = consortium.memberOf(insurer);
+        uint256 expected = handler.settledCount() < handler.approvedCount()
+            ? handler.approvedOrder(handler.settledCount())
+            : 0;
+        assertEq(insurance.nextToSettle(insurerOrg), expected, "the next claim to settle is the oldest waiting");
     }
 }

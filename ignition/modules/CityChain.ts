@@ -54,6 +54,8 @@ export function buildCityChain(regulator?: string, storageClasses: StorageClassP
 
     const medicalRecords = m.contract("MedicalRecords", [consortium]);
     const healthInsurance = m.contract("HealthInsurance", [consortium, medicalRecords, settlementToken]);
+    // One-time binding by the deployer: the records contract audits disclosures through claims of this contract only.
+    m.call(medicalRecords, "setClaimsProcessor", [healthInsurance]);
 
     const assetRegistry = m.contract("AssetRegistry", [consortium]);
     const assetOffering = m.contract("AssetOffering", [consortium, assetRegistry]);

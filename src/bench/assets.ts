@@ -21,7 +21,7 @@ async function latest(hre: HardhatRuntimeEnvironment): Promise<bigint> {
 export const suite: BenchSuite = {
   name: "assets",
   async run(hre) {
-    const { consortium, actors } = await formCity(hre);
+    const { consortium, actors, orgIds } = await formCity(hre);
     const { ethers } = hre;
     const ceur = (await ethers.deployContract("SettlementToken", [
       "City EUR",
@@ -48,6 +48,7 @@ export const suite: BenchSuite = {
       symbol: "BSOL",
       cap: 1_000_000n,
       paymentTokens: [ceurAddr],
+      gridOperatorOrg: orgIds.gridOperator,
     });
     const start = (await latest(hre)) + 60n;
     const offeringId = await openOffering(system.offering, actors.assetOperator, {
@@ -101,6 +102,9 @@ export const suite: BenchSuite = {
     await gasOf(system.market.connect(actors.investor3).list(assetId, 500, ceurAddr, 120_00n, far));
     const fill = await gasOf(system.market.connect(actors.investor2).buy(1, 100, 120_00n, far));
     await gasOf(system.market.connect(actors.assetOperator).setFee(assetId, 100));
+    // a fee increase after funding takes effect after the market's notice period
+    await hre.network.provider.send("evm_increaseTime", [Number(await system.market.FEE_NOTICE())]);
+    await hre.network.provider.send("evm_mine", []);
     await gasOf(system.market.connect(actors.investor3).list(assetId, 300, ceurAddr, 120_00n, far));
     await gasOf(system.market.connect(actors.investor2).buy(2, 100, 120_00n, far)); // first fee: market balance 0 → x
     const fillFee = await gasOf(system.market.connect(actors.investor2).buy(2, 100, 120_00n, far));
@@ -136,6 +140,7 @@ export const suite: BenchSuite = {
       symbol: "BVND",
       cap: 1_000_000n,
       paymentTokens: [ceurAddr],
+      gridOperatorOrg: orgIds.gridOperator,
     });
     await gasOf(system.registry.connect(actors.assetOperator).setStatus(big.assetId, 2));
     const bar = new SingleBar(

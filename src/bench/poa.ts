@@ -92,6 +92,7 @@ export const suite: BenchSuite = {
       const { registration, signature } = await sensor.signRegistration({
         kind: DEVICE_KIND.TemperatureSensor,
         ownerOrg: await consortium.memberOf(actors.carrier.address),
+        managerOrg: await consortium.memberOf(actors.deviceManager.address),
         firmware,
         calibratedUntil: now + 365 * 86_400,
         metadataHash: textHash(`bulk sensor ${g}`),

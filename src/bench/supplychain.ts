@@ -2,21 +2,27 @@ import type { Signer } from "ethers";
 import { BenchSuite, gasOf } from "./harness";
 import { formCity } from "../city";
 import { makeGtin, makeSscc } from "../gs1";
-import { cbv, commissionLot, deploySupplyChain, textHash } from "../supplychain";
+import { type What, DEMO_EPOCH, custodyHop } from "../epcis";
+import { commissionLot, deploySupplyChain, textHash } from "../supplychain";
 import type { ISupplyChain, SupplyChain } from "../../typechain-types";
 
 const EXPIRY = "301231";
 const serialsOf = (prefix: string, n: number) => Array.from({ length: n }, (_, i) => `${prefix}${i + 1}`);
 
-function shipment(receiver: number, step = "shipping"): ISupplyChain.ShipmentStruct {
-  return {
-    receiver,
-    newOwner: 0,
-    bizStep: cbv(step),
-    location: textHash("urn:epc:id:sgln:4012345.00001.0"),
-    epcisHash: textHash(`epcis:${step}:${receiver}`),
-    bizTransaction: textHash("urn:epcglobal:cbv:bt:4012345000009:PO-1"),
-  };
+/** A hop of `what` from `from` to `to`, documented by real EPCIS 2.0 shipping and receiving events. */
+const hop = (from: number, to: number, what: What) =>
+  custodyHop({
+    what,
+    from,
+    to,
+    owner: from,
+    time: DEMO_EPOCH,
+    purchaseOrder: "urn:epcglobal:cbv:bt:4012345000009:PO-1",
+  });
+
+/** The shipment fields of a hop: its shipping event's CBV 2.0 hash is the `epcisHash`. */
+function shipment(from: number, to: number, what: What): ISupplyChain.ShipmentStruct {
+  return { receiver: to, newOwner: 0, ...hop(from, to, what).shipment };
 }
 
 /** Packs `serials` of a Merkle lot into a pallet in calls of 500 (each materialises its items by multiproof). */
@@ -71,15 +77,25 @@ export const suite: BenchSuite = {
     const registerBatch = await gasOf(m.registerItems(perItemLot, batch));
 
     // Item-level custody of a registered item: the per-item baseline of a pallet move.
-    const shipOne = await gasOf(m.shipItem(perItemLot, textHash("P1"), [], shipment(orgIds.distributor)));
+    const p1: What = { items: [{ gtin, serial: "P1" }] };
+    const { manufacturer: mfr, distributor: dst } = orgIds;
+    const shipOne = await gasOf(m.shipItem(perItemLot, textHash("P1"), [], shipment(mfr, dst, p1)));
+    const rx = hop(mfr, dst, p1).receipt;
     const receiveOne = await gasOf(
-      sc.connect(actors.distributor).receiveItem(perItemLot, textHash("P1"), true, textHash("dc"), textHash("rx")),
+      sc.connect(actors.distributor).receiveItem(perItemLot, textHash("P1"), true, rx.location, rx.epcisHash),
     );
 
     // First action on a lazily activated item of the 100k lot (depth-17 proof).
     const proof = big.tree.proof("S4242");
     if (proof.length !== 17) throw new Error(`bench: expected a depth-17 proof, got ${proof.length}`);
-    const lazyShip = await gasOf(m.shipItem(big.lotId, textHash("S4242"), proof, shipment(orgIds.carrier)));
+    const lazyShip = await gasOf(
+      m.shipItem(
+        big.lotId,
+        textHash("S4242"),
+        proof,
+        shipment(mfr, orgIds.carrier, { items: [{ gtin, serial: "S4242" }] }),
+      ),
+    );
 
     // One pallet of 1,000 items: ship and receive are O(1).
     const palletLot = await commissionLot(m, actors.manufacturer, lotOf("PALLET-1K", serialsOf("U", 1000)), {
@@ -87,9 +103,10 @@ export const suite: BenchSuite = {
     });
     const sscc = BigInt(makeSscc("00401234500000001"));
     await packAll(sc, actors.manufacturer, sscc, palletLot.lotId, palletLot.tree, palletLot.tree.serials);
-    const palletShip = await gasOf(m.shipPallet(sscc, shipment(orgIds.distributor)));
+    const palletShip = await gasOf(m.shipPallet(sscc, shipment(mfr, dst, { sscc })));
+    const palletRx = hop(mfr, dst, { sscc }).receipt;
     const palletReceive = await gasOf(
-      sc.connect(actors.distributor).receivePallet(sscc, textHash("dc"), textHash("epcis:receiving")),
+      sc.connect(actors.distributor).receivePallet(sscc, palletRx.location, palletRx.epcisHash),
     );
     if ((await sc.pallet(sscc)).itemCount !== 1000n) throw new Error("bench: the pallet does not hold 1,000 items");
 

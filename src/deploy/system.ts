@@ -33,6 +33,7 @@ export const SYSTEM_LINKS: { contract: string; getter: string; expected: string 
   { contract: "MedicalRecords", getter: "consortium", expected: "Consortium" },
   { contract: "HealthInsurance", getter: "consortium", expected: "Consortium" },
   { contract: "HealthInsurance", getter: "records", expected: "MedicalRecords" },
+  { contract: "MedicalRecords", getter: "claimsProcessor", expected: "HealthInsurance" },
   { contract: "HealthInsurance", getter: "paymentToken", expected: "SettlementToken" },
   { contract: "AssetRegistry", getter: "consortium", expected: "Consortium" },
   { contract: "AssetRegistry", getter: "offering", expected: "AssetOffering" },

@@ -174,10 +174,18 @@ describe("AssetMarket", function () {
     await expect(f.market.connect(f.actors.assetOperator).setFee(f.assetId, 501))
       .to.be.revertedWithCustomError(f.market, "MarketFeeTooHigh")
       .withArgs(501);
+    // after funding an increase is announced and takes effect after the notice period
+    const at = BigInt(await time.latest()) + 10n;
+    await time.setNextBlockTimestamp(at);
+    const notice = await f.market.FEE_NOTICE();
     await expect(f.market.connect(f.actors.assetOperator).setFee(f.assetId, 100))
       .to.emit(f.market, "MarketFeeChanged")
-      .withArgs(f.assetId, 0, 100);
+      .withArgs(f.assetId, 0, 100, at + notice);
+    expect(await f.market.feeBps(f.assetId)).to.equal(0);
+    expect(await f.market.pendingFee(f.assetId)).to.deep.equal([100n, at + notice]);
+    await time.increaseTo(at + notice);
     expect(await f.market.feeBps(f.assetId)).to.equal(100);
+    expect(await f.market.pendingFee(f.assetId)).to.deep.equal([0n, 0n]);
     await f.market.connect(f.actors.investor1).list(f.assetId, 100, f.ceurAddr, ASK, FAR);
     await f.market.connect(f.actors.assetOperator).setFee(f.assetId, 500); // later change does not touch listing 1
     await f.ceur.connect(f.actors.investor3).approve(await f.market.getAddress(), hre.ethers.MaxUint256);

@@ -57,17 +57,20 @@ describe("AssetOffering", function () {
       const terms = await termsFor(f);
       await expect(f.offering.connect(f.actors.assetOperator).open(asStruct(terms)))
         .to.emit(f.offering, "OfferingOpened")
-        .withArgs(
-          1,
+        .withArgs(1, f.assetId, f.orgIds.assetOperator, f.orgIds.assetOperator, [
           f.assetId,
-          f.orgIds.assetOperator,
           await f.ceur.getAddress(),
           PRICE,
           1_000,
           5_000,
           terms.start,
           terms.deadline,
-        );
+          terms.minPerInvestor,
+          terms.maxPerInvestor,
+          0,
+          0,
+          [],
+        ]);
       const o = await f.offering.offering(1);
       expect(o.state).to.equal(STATE.Open);
       expect(o.beneficiaryOrg).to.equal(f.orgIds.assetOperator);
@@ -360,13 +363,16 @@ describe("AssetOffering", function () {
       expect(await f.offering.liveOffering(f.assetId)).to.equal(0);
       const tx = f.offering.connect(f.actors.investor1).refund(f.offeringId);
       await expect(tx)
-        .to.emit(f.offering, "OfferingRefunded")
+        .to.emit(f.offering, "OfferingRefundBooked")
         .withArgs(f.offeringId, f.actors.investor1.address, 300, 300n * PRICE);
+      await expect(tx)
+        .to.emit(f.offering, "OfferingRefunded")
+        .withArgs(f.offeringId, f.actors.investor1.address, 300n * PRICE);
       await expect(tx).to.changeTokenBalances(f.ceur, [f.offering, f.actors.investor1], [-300n * PRICE, 300n * PRICE]);
       expect(await f.token.balanceOf(f.actors.investor1.address)).to.equal(0);
       await expect(f.offering.connect(f.actors.investor1).refund(f.offeringId))
-        .to.be.revertedWithCustomError(f.token, "ShareNoOfferingShares")
-        .withArgs(f.actors.investor1.address, f.offeringId);
+        .to.be.revertedWithCustomError(f.offering, "OfferingNothingToRefund")
+        .withArgs(f.offeringId, f.actors.investor1.address);
       await f.offering.connect(f.actors.investor2).refund(f.offeringId);
       expect(await f.ceur.balanceOf(await f.offering.getAddress())).to.equal(0);
       expect(await f.token.totalSupply()).to.equal(0);
@@ -385,15 +391,21 @@ describe("AssetOffering", function () {
         .to.be.revertedWithCustomError(f.registry, "AssetRefundsPending")
         .withArgs(f.assetId, 500);
       await f.offering.connect(f.actors.investor1).refund(f.offeringId);
-      // anyone may push the remaining refund; the money goes to the buyer, never to the caller
+      // anyone may book the remaining refund (shares burned); the money is owed to the buyer, who pulls it
       const push = f.offering.connect(f.actors.assetOperator).refundFor(f.offeringId, f.actors.investor2.address);
       await expect(push)
-        .to.emit(f.offering, "OfferingRefunded")
+        .to.emit(f.offering, "OfferingRefundBooked")
         .withArgs(f.offeringId, f.actors.investor2.address, 200, 200n * PRICE);
       await expect(push).to.changeTokenBalances(
         f.ceur,
-        [f.actors.investor2, f.actors.assetOperator],
-        [200n * PRICE, 0],
+        [f.actors.investor2, f.actors.assetOperator, f.offering],
+        [0, 0, 0],
+      );
+      expect(await f.offering.refundOwed(f.offeringId, f.actors.investor2.address)).to.equal(200n * PRICE);
+      await expect(f.offering.connect(f.actors.investor2).refund(f.offeringId)).to.changeTokenBalances(
+        f.ceur,
+        [f.actors.investor2, f.offering],
+        [200n * PRICE, -200n * PRICE],
       );
       await expect(f.offering.connect(f.actors.assetOperator).refundFor(f.offeringId, f.actors.investor2.address))
         .to.be.revertedWithCustomError(f.token, "ShareNoOfferingShares")

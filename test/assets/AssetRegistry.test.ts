@@ -41,6 +41,7 @@ describe("AssetRegistry", function () {
       cap: 500,
       paymentTokens: [await f.ceur.getAddress()],
       devices,
+      gridOperatorOrg: 0,
     });
     await expect(tx)
       .to.emit(f.registry, "AssetRegistered")
@@ -66,6 +67,7 @@ describe("AssetRegistry", function () {
       cap: 100,
       paymentTokens: [ceur],
       devices: [] as string[],
+      gridOperatorOrg: 0,
     };
     const op = f.registry.connect(f.actors.assetOperator);
     const token = await hre.ethers.getContractAt("AssetShareToken", await f.token.getAddress());
@@ -127,6 +129,7 @@ describe("AssetRegistry", function () {
         cap: 1,
         paymentTokens: [await f.ceur.getAddress()],
         devices: [],
+        gridOperatorOrg: 0,
       }),
     )
       .to.be.revertedWithCustomError(fresh, "AssetSystemNotReady")

@@ -119,9 +119,13 @@ describe("AssetShareToken", function () {
         .to.be.revertedWithCustomError(g.token, "RevenueNotDepositor")
         .withArgs(g.actors.investor1.address);
       const other = hre.ethers.Wallet.createRandom().address;
-      await expect(g.token.connect(g.actors.gridOperator).deposit(other, 1, 0, documentHash("x")))
+      await expect(g.token.connect(g.actors.gridOperator).deposit(other, 2_000, 0, documentHash("x")))
         .to.be.revertedWithCustomError(g.token, "RevenueTokenNotAccepted")
         .withArgs(other);
+      // at least one unit per share: a deposit is never pure rounding dust
+      await expect(g.token.connect(g.actors.gridOperator).deposit(g.ceurAddr, 1_999, 0, documentHash("x")))
+        .to.be.revertedWithCustomError(g.token, "RevenueDepositTooSmall")
+        .withArgs(1_999, 2_000);
       await expect(g.token.connect(g.actors.gridOperator).deposit(g.ceurAddr, 0, 0, documentHash("x")))
         .to.be.revertedWithCustomError(g.token, "RevenueInvalidDeposit")
         .withArgs(0, 2_000);
@@ -190,19 +194,19 @@ describe("AssetShareToken", function () {
 
     it("rounds every share down and carries the remainder into the next deposit (dust accounted)", async function () {
       const f = await loadFixture(fundedAssetFixture);
-      // 7 units over 2,000 shares: every holder's share rounds down
-      await f.token.connect(f.actors.gridOperator).deposit(f.ceurAddr, 7, 0, documentHash("d"));
+      // 2,007 units over 2,000 shares: every holder's share rounds down
+      await f.token.connect(f.actors.gridOperator).deposit(f.ceurAddr, 2_007, 0, documentHash("d"));
       const [mps, carry, deposited] = await f.token.revenueLedger(f.ceurAddr);
-      expect(mps).to.equal((7n * MAG) / 2_000n);
-      expect(carry).to.equal((7n * MAG) % 2_000n);
-      expect(deposited).to.equal(7);
+      expect(mps).to.equal((2_007n * MAG) / 2_000n);
+      expect(carry).to.equal((2_007n * MAG) % 2_000n);
+      expect(deposited).to.equal(2_007);
       const owed = [
         await f.token.claimableOf(f.actors.investor1.address, f.ceurAddr),
         await f.token.claimableOf(f.actors.investor2.address, f.ceurAddr),
         await f.token.claimableOf(f.actors.investor3.address, f.ceurAddr),
       ];
-      expect(owed).to.deep.equal([3n, 2n, 1n]); // 3.5, 2.1, 1.4 rounded down
-      expect(owed.reduce((x, y) => x + y)).to.be.lte(7n);
+      expect(owed).to.deep.equal([1_003n, 602n, 401n]); // 1,003.5, 602.1, 401.4 rounded down
+      expect(owed.reduce((x, y) => x + y)).to.be.lte(2_007n);
     });
   });
 
@@ -221,28 +225,39 @@ describe("AssetShareToken", function () {
       expect(await f.token.balanceOf(c.address)).to.equal(650);
     });
 
-    it("forced transfer takes listed shares after free ones, never unsettled offering shares", async function () {
+    it("forced transfer is the regulator's; it takes free shares first and, reaching listed ones, lapses every listing, never unsettled offering shares", async function () {
       const f = await loadFixture(fundedAssetFixture);
       const { investor1: a, investor3: c } = f.actors;
       const far = 2n ** 40n;
       await f.market.connect(a).list(f.assetId, 800, f.ceurAddr, 150_00, far);
+      // the interested operator alone moves nobody's shares
       await expect(f.token.connect(f.actors.assetOperator).forcedTransfer(a.address, c.address, 300))
+        .to.be.revertedWithCustomError(f.token, "ShareUnauthorised")
+        .withArgs(f.actors.assetOperator.address);
+      // free shares only: the listing stays backed and valid
+      await expect(f.token.connect(f.actors.regulator).forcedTransfer(a.address, c.address, 100)).to.not.emit(
+        f.token,
+        "ListingLockChanged",
+      );
+      expect(await f.token.listingEpochOf(a.address)).to.equal(0);
+      await expect(f.token.connect(f.actors.regulator).forcedTransfer(a.address, c.address, 200))
         .to.emit(f.token, "ListingLockChanged")
-        .withArgs(a.address, 700);
-      expect((await f.token.locksOf(a.address))[0]).to.equal(700);
-      await expect(f.token.connect(f.actors.assetOperator).forcedTransfer(a.address, c.address, 701))
+        .withArgs(a.address, 0);
+      expect((await f.token.locksOf(a.address))[0]).to.equal(0);
+      expect(await f.token.listingEpochOf(a.address)).to.equal(1);
+      await expect(f.token.connect(f.actors.regulator).forcedTransfer(a.address, c.address, 701))
         .to.be.revertedWithCustomError(f.token, "ERC20InsufficientBalance")
         .withArgs(a.address, 700, 701);
-      await expect(f.token.connect(f.actors.assetOperator).forcedTransfer(a.address, a.address, 1))
+      await expect(f.token.connect(f.actors.regulator).forcedTransfer(a.address, a.address, 1))
         .to.be.revertedWithCustomError(f.token, "ShareInvalidForcedMove")
         .withArgs(a.address, a.address, 1);
-      await expect(f.token.connect(f.actors.assetOperator).forcedTransfer(a.address, c.address, 0))
+      await expect(f.token.connect(f.actors.regulator).forcedTransfer(a.address, c.address, 0))
         .to.be.revertedWithCustomError(f.token, "ShareInvalidForcedMove")
         .withArgs(a.address, c.address, 0);
-      await expect(f.token.connect(f.actors.assetOperator).forcedTransfer(hre.ethers.ZeroAddress, c.address, 1))
+      await expect(f.token.connect(f.actors.regulator).forcedTransfer(hre.ethers.ZeroAddress, c.address, 1))
         .to.be.revertedWithCustomError(f.token, "ShareInvalidForcedMove")
         .withArgs(hre.ethers.ZeroAddress, c.address, 1);
-      await expect(f.token.connect(f.actors.assetOperator).forcedTransfer(a.address, f.actors.outsider.address, 1))
+      await expect(f.token.connect(f.actors.regulator).forcedTransfer(a.address, f.actors.outsider.address, 1))
         .to.be.revertedWithCustomError(f.token, "ShareNotEligible")
         .withArgs(f.actors.outsider.address);
 
@@ -414,14 +429,14 @@ describe("AssetShareToken", function () {
       },
       {
         name: "unlockListing",
-        send: () => t.unlockListing(a, 1),
+        send: () => t.unlockListing(a, 1, 0),
         contract: f.token,
         error: "ShareUnauthorised",
         args: [o],
       },
       {
         name: "fillListing",
-        send: () => t.fillListing(a, o, 1),
+        send: () => t.fillListing(a, o, 1, 0),
         contract: f.token,
         error: "ShareUnauthorised",
         args: [o],
@@ -444,6 +459,7 @@ describe("AssetShareToken", function () {
             cap: 1,
             paymentTokens: [f.ceurAddr],
             devices: [],
+            gridOperatorOrg: 0,
           }),
         contract: f.registry,
         error: "AccessMissingRole",

@@ -313,8 +313,10 @@ describe("Consortium", function () {
       await consortium.connect(actors.manufacturer).proposeStatus(orgIds.hospital, Suspend); // 3
       await voteUntilClosed(consortium, 2n, [actors.carrier, actors.hospital]);
       expect(await consortium.activeRegulators()).to.equal(1);
-      // manufacturer's and carrier's votes reach the quorum of the three remaining organisations
-      await expect(consortium.connect(actors.carrier).vote(3, true))
+      // The quorum stays that of the four organisations active when proposal 3 opened: the third yes executes it,
+      // and the execution re-checks the last regulator.
+      await consortium.connect(actors.carrier).vote(3, true);
+      await expect(consortium.connect(actors.hospital).vote(3, true))
         .to.be.revertedWithCustomError(consortium, "ConsortiumLastRegulator")
         .withArgs(orgIds.hospital);
     });
@@ -400,7 +402,7 @@ describe("Consortium", function () {
   });
 
   describe("operational accounts", function () {
-    it("lets an organisation add and revoke its own accounts", async function () {
+    it("lets an organisation add and revoke its own accounts through its account admin", async function () {
       const { consortium, actors, orgIds } = await loadFixture(deployConsortiumFixture);
       const c = consortium.connect(actors.hospital);
       await expect(c.addAccount(actors.outsider.address))
@@ -408,6 +410,17 @@ describe("Consortium", function () {
         .withArgs(orgIds.hospital, actors.outsider.address, actors.hospital.address);
       await c.addAccount(actors.outsider2.address);
       expect(await consortium.hasRole(ROLES.HOSPITAL, actors.outsider.address)).to.equal(true);
+      // Only the account admin changes accounts; the admin hands the role over before it can be removed.
+      await expect(consortium.connect(actors.outsider).removeAccount(actors.hospital.address))
+        .to.be.revertedWithCustomError(consortium, "ConsortiumNotAccountAdmin")
+        .withArgs(actors.outsider.address, orgIds.hospital);
+      await expect(c.removeAccount(actors.hospital.address))
+        .to.be.revertedWithCustomError(consortium, "ConsortiumAccountIsAdmin")
+        .withArgs(actors.hospital.address, orgIds.hospital);
+      await expect(c.setAccountAdmin(actors.outsider.address))
+        .to.emit(consortium, "AccountAdminChanged")
+        .withArgs(orgIds.hospital, actors.hospital.address, actors.outsider.address, actors.hospital.address);
+      expect(await consortium.accountAdmin(orgIds.hospital)).to.equal(actors.outsider.address);
       await expect(consortium.connect(actors.outsider).removeAccount(actors.hospital.address))
         .to.emit(consortium, "AccountRemoved")
         .withArgs(orgIds.hospital, actors.hospital.address, actors.outsider.address);
@@ -494,8 +507,14 @@ describe("Consortium", function () {
         .to.emit(consortium, "MemberStatusChanged")
         .withArgs(orgIds.investor1, Status.Active, Status.Suspended);
       expect(await consortium.hasRole(ROLES.INVESTOR, actors.investor1.address)).to.equal(false);
-      await consortium.connect(actors.kyc).setPersonStatus(orgIds.investor1, Status.Active);
+      // A regulator's suspension holds against the KYC provider that admitted the investor.
+      await expect(consortium.connect(actors.kyc).setPersonStatus(orgIds.investor1, Status.Active))
+        .to.be.revertedWithCustomError(consortium, "ConsortiumRegulatorHold")
+        .withArgs(orgIds.investor1, Status.Suspended);
+      await consortium.connect(actors.regulator).setPersonStatus(orgIds.investor1, Status.Active);
       expect(await consortium.hasRole(ROLES.INVESTOR, actors.investor1.address)).to.equal(true);
+      await consortium.connect(actors.kyc).setPersonStatus(orgIds.investor1, Status.Suspended);
+      await consortium.connect(actors.kyc).setPersonStatus(orgIds.investor1, Status.Active);
       await consortium.connect(actors.hospital).setPersonStatus(orgIds.patient1, Status.Removed);
       await expect(consortium.connect(actors.hospital).setPersonStatus(orgIds.patient1, Status.Active))
         .to.be.revertedWithCustomError(consortium, "ConsortiumInvalidStatusChange")
@@ -504,8 +523,8 @@ describe("Consortium", function () {
         consortium.connect(actors.kyc).setPersonStatus(orgIds.investor2, Status.Active),
       ).to.be.revertedWithCustomError(consortium, "ConsortiumInvalidStatusChange");
       await expect(consortium.connect(actors.kyc).setPersonStatus(orgIds.patient2, Status.Suspended))
-        .to.be.revertedWithCustomError(consortium, "ConsortiumCannotAdmitPerson")
-        .withArgs(actors.kyc.address, ROLES.PATIENT);
+        .to.be.revertedWithCustomError(consortium, "ConsortiumNotPersonAdmin")
+        .withArgs(actors.kyc.address, orgIds.patient2);
       await expect(consortium.connect(actors.kyc).setPersonStatus(orgIds.hospital, Status.Suspended))
         .to.be.revertedWithCustomError(consortium, "ConsortiumWrongKind")
         .withArgs(orgIds.hospital, 0);
@@ -581,8 +600,29 @@ describe("Consortium", function () {
         name: "setPersonStatus",
         send: () => o.setPersonStatus(orgIds.investor1, Status.Suspended),
         contract: consortium,
-        error: "ConsortiumCannotAdmitPerson",
-        args: [who, ROLES.INVESTOR],
+        error: "ConsortiumNotPersonAdmin",
+        args: [who, orgIds.investor1],
+      },
+      {
+        name: "cancel",
+        send: () => o.cancel(1),
+        contract: consortium,
+        error: "ConsortiumNotMember",
+        args: [who],
+      },
+      {
+        name: "setAccountAdmin",
+        send: () => o.setAccountAdmin(actors.outsider2.address),
+        contract: consortium,
+        error: "ConsortiumNotMember",
+        args: [who],
+      },
+      {
+        name: "recoverAccountAdmin",
+        send: () => o.recoverAccountAdmin(orgIds.hospital, actors.hospital.address),
+        contract: consortium,
+        error: "ConsortiumMissingRole",
+        args: [who, ROLES.REGULATOR],
       },
     ];
   });

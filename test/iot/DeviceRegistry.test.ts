@@ -70,6 +70,7 @@ describe("DeviceRegistry", function () {
       const { registration, signature } = await sim.signRegistration({
         kind: DEVICE_KIND.TemperatureSensor,
         ownerOrg: f.orgIds.carrier,
+        managerOrg: f.orgIds.deviceManager,
         firmware: FIRMWARE_V1,
         calibratedUntil: now + YEAR,
         metadataHash: textHash("ColdSense T1"),
@@ -104,6 +105,7 @@ describe("DeviceRegistry", function () {
       const signedByImpostor = await impostor.signRegistration({
         kind: 1,
         ownerOrg: f.orgIds.carrier,
+        managerOrg: f.orgIds.deviceManager,
         firmware: FIRMWARE_V1,
         calibratedUntil: now + YEAR,
         metadataHash: textHash("x"),
@@ -123,6 +125,7 @@ describe("DeviceRegistry", function () {
       const base = {
         kind: 1,
         ownerOrg: f.orgIds.carrier,
+        managerOrg: f.orgIds.deviceManager,
         firmware: FIRMWARE_V1,
         calibratedUntil: now + YEAR,
         metadataHash: textHash("x"),
@@ -166,7 +169,7 @@ describe("DeviceRegistry", function () {
         .withArgs(FIRMWARE_V1, 1, 1);
       await expect(f.dm.setFirmware(FIRMWARE_V1, 1, 1, false))
         .to.emit(f.registry, "FirmwareSet")
-        .withArgs(FIRMWARE_V1, 1, 1, false);
+        .withArgs(f.orgIds.deviceManager, FIRMWARE_V1, 1, 1, false);
       expect((await f.registry.deviceOf(f.sensor.address))[2]).to.equal(false);
       const b = await signed(f.sensor, steady(f.registeredAt + 10, 4));
       await expect(f.registry.submitBatch(b.batch, b.signature, NO_WATCH))
@@ -176,8 +179,10 @@ describe("DeviceRegistry", function () {
 
     it("raises the floor so old firmware is refused, and updates only forward", async function () {
       const f = await registered();
-      await expect(f.dm.raiseFirmwareFloor(1, 2)).to.emit(f.registry, "FirmwareFloorRaised").withArgs(1, 0, 2);
-      expect(await f.registry.firmwareFloor(1)).to.equal(2);
+      await expect(f.dm.raiseFirmwareFloor(1, 2))
+        .to.emit(f.registry, "FirmwareFloorSet")
+        .withArgs(f.orgIds.deviceManager, 1, 0, 2, hre.ethers.ZeroHash);
+      expect(await f.registry.firmwareFloor(f.orgIds.deviceManager, 1)).to.equal(2);
       await expect(f.dm.raiseFirmwareFloor(1, 2))
         .to.be.revertedWithCustomError(f.registry, "DeviceFloorNotRaised")
         .withArgs(1, 2, 2);
@@ -309,7 +314,12 @@ describe("DeviceRegistry", function () {
       await expect(f.registry.connect(f.actors.gridOperator).setSuspended(f.sensor.address, true))
         .to.be.revertedWithCustomError(f.registry, "DeviceNotManager")
         .withArgs(f.sensor.address, f.orgIds.gridOperator);
-      expect(await f.registry.firmware(FIRMWARE_V1)).to.deep.equal([1n, 1n, true]);
+      expect(await f.registry.firmware(f.orgIds.deviceManager, FIRMWARE_V1)).to.deep.equal([
+        1n,
+        1n,
+        true,
+        BigInt(f.orgIds.deviceManager),
+      ]);
     });
   });
 
@@ -354,7 +364,7 @@ describe("DeviceRegistry", function () {
       const batches = await f.sensor.signSeries(series, ZERO, 30);
       await time.increaseTo(series[89].time);
       const trees = batches.map((b) => new ReadingTree(b.batch.baseTime, b.batch.readings));
-      expect(await f.registry.batchRoot(f.sensor.address, 3)).to.equal("0x" + "00".repeat(16));
+      expect(await f.registry.batchRoot(f.sensor.address, 3)).to.equal(hre.ethers.ZeroHash);
       const before = await f.registry.device(f.sensor.address);
       for (const b of batches) await f.registry.submitBatch(b.batch, b.signature, NO_WATCH);
       // one SSTORE updates the last time and sequence of the record and leaves every other field as it was
@@ -497,6 +507,7 @@ describe("DeviceRegistry", function () {
       const r = await sim.signRegistration({
         kind: 1,
         ownerOrg: f.orgIds.carrier,
+        managerOrg: f.orgIds.deviceManager,
         firmware: FIRMWARE_V1,
         calibratedUntil: tooFar,
         metadataHash: textHash("x"),
@@ -568,9 +579,11 @@ describe("DeviceRegistry", function () {
       device: f.actors.outsider2.address,
       kind: 1,
       ownerOrg: f.orgIds.carrier,
+      managerOrg: f.orgIds.deviceManager,
       firmware: FIRMWARE_V1,
       calibratedUntil: now + YEAR,
       metadataHash: textHash("x"),
+      nonce: 0,
       deadline: now + 600,
     };
     const err = {
@@ -581,6 +594,19 @@ describe("DeviceRegistry", function () {
     return [
       { name: "setFirmware", send: () => r.setFirmware(FIRMWARE_V2, 1, 2, false), ...err },
       { name: "raiseFirmwareFloor", send: () => r.raiseFirmwareFloor(1, 5), ...err },
+      { name: "lowerFirmwareFloor", send: () => r.lowerFirmwareFloor(1, 0, textHash("x")), ...err },
+      {
+        name: "setCityFirmware",
+        send: () => r.setCityFirmware(FIRMWARE_V2, 1, 2, true),
+        ...err,
+        args: [f.actors.outsider.address, ROLES.REGULATOR],
+      },
+      {
+        name: "setCityFirmwareFloor",
+        send: () => r.setCityFirmwareFloor(1, 2, textHash("x")),
+        ...err,
+        args: [f.actors.outsider.address, ROLES.REGULATOR],
+      },
       { name: "registerDevice", send: () => r.registerDevice(reg, "0x"), ...err },
       { name: "setSuspended", send: () => r.setSuspended(f.sensor.address, true), ...err },
       { name: "transferDevice", send: () => r.transferDevice(f.sensor.address, f.orgIds.hospital), ...err },

@@ -20,7 +20,10 @@ const STEPS = 70;
  * Random sequences of claims, reviews, funding, withdrawals, settlements and payee withdrawals, from fixed seeds.
  * After every step: tokens held = Σ pool balances + Σ credits; payouts never exceed what was funded; no claim is
  * paid twice; each policy's committed benefit equals the sum of its paid/approved claims and stays ≤ its limit;
- * each pool's `owed` equals the benefits of its claims waiting for funds.
+ * each pool's `owed` equals the benefits of its claims waiting for funds. Business rules: one paid claim per policy,
+ * record and service date (duplicates refused with the live claim's id); an automatically paid claim rests on a
+ * record its claimant authored and a service date within [activation, coverage end]; waiting claims settle first
+ * in, first out (any other waiting claim is refused with `InsuranceNotNextInLine`).
  */
 describe("HealthInsurance invariants (fixed-seed PRNG)", function () {
   for (const seed of SEEDS) {
@@ -70,14 +73,18 @@ describe("HealthInsurance invariants (fixed-seed PRNG)", function () {
         {
           policyId: w.policyId,
           patient: actors.patient1.address,
-          hash: w.report.contentHash,
+          recordId: w.report.recordId,
+          author: orgIds.hospital,
+          activatedAt: BigInt(w.activatedAt),
           consentId: w.paymentConsent,
           terms: w.paymentTerms,
         },
         {
           policyId: policy2,
           patient: actors.patient2.address,
-          hash: rec2.contentHash,
+          recordId: rec2.recordId,
+          author: orgIds.pharmacy,
+          activatedAt: (await insurance.policy(policy2)).activatedAt,
           consentId: consent2,
           terms: terms2,
         },
@@ -90,7 +97,10 @@ describe("HealthInsurance invariants (fixed-seed PRNG)", function () {
       let settled = 0;
       let paidOut = 0n;
       const paidClaims = new Set<bigint>();
-      const fingerprints: string[] = [];
+      /** What each claim rested on, to check the business rules of every paid claim. */
+      const submitted = new Map<bigint, { recordId: bigint; serviceDate: bigint; provider: number }>();
+      const services: { policyId: bigint; recordId: bigint; serviceDate: number }[] = [];
+      let serviceClock = Math.max(w.activatedAt, Number(plans[1].activatedAt));
 
       const check = async () => {
         const pool = await insurance.pool(orgIds.insurer);
@@ -113,30 +123,61 @@ describe("HealthInsurance invariants (fixed-seed PRNG)", function () {
           expect(p.used, "used = committed benefits").to.equal(used.get(plan.policyId) ?? 0n);
           expect(p.used, "used <= annual limit").to.be.lte(p.annualLimit);
         }
+        // Business rules of every paid claim: one paid claim per policy, record and service date; an automatically
+        // paid claim rests on a record its claimant authored and a service date within [activation, end].
+        const paidService = new Set<string>();
+        for (let id = 1n; id <= count; id++) {
+          const c = await insurance.claim(id);
+          if (c.status !== 3n) continue;
+          const s = submitted.get(id)!;
+          const key = `${c.policyId}/${s.recordId}/${s.serviceDate}`;
+          expect(paidService.has(key), "one paid claim per policy, record and date").to.equal(false);
+          paidService.add(key);
+          if (c.reviewFlags === 0n) {
+            const plan = plans.find((x) => x.policyId === c.policyId)!;
+            const policy = await insurance.policy(c.policyId);
+            expect(s.provider, "auto-paid: the claimant authored the record").to.equal(plan.author);
+            expect(c.serviceDate, "auto-paid: on or after activation").to.be.gte(policy.activatedAt);
+            expect(c.serviceDate, "auto-paid: before coverage end").to.be.lte(policy.coverageEnd);
+          }
+        }
       };
 
       for (let step = 0; step < STEPS; step++) {
         const op = rnd();
         if (op < 0.4) {
           const plan = pick(plans);
-          const duplicate = fingerprints.length > 0 && rnd() < 0.15;
-          const fingerprint = duplicate ? pick(fingerprints) : contentHash(`seed${seed}-claim${step}`);
+          const previous = services.filter((x) => x.policyId === plan.policyId);
+          const duplicate = previous.length > 0 && rnd() < 0.15;
+          const serviceDate = duplicate ? pick(previous).serviceDate : ++serviceClock;
           const input: ClaimInput = {
             policyId: plan.policyId,
             patient: plan.patient,
-            recordHashes: [plan.hash],
+            recordIds: [plan.recordId],
             amount: BigInt(1 + Math.floor(rnd() * 90_000)),
-            serviceDate: now,
-            fingerprint,
+            serviceDate,
+            fingerprint: contentHash(`seed${seed}-claim${step}`),
             consentId: plan.consentId,
           };
-          const sent = insurance.connect(pick(hospitals)).submitClaim(input, plan.terms);
-          if (duplicate) {
-            await expect(sent).to.be.revertedWithCustomError(insurance, "InsuranceDuplicateClaim");
+          // Mostly the record's author claims; sometimes the other hospital tries (and must be sent to review).
+          const authorSigner = plan.author === orgIds.hospital ? actors.hospital : actors.pharmacy;
+          const hospital = rnd() < 0.75 ? authorSigner : pick(hospitals);
+          const live = duplicate ? await insurance.claimIdOfService(plan.policyId, plan.recordId, serviceDate) : 0n;
+          const sent = insurance.connect(hospital).submitClaim(input, plan.terms);
+          if (live !== 0n) {
+            await expect(sent)
+              .to.be.revertedWithCustomError(insurance, "InsuranceDuplicateClaim")
+              .withArgs(plan.policyId, plan.recordId, serviceDate, live);
             continue;
           }
-          fingerprints.push(fingerprint);
           const receipt = await (await sent).wait();
+          const claimId = await insurance.claimCount();
+          submitted.set(claimId, {
+            recordId: plan.recordId,
+            serviceDate: BigInt(serviceDate),
+            provider: Number(await w.consortium.memberOf(hospital.address)),
+          });
+          if (!duplicate) services.push({ policyId: plan.policyId, recordId: plan.recordId, serviceDate });
           waited += eventsOf(insurance.interface, receipt, "ClaimAwaitingFunds").length;
           for (const e of eventsOf(insurance.interface, receipt, "ClaimPaid")) {
             expect(paidClaims.has(e.args.claimId), "paid once").to.equal(false);
@@ -190,16 +231,27 @@ describe("HealthInsurance invariants (fixed-seed PRNG)", function () {
             withdrawnFromPool += amount;
           }
         } else if (op < 0.9) {
-          const count = await insurance.claimCount();
-          for (let id = 1n; id <= count; id++) {
+          // First in, first out: only the head of the line settles; any other waiting claim is refused.
+          for (;;) {
+            const id = await insurance.nextToSettle(orgIds.insurer);
+            if (id === 0n) break;
             const c = await insurance.claim(id);
-            if (c.status !== 2n) continue;
+            expect(c.status, "the head of the line waits for funds").to.equal(2n);
+            const count = await insurance.claimCount();
+            for (let other = 1n; other <= count; other++) {
+              if (other === id || (await insurance.claim(other)).status !== 2n) continue;
+              await expect(insurance.connect(actors.outsider).settleClaim(other))
+                .to.be.revertedWithCustomError(insurance, "InsuranceNotNextInLine")
+                .withArgs(other, id);
+              break;
+            }
             const pool = await insurance.pool(orgIds.insurer);
             if (pool.balance < c.benefit) {
               await expect(insurance.connect(actors.outsider).settleClaim(id)).to.be.revertedWithCustomError(
                 insurance,
                 "InsurancePoolUnderfunded",
               );
+              break;
             } else {
               await insurance.connect(actors.outsider).settleClaim(id);
               expect(paidClaims.has(id)).to.equal(false);

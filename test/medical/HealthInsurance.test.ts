@@ -19,7 +19,7 @@ import {
 import { ROLES } from "../../src/roles";
 import { setRoles, suspend } from "./helpers";
 
-const KEY = `0x${"5a".repeat(32)}`;
+const NONCE = `0x${"5a".repeat(32)}`;
 const OUTCOME = { queued: 0, complete: 1, partial: 2 };
 const STATUS = { None: 0, Pending: 1, Approved: 2, Paid: 3, Denied: 4 };
 const flag = (bits: number) => hre.ethers.zeroPadValue(hre.ethers.toBeHex(bits), 32);
@@ -30,15 +30,16 @@ async function world() {
   let n = 0;
   const claim = (over: Partial<ClaimInput> = {}): ClaimInput => {
     n++;
-    const serviceDate = w.now;
+    // One live claim per record and service date: each helper claim bills its own day's service.
+    const serviceDate = (over.serviceDate as number | undefined) ?? w.activatedAt + n;
     const amount = (over.amount as bigint | undefined) ?? 25_000n;
     return {
       policyId,
       patient: actors.patient1.address,
-      recordHashes: [report.contentHash],
+      recordIds: [report.recordId],
       amount,
       serviceDate,
-      fingerprint: claimFingerprint(KEY, {
+      fingerprint: claimFingerprint(NONCE, {
         patient: actors.patient1.address,
         providerOrg: orgIds.hospital,
         serviceDate,
@@ -66,6 +67,7 @@ describe("HealthInsurance", function () {
         coinsuranceBps: 1_000,
         premium: 9_000n,
         payee: 1,
+        offerExpiresAt: now + DAY,
         coveredCategories: [categoryCode("Procedure")],
       };
       await expect(insurance.connect(actors.insurer).issuePolicy(terms))
@@ -133,6 +135,7 @@ describe("HealthInsurance", function () {
         coinsuranceBps: 0,
         premium: 10n,
         payee: 0,
+        offerExpiresAt: now + DAY,
         coveredCategories: [categoryCode("Procedure")],
       };
       const i = insurance.connect(actors.insurer);
@@ -210,7 +213,7 @@ describe("HealthInsurance", function () {
       // 25,000 claimed; 10,000 deductible open; 20 % coinsurance: (25,000 − 10,000) × 0.8 = 12,000.
       await expect(tx)
         .to.emit(insurance, "ClaimSubmitted")
-        .withArgs(1, policyId, orgIds.hospital, c.fingerprint, [report.contentHash], 25_000n, c.serviceDate)
+        .withArgs(1, policyId, orgIds.hospital, c.fingerprint, [report.recordId], 25_000n, c.serviceDate)
         .and.to.emit(insurance, "ClaimAdjudicated")
         .withArgs(1, OUTCOME.complete, STATUS.Paid, 25_000n, 25_000n, 10_000n, 12_000n, hre.ethers.ZeroHash)
         .and.to.emit(insurance, "ClaimPaid")
@@ -220,7 +223,7 @@ describe("HealthInsurance", function () {
       const p = await insurance.policy(policyId);
       expect([p.used, p.deductibleMet]).to.deep.equal([12_000n, 10_000n]);
       expect(await claimView(insurance, 1n)).to.deep.include({ status: "Paid", benefit: 12_000n, deductible: 10_000n });
-      expect(await insurance.claimIdOf(c.fingerprint)).to.equal(1);
+      expect(await insurance.claimIdOfService(policyId, report.recordId, c.serviceDate)).to.equal(1);
       expect(await insurance.claimCount()).to.equal(1);
       // The deductible is met: the next claim pays 80 %.
       const r = await submitClaim(insurance, actors.hospital, claim({ amount: 5_000n }), paymentTerms);
@@ -243,7 +246,7 @@ describe("HealthInsurance", function () {
         purposes: ["payment"],
         categories: ["Procedure"],
         validFrom: now,
-        validUntil: now + DAY,
+        validUntil: now + 10 * DAY,
       });
       const consentId = await grantConsent(records, actors.patient2, terms);
       const policyId = await issuePolicy(insurance, actors.insurer, {
@@ -265,9 +268,9 @@ describe("HealthInsurance", function () {
         {
           policyId,
           patient: actors.patient2.address,
-          recordHashes: [rec.contentHash],
+          recordIds: [rec.recordId],
           amount: 7_000n,
-          serviceDate: now,
+          serviceDate: await time.latest(),
           fingerprint: contentHash("fp-p2"),
           consentId,
         },
@@ -299,13 +302,17 @@ describe("HealthInsurance", function () {
       expect([next.deductible, next.benefit]).to.deep.equal([6_000n, 3_200n]);
     });
 
-    it("refuses a duplicate of the same billing facts", async function () {
-      const { insurance, actors, claim, paymentTerms } = await world();
+    it("refuses a second claim on the same policy, record and service date, whoever submits it", async function () {
+      const { insurance, actors, claim, paymentTerms, policyId, report } = await world();
       const c = claim();
       await insurance.connect(actors.hospital).submitClaim(c, paymentTerms);
-      await expect(insurance.connect(actors.pharmacy).submitClaim({ ...c, amount: 1n }, paymentTerms))
+      await expect(
+        insurance
+          .connect(actors.pharmacy)
+          .submitClaim({ ...c, amount: 1n, fingerprint: contentHash("x") }, paymentTerms),
+      )
         .to.be.revertedWithCustomError(insurance, "InsuranceDuplicateClaim")
-        .withArgs(c.fingerprint, 1);
+        .withArgs(policyId, report.recordId, c.serviceDate, 1);
     });
 
     it("refuses malformed claims with the offending values and stores nothing", async function () {
@@ -336,17 +343,17 @@ describe("HealthInsurance", function () {
       await expect(
         h.submitClaim(claim({ fingerprint: hre.ethers.ZeroHash }), paymentTerms),
       ).to.be.revertedWithCustomError(insurance, "InsuranceInvalidFingerprint");
-      for (const hashes of [[], Array(9).fill(contentHash("x"))]) {
-        await expect(h.submitClaim(claim({ recordHashes: hashes }), paymentTerms))
+      for (const ids of [[], Array.from({ length: 9 }, (_, i) => BigInt(i + 1))]) {
+        await expect(h.submitClaim(claim({ recordIds: ids }), paymentTerms))
           .to.be.revertedWithCustomError(insurance, "InsuranceInvalidRecords")
-          .withArgs(hashes.length, 8);
+          .withArgs(ids.length, 8);
       }
-      await expect(h.submitClaim(claim({ recordHashes: [contentHash("never anchored")] }), paymentTerms))
-        .to.be.revertedWithCustomError(insurance, "InsuranceUnknownRecord")
-        .withArgs(contentHash("never anchored"));
-      await expect(h.submitClaim(claim({ recordHashes: [other.contentHash] }), paymentTerms))
+      await expect(h.submitClaim(claim({ recordIds: [99n] }), paymentTerms))
+        .to.be.revertedWithCustomError(records, "MedicalUnknownRecord")
+        .withArgs(99n);
+      await expect(h.submitClaim(claim({ recordIds: [other.recordId] }), paymentTerms))
         .to.be.revertedWithCustomError(insurance, "InsuranceRecordOfOtherPatient")
-        .withArgs(other.contentHash, actors.patient2.address);
+        .withArgs(other.recordId, actors.patient2.address);
       expect(await insurance.claimCount()).to.equal(0);
     });
 
@@ -374,11 +381,11 @@ describe("HealthInsurance", function () {
         purposes: ["payment"],
         categories: ["ImagingStudy", "DiagnosticReport"],
         validFrom: now,
-        validUntil: now + DAY,
+        validUntil: now + 10 * DAY,
       });
       const consentId = await grantConsent(records, actors.patient1, terms);
       await expect(
-        insurance.connect(actors.hospital).submitClaim(claim({ recordHashes: [scan.contentHash], consentId }), terms),
+        insurance.connect(actors.hospital).submitClaim(claim({ recordIds: [scan.recordId], consentId }), terms),
       )
         .to.emit(insurance, "ClaimAdjudicated")
         .withArgs(1, OUTCOME.queued, STATUS.Pending, 25_000n, 0, 0, 0, flag(4));
@@ -614,7 +621,7 @@ describe("HealthInsurance", function () {
         purposes: ["payment"],
         categories: ["Procedure"],
         validFrom: now,
-        validUntil: now + DAY,
+        validUntil: now + 10 * DAY,
       });
       const consentId = await grantConsent(records, actors.patient1, terms);
       const policyId = await issuePolicy(insurance, actors.insurer, {
@@ -632,7 +639,7 @@ describe("HealthInsurance", function () {
     }
 
     it("refuses re-entry from the token into every function that moves tokens", async function () {
-      const { token, insurance, actors, rec, terms, consentId, policyId, now } = await loadFixture(reentrantWorld);
+      const { token, insurance, actors, rec, terms, consentId, policyId } = await loadFixture(reentrantWorld);
       const target = await insurance.getAddress();
       const arm = (data: string) => token.arm(target, data);
       const iface = insurance.interface;
@@ -660,9 +667,9 @@ describe("HealthInsurance", function () {
         {
           policyId,
           patient: actors.patient1.address,
-          recordHashes: [rec.contentHash],
+          recordIds: [rec.recordId],
           amount: 1_000n,
-          serviceDate: now,
+          serviceDate: Number((await insurance.policy(policyId)).activatedAt),
           fingerprint: contentHash("reentry"),
           consentId,
         },
@@ -692,6 +699,7 @@ describe("HealthInsurance", function () {
             coinsuranceBps: 0,
             premium: 1n,
             payee: 0,
+            offerExpiresAt: now + DAY,
             coveredCategories: [categoryCode("Procedure")],
           }),
         contract: insurance,

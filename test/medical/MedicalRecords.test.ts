@@ -35,7 +35,8 @@ describe("MedicalRecords", function () {
         hash,
         location,
       ]);
-      expect(await records.recordIdOf(hash)).to.equal(1);
+      expect(await records.recordIdOf(orgIds.hospital, hash)).to.equal(1);
+      expect(await records.recordIdOf(orgIds.pharmacy, hash)).to.equal(0);
       expect(await records.recordCount()).to.equal(1);
     });
 
@@ -78,12 +79,12 @@ describe("MedicalRecords", function () {
         .withArgs(now + 100, now + 2);
     });
 
-    it("refuses anchoring the same document twice", async function () {
+    it("refuses the same author anchoring the same document twice", async function () {
       const { records, actors, report } = await loadFixture(deployMedicalWorldFixture);
       const now = await time.latest();
       await expect(
         records
-          .connect(actors.pharmacy)
+          .connect(actors.hospital)
           .anchorRecord(actors.patient1.address, report.contentHash, contentHash("l"), categoryCode("Procedure"), now),
       )
         .to.be.revertedWithCustomError(records, "MedicalRecordAlreadyAnchored")
@@ -203,6 +204,8 @@ describe("MedicalRecords", function () {
         [orgIds.carrier, ZERO],
         [0, actors.carrier.address],
         [0, actors.outsider.address],
+        // An account grant names the account's hospital too (finding 10): the account alone is refused.
+        [0, actors.pharmacy.address],
       ];
       for (const [org, account] of cases) {
         await expect(
@@ -221,7 +224,7 @@ describe("MedicalRecords", function () {
       await grantConsent(
         records,
         actors.patient1,
-        consentTerms({ ...spec, granteeOrg: undefined, granteeAccount: actors.pharmacy.address }),
+        consentTerms({ ...spec, granteeOrg: orgIds.pharmacy, granteeAccount: actors.pharmacy.address }),
       );
       expect(await records.consentCount()).to.equal(4);
     });
@@ -483,10 +486,12 @@ describe("MedicalRecords", function () {
     });
 
     it("scopes a consent to specific record ids and to one practitioner account", async function () {
-      const { records, actors, consortium, report, observation, now } = await loadFixture(deployMedicalWorldFixture);
+      const { records, actors, consortium, orgIds, report, observation, now } =
+        await loadFixture(deployMedicalWorldFixture);
       await consortium.connect(actors.pharmacy).addAccount(actors.outsider2.address);
       const terms = consentTerms({
         patient: actors.patient1.address,
+        granteeOrg: orgIds.pharmacy,
         granteeAccount: actors.pharmacy.address,
         actions: ["access", "disclose"],
         purposes: ["treatment", "research"],
@@ -581,33 +586,26 @@ describe("MedicalRecords", function () {
         .withArgs(99);
     });
 
-    it("answers consent questions as views, by record id or by content hash", async function () {
-      const { records, actors, report, paymentConsent, paymentTerms, categories } =
+    it("answers consent questions as a view; only the claims processor audits disclosures through claims", async function () {
+      const { records, insurance, actors, orgIds, report, paymentConsent, paymentTerms } =
         await loadFixture(deployMedicalWorldFixture);
       expect(
         await records.checkConsent(paymentConsent, paymentTerms, report.recordId, ACTIONS.disclose, PURPOSES.payment),
       ).to.equal(D.Permit);
-      expect(
-        await records.checkConsentByHash(
-          report.contentHash,
-          paymentConsent,
-          paymentTerms,
-          ACTIONS.disclose,
-          PURPOSES.payment,
-        ),
-      ).to.deep.equal([report.recordId, actors.patient1.address, categories.report, BigInt(D.Permit)]);
-      expect(
-        await records.checkConsentByHash(
-          contentHash("nope"),
-          paymentConsent,
-          paymentTerms,
-          ACTIONS.disclose,
-          PURPOSES.payment,
-        ),
-      ).to.deep.equal([0n, ZERO, hre.ethers.ZeroHash, BigInt(D.UnknownConsent)]);
       await expect(
-        records.checkConsentByHash(report.contentHash, paymentConsent, paymentTerms, ACTIONS.disclose, 3),
+        records.checkConsent(paymentConsent, paymentTerms, report.recordId, ACTIONS.disclose, 3),
       ).to.be.revertedWithCustomError(records, "MedicalInvalidRequest");
+      expect(await records.claimsProcessor()).to.equal(await insurance.getAddress());
+      await expect(
+        records
+          .connect(actors.hospital)
+          .discloseForClaim(report.recordId, paymentConsent, paymentTerms, orgIds.insurer, orgIds.hospital),
+      )
+        .to.be.revertedWithCustomError(records, "MedicalNotClaimsProcessor")
+        .withArgs(actors.hospital.address);
+      await expect(records.connect(actors.deployer).setClaimsProcessor(actors.outsider.address))
+        .to.be.revertedWithCustomError(records, "MedicalClaimsProcessorLocked")
+        .withArgs(actors.deployer.address, await insurance.getAddress());
     });
   });
 

@@ -125,7 +125,15 @@ describe("medical SDK", function () {
       expect(out).to.match(/consent 3 revoked/);
       expect(out).to.match(/2 attempts/);
       expect((await claimView(insurance, 1n)).status).to.equal("Paid");
-      expect((await auditTrail(records, actors.patient1.address)).length).to.equal(2);
+      // The claim disclosed the record to the insurer: that disclosure is in the patient's audit trail too.
+      const trail = await auditTrail(records, actors.patient1.address);
+      expect(trail.length).to.equal(3);
+      expect([trail[2].accessorOrg, trail[2].action, trail[2].purpose, trail[2].decision]).to.deep.equal([
+        orgIds.insurer,
+        "disclose",
+        "payment",
+        "Permit",
+      ]);
     });
 
     it("refuses task input that does not parse", async function () {

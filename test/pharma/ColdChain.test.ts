@@ -3,7 +3,8 @@ import hre from "hardhat";
 import { time } from "@nomicfoundation/hardhat-network-helpers";
 import { anyValue } from "@nomicfoundation/hardhat-chai-matchers/withArgs";
 import { shouldBehaveLikeRestricted } from "../behaviours/restricted";
-import { STORAGE_CLASSES, decideQuarantine, shipmentReport } from "../../src/coldchain";
+import { STORAGE_CLASSES, approveSensors, decideQuarantine, shipmentReport } from "../../src/coldchain";
+import { makeSscc } from "../../src/gs1";
 import { cbv, textHash } from "../../src/supplychain";
 import {
   DeviceSimulator,
@@ -15,12 +16,12 @@ import {
 } from "../../src/telemetry";
 import { mktCenti } from "../../src/mkt";
 import { ROLES } from "../../src/roles";
-import { GTIN, GTIN2, SERIALS } from "../fixtures/supplychain";
+import { GTIN, GTIN2, SERIALS, SSCC, SSCC2 } from "../fixtures/supplychain";
 import { PharmaFixture, deviceWallet, loadPharma, openFixtureShipment, registerSensor } from "../fixtures/pharma";
 
 const REFRIGERATED = STORAGE_CLASSES.refrigerated.rule;
 const STATUS = { None: 0n, InTransit: 1n, Quarantined: 2n, Released: 3n, Received: 4n, Destroyed: 5n };
-const KIND = { None: 0n, HardBound: 1n, Cumulative: 2n, Gap: 3n };
+const KIND = { None: 0n, HardBound: 1n, Cumulative: 2n, Gap: 3n, SequenceGap: 4n };
 
 /** A steady series at `centi` every `interval` seconds from `start`. */
 function steady(start: number, count: number, centi = 500, interval = 60): Reading[] {
@@ -94,12 +95,18 @@ describe("ColdChain", function () {
   });
 
   describe("opening a shipment", function () {
-    it("opens with lots, sensors and the class rule, and starts the sensors' tracks", async function () {
+    it("opens with pallets the sender holds, approved sensors and the class rule, and starts the tracks", async function () {
       const f = await loadPharma();
+      await approveSensors(
+        f.coldChain,
+        f.actors.carrier,
+        [f.sensorA.address, f.sensorB.address],
+        f.orgIds.manufacturer,
+      );
       const input = {
         receiver: f.orgIds.hospital,
         carrier: f.orgIds.carrier,
-        lots: [f.lotId, f.perItemLotId],
+        pallets: [SSCC, SSCC2],
         devices: [f.sensorA.address, f.sensorB.address],
         referenceHash: textHash("ASN-7"),
       };
@@ -108,18 +115,23 @@ describe("ColdChain", function () {
         .withArgs(1, f.orgIds.manufacturer, f.orgIds.hospital, f.orgIds.carrier, f.refrigerated, textHash("ASN-7"));
       const s = await f.coldChain.shipment(1);
       expect(s.status).to.equal(STATUS.InTransit);
-      expect(await f.coldChain.shipmentLots(1)).to.deep.equal(input.lots);
+      expect(await f.coldChain.shipmentPallets(1)).to.deep.equal(input.pallets);
+      expect(await f.coldChain.shipmentLots(1)).to.deep.equal([f.lotId]);
       expect(await f.coldChain.shipmentDevices(1)).to.deep.equal(input.devices);
-      expect((await f.coldChain.track(f.sensorA.address)).shipmentId).to.equal(1);
+      const t = await f.coldChain.track(f.sensorA.address);
+      expect([t.shipmentId, t.nextSequence]).to.deep.equal([1n, 1n]);
+      // the approval was consumed by the opening
+      expect(await f.coldChain.sensorApproval(f.sensorA.address)).to.equal(0);
     });
 
     it("refuses bad shipments with precise errors and records nothing", async function () {
       const f = await loadPharma();
       const m = f.coldChain.connect(f.actors.manufacturer);
+      await approveSensors(f.coldChain, f.actors.carrier, [f.sensorA.address], f.orgIds.manufacturer);
       const base = {
         receiver: f.orgIds.hospital,
         carrier: f.orgIds.carrier,
-        lots: [f.lotId],
+        pallets: [SSCC],
         devices: [f.sensorA.address],
         referenceHash: textHash("x"),
       };
@@ -129,21 +141,21 @@ describe("ColdChain", function () {
       await expect(m.openShipment({ ...base, receiver: f.orgIds.insurer }))
         .to.be.revertedWithCustomError(f.coldChain, "ColdChainInvalidParty")
         .withArgs(f.orgIds.insurer, ROLES.HOSPITAL);
-      await expect(m.openShipment({ ...base, lots: [] }))
-        .to.be.revertedWithCustomError(f.coldChain, "ColdChainLotCount")
-        .withArgs(0, 16);
-      await expect(m.openShipment({ ...base, lots: Array(17).fill(f.lotId) }))
-        .to.be.revertedWithCustomError(f.coldChain, "ColdChainLotCount")
-        .withArgs(17, 16);
+      await expect(m.openShipment({ ...base, pallets: [] }))
+        .to.be.revertedWithCustomError(f.coldChain, "ColdChainPalletCount")
+        .withArgs(0, 8);
+      await expect(m.openShipment({ ...base, pallets: Array(9).fill(SSCC) }))
+        .to.be.revertedWithCustomError(f.coldChain, "ColdChainPalletCount")
+        .withArgs(9, 8);
       await expect(m.openShipment({ ...base, devices: [] }))
         .to.be.revertedWithCustomError(f.coldChain, "ColdChainDeviceCount")
         .withArgs(0, 4);
-      await expect(m.openShipment({ ...base, lots: [f.lotId, f.lotId] }))
-        .to.be.revertedWithCustomError(f.coldChain, "ColdChainDuplicateLot")
-        .withArgs(f.lotId);
-      const unknown = textHash("no such lot");
-      await expect(m.openShipment({ ...base, lots: [unknown] }))
-        .to.be.revertedWithCustomError(f.coldChain, "ColdChainUnknownLot")
+      await expect(m.openShipment({ ...base, pallets: [SSCC, SSCC] }))
+        .to.be.revertedWithCustomError(f.coldChain, "ColdChainDuplicatePallet")
+        .withArgs(SSCC);
+      const unknown = BigInt(makeSscc("00401234500000099"));
+      await expect(m.openShipment({ ...base, pallets: [unknown] }))
+        .to.be.revertedWithCustomError(f.coldChain, "ColdChainUnknownPallet")
         .withArgs(unknown);
       await expect(m.openShipment({ ...base, devices: [f.actors.outsider.address] }))
         .to.be.revertedWithCustomError(f.coldChain, "ColdChainDeviceNotUsable")
@@ -153,12 +165,14 @@ describe("ColdChain", function () {
       await expect(m.openShipment({ ...base, devices: [hospitalSensor.address] }))
         .to.be.revertedWithCustomError(f.coldChain, "ColdChainDeviceNotUsable")
         .withArgs(hospitalSensor.address);
-      await f.sc.connect(f.actors.regulator).quarantineLot(f.perItemLotId, textHash("q"));
-      await expect(m.openShipment({ ...base, lots: [f.perItemLotId] }))
-        .to.be.revertedWithCustomError(f.coldChain, "ColdChainLotNotShippable")
-        .withArgs(f.perItemLotId);
-      await m.openShipment(base);
+      await f.sc.connect(f.actors.regulator).quarantineLot(f.lotId, textHash("q"));
       await expect(m.openShipment(base))
+        .to.be.revertedWithCustomError(f.coldChain, "ColdChainLotNotShippable")
+        .withArgs(f.lotId);
+      await f.sc.connect(f.actors.regulator).releaseLot(f.lotId, textHash("q"));
+      await m.openShipment(base);
+      await approveSensors(f.coldChain, f.actors.carrier, [f.sensorA.address], f.orgIds.manufacturer);
+      await expect(m.openShipment({ ...base, pallets: [SSCC2] }))
         .to.be.revertedWithCustomError(f.coldChain, "ColdChainDeviceBusy")
         .withArgs(f.sensorA.address, 1);
       expect(await f.coldChain.shipmentCount()).to.equal(1);
@@ -167,16 +181,19 @@ describe("ColdChain", function () {
     it("refuses lots of a product that is not a drug, or of two storage classes", async function () {
       const f = await loadPharma();
       const m = f.coldChain.connect(f.actors.manufacturer);
+      await approveSensors(f.coldChain, f.actors.carrier, [f.sensorA.address], f.orgIds.manufacturer);
       await f.sc.connect(f.actors.manufacturer).registerProduct(GTIN2, textHash("Vaccine"));
       const expiry = (await f.sc.lot(f.lotId)).expiry;
       await f.sc
         .connect(f.actors.manufacturer)
         .commissionLot({ ...f.lotInput("V1", hre.ethers.ZeroHash, 0), gtin: GTIN2, expiry });
       const v1 = await f.sc.lotIdOf(GTIN2, textHash("V1"));
+      await f.sc.connect(f.actors.manufacturer).registerItems(v1, [textHash("V1-1")]);
+      await f.sc.connect(f.actors.manufacturer).packItems(SSCC, v1, [textHash("V1-1")], [], []);
       const base = {
         receiver: f.orgIds.hospital,
         carrier: f.orgIds.carrier,
-        lots: [f.lotId, v1],
+        pallets: [SSCC],
         devices: [f.sensorA.address],
         referenceHash: textHash("x"),
       };
@@ -222,7 +239,7 @@ describe("ColdChain", function () {
       expect(outside).to.equal(expected).and.to.be.greaterThan(0).and.to.be.at.most(REFRIGERATED.allowance);
     });
 
-    it("raises a hard-bound alarm and quarantines the shipment and its lots in the same transaction", async function () {
+    it("raises a hard-bound alarm and quarantines the shipment and its pallet in the same transaction", async function () {
       const f = await inTransit();
       const series = steady(f.opened + 60, 20);
       series[12].centi = 1650;
@@ -232,9 +249,11 @@ describe("ColdChain", function () {
         .to.emit(f.coldChain, "ExcursionAlarmed")
         .withArgs(f.id, f.sensorA.address, KIND.HardBound, series[12].time, 150, 0);
       await expect(tx).to.emit(f.coldChain, "ShipmentQuarantined");
-      await expect(tx).to.emit(f.sc, "LotQuarantined");
+      await expect(tx).to.emit(f.sc, "PalletQuarantineSet").withArgs(SSCC, f.sink, true, anyValue);
       expect((await f.coldChain.shipment(f.id)).status).to.equal(STATUS.Quarantined);
-      expect((await f.sc.lot(f.lotId)).quarantined).to.equal(true);
+      expect((await f.sc.pallet(SSCC)).quarantined).to.equal(true);
+      // the lot is not quarantined chain-wide: packs of it elsewhere are untouched
+      expect((await f.sc.lot(f.lotId)).quarantined).to.equal(false);
       const alarm = await f.coldChain.alarmOf(f.id);
       expect([alarm.device, alarm.kind, alarm.deviation]).to.deep.equal([f.sensorA.address, KIND.HardBound, 150n]);
     });
@@ -294,7 +313,7 @@ describe("ColdChain", function () {
         .withArgs(g.id, STATUS.Quarantined);
     });
 
-    it("refuses a device not on the shipment, a misrouted batch, early readings and closed shipments", async function () {
+    it("refuses a device not on the shipment, a misrouted batch, a batch out of turn and closed shipments", async function () {
       const f = await inTransit();
       const b = await signed(f, f.sensorB, steady(f.opened + 60, 4));
       await expect(f.coldChain.submitReadings(f.id, b.batch, b.signature))
@@ -304,11 +323,11 @@ describe("ColdChain", function () {
       await expect(f.coldChain.submitReadings(f.id, direct.batch, direct.signature))
         .to.be.revertedWithCustomError(f.coldChain, "ColdChainWrongSink")
         .withArgs(hre.ethers.ZeroAddress);
-      const early = { ...direct.batch, sink: f.sink, baseTime: BigInt(f.opened - 600) };
-      await expect(f.coldChain.submitReadings(f.id, early, await signBatch(f.sensorA.wallet, f.domain, early)))
-        .to.be.revertedWithCustomError(f.coldChain, "ColdChainReadingTooEarly")
-        .withArgs(f.id, f.sensorA.address, f.opened - 600, f.opened);
-      const forged = { ...early, baseTime: BigInt(f.opened + 60) };
+      const outOfTurn = { ...direct.batch, sink: f.sink, sequence: 2n };
+      await expect(f.coldChain.submitReadings(f.id, outOfTurn, await signBatch(f.sensorA.wallet, f.domain, outOfTurn)))
+        .to.be.revertedWithCustomError(f.coldChain, "ColdChainSequenceGap")
+        .withArgs(f.id, f.sensorA.address, 2, 1);
+      const forged = { ...direct.batch, sink: f.sink, sequence: 1n, baseTime: BigInt(f.opened + 60) };
       await expect(
         f.coldChain.submitReadings(f.id, forged, await signBatch(f.sensorB.wallet, f.domain, forged)),
       ).to.be.revertedWithCustomError(f.registry, "DeviceInvalidSignature");
@@ -369,7 +388,7 @@ describe("ColdChain", function () {
         "stability data cover 17 °C for 5 min",
       );
       expect((await f.coldChain.shipment(f.id)).status).to.equal(STATUS.Released);
-      expect((await f.sc.lot(f.lotId)).quarantined).to.equal(false);
+      expect((await f.sc.pallet(SSCC)).quarantined).to.equal(false);
       expect((await f.coldChain.track(f.sensorA.address)).outside).to.equal(0);
       await expect(f.coldChain.connect(f.actors.regulator).releaseShipment(f.id, textHash("again")))
         .to.be.revertedWithCustomError(f.coldChain, "ColdChainInvalidStatus")
@@ -380,15 +399,21 @@ describe("ColdChain", function () {
       );
     });
 
-    it("destroys a quarantined shipment and its lots; the hospital cannot dispense a quarantined pack", async function () {
+    it("destroys a quarantined shipment; its pallet can never be unpacked and its packs verify as quarantined", async function () {
       const f = await inTransit();
       await submit(f, f.sensorA, steady(f.opened + 60, 5, -150));
-      const h = f.sc.connect(f.actors.hospital);
-      await expect(
-        h.decommission(f.lotId, textHash(SERIALS[0]), f.tree.proof(SERIALS[0]), cbv("dispensing"), textHash("ward 3")),
-      )
-        .to.be.revertedWithCustomError(f.sc, "SupplyChainLotQuarantined")
-        .withArgs(f.lotId);
+      await expect(f.sc.connect(f.actors.manufacturer).unpackItems(SSCC, f.lotId, [textHash(SERIALS[0])]))
+        .to.be.revertedWithCustomError(f.sc, "SupplyChainPalletQuarantined")
+        .withArgs(SSCC, true);
+      const [sellable, reason] = await f.sc.verify(GTIN, SERIALS[0], "L2026-A", (await f.sc.lot(f.lotId)).expiry, []);
+      expect([sellable, reason]).to.deep.equal([false, 9n]);
+      // a pack of the same lot outside the shipment is still sellable
+      expect(
+        (
+          await f.sc.verify(GTIN, SERIALS[40], "L2026-A", (await f.sc.lot(f.lotId)).expiry, f.tree.proof(SERIALS[40]))
+        )[0],
+      ).to.equal(true);
+      void cbv;
       await expect(f.coldChain.connect(f.actors.regulator).destroyShipment(f.id, textHash("frozen insulin")))
         .to.emit(f.coldChain, "ShipmentDestroyed")
         .withArgs(f.id, f.actors.regulator.address, textHash("frozen insulin"));
@@ -399,12 +424,12 @@ describe("ColdChain", function () {
       expect((await f.coldChain.track(f.sensorA.address)).shipmentId).to.equal(0);
     });
 
-    it("lets the regulator quarantine by decision, and reports a lot the supply chain refuses", async function () {
+    it("lets the regulator quarantine by decision, and reports a pallet the supply chain refuses", async function () {
       const f = await inTransit();
-      await f.sc.connect(f.actors.regulator).quarantineLot(f.lotId, textHash("tip-off"));
+      await f.sc.connect(f.actors.regulator).setPalletQuarantine(SSCC, true, textHash("tip-off"));
       await expect(f.coldChain.connect(f.actors.regulator).quarantineShipment(f.id, textHash("tip-off")))
-        .to.emit(f.coldChain, "LotQuarantineFailed")
-        .withArgs(f.id, f.lotId);
+        .to.emit(f.coldChain, "PalletQuarantineFailed")
+        .withArgs(f.id, SSCC);
       expect((await f.coldChain.shipment(f.id)).status).to.equal(STATUS.Quarantined);
       await expect(f.coldChain.connect(f.actors.regulator).quarantineShipment(f.id, textHash("again")))
         .to.be.revertedWithCustomError(f.coldChain, "ColdChainInvalidStatus")
@@ -452,10 +477,11 @@ describe("ColdChain", function () {
     it("refuses recalled or expired lots, too many sensors and a sensor of another kind", async function () {
       const f = await loadPharma();
       const m = f.coldChain.connect(f.actors.manufacturer);
+      await approveSensors(f.coldChain, f.actors.carrier, [f.sensorA.address], f.orgIds.manufacturer);
       const base = {
         receiver: f.orgIds.hospital,
         carrier: f.orgIds.carrier,
-        lots: [f.lotId],
+        pallets: [SSCC],
         devices: [f.sensorA.address],
         referenceHash: textHash("x"),
       };
@@ -469,6 +495,7 @@ describe("ColdChain", function () {
       const reg = await meter.signRegistration({
         kind: 2,
         ownerOrg: f.orgIds.carrier,
+        managerOrg: f.orgIds.deviceManager,
         firmware: fw,
         calibratedUntil: now + 86_400,
         metadataHash: textHash("m"),
@@ -478,8 +505,9 @@ describe("ColdChain", function () {
       await expect(m.openShipment({ ...base, devices: [meter.address] }))
         .to.be.revertedWithCustomError(f.coldChain, "ColdChainDeviceNotUsable")
         .withArgs(meter.address);
+      await f.sc.connect(f.actors.manufacturer).packItems(SSCC2, f.perItemLotId, [textHash("P1")], [], []);
       await f.sc.connect(f.actors.manufacturer).recallLot(f.perItemLotId, textHash("recall"));
-      await expect(m.openShipment({ ...base, lots: [f.perItemLotId] }))
+      await expect(m.openShipment({ ...base, pallets: [SSCC2] }))
         .to.be.revertedWithCustomError(f.coldChain, "ColdChainLotNotShippable")
         .withArgs(f.perItemLotId);
       await time.increaseTo(Number((await f.sc.lot(f.lotId)).expiry));
@@ -523,7 +551,7 @@ describe("ColdChain", function () {
           o.openShipment({
             receiver: f.orgIds.hospital,
             carrier: f.orgIds.carrier,
-            lots: [f.lotId],
+            pallets: [SSCC],
             devices: [f.sensorB.address],
             referenceHash: textHash("x"),
           }),

@@ -11,6 +11,7 @@ import {
   LOT,
   ORIGIN,
   PER_ITEM_LOT,
+  RECEIPT_EPCIS,
   SERIALS,
   SSCC,
   SSCC2,
@@ -21,7 +22,7 @@ import {
 const h = textHash;
 const REASON = h("reason");
 const LOC = h(ORIGIN);
-const EPCIS = h("epcis:receiving");
+const EPCIS = RECEIPT_EPCIS;
 const reason = (name: (typeof VERIFY_REASONS)[number]) => BigInt(VERIFY_REASONS.indexOf(name));
 
 describe("SupplyChain", function () {
@@ -700,6 +701,12 @@ describe("SupplyChain", function () {
       await expect(sc.connect(actors.hospital).decommission(perItemLotId, h("P1"), [], cbv("dispensing"), LOC))
         .to.emit(sc, "CloneAlerted")
         .withArgs(perItemLotId, key, orgIds.hospital, orgIds.pharmacy);
+      // a second presentation only REPORTS a clone (anyone who saw the code could make it); a regulator confirms
+      const reported = await sc.item(perItemLotId, h("P1"));
+      expect([reported.suspect, reported.cloneReported]).to.deep.equal([false, true]);
+      await expect(sc.connect(actors.regulator).decideCloneReport(perItemLotId, h("P1"), true, h("lab report")))
+        .to.emit(sc, "CloneReportDecided")
+        .withArgs(key, actors.regulator.address, true, h("lab report"));
       expect((await sc.item(perItemLotId, h("P1"))).suspect).to.equal(true);
       expect(await sc.verify(GTIN, "P1", PER_ITEM_LOT, expiry, [])).to.deep.equal([false, reason("suspect")]);
     });
@@ -757,6 +764,7 @@ describe("SupplyChain", function () {
       await p.decommission(perItemLotId, h("P2"), [], cbv("retail_selling"), LOC);
       await sc.connect(actors.hospital).decommission(perItemLotId, h("P2"), [], cbv("dispensing"), LOC);
       await p.undoDecommission(perItemLotId, h("P2"));
+      await sc.connect(actors.regulator).decideCloneReport(perItemLotId, h("P2"), true, h("confirmed"));
       await expect(p.decommission(perItemLotId, h("P2"), [], cbv("retail_selling"), LOC))
         .to.be.revertedWithCustomError(sc, "SupplyChainItemSuspect")
         .withArgs(itemKeyOf(perItemLotId, "P2"));

@@ -4,9 +4,10 @@ import os from "node:os";
 import path from "node:path";
 import hre from "hardhat";
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
-import { buildDigitalLink, makeGtin } from "../../src/gs1";
+import { Gs1Error, buildDigitalLink, makeGtin } from "../../src/gs1";
 import { LotFileError, lotIdOf, textHash } from "../../src/supplychain";
-import { deploySupplyChainFixture } from "../fixtures/supplychain";
+import { palletView } from "../../src/pallet";
+import { SERIALS, SSCC, deploySupplyChainFixture, shipment } from "../fixtures/supplychain";
 
 /** Runs a task with console output captured. */
 async function run(name: string, args: Record<string, unknown>): Promise<string> {
@@ -48,12 +49,70 @@ describe("supply:* tasks", function () {
     const link = buildDigitalLink({ gtin, lot: "IBU-1", serial: "I7", expiry: "301231" });
     expect(await run("supply:verify", { link, tree: path.join(dir, "lot.tree.json"), address })).to.contain("VERIFIED");
     expect(await run("supply:verify", { link, address })).to.contain("NOT SELLABLE: unknown serial");
+    // Every GS1 form: raw DataMatrix scanner data with a keyboard-wedge separator, and the bracketed text.
+    const tree = path.join(dir, "lot.tree.json");
+    const scanned = await run("supply:verify", { link: `]d201${gtin}17301231` + "10IBU-1<GS>21I7", tree, address });
+    expect(scanned).to.contain("VERIFIED");
+    expect(scanned).to.contain("element string (]d2)");
+    expect(await run("supply:verify", { link: `(01)${gtin}(17)301231(10)IBU-1(21)I7`, tree, address })).to.contain(
+      "VERIFIED",
+    );
+    await expect(run("supply:verify", { link: `]d201${gtin}17301399` + "10IBU-1", address })).to.be.rejectedWith(
+      Gs1Error,
+      "AI (17)",
+    );
+
+    // Labels: the lot is found by number among the tree files of --dir, checked against the chain, one PNG a page.
+    const labels = path.join(dir, "labels");
+    const printed = await run("supply:labels", {
+      lot: "IBU-1",
+      dir,
+      out: labels,
+      first: 1,
+      count: 9,
+      resolver: "https://id.example",
+      address,
+    });
+    expect(printed).to.contain("Labels of lot IBU-1");
+    expect(fs.readdirSync(labels).sort()).to.deep.equal(["IBU-1-labels-001.png", "IBU-1-labels-002.png"]);
+    await expect(
+      run("supply:labels", {
+        lot: "NOPE",
+        dir,
+        out: labels,
+        first: 1,
+        count: 0,
+        resolver: "https://id.example",
+        address,
+      }),
+    ).to.be.rejectedWith(Error, "no *.tree.json");
     expect(
       await run("supply:recall", { gtin, lot: "IBU-1", reason: "label misprint", from: "manufacturer", address }),
     ).to.contain("Lot IBU-1 recalled");
     const trace = await run("supply:trace", { link, depth: 3, address });
     expect(trace).to.contain("lot commissioned");
     expect(trace).to.contain("LOT RECALLED");
+  });
+
+  it("traces a pallet from its SSCC Digital Link or its ]C1 scan: contents by lot, shipments and receipts", async function () {
+    const { sc, actors, orgIds, lotId, tree } = await loadFixture(deploySupplyChainFixture);
+    const address = await sc.getAddress();
+    const mp = tree.multiProof(SERIALS.slice(0, 10));
+    await sc.connect(actors.manufacturer).packItems(SSCC, lotId, mp.serialHashes, mp.proof, mp.proofFlags);
+    await sc.connect(actors.manufacturer).shipPallet(SSCC, shipment(orgIds.carrier));
+    await sc.connect(actors.carrier).receivePallet(SSCC, textHash("hub"), textHash("epcis"));
+    const view = await palletView(sc, SSCC);
+    expect(view.itemCount).to.equal(10);
+    expect(view.lots).to.deep.equal([{ lotId, items: 10 }]);
+    expect(view.custodian).to.equal(BigInt(orgIds.carrier));
+    expect(view.events.map((e) => e.kind)).to.deep.equal(["packed", "shipped", "received"]);
+    expect(view.events[0].items).to.equal(10);
+    const sscc = SSCC.toString().padStart(18, "0");
+    for (const link of [`https://id.example/logistics/00/${sscc}`, `]C100${sscc}`]) {
+      const trace = await run("supply:trace", { link, depth: 3, address });
+      expect(trace).to.contain(`Pallet SSCC ${sscc}: 10 items`);
+      expect(trace).to.match(/packed[\s\S]*10 items of lot[\s\S]*shipped[\s\S]*received/);
+    }
   });
 
   it("stops a commission at the first bad CSV with row-precise problems and sends nothing", async function () {

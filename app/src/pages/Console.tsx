@@ -3,6 +3,7 @@ import { SupplyChain__factory } from "../../../typechain-types";
 import type { SupplyChain } from "../../../typechain-types";
 import { expiryFromYymmdd } from "../../../src/gs1";
 import { LotFile, LotFileError, SerialTree, parseLotCsv, textHash } from "../../../src/supplychain";
+import { LabelSheetButton } from "../labels";
 import { useApp } from "../app-context";
 import { Hash, Loading, NotDeployed, useChainData, when } from "../components";
 import { TxStatus, useTx } from "../tx";
@@ -183,6 +184,7 @@ function CommissionLot({ address }: { address: string }) {
           Download the tree file
         </a>
       ) : null}
+      {tree && tx.state.status === "confirmed" ? <LabelSheetButton lot={tree.lot} /> : null}
     </section>
   );
 }

@@ -1,11 +1,25 @@
-import { useEffect, useState } from "react";
+import { useCallback, useEffect, useState } from "react";
+import { Trans, useTranslation } from "react-i18next";
 import QRCode from "qrcode";
 import { ColdChain__factory, SupplyChain__factory } from "../../../typechain-types";
 import { EXCURSION_KIND } from "../../../src/coldchain";
-import { DigitalLink, expiryFromYymmdd, parseDigitalLink, yymmddFromExpiry } from "../../../src/gs1";
+import {
+  DigitalLink,
+  Gs1Error,
+  expiryFromYymmdd,
+  itemOf,
+  parseGs1,
+  buildDigitalLink,
+  elementsOf,
+  toBracketed,
+  toDigitalLink,
+  yymmddFromExpiry,
+} from "../../../src/gs1";
 import { ITEM_STATES, VERIFY_REASONS, VerifyReasonName, lotIdOf, textHash } from "../../../src/supplychain";
 import { useApp } from "../app-context";
-import { Hash, Loading, NotDeployed, useChainData, when } from "../components";
+import { Hash, Loading, NotDeployed, useChainData } from "../components";
+import { useFormat } from "../i18n";
+import { CameraScanner } from "../scanner";
 import { TimelineEntry, itemTimeline } from "../supply";
 
 interface CatalogueEntry {
@@ -22,94 +36,97 @@ interface LotFact {
   origin: string;
 }
 
-/** What each verification reason means for the person holding the pack. */
-const VERDICT: Record<VerifyReasonName, { tone: "ok" | "bad" | "warn"; title: string; text: string }> = {
-  verified: {
-    tone: "ok",
-    title: "Genuine and sellable",
-    text: "The manufacturer issued this pack and nothing stops its sale or use.",
-  },
-  "unknown product": {
-    tone: "bad",
-    title: "Unknown product",
-    text: "No member manufacturer registered this GTIN: the pack may be counterfeit.",
-  },
-  "unknown serial": {
-    tone: "bad",
-    title: "Unknown serial",
-    text: "This serial is not on record for the lot: the pack may be counterfeit (or the manufacturer's proof is needed to bring it on chain).",
-  },
-  "lot mismatch": {
-    tone: "bad",
-    title: "Lot mismatch",
-    text: "The lot printed on the pack does not match the records: suspect counterfeit.",
-  },
-  "expiry mismatch": {
-    tone: "bad",
-    title: "Expiry mismatch",
-    text: "The expiry printed on the pack does not match the lot's: suspect counterfeit.",
-  },
-  expired: { tone: "bad", title: "Expired", text: "The lot is past its expiry date: do not sell or use." },
-  recalled: {
-    tone: "bad",
-    title: "Recalled",
-    text: "The lot was recalled: do not sell or use; return it to the pharmacy.",
-  },
-  "already decommissioned": {
-    tone: "warn",
-    title: "Already sold or dispensed",
-    text: "This code was already sold or dispensed. If you are being sold it now, the pack may be a copy.",
-  },
-  suspect: {
-    tone: "bad",
-    title: "Suspect clone",
-    text: "This code was presented for sale more than once: at least one pack carrying it is a copy.",
-  },
-  quarantined: {
-    tone: "bad",
-    title: "Quarantined after a cold-chain alarm",
-    text: "The lot broke its storage conditions in transit and is held until the regulator decides: do not sell or use.",
-  },
-  destroyed: { tone: "bad", title: "Destroyed", text: "The lot was ordered destroyed: do not sell or use." },
+/** The tone of each verification reason (its title and text are translated: `verdict.<reason>`). */
+const TONE: Record<VerifyReasonName, "ok" | "bad" | "warn"> = {
+  verified: "ok",
+  "unknown product": "bad",
+  "unknown serial": "bad",
+  "lot mismatch": "bad",
+  "expiry mismatch": "bad",
+  expired: "bad",
+  recalled: "bad",
+  "already decommissioned": "warn",
+  suspect: "bad",
+  "suspect reported": "warn",
+  quarantined: "bad",
+  destroyed: "bad",
 };
 
-/** The scan form: paste a GS1 Digital Link (any resolver domain) or pick an item of the demo. */
+/**
+ * Where a scanned code opens in the app: the path of its Digital Link on this origin (a pack, a product, a
+ * pallet). Accepts every GS1 form (scanner data with symbology identifier and GS separators, bracketed, Digital
+ * Link with any domain and path prefix).
+ */
+export function appPathOfScan(input: string): string {
+  const data = parseGs1(input);
+  const link = new URL(toDigitalLink(data.elements, { base: window.location.origin }));
+  return link.pathname + link.search;
+}
+
+/** The scan form: a USB or Bluetooth scanner types into it (ending with Enter), or paste any GS1 form. */
 export function VerifySearch() {
+  const { t } = useTranslation();
   const { deployment, navigate } = useApp();
   const [text, setText] = useState("");
   const [error, setError] = useState<string>();
+  const [camera, setCamera] = useState(false);
   const items = (deployment.facts.appItems ?? {}) as Record<string, string>;
-  const open = () => {
-    try {
-      const url = new URL(text.trim(), window.location.origin);
-      parseDigitalLink(url.href);
-      navigate(url.pathname + url.search);
-    } catch (err) {
-      setError((err as Error).message);
-    }
-  };
+  const open = useCallback(
+    (scanned: string) => {
+      try {
+        navigate(appPathOfScan(scanned));
+      } catch (err) {
+        const e = err as Error;
+        setError(
+          e instanceof Gs1Error && e.ai
+            ? t("scan.refusedAi", { ai: e.ai, error: e.message })
+            : t("scan.refused", { error: e.message }),
+        );
+      }
+    },
+    [navigate, t],
+  );
+  const onCamera = useCallback(
+    (scanned: string) => {
+      setCamera(false);
+      setText(scanned);
+      open(scanned);
+    },
+    [open],
+  );
   return (
     <>
-      <h1>Verify a product</h1>
-      <p className="muted">Scan the QR code on the pack with your phone, or paste its GS1 Digital Link here.</p>
+      <h1>{t("scan.title")}</h1>
+      <p className="muted">{t("scan.help")}</p>
       <div className="form-row">
         <input
           style={{ flex: 1 }}
           data-testid="link-input"
-          placeholder="https://id.example/01/09506000134352/10/AMX-2611/21/AMX2611-0001?17=281130"
+          autoFocus
+          placeholder={t("scan.placeholder")}
           value={text}
           onChange={(e) => {
             setText(e.target.value);
             setError(undefined);
           }}
-          onKeyDown={(e) => e.key === "Enter" && open()}
+          onKeyDown={(e) => e.key === "Enter" && open(text)}
         />
-        <button onClick={open}>Verify</button>
+        <button data-testid="verify-button" onClick={() => open(text)}>
+          {t("scan.verify")}
+        </button>
+        <button data-testid="camera-button" onClick={() => setCamera((c) => !c)}>
+          {camera ? t("scan.stopCamera") : t("scan.camera")}
+        </button>
       </div>
-      {error ? <div className="error">{error}</div> : null}
+      {camera ? <CameraScanner onScan={onCamera} /> : null}
+      {error ? (
+        <div className="error" data-testid="scan-error">
+          {error}
+        </div>
+      ) : null}
       {Object.keys(items).length > 0 ? (
         <section className="card">
-          <h2>Packs of the demo</h2>
+          <h2>{t("scan.demoPacks")}</h2>
           <ul>
             {Object.entries(items).map(([name, link]) => (
               <li key={name}>
@@ -142,17 +159,21 @@ function Qr({ text }: { text: string }) {
 
 /** The item page at its GS1 Digital Link path: the verdict at a glance, then product, lot, inputs and custody. */
 export function VerifyPage({ path }: { path: string }) {
+  const { t } = useTranslation();
+  const fmt = useFormat();
   const { deployment, provider, namer, navigate } = useApp();
   const address = deployment.contracts.supplyChain;
   const href = window.location.origin + path + window.location.search;
   let link: DigitalLink | undefined;
   let parseError: string | undefined;
   try {
-    link = parseDigitalLink(href);
-    if (!link.lot || !link.serial) throw new Error("the link needs a lot (10) and a serial (21)");
+    link = itemOf(parseGs1(href));
+    if (!link.lot || !link.serial) throw new Error(t("pack.needsLotSerial"));
   } catch (err) {
     parseError = (err as Error).message;
   }
+  // The pack's own link on this origin (the path prefix of the scanned link, if any, dropped).
+  const canonical = link ? buildDigitalLink(link, window.location.origin) : href;
   const { data, error } = useChainData(async () => {
     if (!address || !link?.lot || !link.serial) return undefined;
     const sc = SupplyChain__factory.connect(address, provider);
@@ -211,11 +232,11 @@ export function VerifyPage({ path }: { path: string }) {
     };
   }, [address, href]);
 
-  if (!address) return <NotDeployed what="The supply chain" />;
-  if (parseError || !link) return <div className="card error">Not a GS1 Digital Link of an item: {parseError}</div>;
+  if (!address) return <NotDeployed what={t("app.supplyChain")} />;
+  if (parseError || !link) return <div className="card error">{t("pack.notItem", { error: parseError })}</div>;
   if (!data) return <Loading error={error} />;
 
-  const verdict = VERDICT[data.reason];
+  const tone = TONE[data.reason];
   const catalogue = (deployment.facts.appProducts ?? {}) as Record<string, CatalogueEntry>;
   const lots = Object.values((deployment.facts.appLots ?? {}) as Record<string, LotFact>);
   const entry = catalogue[link.gtin];
@@ -223,18 +244,20 @@ export function VerifyPage({ path }: { path: string }) {
   const lotFact = lots.find((l) => l.gtin === link.gtin && l.lot === link.lot);
   const originMatches = lotFact && data.commissioned && textHash(lotFact.origin) === data.commissioned.args.origin;
   const known = data.product.manufacturer !== 0n;
+  const matchBadge = (ok: boolean | undefined) =>
+    ok ? <span className="badge ok">{t("pack.matches")}</span> : <span className="badge bad">{t("pack.noMatch")}</span>;
   return (
     <>
       <div
-        className={`verdict ${verdict.tone}`}
+        className={`verdict ${tone}`}
         data-testid="verdict"
         data-reason={data.reason}
         data-sellable={String(data.sellable)}
       >
-        <span className="icon">{verdict.tone === "ok" ? "✔" : verdict.tone === "warn" ? "!" : "✖"}</span>
+        <span className="icon">{tone === "ok" ? "✔" : tone === "warn" ? "!" : "✖"}</span>
         <div>
-          <h1 data-testid="verdict-title">{verdict.title}</h1>
-          <div>{verdict.text}</div>
+          <h1 data-testid="verdict-title">{t(`verdict.${data.reason}.title`)}</h1>
+          <div>{t(`verdict.${data.reason}.text`)}</div>
           {data.reason === "quarantined" && data.excursions.length > 0 ? (
             <div data-testid="verdict-why">
               {data.excursions[0].title}: {data.excursions[0].detail}.
@@ -244,94 +267,93 @@ export function VerifyPage({ path }: { path: string }) {
       </div>
       <div className="grid2">
         <section className="card">
-          <h2>Product</h2>
+          <h2>{t("pack.product")}</h2>
           <dl className="facts">
-            <dt>Name</dt>
-            <dd data-testid="product-name">{entry?.name ?? <span className="muted">not in the catalogue</span>}</dd>
-            <dt>GTIN</dt>
+            <dt>{t("pack.name")}</dt>
+            <dd data-testid="product-name">
+              {entry?.name ?? <span className="muted">{t("pack.notInCatalogue")}</span>}
+            </dd>
+            <dt>{t("pack.gtin")}</dt>
             <dd>{link.gtin}</dd>
-            <dt>Manufacturer</dt>
-            <dd>{known ? data.org(data.product.manufacturer) : <span className="error">none registered</span>}</dd>
+            <dt>{t("pack.manufacturer")}</dt>
+            <dd>
+              {known ? data.org(data.product.manufacturer) : <span className="error">{t("pack.noneRegistered")}</span>}
+            </dd>
             {entry ? (
               <>
-                <dt>Form</dt>
+                <dt>{t("pack.form")}</dt>
                 <dd>{entry.form}</dd>
-                <dt>Storage</dt>
+                <dt>{t("pack.storage")}</dt>
                 <dd>{entry.storage}</dd>
               </>
             ) : null}
-            <dt>Master data</dt>
+            <dt>{t("pack.masterData")}</dt>
             <dd>
-              {known ? <Hash value={data.product.metadataHash} /> : "—"}{" "}
-              {entry ? (
-                entryMatches ? (
-                  <span className="badge ok">matches the chain</span>
-                ) : (
-                  <span className="badge bad">does not match the chain</span>
-                )
-              ) : null}
+              {known ? <Hash value={data.product.metadataHash} /> : "—"} {entry ? matchBadge(entryMatches) : null}
             </dd>
           </dl>
         </section>
         <section className="card qr" style={{ display: "flex", gap: "1rem" }}>
-          <Qr text={href} />
+          <Qr text={canonical} />
           <div>
-            <h2>This pack's link</h2>
+            <h2>{t("pack.link")}</h2>
             <p className="muted" style={{ wordBreak: "break-all" }}>
-              <code>{href}</code>
+              <code data-testid="pack-link">{canonical}</code>
             </p>
-            <p className="muted">Scanning the code opens this page.</p>
+            <p className="muted" style={{ wordBreak: "break-all" }}>
+              {t("pack.elementString")}: <code data-testid="pack-hri">{toBracketed(elementsOf(link))}</code>
+            </p>
+            <p className="muted">{t("pack.scanOpens")}</p>
           </div>
         </section>
       </div>
       <section className="card">
-        <h2>Lot {link.lot}</h2>
+        <h2>{t("pack.lot", { lot: link.lot })}</h2>
         {data.lot.manufacturer === 0n ? (
-          <div className="error">No lot with this number exists for this product.</div>
+          <div className="error">{t("pack.noLot")}</div>
         ) : (
           <dl className="facts">
-            <dt>Origin</dt>
+            <dt>{t("pack.origin")}</dt>
             <dd data-testid="origin">
-              {lotFact ? lotFact.origin : <span className="muted">kept by the manufacturer</span>}{" "}
-              {lotFact ? (
-                originMatches ? (
-                  <span className="badge ok">matches the chain</span>
-                ) : (
-                  <span className="badge bad">does not match</span>
-                )
-              ) : null}
+              {lotFact ? lotFact.origin : <span className="muted">{t("pack.keptByManufacturer")}</span>}{" "}
+              {lotFact ? matchBadge(originMatches) : null}
             </dd>
-            <dt>Expiry</dt>
-            <dd>
-              {yymmddFromExpiry(data.lot.expiry)} (use by{" "}
-              {new Date((Number(data.lot.expiry) - 86_400) * 1000).toISOString().slice(0, 10)})
+            <dt>{t("pack.expiry")}</dt>
+            <dd data-testid="expiry">
+              {t("pack.useBy", {
+                yymmdd: yymmddFromExpiry(data.lot.expiry),
+                date: fmt.date(Number(data.lot.expiry) - 86_400),
+              })}
             </dd>
-            <dt>Serials</dt>
+            <dt>{t("pack.serials")}</dt>
             <dd>
-              {data.lot.itemCount.toString()} committed in one Merkle root <Hash value={data.lot.merkleRoot} />
+              {t("pack.serialsText", { count: fmt.number(data.lot.itemCount) })} <Hash value={data.lot.merkleRoot} />
             </dd>
-            <dt>Commissioned</dt>
-            <dd>{when(data.lot.commissionedAt)}</dd>
-            <dt>Status</dt>
+            <dt>{t("pack.commissioned")}</dt>
+            <dd>{fmt.when(data.lot.commissionedAt)}</dd>
+            <dt>{t("pack.status")}</dt>
             <dd>
-              {data.lot.recalled ? <span className="badge bad">recalled</span> : null}{" "}
-              {data.lot.quarantined ? <span className="badge bad">quarantined</span> : null}{" "}
-              {data.lot.destroyed ? <span className="badge bad">destroyed</span> : null}
+              {data.lot.recalled ? <span className="badge bad">{t("pack.recalled")}</span> : null}{" "}
+              {data.lot.quarantined ? <span className="badge bad">{t("pack.quarantined")}</span> : null}{" "}
+              {data.lot.destroyed ? <span className="badge bad">{t("pack.destroyed")}</span> : null}
               {!data.lot.recalled && !data.lot.quarantined && !data.lot.destroyed ? (
-                <span className="badge ok">in good standing</span>
+                <span className="badge ok">{t("pack.goodStanding")}</span>
               ) : null}
             </dd>
-            <dt>Raw materials</dt>
+            <dt>{t("pack.rawMaterials")}</dt>
             <dd data-testid="inputs">
-              {data.inputLots.length === 0 ? <span className="muted">none recorded</span> : null}
+              {data.inputLots.length === 0 ? <span className="muted">{t("pack.noneRecorded")}</span> : null}
               {data.inputLots.map(({ id, lot }) => {
                 const fact = lots.find((l) => l.lotId === id);
                 const name = catalogue[lot.gtin.toString().padStart(14, "0")]?.name;
                 return (
                   <div key={id}>
-                    {name ?? `GTIN ${lot.gtin}`} — lot {fact?.lot ?? <Hash value={id} />}, by{" "}
-                    {data.org(lot.manufacturer)}
-                    {lot.recalled ? <span className="badge bad">recalled</span> : null}
+                    {t("pack.inputLot", {
+                      name: name ?? `GTIN ${lot.gtin}`,
+                      lot: fact?.lot ?? id.slice(0, 10) + "…",
+                      by: data.org(lot.manufacturer),
+                    })}
+                    {lot.recalled ? <span className="badge bad">{t("pack.recalled")}</span> : null}
                   </div>
                 );
               })}
@@ -340,17 +362,19 @@ export function VerifyPage({ path }: { path: string }) {
         )}
       </section>
       <section className="card">
-        <h2>Custody</h2>
+        <h2>{t("pack.custody")}</h2>
         <p className="muted">
-          Now: <b>{ITEM_STATES[Number(data.item.state)]}</b>
+          {t("pack.now")} <b>{ITEM_STATES[Number(data.item.state)]}</b>
           {data.item.activated ? (
-            <>
-              , held by <b>{data.org(data.item.custodian)}</b>, owned by <b>{data.org(data.item.owner)}</b>
-            </>
+            <Trans
+              i18nKey="pack.heldBy"
+              values={{ custodian: data.org(data.item.custodian), owner: data.org(data.item.owner) }}
+              components={{ b: <b /> }}
+            />
           ) : (
-            " (this serial has not moved on chain yet)"
+            t("pack.notMoved")
           )}
-          {data.item.suspect ? <span className="badge bad"> suspect</span> : null}
+          {data.item.suspect ? <span className="badge bad">{t("pack.suspect")}</span> : null}
         </p>
         <Timeline entries={data.timeline} />
       </section>
@@ -362,7 +386,7 @@ export function VerifyPage({ path }: { path: string }) {
             navigate("/verify");
           }}
         >
-          ← verify another pack
+          {t("pack.another")}
         </a>
       </p>
     </>
@@ -370,14 +394,16 @@ export function VerifyPage({ path }: { path: string }) {
 }
 
 function Timeline({ entries }: { entries: TimelineEntry[] }) {
-  if (entries.length === 0) return <div className="muted">No events.</div>;
+  const { t } = useTranslation();
+  const fmt = useFormat();
+  if (entries.length === 0) return <div className="muted">{t("pack.noEvents")}</div>;
   return (
     <ol className="timeline" data-testid="timeline">
       {entries.map((e) => (
         <li key={`${e.block}-${e.index}`} className={e.tone}>
           <b>{e.title}</b>{" "}
           <span className="muted">
-            {when(e.timestamp)} · block {e.block}
+            {fmt.when(e.timestamp)} · {t("pack.block", { block: e.block })}
           </span>
           <div>{e.detail}</div>
         </li>

@@ -1,7 +1,8 @@
-import type { ISupplyChain, SupplyChain } from "../../../typechain-types";
+import type { SupplyChain } from "../../../typechain-types";
 import { buildDigitalLink, makeGtin } from "../../gs1";
 import { SerialTree, cbv, commissionLot, deploySupplyChain, lotIdOf, textHash } from "../../supplychain";
 import { DemoChapter, requireCity, say } from "../../demo/context";
+import { DEMO_EPOCH, custodyHop } from "../../epcis";
 
 /** Off-chain product master data the app shows; the chain holds `textHash(JSON.stringify(entry))`. */
 export interface CatalogueProduct {
@@ -56,15 +57,17 @@ export const APP_LOTS = {
 const serialsOf = (prefix: string, n: number) =>
   Array.from({ length: n }, (_, i) => `${prefix}${String(i + 1).padStart(4, "0")}`);
 
-function ship(receiver: number, step: string, where: string, ref: string): ISupplyChain.ShipmentStruct {
-  return {
-    receiver,
-    newOwner: receiver,
-    bizStep: cbv(step),
-    location: textHash(where),
-    epcisHash: textHash(`epcis:${ref}`),
-    bizTransaction: textHash(`po:${ref}`),
-  };
+/** One pack moving from `from` to `to` (ownership passes too), documented by real EPCIS 2.0 events. */
+function hopOf(gtin: string, serial: string, from: number, to: number, leg: number) {
+  return custodyHop({
+    what: { items: [{ gtin, serial }] },
+    from,
+    to,
+    owner: from,
+    newOwner: to,
+    time: DEMO_EPOCH + leg * 86_400,
+    purchaseOrder: `urn:epcglobal:cbv:bt:4012345000009:PO-${serial}`,
+  });
 }
 
 /**
@@ -108,18 +111,19 @@ export const chapter: DemoChapter = {
     const move = async (key: string, serial: string, hops: [keyof typeof actors, number, string][]) => {
       const tree = trees[key];
       let proof = tree.proof(serial);
-      for (const [from, to, where] of hops) {
-        const ref = `${serial}-${where}`;
+      let leg = 0;
+      for (const [from, to] of hops) {
+        const h = hopOf(APP_LOTS[key as keyof typeof APP_LOTS].gtin, serial, ids[from as keyof typeof ids], to, leg++);
         await (
           await sc
             .connect(actors[from])
-            .shipItem(lotIds[key], textHash(serial), proof, ship(to, "shipping", where, ref))
+            .shipItem(lotIds[key], textHash(serial), proof, { receiver: to, newOwner: to, ...h.shipment })
         ).wait();
         const receiver = Object.entries(ids).find(([, id]) => id === to)![0] as keyof typeof actors;
         await (
           await sc
             .connect(actors[receiver])
-            .receiveItem(lotIds[key], textHash(serial), true, textHash(`${where} dock`), textHash(`epcis:${ref}:rcv`))
+            .receiveItem(lotIds[key], textHash(serial), true, h.receipt.location, h.receipt.epcisHash)
         ).wait();
         proof = [];
       }
@@ -138,7 +142,7 @@ export const chapter: DemoChapter = {
         .decommission(lotIds.good, textHash(serial), [], cbv("retail_selling"), textHash("Corner Pharmacy counter"));
     await (await sell(good[1])).wait();
     await (await sell(good[2])).wait();
-    await (await sell(good[2])).wait(); // the same code presented again: clone alert, code suspect
+    await (await sell(good[2])).wait(); // the same code presented again: a clone report, pending the regulator
     say(`good item ${good[0]} at Corner Pharmacy; ${good[1]} sold; ${good[2]} sold twice (clone alert)`);
 
     const recalledSerial = trees.recalled.serials[0];

@@ -1,7 +1,8 @@
 import { Wallet, zeroPadValue } from "ethers";
 import type { ColdChain, DeviceRegistry, SupplyChain } from "../../../typechain-types";
-import { STORAGE_CLASSES, defineStorageClass, deployPharma } from "../../coldchain";
-import { textHash } from "../../supplychain";
+import { STORAGE_CLASSES, approveSensors, defineStorageClass, deployPharma, packPallet } from "../../coldchain";
+import { makeSscc } from "../../gs1";
+import { SerialTree, textHash } from "../../supplychain";
 import {
   DEVICE_KIND,
   DeviceSimulator,
@@ -50,6 +51,7 @@ export const chapter: DemoChapter = {
     const { registration, signature } = await sensor.signRegistration({
       kind: DEVICE_KIND.TemperatureSensor,
       ownerOrg: city.orgIds.carrier,
+      managerOrg: city.orgIds.deviceManager,
       firmware: FIRMWARE,
       calibratedUntil: t0 + 365 * 86_400,
       metadataHash: textHash("ColdSense T-200 #7, reefer truck 7"),
@@ -59,12 +61,23 @@ export const chapter: DemoChapter = {
     const rule = STORAGE_CLASSES.refrigerated;
     const refrigerated = await defineStorageClass(coldChain, actors.regulator, rule.name, rule.rule);
     await (await coldChain.connect(actors.manufacturer).registerDrug(BigInt(APP_LOTS.cold.gtin), refrigerated)).wait();
-    const cold = ctx.system.appColdLot as { lotId: string };
+    const cold = ctx.system.appColdLot as { lotId: string; serials: string[] };
+    // the shipment names a pallet Acme holds (vials 2..5 of the cold lot); the carrier approves its sensor for Acme
+    const pallet = BigInt(makeSscc("00401234500026100"));
+    await packPallet(
+      sc,
+      actors.manufacturer,
+      pallet,
+      cold.lotId,
+      SerialTree.of(cold.serials),
+      cold.serials.slice(1, 5),
+    );
+    await approveSensors(coldChain, actors.carrier, [sensor.address], city.orgIds.manufacturer);
     await (
       await coldChain.connect(actors.manufacturer).openShipment({
         receiver: city.orgIds.hospital,
         carrier: city.orgIds.carrier,
-        lots: [cold.lotId],
+        pallets: [pallet],
         devices: [sensor.address],
         referenceHash: textHash("ASN INS-2610 to Northside Hospital"),
       })

@@ -73,6 +73,7 @@ export const chapter: DemoChapter = {
       const { assetId, token } = await registerAsset(hre, system.registry, actors.assetOperator, {
         ...spec,
         paymentTokens: tokens,
+        gridOperatorOrg: city.orgIds.gridOperator,
       });
       ids[key] = assetId;
       shares[key] = token;

@@ -1,8 +1,9 @@
 import { Presets, SingleBar } from "cli-progress";
 import type { ContractTransactionResponse } from "ethers";
 import { buildDigitalLink, makeGtin, makeSscc, yymmddFromExpiry } from "../../gs1";
+import { DEMO_EPOCH, custodyHop } from "../../epcis";
 import { cbv, commissionLot, deploySupplyChain, orgNamer, textHash, traceItem, verifyCode } from "../../supplychain";
-import type { ISupplyChain, SupplyChain } from "../../../typechain-types";
+import type { SupplyChain } from "../../../typechain-types";
 import { printTable } from "../../table";
 import { DemoChapter, heading, refusal, requireCity, say, sendAll } from "../context";
 
@@ -82,20 +83,30 @@ export const chapter: DemoChapter = {
     await sendAll(packs, (n) => packBar.update(n * PACK_CALL));
     packBar.stop();
     say(`${pallets.length} pallets (SSCC) of ${PALLET_SIZE} packs each; every pack materialised from the multiproof`);
-    const ship = (receiver: number, newOwner: number, step: string): ISupplyChain.ShipmentStruct => ({
-      receiver,
+    // Each hop is documented by real EPCIS 2.0 shipping and receiving events; their CBV 2.0 hashes are anchored.
+    const po = "urn:epcglobal:cbv:bt:4012345000009:PO-7781";
+    const hop = (sscc: bigint, from: number, to: number, owner: number, newOwner: number, leg: number) =>
+      custodyHop({ what: { sscc }, from, to, owner, newOwner, time: DEMO_EPOCH + leg * 86_400, purchaseOrder: po });
+    const ship = (sscc: bigint, from: number, to: number, owner: number, newOwner: number, leg: number) => ({
+      receiver: to,
       newOwner,
-      bizStep: cbv(step),
-      location: textHash(origin),
-      epcisHash: textHash(`epcis:${step}:${receiver}`),
-      bizTransaction: textHash("urn:epcglobal:cbv:bt:4012345000009:PO-7781"),
+      ...hop(sscc, from, to, owner, newOwner, leg).shipment,
     });
+    const arrival = (sscc: bigint, from: number, to: number, owner: number, newOwner: number, leg: number) =>
+      hop(sscc, from, to, owner, newOwner, leg).receipt;
+    const { manufacturer: mfr, carrier: crr, distributor: dst, pharmacy: pha } = orgIds;
     const carrier = sc.connect(actors.carrier);
     const legs: ((sscc: bigint) => Promise<ContractTransactionResponse>)[] = [
-      (sscc) => m.shipPallet(sscc, ship(orgIds.carrier, orgIds.distributor, "shipping")),
-      (sscc) => carrier.receivePallet(sscc, textHash("hub"), textHash("e1")),
-      (sscc) => carrier.shipPallet(sscc, ship(orgIds.distributor, 0, "shipping")),
-      (sscc) => sc.connect(actors.distributor).receivePallet(sscc, textHash("dc"), textHash("e2")),
+      (sscc) => m.shipPallet(sscc, ship(sscc, mfr, crr, mfr, dst, 0)),
+      (sscc) => {
+        const r = arrival(sscc, mfr, crr, mfr, dst, 0);
+        return carrier.receivePallet(sscc, r.location, r.epcisHash);
+      },
+      (sscc) => carrier.shipPallet(sscc, ship(sscc, crr, dst, dst, 0, 1)),
+      (sscc) => {
+        const r = arrival(sscc, crr, dst, dst, 0, 1);
+        return sc.connect(actors.distributor).receivePallet(sscc, r.location, r.epcisHash);
+      },
     ];
     let moves = 0n;
     // Each leg moves all ten pallets at once; the next leg starts when they have all arrived.
@@ -111,8 +122,9 @@ export const chapter: DemoChapter = {
 
     heading("The pharmacy sells; a clone is caught");
     const d = sc.connect(actors.distributor);
-    await (await d.shipPallet(pallets[0], ship(orgIds.pharmacy, orgIds.pharmacy, "shipping"))).wait();
-    await (await sc.connect(actors.pharmacy).receivePallet(pallets[0], textHash("shop"), textHash("e3"))).wait();
+    await (await d.shipPallet(pallets[0], ship(pallets[0], dst, pha, dst, pha, 2))).wait();
+    const shop = arrival(pallets[0], dst, pha, dst, pha, 2);
+    await (await sc.connect(actors.pharmacy).receivePallet(pallets[0], shop.location, shop.epcisHash)).wait();
     const shelf = serials.slice(0, 20).map(textHash);
     await gas("unpack 20 packs at the pharmacy", sc.connect(actors.pharmacy).unpackItems(pallets[0], lot.lotId, shelf));
     const p = sc.connect(actors.pharmacy);
@@ -129,7 +141,8 @@ export const chapter: DemoChapter = {
     const alert = receipt!.logs.map((l) => sc.interface.parseLog(l)).find((e) => e?.name === "CloneAlerted");
     gasRows.push(["clone alert (second decommission)", receipt!.gasUsed]);
     say(
-      `Northside Hospital scans a pack carrying ${serials[2]}'s code: no revert, CloneAlerted(reporter ${names(alert!.args.reporter)}, first sold by ${names(alert!.args.firstBy)})`,
+      `Northside Hospital scans a pack carrying ${serials[2]}'s code: no revert, CloneAlerted(reporter ${names(alert!.args.reporter)}, first sold by ${names(alert!.args.firstBy)})` +
+        ` — a report, pending the regulator (a code seen is not a pack held)`,
     );
     say(`verify ${link} → ${(await verifyCode(sc, link)).reason}`);
 

@@ -2,15 +2,17 @@ import { Wallet } from "ethers";
 import type { SupplyChain } from "../../../typechain-types";
 import {
   STORAGE_CLASSES,
+  approveSensors,
   decideQuarantine,
   defineStorageClass,
   deployPharma,
   openShipment,
+  packPallet,
   shipmentReport,
 } from "../../coldchain";
-import { makeGtin } from "../../gs1";
+import { makeGtin, makeSscc } from "../../gs1";
 import { mktCenti } from "../../mkt";
-import { SerialTree, cbv, deploySupplyChain, lotIdOf, textHash } from "../../supplychain";
+import { SerialTree, deploySupplyChain, lotIdOf, textHash } from "../../supplychain";
 import { printTable, short } from "../../table";
 import {
   DEVICE_KIND,
@@ -118,6 +120,7 @@ export const chapter: DemoChapter = {
       const { registration, signature } = await s.signRegistration({
         kind: DEVICE_KIND.TemperatureSensor,
         ownerOrg: orgIds.carrier,
+        managerOrg: orgIds.deviceManager,
         firmware,
         calibratedUntil: t + 365 * 86_400,
         metadataHash: textHash(`ColdSense T2 ${s.address}`),
@@ -129,11 +132,33 @@ export const chapter: DemoChapter = {
       `Metro IoT Operations registered two ColdLine sensors; each proved possession of its key by signing its registration`,
     );
 
+    // Acme packs 50 vials of each lot on a pallet (SSCC): a shipment names the pallets its sender holds, and the
+    // carrier approves each of its sensors for Acme before Acme may lock it to a shipment.
+    const pallets: Record<string, bigint> = {
+      "INS-26A": BigInt(makeSscc("00401234500002601")),
+      "INS-26B": BigInt(makeSscc("00401234500002602")),
+    };
+    for (const lot of ["INS-26A", "INS-26B"]) {
+      await packPallet(
+        sc,
+        actors.manufacturer,
+        pallets[lot],
+        lots[lot].lotId,
+        lots[lot].tree,
+        lots[lot].tree.serials.slice(0, 50),
+      );
+    }
+    await approveSensors(
+      coldChain,
+      actors.carrier,
+      sensors.map((s) => s.address),
+      orgIds.manufacturer,
+    );
     const ship = async (lot: string, receiver: number, sensor: DeviceSimulator) =>
       openShipment(coldChain, actors.manufacturer, {
         receiver,
         carrier: orgIds.carrier,
-        lots: [lots[lot].lotId],
+        pallets: [pallets[lot]],
         devices: [sensor.address],
         referenceHash: textHash(`ASN ${lot}`),
       });
@@ -214,7 +239,9 @@ export const chapter: DemoChapter = {
       );
     }
     say(
-      `shipment ${broken} is ${report.status}; lot INS-26B quarantined in the supply chain: ${(await sc.lot(lots["INS-26B"].lotId)).quarantined}`,
+      `shipment ${broken} is ${report.status}; its pallet quarantined in the supply chain: ` +
+        `${(await sc.pallet(pallets["INS-26B"])).quarantined}; lot INS-26B elsewhere untouched: ` +
+        `${!(await sc.lot(lots["INS-26B"].lotId)).quarantined}`,
     );
 
     await refusal(
@@ -231,17 +258,11 @@ export const chapter: DemoChapter = {
       sc,
       () =>
         sc
-          .connect(actors.pharmacy)
-          .decommission.staticCall(
-            lots["INS-26B"].lotId,
-            textHash(vial),
-            lots["INS-26B"].tree.proof(vial),
-            cbv("dispensing"),
-            textHash("counter 1"),
-          ),
-      "SupplyChainLotQuarantined",
+          .connect(actors.manufacturer)
+          .unpackItems.staticCall(pallets["INS-26B"], lots["INS-26B"].lotId, [textHash(vial)]),
+      "SupplyChainPalletQuarantined",
     );
-    say(`Corner Pharmacy scanned vial ${vial} to dispense it: refused with SupplyChainLotQuarantined`);
+    say(`Acme tried to unpack vial ${vial} from the quarantined pallet: refused with SupplyChainPalletQuarantined`);
 
     await decideQuarantine(
       coldChain,
@@ -254,7 +275,8 @@ export const chapter: DemoChapter = {
     );
     const final = await shipmentReport(coldChain, sc, broken);
     say(
-      `the regulator ordered shipment ${broken} destroyed with its reason recorded; lot INS-26B destroyed: ${final.lots[0].destroyed}`,
+      `the regulator ordered shipment ${broken} destroyed with its reason recorded; its pallet stays quarantined: ` +
+        `${final.pallets[0].quarantined}`,
     );
 
     printTable(

@@ -52,9 +52,12 @@ export const chapter: DemoChapter = {
       cap: 5_000n,
       paymentTokens: [ceurAddr],
       devices: [meter],
+      gridOperatorOrg: orgIds.gridOperator,
     });
+    // the market fee is set while the asset is funding (later increases only take effect after a week's notice)
+    await (await assets.market.connect(assetOperator).setFee(solar.assetId, 50)).wait();
     say(
-      `City Assets Co registered the Harbour School solar plant (asset ${solar.assetId}, metered by ${short(meter)})`,
+      `City Assets Co registered the Harbour School solar plant (asset ${solar.assetId}, metered by ${short(meter)}, paid by SunGrid Utility, 0.5 % market fee)`,
     );
 
     // --- first sale: too few buyers, every one is refunded ----------------------------------------------------
@@ -146,7 +149,6 @@ export const chapter: DemoChapter = {
     }
 
     // investor1 lists 500 shares; the July payment arrives while they are listed and stays with the seller
-    await (await assets.market.connect(assetOperator).setFee(solar.assetId, 50)).wait();
     const expiry = (await now()) + 30n * 86_400n;
     await (await assets.market.connect(investor1).list(solar.assetId, 500n, ceurAddr, 95_00n, expiry)).wait();
     const listingId = await assets.market.listingCount();

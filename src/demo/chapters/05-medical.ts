@@ -1,5 +1,5 @@
 import type { SettlementToken } from "../../../typechain-types";
-import { EMERGENCY_REASONS, categoryLabel, claimFingerprint, contentHash } from "../../fhir";
+import { EMERGENCY_REASONS, categoryLabel, claimFingerprint, contentHash, newClaimNonce } from "../../fhir";
 import {
   accessRecord,
   anchorRecord,
@@ -26,7 +26,8 @@ const DAY = 24 * 3600;
 /**
  * Medical records and insurance: a record anchored, consent to a second hospital, a granted and a denied access
  * (both audited), a break-glass access reviewed by the regulator, a claim paid automatically, its duplicate refused,
- * and a claim sent to the insurer's review and decided.
+ * a claim sent to the insurer's review and decided, a claim on another hospital's record sent to review, and a
+ * premium paid after treatment that does not cover it.
  */
 export const chapter: DemoChapter = {
   title: "Medical records with patient consent and audit; insurance claims that pay automatically",
@@ -140,23 +141,33 @@ export const chapter: DemoChapter = {
     const paymentId = await grantConsent(records, actors.patient1, payment);
     say(`patient 1 consented (${paymentId}) to disclosure of these records to CareShield for payment`);
 
-    const claimsKey = contentHash("citychain demo claims key");
-    const claim = (hash: string, amount: bigint, codes: string[]) => ({
-      policyId,
-      patient: actors.patient1.address,
-      recordHashes: [hash],
-      amount,
-      serviceDate: t0,
-      fingerprint: claimFingerprint(claimsKey, {
+    // Coverage starts when the premium is paid: the admission is billed for a service on the day of activation.
+    const activatedAt = Number((await insurance.policy(policyId)).activatedAt);
+    const claim = (
+      recordId: bigint,
+      amount: bigint,
+      codes: string[],
+      opts: { providerOrg?: number; policy?: bigint; serviceDate?: number } = {},
+    ) => {
+      const serviceDate = opts.serviceDate ?? activatedAt;
+      return {
+        policyId: opts.policy ?? policyId,
         patient: actors.patient1.address,
-        providerOrg: orgIds.hospital,
-        serviceDate: t0,
-        codes,
+        recordIds: [recordId],
         amount,
-      }),
-      consentId: paymentId,
-    });
-    const first = claim(summary.contentHash, 150_000n, ["CPT:99223", "ICD10:J18.9"]);
+        serviceDate,
+        // Keyed by a fresh per-claim nonce the hospital sends only to the insurer: no other member can test codes.
+        fingerprint: claimFingerprint(newClaimNonce(), {
+          patient: actors.patient1.address,
+          providerOrg: opts.providerOrg ?? orgIds.hospital,
+          serviceDate,
+          codes,
+          amount,
+        }),
+        consentId: paymentId,
+      };
+    };
+    const first = claim(summary.recordId, 150_000n, ["CPT:99223", "ICD10:J18.9"]);
     const paid = await submitClaim(insurance, actors.hospital, first, payment);
     say(
       `Northside claims 1,500.00 for the admission: ${paid.status} in the same transaction ` +
@@ -164,10 +175,18 @@ export const chapter: DemoChapter = {
     );
     let duplicateAccepted = false;
     try {
-      await submitClaim(insurance, actors.hospital, first, payment);
+      // The same treatment again, codes reordered (a new nonce, so a new fingerprint): the contract sees the record.
+      await submitClaim(
+        insurance,
+        actors.hospital,
+        claim(summary.recordId, 150_000n, ["ICD10:J18.9", "CPT:99223"]),
+        payment,
+      );
       duplicateAccepted = true;
     } catch (err) {
-      say(`the same billing facts claimed again: refused with ${revertReason(insurance.interface, err)}`);
+      say(
+        `the same treatment claimed again with its codes reordered: refused with ${revertReason(insurance.interface, err)}`,
+      );
     }
     if (duplicateAccepted) throw new Error("the duplicate claim was accepted");
 
@@ -178,17 +197,79 @@ export const chapter: DemoChapter = {
       category: "ImagingStudy",
       authoredAt: await now(),
     });
-    const queued = await submitClaim(
-      insurance,
-      actors.hospital,
-      claim(scan.contentHash, 90_000n, ["CPT:71250"]),
-      payment,
-    );
+    const queued = await submitClaim(insurance, actors.hospital, claim(scan.recordId, 90_000n, ["CPT:71250"]), payment);
     say(`a CT study claim (category not covered): ${queued.status}, flags ${queued.reviewFlags.join(", ")}`);
     const decided = await approveClaim(insurance, actors.insurer, queued.claimId, 60_000n);
     say(
       `CareShield approved 600.00 of 900.00 on review: ${decided.outcome}, benefit ${money(decided.benefit)}, ${decided.status}`,
     );
+
+    // Corner Pharmacy (it holds the HOSPITAL role) bills on Northside's lab report: it authored nothing, so review.
+    const foreign = await submitClaim(
+      insurance,
+      actors.pharmacy,
+      claim(lab.recordId, 120_000n, ["CPT:80053"], { providerOrg: orgIds.pharmacy }),
+      payment,
+    );
+    say(
+      `Corner Pharmacy claims 1,200.00 on Northside's lab report: ${foreign.status}, flags ${foreign.reviewFlags.join(", ")}`,
+    );
+    if (foreign.status !== "Pending" || !foreign.reviewFlags.includes("foreignRecord")) {
+      throw new Error("a claim on another hospital's record was not sent to review");
+    }
+    await (await insurance.connect(actors.insurer).denyClaim(foreign.claimId, contentHash("not the author"))).wait();
+    say(`CareShield denied claim ${foreign.claimId} on review`);
+
+    // Patient 2 is treated first and buys cover afterwards: the premium paid after treatment covers nothing before.
+    const late = await issuePolicy(insurance, actors.insurer, {
+      patient: actors.patient2.address,
+      coverageStart: t0 - DAY,
+      coverageEnd: t0 + 364 * DAY,
+      annualLimit: 2_000_000n,
+      deductible: 0n,
+      coinsuranceBps: 0,
+      premium: 10_000n,
+      payee: "provider",
+      categories: ["Observation"],
+    });
+    try {
+      await (await insurance.connect(actors.hospital).payPremium(late)).wait();
+      throw new Error("a hospital paid a patient's premium for them");
+    } catch (err) {
+      say(`Northside tries to pay patient 2's premium itself: refused with ${revertReason(insurance.interface, err)}`);
+    }
+    const treatedAt = await now();
+    await hre.network.provider.send("evm_increaseTime", [3600]);
+    await (await token.connect(actors.deployer).mint(actors.patient2.address, 10_000n)).wait();
+    await payPremium(insurance, token, actors.patient2, late);
+    const p2payment = consentTerms({
+      patient: actors.patient2.address,
+      granteeOrg: orgIds.insurer,
+      actions: ["disclose"],
+      purposes: ["payment"],
+      categories: ["Observation"],
+      validFrom: t0,
+      validUntil: t0 + 365 * DAY,
+    });
+    const p2paymentId = await grantConsent(records, actors.patient2, p2payment);
+    const before = await submitClaim(
+      insurance,
+      actors.hospital,
+      {
+        ...claim(p2record.recordId, 30_000n, ["CPT:99285"], { policy: late, serviceDate: treatedAt }),
+        patient: actors.patient2.address,
+        consentId: p2paymentId,
+      },
+      p2payment,
+    );
+    say(
+      `patient 2 paid the premium an hour after treatment; the claim for that treatment: ${before.status}, flags ${before.reviewFlags.join(", ")}`,
+    );
+    if (before.status !== "Pending" || !before.reviewFlags.includes("policyInactive")) {
+      throw new Error("treatment before the premium was paid was covered");
+    }
+    await (await insurance.connect(actors.insurer).denyClaim(before.claimId, contentHash("before activation"))).wait();
+
     await (await insurance.connect(actors.hospital).withdrawCredit()).wait();
     say(`Northside withdrew its credited benefits: ${money(await token.balanceOf(actors.hospital.address))} cEUR`);
 

@@ -23,5 +23,6 @@ export const target: OutsiderTarget = {
   accessErrors: {
     MarketNotSeller: 1, // cancel: only the seller before expiry (anyone may clean up an expired listing)
     AssetNotOperator: 1, // setFee: the asset's operator organisation
+    MarketNotRegulator: 0, // reassignFees: a REGULATOR
   },
 };

@@ -31,6 +31,7 @@ export const target: OutsiderTarget = {
   accessErrors: {
     OfferingNotInitiator: 1, // open, setPrice, cancel: only the asset's operator organisation
     OfferingNotParty: 1, // approveMilestone (initiator or cosigner), withdraw (beneficiary)
+    OfferingNotRegulator: 0, // recoverRefund, replaceParty: a REGULATOR
   },
   permissionless: {
     "finalise(uint256)":
@@ -38,6 +39,8 @@ export const target: OutsiderTarget = {
     "refund(uint256)":
       "A buyer of a failed sale takes back their own escrowed payment; it burns their own offered shares and pays only them.",
     "refundFor(uint256,address)":
-      "Anyone may push a failed sale's refund to its buyer (so a new sale is not blocked by an absent buyer): the money goes only to that buyer, the amount is their escrow.",
+      "Anyone may book a failed sale's refund for its buyer (so a new sale is not blocked by an absent buyer): the shares are burned and the money is owed only to that buyer, who pulls it.",
+    "sweepToHolders(uint256)":
+      "Anyone may, after ESCROW_TIMEOUT, turn a succeeded sale's unreleased escrow into revenue for the asset's holders: the caller receives nothing and chooses nothing.",
   },
 };

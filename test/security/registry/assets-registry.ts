@@ -18,11 +18,13 @@ export const target: OutsiderTarget = {
         "setMetadata(uint256,bytes32)": [f.assetId, "0x" + "11".repeat(32)],
         "setDevices(uint256,address[])": [f.assetId, []],
         "addPaymentToken(uint256,address)": [f.assetId, token],
+        "retirePaymentToken(uint256,address)": [f.assetId, token],
+        "setGridOperator(uint256,uint32)": [f.assetId, 0n],
       },
     };
   },
   accessErrors: {
-    AssetNotOperator: 1, // setStatus, setMetadata, setDevices, addPaymentToken: the asset's operator organisation
+    AssetNotOperator: 1, // setStatus, setMetadata, setDevices, add/retirePaymentToken, setGridOperator: the operator
     AssetNotOffering: 0, // fundingSucceeded: only the bound offering contract
     AssetSystemNotReady: 0, // initialise: only the deployer, once
   },

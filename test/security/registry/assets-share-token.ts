@@ -3,9 +3,9 @@ import { fundedAssetFixture } from "../../fixtures/assets";
 import type { OutsiderTarget } from "../outsiders";
 
 /**
- * AssetShareToken (deployed per asset by the registry): the agent (asset operator or regulator) pauses, freezes,
- * forces transfers and recovers wallets; only the registry, offering and market drive the system hooks; revenue
- * is deposited by the grid operator or the asset's operator. Probed on the funded asset (funding closed).
+ * AssetShareToken (deployed per asset by the registry): the agent (asset operator or regulator) pauses and freezes,
+ * a regulator forces transfers and recovers wallets; only the registry, offering and market drive the system hooks;
+ * revenue is deposited by the asset's named grid operator or its operator. Probed on the funded asset.
  */
 export const target: OutsiderTarget = {
   contractName: "AssetShareToken",
@@ -23,7 +23,7 @@ export const target: OutsiderTarget = {
   },
   accessErrors: {
     ShareUnauthorised: 0, // agent functions, operator's issue, registry/offering/market hooks
-    RevenueNotDepositor: 0, // deposit: GRID_OPERATOR or the asset's operator organisation
+    RevenueNotDepositor: 0, // deposit: the asset's named GRID_OPERATOR or its operator organisation
   },
   permissionless: {
     "transfer(address,uint256)":

@@ -26,7 +26,12 @@ export const target: OutsiderTarget = {
         "proposeVotingPeriod(uint64)": [24 * 3600],
         "setPersonStatus(uint32,uint8)": [orgIds.patient1, STATUS.indexOf("Suspended")],
         "admitPerson(address,uint8,bytes32)": [actors.outsider2.address, ROLES.PATIENT, ethers.ZeroHash],
+        "recoverAccountAdmin(uint32,address)": [orgIds.manufacturer, actors.manufacturer.address],
       },
     };
+  },
+  accessErrors: {
+    ConsortiumNotPersonAdmin: 0, // setPersonStatus: the admitting member or a regulator
+    ConsortiumMissingRole: 0, // recoverAccountAdmin: regulators only
   },
 };

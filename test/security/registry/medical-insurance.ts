@@ -7,14 +7,19 @@ export const target: OutsiderTarget = {
   contractName: "HealthInsurance",
   async load() {
     const { insurance, actors, consortium } = await loadFixture(deployMedicalWorldFixture);
-    return { contract: insurance, outsider: actors.outsider, errorSources: [consortium] };
+    return {
+      contract: insurance,
+      outsider: actors.outsider,
+      errorSources: [consortium],
+      // Policy 1 exists: the policyholder check comes right after the policy lookup.
+      overrides: { "payPremium(uint256)": [1] },
+    };
   },
   accessErrors: {
     InsuranceNotMember: 0, // withdrawCredit: credit belongs to an organisation, the caller must be bound to one
+    InsuranceNotPolicyholder: 0, // payPremium: only the patient (or guardian) accepts a policy
   },
   permissionless: {
-    "payPremium(uint256)":
-      "Anyone may pay an offered policy's premium (usually the patient): it only moves the payer's own tokens into the insurer's pool.",
     "settleClaim(uint256)":
       "Anyone may trigger payment of an already approved claim once the pool holds its benefit; the payee and amount are fixed by the claim.",
   },

@@ -12,5 +12,7 @@ export const target: OutsiderTarget = {
   accessErrors: {
     MedicalNotPatientOrGuardian: 0, // (caller, patient)
     MedicalNotRecipient: 0, // only HOSPITAL or INSURER accounts ask for access
+    MedicalNotClaimsProcessor: 0, // discloseForClaim: only the HealthInsurance contract audits claim disclosures
+    MedicalClaimsProcessorLocked: 0, // setClaimsProcessor: the deployer, once
   },
 };

@@ -29,6 +29,8 @@ export const target: OutsiderTarget = {
   permissionless: {
     "submitReadings(uint64,(address,uint64,uint64,address,bytes),bytes)":
       "Any gateway relays a device-signed batch: the registry checks the device's EIP-712 signature, the strictly increasing sequence and that the batch names this contract as its sink; the relay cannot alter it.",
+    "reportSequenceGap(uint64,address)":
+      "Anyone may raise the alarm when a batch an assigned sensor anchored in the registry is missing from the shipment: it only quarantines, refused while the sequence is contiguous.",
     "reportSilence(uint64,address)":
       "Anyone may raise the alarm for a sensor of a monitored shipment that has been silent longer than its class's maximum gap: it only quarantines, refused while the sensor is not silent.",
   },
