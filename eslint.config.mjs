@@ -24,6 +24,24 @@ export default tseslint.config(
     },
   },
   {
+    // The config loads every task module before the first compile, when typechain-types does not exist yet.
+    files: ["tasks/**/*.ts"],
+    rules: {
+      "@typescript-eslint/no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            {
+              group: ["**/typechain-types", "**/typechain-types/**"],
+              allowTypeImports: true,
+              message: "Tasks load before the first compile: import only types from typechain-types.",
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ["test/**/*.ts"],
     rules: { "@typescript-eslint/no-unused-expressions": "off" },
   },

@@ -2,7 +2,7 @@ import fs from "node:fs";
 import { task, types } from "hardhat/config";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 import { Wallet } from "ethers";
-import { type ColdChain, type DeviceRegistry, IConsortium__factory, type SupplyChain } from "../typechain-types";
+import type { ColdChain, DeviceRegistry, IConsortium, SupplyChain } from "../typechain-types";
 import { openShipment, shipmentReport } from "../src/coldchain";
 import { resolveAddress, resolveSigner } from "../src/deployments";
 import { mktCenti } from "../src/mkt";
@@ -55,7 +55,7 @@ task("pharma:register-device", "A DEVICE_MANAGER registers a temperature sensor;
     const sim = new DeviceSimulator(new Wallet(args.key), registryDomain(chainId, await registry.getAddress()));
     const now = Number((await hre.ethers.provider.getBlock("latest"))!.timestamp);
     const firmware = /^0x[0-9a-fA-F]{64}$/.test(args.firmware) ? args.firmware : digestOf(args.firmware);
-    const consortium = IConsortium__factory.connect(await registry.consortium(), hre.ethers.provider);
+    const consortium = (await hre.ethers.getContractAt("IConsortium", await registry.consortium())) as unknown as IConsortium;
     const { registration, signature } = await sim.signRegistration({
       kind: DEVICE_KIND.TemperatureSensor,
       ownerOrg: args.owner,
