@@ -129,7 +129,7 @@ describe("web app (Chromium)", function () {
       await screenshot(page, "verify-recalled");
     });
 
-    it("shows an item of a quarantined lot as held after a cold-chain alarm", async function () {
+    it("shows a pack on a quarantined pallet as held after a cold-chain alarm", async function () {
       const { reason, sellable, v } = await verdict(item("quarantined"));
       expect(reason).to.equal("quarantined");
       expect(sellable).to.equal("false");
@@ -142,9 +142,18 @@ describe("web app (Chromium)", function () {
       await screenshot(page, "verify-quarantined");
     });
 
-    it("tells an already sold code and a cloned code apart", async function () {
+    it("tells an already sold code, a reported clone and a confirmed clone apart", async function () {
       expect((await verdict(item("sold"))).reason).to.equal("already decommissioned");
-      expect((await verdict(item("clone"))).reason).to.equal("suspect");
+      // a second presentation of a sold code is a report: the code still reads as sold until the regulator decides
+      const reported = await verdict(item("cloneReported"));
+      expect(reported.reason).to.equal("already decommissioned");
+      const reportedTimeline = await page.getByTestId("timeline").innerText();
+      expect(reportedTimeline).to.contain("Clone alert");
+      expect(reportedTimeline).not.to.contain("Clone confirmed");
+      const confirmed = await verdict(item("clone"));
+      expect(confirmed.reason).to.equal("suspect");
+      expect(confirmed.sellable).to.equal("false");
+      expect(await page.getByTestId("timeline").innerText()).to.contain("Clone confirmed");
     });
   });
 
@@ -269,14 +278,17 @@ describe("web app (Chromium)", function () {
         .waitFor();
       await excursion()
         .getByTestId("tx-status")
-        .getByText(/release lot INS-2610: confirmed/)
+        .getByText(/release pallet SSCC \d{18}: confirmed/)
         .waitFor();
 
       await page.goto((stack.deployment.facts.appItems as Record<string, string>).quarantined);
       const v = page.getByTestId("verdict");
       await v.waitFor();
       expect(await v.getAttribute("data-reason")).to.equal("verified");
-      expect(await page.getByTestId("timeline").innerText()).to.contain("Lot released from quarantine");
+      const timeline = await page.getByTestId("timeline").innerText();
+      expect(timeline).to.contain("Pallet quarantined");
+      expect(timeline).to.contain("Pallet released from quarantine");
+      expect(timeline).not.to.contain("Lot quarantined");
     });
   });
 

@@ -52,11 +52,12 @@ export async function itemTimeline(
       sc.queryFilter(f.CloneAlerted(lotId, key)),
       sc.queryFilter(f.ItemStateReported(key)),
     ]);
-  const [recalled, quarantined, released, destroyed] = await Promise.all([
+  const [recalled, quarantined, released, destroyed, decided] = await Promise.all([
     sc.queryFilter(f.LotRecalled(lotId)),
     sc.queryFilter(f.LotQuarantined(lotId)),
     sc.queryFilter(f.LotReleased(lotId)),
     sc.queryFilter(f.LotDestroyed(lotId)),
+    sc.queryFilter(f.CloneReportDecided(key)),
   ]);
   for (const e of commissioned) {
     add(e, "Lot commissioned", `by ${org(e.args.manufacturer)}: ${e.args.itemCount} serials committed`, "normal");
@@ -81,11 +82,19 @@ export async function itemTimeline(
     const end = unpacked.find((u) => u.args.sscc === sscc && u.blockNumber >= p.blockNumber);
     const within = (e: { blockNumber: number }) =>
       e.blockNumber >= p.blockNumber && (!end || e.blockNumber <= end.blockNumber);
-    const [ps, pr] = await Promise.all([sc.queryFilter(f.PalletShipped(sscc)), sc.queryFilter(f.PalletReceived(sscc))]);
+    const [ps, pr, held] = await Promise.all([
+      sc.queryFilter(f.PalletShipped(sscc)),
+      sc.queryFilter(f.PalletReceived(sscc)),
+      sc.queryFilter(f.PalletQuarantineSet(sscc)),
+    ]);
     for (const e of ps.filter(within)) {
       add(e, `Pallet shipped (${stepText(e.args.bizStep)})`, `${org(e.args.from)} → ${org(e.args.to)}`, "normal");
     }
     for (const e of pr.filter(within)) add(e, "Pallet received", `by ${org(e.args.by)}`, "normal");
+    for (const e of held.filter(within)) {
+      if (e.args.quarantined) add(e, "Pallet quarantined", `by ${who(e.args.by)}`, "bad");
+      else add(e, "Pallet released from quarantine", `by ${who(e.args.by)}`, "warn");
+    }
     if (end) add(end, "Unpacked", `from pallet ${sscc}`, "normal");
   }
   for (const e of sold) add(e, `Decommissioned (${stepText(e.args.bizStep)})`, `by ${org(e.args.by)}`, "normal");
@@ -97,6 +106,10 @@ export async function itemTimeline(
       `code presented again by ${org(e.args.reporter)} after ${org(e.args.firstBy)} sold it`,
       "bad",
     );
+  }
+  for (const e of decided) {
+    if (e.args.confirmed) add(e, "Clone confirmed", `by ${who(e.args.by)}: the code is suspect`, "bad");
+    else add(e, "Clone report cleared", `by ${who(e.args.by)}`, "warn");
   }
   for (const e of reports) add(e, `Reported ${ITEM_STATES[Number(e.args.state)]}`, `by ${org(e.args.by)}`, "bad");
   for (const e of recalled) add(e, "Lot recalled", `by ${org(e.args.by)}`, "bad");

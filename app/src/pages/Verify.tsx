@@ -190,13 +190,14 @@ export function VerifyPage({ path }: { path: string }) {
     const org = (id: bigint) => namer.org?.(Number(id)) ?? `member #${id}`;
     const who = (a: string) => namer.address?.(a) ?? a;
     const timeline = await itemTimeline(sc, link.gtin, link.lot, link.serial, org, who);
-    // Cold-chain alarms of shipments that carried this lot: the "why" of a quarantine.
+    // Cold-chain alarms of shipments that carried this pack's pallet: the "why" of a quarantine (an alarm holds the
+    // pallets of its shipment, not the lot).
     const excursions: TimelineEntry[] = [];
     const ccAddress = deployment.contracts.coldChain;
     if (ccAddress) {
       const cc = ColdChain__factory.connect(ccAddress, provider);
       for (const e of await cc.queryFilter(cc.filters.ExcursionAlarmed())) {
-        if (!(await cc.shipmentLots(e.args.id)).includes(lotId)) continue;
+        if (item.pallet === 0n || !(await cc.shipmentPallets(e.args.id)).includes(item.pallet)) continue;
         const kind = EXCURSION_KIND[Number(e.args.kind)];
         const how =
           kind === "Gap"

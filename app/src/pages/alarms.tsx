@@ -155,16 +155,17 @@ async function excursionAlarms(app: AppState): Promise<Alarm[]> {
   return Promise.all(
     alarmed.map(async (e) => {
       const id = e.args.id;
-      const [s, lotIds, block] = await Promise.all([
+      const [s, lotIds, pallets, block] = await Promise.all([
         cc.shipment(id),
         cc.shipmentLots(id),
+        cc.shipmentPallets(id),
         app.provider.getBlock(e.blockNumber),
       ]);
-      const lotStates = await Promise.all(lotIds.map((l) => sc.lot(l)));
+      const palletStates = await Promise.all(pallets.map((p) => sc.pallet(p)));
       const status = Number(s.status);
       const kind = EXCURSION_KIND[Number(e.args.kind)];
       const names = lotIds.map(lotName).join(", ");
-      const stillHeld = (i: number) => lotStates[i].quarantined && !lotStates[i].destroyed;
+      const sscc = (p: bigint) => `SSCC ${p.toString().padStart(18, "0")}`;
       return {
         id: `x-${e.transactionHash}-${e.index}`,
         kind: "excursion" as const,
@@ -173,7 +174,7 @@ async function excursionAlarms(app: AppState): Promise<Alarm[]> {
           `${EXCURSION_TEXT[kind] ?? kind}: ${Number(e.args.deviation) / 100} °C beyond the limit` +
           `${e.args.duration > 0n ? `, ${Math.round(Number(e.args.duration) / 60)} min` : ""} at ${when(e.args[3] as bigint)}, ` +
           `seen by sensor ${app.namer.address?.(e.args.device) ?? e.args.device.slice(0, 10)}. ${org(s.sender)} → ${org(s.receiver)} ` +
-          `via ${org(s.carrier)}; the shipment and its lots were quarantined in the same transaction.`,
+          `via ${org(s.carrier)}; the shipment and its pallets were quarantined in the same transaction.`,
         time: block?.timestamp ?? 0,
         block: e.blockNumber,
         open: status === 2,
@@ -190,24 +191,23 @@ async function excursionAlarms(app: AppState): Promise<Alarm[]> {
             label: "Release",
             testId: "release",
             send: (sg: Signer, r: string) => ColdChain__factory.connect(address, sg).releaseShipment(id, r),
-            then: lotIds
-              .filter((_, i) => stillHeld(i))
-              .map((l) => ({
-                label: `release lot ${lotName(l)}`,
-                send: (sg: Signer, r: string) => SupplyChain__factory.connect(supply, sg).releaseLot(l, r),
+            // the alarm held the shipment's pallets; releasing the shipment resumes monitoring, each pallet is
+            // released by its own decision
+            then: pallets
+              .filter((_, i) => palletStates[i].quarantined)
+              .map((p) => ({
+                label: `release pallet ${sscc(p)}`,
+                send: (sg: Signer, r: string) =>
+                  SupplyChain__factory.connect(supply, sg).setPalletQuarantine(p, false, r),
               })),
           },
           {
             label: "Destroy",
             testId: "destroy",
             danger: true,
+            // its pallets stay quarantined (never shipped, unpacked or sold); destroying a whole lot is a separate
+            // decision of the regulator or the manufacturer, since other pallets of the lot travelled elsewhere
             send: (sg: Signer, r: string) => ColdChain__factory.connect(address, sg).destroyShipment(id, r),
-            then: lotIds
-              .filter((_, i) => !lotStates[i].destroyed)
-              .map((l) => ({
-                label: `destroy lot ${lotName(l)}`,
-                send: (sg: Signer, r: string) => SupplyChain__factory.connect(supply, sg).destroyLot(l, r),
-              })),
           },
         ],
       };

@@ -70,11 +70,17 @@ function hopOf(gtin: string, serial: string, from: number, to: number, leg: numb
   });
 }
 
+/** The app-relative GS1 Digital Link path of one pack of a catalogue lot (what its label's QR code holds). */
+export function appItemLink(key: keyof typeof APP_LOTS, serial: string): string {
+  const l = APP_LOTS[key];
+  return new URL(buildDigitalLink({ gtin: l.gtin, lot: l.lot, serial, expiry: l.expiry })).pathname + `?17=${l.expiry}`;
+}
+
 /**
  * The supply-chain states the web app shows and the browser tests scan: a good item that went manufacturer →
- * distributor → pharmacy, an item already sold, a cloned code, an item of a recalled lot, and an item of an
- * insulin lot quarantined after a temperature excursion (by the cold-chain contract when it is deployed,
- * otherwise by the regulator). Reuses the demo's SupplyChain when a chapter deployed one.
+ * distributor → pharmacy, an item already sold, a clone the regulator confirmed and one still awaiting its
+ * decision, an item of a recalled lot, and the insulin lot whose pallet the cold-chain chapter (next) ships into
+ * an excursion. Reuses the demo's SupplyChain when a chapter deployed one.
  */
 export const chapter: DemoChapter = {
   title: "Web app: supply-chain items to scan (good, sold, clone, recalled, quarantined)",
@@ -136,6 +142,7 @@ export const chapter: DemoChapter = {
     await move("good", good[0], toPharmacy);
     await move("good", good[1], toPharmacy);
     await move("good", good[2], toPharmacy);
+    await move("good", good[3], toPharmacy);
     const sell = (serial: string) =>
       sc
         .connect(actors.pharmacy)
@@ -143,7 +150,22 @@ export const chapter: DemoChapter = {
     await (await sell(good[1])).wait();
     await (await sell(good[2])).wait();
     await (await sell(good[2])).wait(); // the same code presented again: a clone report, pending the regulator
-    say(`good item ${good[0]} at Corner Pharmacy; ${good[1]} sold; ${good[2]} sold twice (clone alert)`);
+    await (
+      await sc
+        .connect(actors.regulator)
+        .decideCloneReport(
+          lotIds.good,
+          textHash(good[2]),
+          true,
+          textHash("two packs with one code seized at the counter"),
+        )
+    ).wait();
+    await (await sell(good[3])).wait();
+    await (await sell(good[3])).wait(); // reported, still awaiting the regulator's decision
+    say(
+      `good item ${good[0]} at Corner Pharmacy; ${good[1]} sold; ${good[2]} sold twice, clone confirmed by the ` +
+        `regulator; ${good[3]} sold twice, report pending`,
+    );
 
     const recalledSerial = trees.recalled.serials[0];
     await move("recalled", recalledSerial, toPharmacy.slice(0, 1));
@@ -156,19 +178,14 @@ export const chapter: DemoChapter = {
     await move("cold", coldSerial, toPharmacy.slice(0, 1));
     ctx.system.appColdLot = { lotId: lotIds.cold, serial: coldSerial, serials: trees.cold.serials };
 
-    const link = (key: keyof typeof APP_LOTS, serial: string) => {
-      const l = APP_LOTS[key];
-      return (
-        new URL(buildDigitalLink({ gtin: l.gtin, lot: l.lot, serial, expiry: l.expiry })).pathname + `?17=${l.expiry}`
-      );
-    };
     ctx.system.appItems = {
-      good: link("good", good[0]),
-      sold: link("good", good[1]),
-      clone: link("good", good[2]),
-      recalled: link("recalled", recalledSerial),
-      quarantined: link("cold", coldSerial),
-      notOnChain: link("good", good[10]),
+      good: appItemLink("good", good[0]),
+      sold: appItemLink("good", good[1]),
+      clone: appItemLink("good", good[2]),
+      cloneReported: appItemLink("good", good[3]),
+      recalled: appItemLink("recalled", recalledSerial),
+      quarantined: appItemLink("cold", coldSerial),
+      notOnChain: appItemLink("good", good[10]),
     };
     ctx.system.appProducts = APP_PRODUCTS;
     ctx.system.appLots = Object.fromEntries(

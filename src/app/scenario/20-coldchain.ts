@@ -12,7 +12,7 @@ import {
   simulateTemperatures,
 } from "../../telemetry";
 import { DemoChapter, requireCity, say } from "../../demo/context";
-import { APP_LOTS } from "./10-supply";
+import { APP_LOTS, appItemLink } from "./10-supply";
 
 const FIRMWARE = digestOf("coldsense-fw-1.0.0");
 /** A fixed sensor key, so the seeded chain is the same on every run. */
@@ -98,9 +98,11 @@ export const chapter: DemoChapter = {
     const alarm = await coldChain.alarmOf(shipmentId);
     say(
       `shipment ${shipmentId}: ${series.length} signed readings relayed, ${results.reduce((n, r) => n + r.alarms, 0)} alarm ` +
-        `(deviation ${Number(alarm.deviation) / 100} °C, ${Number(alarm.duration) / 60} min); lot INS-2610 quarantined: ` +
-        `${(await sc.lot(cold.lotId)).quarantined}`,
+        `(deviation ${Number(alarm.deviation) / 100} °C, ${Number(alarm.duration) / 60} min); pallet ${pallet} quarantined: ` +
+        `${(await sc.pallet(pallet)).quarantined}, lot INS-2610 as a whole: ${(await sc.lot(cold.lotId)).quarantined}`,
     );
-    ctx.system.appShipment = { id: shipmentId, lotId: cold.lotId };
+    ctx.system.appShipment = { id: shipmentId, lotId: cold.lotId, pallet };
+    // the pack to scan is one that travelled on the alarmed pallet: the alarm holds that pallet, not the whole lot
+    (ctx.system.appItems as Record<string, string>).quarantined = appItemLink("cold", cold.serials[1]);
   },
 };
