@@ -252,6 +252,47 @@ contract ConsortiumHandler is HandlerBase {
         return count - back;
     }
 
+    /// @notice Members suspend one of an open proposal's yes voters before its vote ends (a status proposal that
+    /// every other founding organisation votes for): from then on that stale yes vote must not count.
+    function suspendAYesVoter(uint256 proposalSeed, uint256 pickSeed) external {
+        uint256 id = _proposal(proposalSeed);
+        if (id == 0 || id > consortium.proposalCount()) return;
+        if (consortium.proposal(id).state != IConsortium.ProposalState.Open) return;
+        uint32 target;
+        for (uint256 k = 0; k < _organisations.length; ++k) {
+            uint32 org = consortium.memberOf(_organisations[(pickSeed + k) % _organisations.length]);
+            if (_yesBy[id][org] && consortium.member(org).status == IConsortium.Status.Active) {
+                target = org;
+                break;
+            }
+        }
+        if (target == 0) return;
+        uint256 suspension;
+        for (uint256 i = 0; i < _organisations.length; ++i) {
+            address voter = _organisations[i];
+            if (consortium.memberOf(voter) == target) continue;
+            _record();
+            vm.prank(voter);
+            if (suspension == 0) {
+                try consortium.proposeStatus(target, IConsortium.ProposalKind.Suspend) returns (uint256 newId) {
+                    suspension = newId;
+                    _accepted("suspendAYesVoter");
+                    _scan(true);
+                } catch {
+                    _scan(false);
+                    return;
+                }
+            } else {
+                try consortium.vote(suspension, true) {
+                    _scan(true);
+                } catch {
+                    _scan(false);
+                }
+            }
+            if (consortium.proposal(suspension).state != IConsortium.ProposalState.Open) return;
+        }
+    }
+
     /// @notice Cancel one of the recent proposals as a random member (only its proposer may).
     function cancel(uint256 callerSeed, uint256 proposalSeed) external {
         uint256 id = _proposal(proposalSeed);

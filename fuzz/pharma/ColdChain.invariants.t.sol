@@ -42,6 +42,13 @@ contract ColdChainHandler is HandlerBase {
     mapping(uint64 id => bool) private _breachSigned;
     mapping(uint64 sscc => bool) public palletWasInQuarantinedShipment;
     mapping(uint64 id => bool) private _seenQuarantined;
+    /// @dev The account that receives each shipment (goods cycle between members, so the campaign never runs dry).
+    mapping(uint64 id => address) private _receiverOf;
+    /// @dev Batches the chain accepted (by their signature's digest).
+    mapping(bytes32 digest => bool) private _anchored;
+    /// @dev Received while a batch an assigned sensor signed during the trip was never anchored (must stay 0).
+    uint256 public receivedWithWithheldBatch;
+    address[] private _receivers;
 
     /// @dev Received while a breach an assigned sensor signed during the trip raised no alarm (must stay 0).
     uint256 public receivedWithUnalarmedBreach;
@@ -61,8 +68,10 @@ contract ColdChainHandler is HandlerBase {
         address[] memory gateways,
         address[] memory devices_,
         uint256[] memory keys,
-        uint64[] memory pallets_
+        uint64[] memory pallets_,
+        address[] memory receivers
     ) {
+        _receivers = receivers;
         cold = cold_;
         supply = supply_;
         registry = registry_;
@@ -96,6 +105,8 @@ contract ColdChainHandler is HandlerBase {
     function open(uint256 senderSeed, uint256 palletSeed, uint256 deviceSeed) external {
         address from = _pick(_senders, senderSeed);
         uint32 sender = _orgOf(from);
+        address to = _pick(_receivers, palletSeed >> 8);
+        if (_orgOf(to) == sender) to = _receivers[(palletSeed >> 8) % _receivers.length == 0 ? 1 : 0];
         uint64 sscc = _pallets[palletSeed % _pallets.length];
         address dev = _devices[deviceSeed % _devices.length];
         uint64[] memory ps = new uint64[](1);
@@ -106,7 +117,7 @@ contract ColdChainHandler is HandlerBase {
         (uint32 owner, , ) = registry.deviceOf(dev);
         bool approved = owner == sender || _approvedFor[dev] == sender;
         IColdChain.ShipmentInput memory input = IColdChain.ShipmentInput({
-            receiver: _orgOf(_gateways[2]),
+            receiver: _orgOf(to),
             carrier: _orgOf(_carrier),
             pallets: ps,
             devices: ds,
@@ -114,13 +125,14 @@ contract ColdChainHandler is HandlerBase {
         });
         vm.prank(from);
         try cold.openShipment(input) returns (uint64 id) {
+            _receiverOf[id] = to;
             if (!held) ++openedWithoutCustody;
             if (!approved) ++lockedWithoutApproval;
             if (owner != sender) delete _approvedFor[dev];
             // the device's own log continues: batches it signed before the opening are skipped by time
-            if (_lastSignedSequence[dev] < registry.lastSequence(dev))
+            if (_lastSignedSequence[dev] < registry.lastSequence(dev)) {
                 _lastSignedSequence[dev] = registry.lastSequence(dev);
-            id;
+            }
             _accepted("open");
         } catch {}
     }
@@ -161,9 +173,11 @@ contract ColdChainHandler is HandlerBase {
         address dev = _devices[deviceSeed % _devices.length];
         uint256 n = _signed[dev].length;
         if (n == 0) return;
-        Signed storage b = _signed[dev][batchSeed % n];
+        // half the time the newest batch (a gateway that dropped the one before), else any, in any order, again
+        Signed storage b = _signed[dev][batchSeed % 2 == 0 ? n - 1 : (batchSeed >> 1) % n];
         vm.prank(_pick(_gateways, gatewaySeed));
         try cold.submitReadings(b.shipment, b.batch, b.signature) {
+            _anchored[keccak256(b.signature)] = true;
             _accepted("relay");
         } catch {}
         _observe(b.shipment);
@@ -180,17 +194,20 @@ contract ColdChainHandler is HandlerBase {
             Signed[] storage log = _signed[devs[d]];
             for (uint256 k = 0; k < log.length; ++k) {
                 if (log[k].shipment != id) continue;
-                vm.prank(_gateways[2]);
-                try cold.submitReadings(id, log[k].batch, log[k].signature) {} catch {}
+                vm.prank(_receiverOf[id]);
+                try cold.submitReadings(id, log[k].batch, log[k].signature) {
+                    _anchored[keccak256(log[k].signature)] = true;
+                } catch {}
             }
         }
         _observe(id);
-        vm.prank(_gateways[2]);
+        vm.prank(_receiverOf[id]);
         try cold.receiveShipment(id, 500) {
             IColdChain.Shipment memory s = cold.shipment(id);
             if (s.status == IColdChain.ShipmentStatus.Received) {
                 ++received;
                 if (_breachSigned[id] && s.alarms == 0) ++receivedWithUnalarmedBreach;
+                _countWithheld(id, devs);
             }
             _accepted("receive");
         } catch {}
@@ -206,6 +223,12 @@ contract ColdChainHandler is HandlerBase {
             try cold.releaseShipment(id, bytes32("fuzz")) {
                 _accepted("release");
             } catch {}
+            // the regulator's second decision: each held pallet of the shipment goes back into circulation
+            uint64[] memory ps = cold.shipmentPallets(id);
+            for (uint256 i = 0; i < ps.length; ++i) {
+                vm.prank(_regulator);
+                try supply.setPalletQuarantine(ps[i], false, bytes32("fuzz")) {} catch {}
+            }
         } else {
             try cold.destroyShipment(id, bytes32("fuzz")) {
                 _accepted("destroy");
@@ -224,12 +247,27 @@ contract ColdChainHandler is HandlerBase {
         _observe(id);
     }
 
+    /// @dev Counts a receipt that left a batch of this leg unanchored (any batch: a withheld one may hold a breach).
+    function _countWithheld(uint64 id, address[] memory devs) private {
+        for (uint256 d = 0; d < devs.length; ++d) {
+            Signed[] storage log = _signed[devs[d]];
+            for (uint256 k = 0; k < log.length; ++k) {
+                if (log[k].shipment == id && !_anchored[keccak256(log[k].signature)]) {
+                    ++receivedWithWithheldBatch;
+                    return;
+                }
+            }
+        }
+    }
+
     /// @dev Remembers the pallets of a shipment once seen quarantined (the ghost the quarantine invariant reads).
     function _observe(uint64 id) private {
         if (_seenQuarantined[id] || cold.shipment(id).alarms == 0) return;
         _seenQuarantined[id] = true;
         uint64[] memory ps = cold.shipmentPallets(id);
-        for (uint256 i = 0; i < ps.length; ++i) palletWasInQuarantinedShipment[ps[i]] = true;
+        for (uint256 i = 0; i < ps.length; ++i) {
+            palletWasInQuarantinedShipment[ps[i]] = true;
+        }
     }
 }
 
@@ -319,33 +357,51 @@ contract ColdChainInvariants is CityFuzz {
             vm.prank(deviceManager);
             registry.registerDevice(r, abi.encodePacked(rr, s, v));
         }
-        address[] memory senders = new address[](3);
+        handler = _handlerFor(devices, keys, pallets);
+        targetContract(address(handler));
+    }
+
+    /// @dev Senders ship what they hold; receivers (a hospital and two members that ship onward) take goods back
+    /// into circulation; gateways are the carrier, an outsider and the hospital's dock.
+    function _handlerFor(
+        address[] memory devices,
+        uint256[] memory keys,
+        uint64[] memory pallets
+    ) private returns (ColdChainHandler) {
+        address[] memory senders = new address[](4);
         senders[0] = manufacturer;
         senders[1] = distributor;
         senders[2] = manufacturer2;
+        senders[3] = pharmacy;
+        address[] memory receivers = new address[](3);
+        receivers[0] = distributor;
+        receivers[1] = pharmacy;
+        receivers[2] = hospital;
         address[] memory gateways = new address[](3);
         gateways[0] = carrier;
         gateways[1] = outsider;
         gateways[2] = hospital;
-        handler = new ColdChainHandler(
-            cold,
-            supply,
-            registry,
-            regulator,
-            carrier,
-            senders,
-            gateways,
-            devices,
-            keys,
-            pallets
-        );
-        targetContract(address(handler));
+        return
+            new ColdChainHandler(
+                cold,
+                supply,
+                registry,
+                regulator,
+                carrier,
+                senders,
+                gateways,
+                devices,
+                keys,
+                pallets,
+                receivers
+            );
     }
 
     /// @notice No shipment is received while a reading an assigned sensor signed during the trip broke the rule
     /// unalarmed (drops, reorders and replays included).
     function invariant_noUnalarmedBreachReceived() public view {
         assertEq(handler.receivedWithUnalarmedBreach(), 0, "received with an unalarmed breach");
+        assertEq(handler.receivedWithWithheldBatch(), 0, "received while a batch signed during the trip was withheld");
     }
 
     /// @notice Shipments name only pallets their sender holds; sensors lock only with their owner's approval.

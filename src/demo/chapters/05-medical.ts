@@ -32,7 +32,7 @@ const DAY = 24 * 3600;
 export const chapter: DemoChapter = {
   title: "Medical records with patient consent and audit; insurance claims that pay automatically",
   async run(ctx) {
-    const { hre, actors } = ctx;
+    const { hre, actors, clock } = ctx;
     const city = requireCity(ctx);
     const { orgIds } = city;
     const existing = ctx.system.settlementToken as SettlementToken | undefined;
@@ -238,8 +238,10 @@ export const chapter: DemoChapter = {
     } catch (err) {
       say(`Northside tries to pay patient 2's premium itself: refused with ${revertReason(insurance.interface, err)}`);
     }
+    // The premium is paid an hour after treatment; on a sealed chain, whose clock runs in real time, a few seconds.
     const treatedAt = await now();
-    await hre.network.provider.send("evm_increaseTime", [3600]);
+    const delay = clock.span(3600, 3);
+    await clock.until(treatedAt + delay, "waiting before the premium is paid");
     await (await token.connect(actors.deployer).mint(actors.patient2.address, 10_000n)).wait();
     await payPremium(insurance, token, actors.patient2, late);
     const p2payment = consentTerms({
@@ -263,7 +265,7 @@ export const chapter: DemoChapter = {
       p2payment,
     );
     say(
-      `patient 2 paid the premium an hour after treatment; the claim for that treatment: ${before.status}, flags ${before.reviewFlags.join(", ")}`,
+      `patient 2 paid the premium ${clock.live ? `${delay} s` : "an hour"} after treatment; the claim for that treatment: ${before.status}, flags ${before.reviewFlags.join(", ")}`,
     );
     if (before.status !== "Pending" || !before.reviewFlags.includes("policyInactive")) {
       throw new Error("treatment before the premium was paid was covered");
