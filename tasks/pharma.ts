@@ -55,7 +55,10 @@ task("pharma:register-device", "A DEVICE_MANAGER registers a temperature sensor;
     const sim = new DeviceSimulator(new Wallet(args.key), registryDomain(chainId, await registry.getAddress()));
     const now = Number((await hre.ethers.provider.getBlock("latest"))!.timestamp);
     const firmware = /^0x[0-9a-fA-F]{64}$/.test(args.firmware) ? args.firmware : digestOf(args.firmware);
-    const consortium = (await hre.ethers.getContractAt("IConsortium", await registry.consortium())) as unknown as IConsortium;
+    const consortium = (await hre.ethers.getContractAt(
+      "IConsortium",
+      await registry.consortium(),
+    )) as unknown as IConsortium;
     const { registration, signature } = await sim.signRegistration({
       kind: DEVICE_KIND.TemperatureSensor,
       ownerOrg: args.owner,
