@@ -98,17 +98,17 @@ function CommissionLot({ address }: { address: string }) {
     const lot = file.lot;
     setPhase({ step: t("console.hashing", { count: lot.serials.length }), done: 2, total: 4 });
     await new Promise((r) => setTimeout(r, 30));
-    const tree = SerialTree.of(lot.serials);
-    setTree({ lot, tree });
+    const serialTree = SerialTree.of(lot.serials);
+    setTree({ lot, tree: serialTree });
     setPhase({ step: t("console.committing"), done: 3, total: 4 });
-    const ok = await tx.run(t("console.commissionTx", { lot: lot.lot, count: tree.size }), (signer) =>
+    const ok = await tx.run(t("console.commissionTx", { lot: lot.lot, count: serialTree.size }), (signer) =>
       SupplyChain__factory.connect(address, signer).commissionLot({
         gtin: BigInt(lot.gtin),
         lotNumberHash: textHash(lot.lot),
         expiry: BigInt(expiryFromYymmdd(lot.expiry)),
         origin: textHash(origin || "undisclosed"),
-        merkleRoot: tree.root,
-        itemCount: tree.size,
+        merkleRoot: serialTree.root,
+        itemCount: serialTree.size,
         inputLots: [],
       }),
     );
