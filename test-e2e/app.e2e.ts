@@ -420,4 +420,58 @@ describe("web app (Chromium)", function () {
       await refund.getByTestId("tx-status").and(page.locator('[data-status="confirmed"]')).waitFor();
     });
   });
+
+  describe("console and investors in Simplified Chinese", function () {
+    const zhDateTime = /\d{4}年\d{1,2}月\d{1,2}日 \d{1,2}:\d{2} UTC/;
+
+    it("shows the console's alarms, decisions and forms in Chinese with Chinese dates", async function () {
+      await page.goto("/console");
+      await page.getByTestId("language").selectOption("zh-CN");
+      await page.getByRole("heading", { name: "生产商与监管机构" }).waitFor();
+      expect(await page.locator("html").getAttribute("lang")).to.equal("zh-CN");
+      // the excursion the regulator released earlier, its kind, outcome and time in Chinese
+      const excursion = page.getByTestId("alarm").filter({ hasText: /运输单 \d+（INS-2610）温度偏离/ });
+      await excursion.waitFor();
+      const text = await excursion.innerText();
+      expect(text).to.contain("温度偏离");
+      expect(text).to.contain("超出储存范围的时间过长");
+      expect(text).to.contain("已处理：运输单已放行");
+      expect(text).to.match(zhDateTime);
+      expect(text).not.to.match(/shipment|Handled|block \d/);
+      expect(
+        await page.getByTestId("alarm").filter({ hasText: "Northside Hospital 的紧急访问" }).innerText(),
+      ).to.contain("已审查：正当");
+      await page.getByText("从 CSV 赋码批次").waitFor();
+      expect(await page.getByTestId("recall").innerText()).to.equal("召回");
+      expect(await page.getByTestId("wallet").innerText()).to.contain("开发账户");
+      await screenshot(page, "console-zh");
+    });
+
+    it("shows the investors' assets, offering, portfolio and market in Chinese, then switches back to English", async function () {
+      await page.goto("/investors");
+      await actAs(page, actor("investor3"));
+      await page.getByRole("heading", { name: "投资者", exact: true }).waitFor();
+      const offering = page.getByTestId("offering").filter({ hasText: "Harbour Screens" });
+      await offering
+        .getByTestId("offering-sold")
+        .getByText(/^8,000 份中已售 1,000 份/)
+        .waitFor();
+      expect(await offering.innerText()).to.match(/每份 [\d,.]+ cEUR · 截止 \d{4}年\d{1,2}月\d{1,2}日/);
+      expect(await offering.getByTestId("offering-buy").innerText()).to.equal("购买");
+      expect(await page.getByTestId("assets").innerText()).to.match(/太阳能电站[\s\S]*运营中/);
+      await page.getByTestId("portfolio").getByRole("heading", { name: "我的投资组合" }).waitFor();
+      expect(await page.getByTestId("listings").innerText()).to.match(/挂单[\s\S]*每份价格/);
+      // one chart per payment token: the demo and the app's scenario each deployed a token named cEUR
+      await page.getByTestId("revenue-chart").getByText("累计收益（cEUR）").first().waitFor();
+      await screenshot(page, "investors-zh");
+
+      await page.getByTestId("language").selectOption("en");
+      await page.getByRole("heading", { name: "Investors", exact: true }).waitFor();
+      expect(await page.locator("html").getAttribute("lang")).to.equal("en");
+      await offering
+        .getByTestId("offering-sold")
+        .getByText(/^1,000 of 8,000 shares sold/)
+        .waitFor();
+    });
+  });
 });

@@ -11,7 +11,7 @@ import { HomePage } from "./pages/Home";
 import { VerifyPage, VerifySearch } from "./pages/Verify";
 import { PalletPage, ProductPage } from "./pages/Gs1Pages";
 import { Gs1Data, Gs1Error, parseDigitalLinkData, valueOf } from "../../src/gs1";
-import { LANGUAGES, Language, setLanguage } from "./i18n";
+import i18n, { LANGUAGES, Language, setLanguage } from "./i18n";
 import { InvestorsPage } from "./pages/Investors";
 import { ConsolePage } from "./pages/Console";
 
@@ -96,7 +96,7 @@ export function App() {
         const c = Consortium__factory.connect(deployment.contracts.consortium, provider);
         const count = Number(await c.memberCount());
         const members = await Promise.all(Array.from({ length: count }, (_, i) => c.member(i + 1)));
-        members.forEach((m, i) => orgNames.set(i + 1, m.name || `person #${i + 1}`));
+        members.forEach((m, i) => orgNames.set(i + 1, m.name || i18n.t("common.person", { id: i + 1 })));
       }
       setLoaded({ deployment, provider, orgNames });
     })().catch((err: Error) => setLoadError(err.message));
@@ -134,14 +134,14 @@ export function App() {
     setWalletError(undefined);
     const actor = loaded.deployment.actors.find((a) => a.address === address);
     const signer = await devSigner(loaded.provider, address);
-    setAccount({ address, signer, label: `${actor?.label ?? address} (dev)` });
+    setAccount({ address, signer, label: t("wallet.dev", { label: actor?.label ?? address }) });
   };
   const onInjected = async () => {
     setWalletError(undefined);
     try {
       const signer = await connectInjected(loaded.deployment);
       const address = await signer.getAddress();
-      setAccount({ address, signer, label: state.namer.address?.(address) ?? "wallet" });
+      setAccount({ address, signer, label: state.namer.address?.(address) ?? t("common.wallet") });
     } catch (err) {
       setWalletError((err as Error).message);
     }

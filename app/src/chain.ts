@@ -2,6 +2,7 @@ import { BrowserProvider, Interface, JsonRpcProvider, JsonRpcSigner, Signer } fr
 import { factories } from "../../typechain-types";
 import type { AppDeployment } from "../../src/app/deployment";
 import { DecodedRevert, Namer, explainError, words } from "../../src/app/revert";
+import i18n from "./i18n";
 
 /** Every contract interface the build knows (walked from typechain's factories), for decoding custom errors. */
 function collectInterfaces(node: unknown, out: Interface[], seen: Set<unknown>): Interface[] {
@@ -21,7 +22,7 @@ export const INTERFACES: readonly Interface[] = collectInterfaces(factories, [],
 /** Loads the deployment description served next to the app. */
 export async function loadDeployment(): Promise<AppDeployment> {
   const res = await fetch("/deployment.json", { cache: "no-store" });
-  if (!res.ok) throw new Error(`deployment.json: HTTP ${res.status} (start the app with \`npm run app\`)`);
+  if (!res.ok) throw new Error(i18n.t("wallet.deploymentHttp", { status: res.status }));
   return (await res.json()) as AppDeployment;
 }
 
@@ -45,7 +46,7 @@ export function injectedWallet(): Eip1193 | undefined {
 /** Connects the injected wallet, asking it to switch to the deployment's chain. */
 export async function connectInjected(d: AppDeployment): Promise<Signer> {
   const eth = injectedWallet();
-  if (!eth) throw new Error("No wallet found in this browser (install one that injects window.ethereum).");
+  if (!eth) throw new Error(i18n.t("wallet.noWallet"));
   await eth.request({ method: "eth_requestAccounts" });
   const chainHex = "0x" + BigInt(d.chainId).toString(16);
   if ((await eth.request({ method: "eth_chainId" })) !== chainHex) {

@@ -1,5 +1,7 @@
 import { useEffect, useState } from "react";
+import { useTranslation } from "react-i18next";
 import { useApp } from "./app-context";
+import { formatWhen } from "./i18n";
 
 /**
  * Loads data with `load` whenever the app's version (new block, confirmed transaction) or `deps` change. Data
@@ -46,20 +48,27 @@ export function Hash({ value }: { value: string }) {
 }
 
 export function NotDeployed({ what }: { what: string }) {
+  const { t } = useTranslation();
   return (
     <div className="card muted" data-testid="not-deployed">
-      {what} is not deployed on this chain (no address in deployment.json).
+      {t("app.notDeployed", { what })}
     </div>
   );
 }
 
 export function Loading({ error }: { error?: string }) {
-  return error ? <div className="error">Could not read the chain: {error}</div> : <div className="muted">Loading…</div>;
+  const { t } = useTranslation();
+  return error ? (
+    <div className="error">{t("app.readError", { error })}</div>
+  ) : (
+    <div className="muted">{t("app.loadingData")}</div>
+  );
 }
 
-/** A timestamp (seconds) as a UTC date and time. */
+/**
+ * A timestamp (seconds) as a date and time in UTC, in the current language (components re-render on a language
+ * switch through `useTranslation`; `useFormat().when` is the hook form).
+ */
 export function when(seconds: bigint | number): string {
-  const n = Number(seconds);
-  if (!n) return "—";
-  return new Date(n * 1000).toISOString().slice(0, 16).replace("T", " ") + " UTC";
+  return formatWhen(seconds);
 }

@@ -85,7 +85,7 @@ export function LabelSheetButton({ lot }: { lot: LotFile }) {
             >
               <img
                 src={src}
-                alt={`${lot.lot} labels, page ${i + 1}`}
+                alt={t("labelsAlt", { lot: lot.lot, page: i + 1 })}
                 data-testid="labels-page"
                 style={{ width: 240, border: "1px solid #ccc", marginRight: 8 }}
               />

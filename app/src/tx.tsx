@@ -1,4 +1,6 @@
 import { useCallback, useState } from "react";
+import { useTranslation } from "react-i18next";
+import i18n from "./i18n";
 import type { ContractTransactionResponse, Signer } from "ethers";
 import type { DecodedRevert } from "../../src/app/revert";
 import { explain } from "./chain";
@@ -24,7 +26,7 @@ export function useTx(): {
   const run = useCallback(
     async (label: string, send: (signer: Signer) => Promise<ContractTransactionResponse>) => {
       if (!app.account) {
-        setState({ status: "failed", label, error: { message: "Connect an account first." } });
+        setState({ status: "failed", label, error: { message: i18n.t("tx.connectFirst") } });
         return false;
       }
       setState({ status: "pending", label });
@@ -48,25 +50,27 @@ export function useTx(): {
 
 /** The status line of a transaction. */
 export function TxStatus({ state }: { state: TxState }) {
+  const { t } = useTranslation();
   if (state.status === "idle") return null;
   if (state.status === "pending") {
     return (
       <div className="tx tx-pending" data-testid="tx-status" data-status="pending" role="status">
-        <span className="spinner" /> {state.label}: pending{state.progress ? ` — ${state.progress}` : ""}
-        {state.hash ? <code> {state.hash.slice(0, 10)}…</code> : " (waiting for the wallet)"}
+        <span className="spinner" /> {t("tx.pending", { label: state.label })}
+        {state.progress ? ` — ${state.progress}` : ""}
+        {state.hash ? <code> {state.hash.slice(0, 10)}…</code> : t("tx.waitingWallet")}
       </div>
     );
   }
   if (state.status === "confirmed") {
     return (
       <div className="tx tx-confirmed" data-testid="tx-status" data-status="confirmed" role="status">
-        ✔ {state.label}: confirmed in block {state.block} <code>{state.hash.slice(0, 10)}…</code>
+        ✔ {t("tx.confirmed", { label: state.label, block: state.block })} <code>{state.hash.slice(0, 10)}…</code>
       </div>
     );
   }
   return (
     <div className="tx tx-failed" data-testid="tx-status" data-status="failed" role="alert">
-      ✖ {state.label} failed: {state.error.message}
+      ✖ {t("tx.failed", { label: state.label, error: state.error.message })}
       {state.error.detail ? <div className="tx-detail">{state.error.detail}</div> : null}
     </div>
   );

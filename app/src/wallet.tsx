@@ -1,4 +1,5 @@
 import { useState } from "react";
+import { useTranslation } from "react-i18next";
 import type { AppDeployment } from "../../src/app/deployment";
 import { injectedWallet } from "./chain";
 
@@ -15,6 +16,7 @@ export function WalletBar(props: {
   error?: string;
 }) {
   const { deployment, account } = props;
+  const { t } = useTranslation();
   const [choice, setChoice] = useState("");
   return (
     <div className="wallet" data-testid="wallet">
@@ -22,17 +24,17 @@ export function WalletBar(props: {
         <span className="account" data-testid="account">
           <b>{account.label}</b> <code>{account.address.slice(0, 8)}…</code>{" "}
           <button className="link" onClick={props.onDisconnect}>
-            disconnect
+            {t("wallet.disconnect")}
           </button>
         </span>
       ) : (
-        <span className="muted">not connected</span>
+        <span className="muted">{t("wallet.notConnected")}</span>
       )}
-      {injectedWallet() ? <button onClick={props.onInjected}>Connect wallet</button> : null}
+      {injectedWallet() ? <button onClick={props.onInjected}>{t("wallet.connect")}</button> : null}
       {deployment.devAccounts ? (
         <label className="dev-picker">
-          <span className="dev-badge" title="Accounts of the local development node: never use on a real chain">
-            DEV ACCOUNTS · local chain {deployment.chainId}
+          <span className="dev-badge" title={t("wallet.devTitle")}>
+            {t("wallet.devBadge", { chainId: deployment.chainId })}
           </span>
           <select
             data-testid="dev-account"
@@ -42,7 +44,7 @@ export function WalletBar(props: {
               if (e.target.value) props.onDev(e.target.value);
             }}
           >
-            <option value="">act as…</option>
+            <option value="">{t("wallet.actAs")}</option>
             {deployment.actors.map((a) => (
               <option key={a.key} value={a.address} data-key={a.key}>
                 {a.label}

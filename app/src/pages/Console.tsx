@@ -1,11 +1,13 @@
 import { useMemo, useState } from "react";
+import { Trans, useTranslation } from "react-i18next";
 import { SupplyChain__factory } from "../../../typechain-types";
 import type { SupplyChain } from "../../../typechain-types";
 import { expiryFromYymmdd } from "../../../src/gs1";
 import { LotFile, LotFileError, SerialTree, parseLotCsv, textHash } from "../../../src/supplychain";
 import { LabelSheetButton } from "../labels";
 import { useApp } from "../app-context";
-import { Hash, Loading, NotDeployed, useChainData, when } from "../components";
+import { Hash, Loading, NotDeployed, useChainData } from "../components";
+import { useFormat } from "../i18n";
 import { TxStatus, useTx } from "../tx";
 import { Alarm, AlarmCard, useAlarms } from "./alarms";
 
@@ -17,20 +19,21 @@ interface LotFact {
 
 /** Manufacturers and regulators: commission a lot from a CSV, recall a lot, and the live list of alarms. */
 export function ConsolePage() {
+  const { t } = useTranslation();
   const { deployment } = useApp();
   const address = deployment.contracts.supplyChain;
   const alarms = useAlarms();
   return (
     <>
-      <h1>Manufacturers &amp; regulators</h1>
+      <h1>{t("console.title")}</h1>
       <section className="card">
         <h2>
-          Live alarms <span className="badge">{alarms.data ? alarms.data.filter((a) => a.open).length : "…"} open</span>
+          {t("console.alarms")}{" "}
+          <span className="badge">
+            {t("console.open", { count: alarms.data ? alarms.data.filter((a) => a.open).length : "…" })}
+          </span>
         </h2>
-        <p className="muted">
-          Temperature excursions that quarantined goods, clone alerts and break-glass accesses awaiting review, updated
-          with every block.
-        </p>
+        <p className="muted">{t("console.alarmsText")}</p>
         {!alarms.data ? <Loading error={alarms.error} /> : <AlarmList alarms={alarms.data} />}
       </section>
       {address ? (
@@ -39,22 +42,23 @@ export function ConsolePage() {
           <RecallLot address={address} />
         </div>
       ) : (
-        <NotDeployed what="The supply chain" />
+        <NotDeployed what={t("app.supplyChain")} />
       )}
     </>
   );
 }
 
 function AlarmList({ alarms }: { alarms: Alarm[] }) {
+  const { t } = useTranslation();
   const [showClosed, setShowClosed] = useState(true);
   const shown = alarms.filter((a) => a.open || showClosed).sort((a, b) => Number(b.open) - Number(a.open));
   return (
     <>
       <label className="muted">
-        <input type="checkbox" checked={showClosed} onChange={(e) => setShowClosed(e.target.checked)} /> show handled
-        alarms
+        <input type="checkbox" checked={showClosed} onChange={(e) => setShowClosed(e.target.checked)} />{" "}
+        {t("console.showHandled")}
       </label>
-      {shown.length === 0 ? <div className="muted">No open alarms.</div> : null}
+      {shown.length === 0 ? <div className="muted">{t("console.noOpen")}</div> : null}
       <div data-testid="alarms">
         {shown.map((a) => (
           <AlarmCard key={a.id} alarm={a} />
@@ -68,6 +72,7 @@ type Phase = { step: string; done: number; total: number };
 
 /** Reads a lot CSV in the browser with the SDK's validator, builds the serial tree and commits its root. */
 function CommissionLot({ address }: { address: string }) {
+  const { t } = useTranslation();
   const [file, setFile] = useState<{ name: string; lot?: LotFile; problems?: string[] }>();
   const [origin, setOrigin] = useState("");
   const [phase, setPhase] = useState<Phase>();
@@ -75,14 +80,14 @@ function CommissionLot({ address }: { address: string }) {
   const tx = useTx();
   const onFile = async (f: File) => {
     setTree(undefined);
-    setPhase({ step: "reading the file", done: 0, total: 3 });
+    setPhase({ step: t("console.reading"), done: 0, total: 3 });
     const text = await f.text();
-    setPhase({ step: "validating rows", done: 1, total: 3 });
+    setPhase({ step: t("console.validating"), done: 1, total: 3 });
     await new Promise((r) => setTimeout(r, 0));
     try {
       const lot = parseLotCsv(text, f.name);
       setFile({ name: f.name, lot });
-      setPhase({ step: `${lot.serials.length} serials valid`, done: 2, total: 3 });
+      setPhase({ step: t("console.valid", { count: lot.serials.length }), done: 2, total: 3 });
     } catch (err) {
       setFile({ name: f.name, problems: err instanceof LotFileError ? err.problems : [(err as Error).message] });
       setPhase(undefined);
@@ -91,23 +96,23 @@ function CommissionLot({ address }: { address: string }) {
   const commit = async () => {
     if (!file?.lot) return;
     const lot = file.lot;
-    setPhase({ step: `hashing ${lot.serials.length} serials into a Merkle tree`, done: 2, total: 4 });
+    setPhase({ step: t("console.hashing", { count: lot.serials.length }), done: 2, total: 4 });
     await new Promise((r) => setTimeout(r, 30));
-    const t = SerialTree.of(lot.serials);
-    setTree({ lot, tree: t });
-    setPhase({ step: "committing the root on chain", done: 3, total: 4 });
-    const ok = await tx.run(`Commission lot ${lot.lot} (${t.size} serials)`, (signer) =>
+    const serialTree = SerialTree.of(lot.serials);
+    setTree({ lot, tree: serialTree });
+    setPhase({ step: t("console.committing"), done: 3, total: 4 });
+    const ok = await tx.run(t("console.commissionTx", { lot: lot.lot, count: serialTree.size }), (signer) =>
       SupplyChain__factory.connect(address, signer).commissionLot({
         gtin: BigInt(lot.gtin),
         lotNumberHash: textHash(lot.lot),
         expiry: BigInt(expiryFromYymmdd(lot.expiry)),
         origin: textHash(origin || "undisclosed"),
-        merkleRoot: t.root,
-        itemCount: t.size,
+        merkleRoot: serialTree.root,
+        itemCount: serialTree.size,
         inputLots: [],
       }),
     );
-    setPhase(ok ? { step: "lot committed", done: 4, total: 4 } : undefined);
+    setPhase(ok ? { step: t("console.committed"), done: 4, total: 4 } : undefined);
   };
   const download = useMemo(() => {
     if (!tree) return undefined;
@@ -123,10 +128,9 @@ function CommissionLot({ address }: { address: string }) {
   }, [tree]);
   return (
     <section className="card">
-      <h2>Commission a lot from a CSV</h2>
+      <h2>{t("console.commissionTitle")}</h2>
       <p className="muted">
-        Header <code>gtin,lot,expiry,serial</code> (expiry as YYMMDD). One transaction commits every serial as a Merkle
-        root, whatever the lot size; keep the tree file for proofs.
+        <Trans i18nKey="console.commissionText" components={{ code: <code /> }} />
       </p>
       <div className="form-row">
         <input
@@ -138,7 +142,7 @@ function CommissionLot({ address }: { address: string }) {
       </div>
       {file?.problems ? (
         <div className="error" data-testid="csv-problems">
-          {file.name}: {file.problems.length} problem(s)
+          {t("console.problems", { file: file.name, count: file.problems.length })}
           <ul>
             {file.problems.map((p) => (
               <li key={p}>{p}</li>
@@ -149,23 +153,23 @@ function CommissionLot({ address }: { address: string }) {
       {file?.lot ? (
         <>
           <dl className="facts">
-            <dt>GTIN</dt>
+            <dt>{t("console.gtin")}</dt>
             <dd>{file.lot.gtin}</dd>
-            <dt>Lot</dt>
+            <dt>{t("console.lot")}</dt>
             <dd>{file.lot.lot}</dd>
-            <dt>Expiry</dt>
+            <dt>{t("console.expiry")}</dt>
             <dd>{file.lot.expiry}</dd>
-            <dt>Serials</dt>
+            <dt>{t("console.serials")}</dt>
             <dd data-testid="csv-count">{file.lot.serials.length}</dd>
           </dl>
           <div className="form-row">
             <input
-              placeholder="place of origin (GLN or address)"
+              placeholder={t("console.originPlaceholder")}
               value={origin}
               onChange={(e) => setOrigin(e.target.value)}
             />
             <button data-testid="commission" disabled={tx.state.status === "pending"} onClick={() => void commit()}>
-              Commission
+              {t("console.commission")}
             </button>
           </div>
         </>
@@ -181,7 +185,7 @@ function CommissionLot({ address }: { address: string }) {
       <TxStatus state={tx.state} />
       {download && tx.state.status === "confirmed" ? (
         <a href={download} download={`${tree!.lot.gtin}-${tree!.lot.lot}.tree.json`}>
-          Download the tree file
+          {t("console.download")}
         </a>
       ) : null}
       {tree && tx.state.status === "confirmed" ? <LabelSheetButton lot={tree.lot} /> : null}
@@ -191,6 +195,8 @@ function CommissionLot({ address }: { address: string }) {
 
 /** Recalls a lot in one O(1) transaction (the lot's manufacturer or a regulator). */
 function RecallLot({ address }: { address: string }) {
+  const { t } = useTranslation();
+  const fmt = useFormat();
   const { deployment, provider } = useApp();
   const [lotId, setLotId] = useState("");
   const [reason, setReason] = useState("");
@@ -204,28 +210,30 @@ function RecallLot({ address }: { address: string }) {
   }, [address]);
   const name = (id: string, gtin: bigint) => {
     const f = known.find((k) => k.lotId === id);
-    return f ? `${f.lot} (GTIN ${f.gtin})` : `GTIN ${gtin} lot ${id.slice(0, 10)}…`;
+    return f
+      ? t("console.lotName", { lot: f.lot, gtin: f.gtin })
+      : t("console.lotUnknown", { gtin: gtin.toString(), id: `${id.slice(0, 10)}…` });
   };
   return (
     <section className="card">
-      <h2>Recall a lot</h2>
-      <p className="muted">Every item of the lot reads as recalled at once and can no longer be sold or dispensed.</p>
+      <h2>{t("console.recallTitle")}</h2>
+      <p className="muted">{t("console.recallText")}</p>
       {!data ? (
         <Loading />
       ) : (
         <div className="form-row">
           <select data-testid="recall-lot" value={lotId} onChange={(e) => setLotId(e.target.value)}>
-            <option value="">choose a lot…</option>
+            <option value="">{t("console.chooseLot")}</option>
             {data.map((l) => (
               <option key={l.lotId} value={l.lotId} disabled={l.lot.recalled || l.lot.destroyed}>
-                {name(l.lotId, l.gtin)} · {when(l.at)}
-                {l.lot.recalled ? " · recalled" : ""}
+                {name(l.lotId, l.gtin)} · {fmt.when(l.at)}
+                {l.lot.recalled ? t("console.recalledSuffix") : ""}
               </option>
             ))}
           </select>
           <input
             data-testid="recall-reason"
-            placeholder="recall notice"
+            placeholder={t("console.recallNotice")}
             value={reason}
             onChange={(e) => setReason(e.target.value)}
           />
@@ -234,18 +242,18 @@ function RecallLot({ address }: { address: string }) {
             data-testid="recall"
             disabled={!lotId || !reason || tx.state.status === "pending"}
             onClick={() =>
-              void tx.run("Recall lot", (s) =>
+              void tx.run(t("console.recallTx"), (s) =>
                 SupplyChain__factory.connect(address, s).recallLot(lotId, textHash(reason)),
               )
             }
           >
-            Recall
+            {t("console.recall")}
           </button>
         </div>
       )}
       {lotId ? (
         <div className="muted">
-          lot id <Hash value={lotId} />
+          {t("console.lotId")} <Hash value={lotId} />
         </div>
       ) : null}
       <TxStatus state={tx.state} />

@@ -1,4 +1,5 @@
 import { useState } from "react";
+import { useTranslation } from "react-i18next";
 import { formatUnits, parseUnits } from "ethers";
 import type { Signer } from "ethers";
 import {
@@ -12,7 +13,8 @@ import { ASSET_KIND_NAMES, ASSET_STATUS, OFFERING_STATE } from "../../../src/ass
 import { documentHash } from "../../../src/consortium";
 import { useApp } from "../app-context";
 import type { AppState } from "../app-context";
-import { Addr, Hash, Loading, NotDeployed, useChainData, when } from "../components";
+import { Addr, Hash, Loading, NotDeployed, useChainData } from "../components";
+import i18n, { formatNumber, useFormat } from "../i18n";
 import { TxStatus, useTx } from "../tx";
 import { RevenueChart, RevenuePoint } from "./chart";
 
@@ -22,17 +24,12 @@ interface PayToken {
   decimals: number;
 }
 
-const KIND_LABEL: Record<string, string> = {
-  Solar: "solar plant",
-  Vending: "vending machines",
-  AdScreen: "ad screens",
-  Other: "other",
-};
-
-function money(amount: bigint, t: PayToken | undefined): string {
+/** An amount of a payment token with at least two decimals, grouped for the current language. */
+function money(amount: bigint, t: PayToken | undefined, lang: string = i18n.language): string {
   if (!t) return amount.toString();
   const [whole, frac = ""] = formatUnits(amount, t.decimals).split(".");
-  return `${BigInt(whole).toLocaleString("en-GB")}.${frac.replace(/0+$/, "").padEnd(2, "0")} ${t.symbol}`;
+  const point = new Intl.NumberFormat(lang).formatToParts(0.5).find((p) => p.type === "decimal")?.value ?? ".";
+  return `${formatNumber(BigInt(whole), lang)}${point}${frac.replace(/0+$/, "").padEnd(2, "0")} ${t.symbol}`;
 }
 
 /** Everything the investors' page reads in one pass (reloaded on every block). */
@@ -149,26 +146,24 @@ type View = Awaited<ReturnType<typeof loadInvestorView>>;
 
 /** Investors: assets, open offerings (buy, refund), portfolio (claim all), market (list, buy, cancel), revenue chart. */
 export function InvestorsPage() {
+  const { t } = useTranslation();
   const app = useApp();
   const { data, error } = useChainData(
     async () => (app.deployment.contracts.assetRegistry ? loadInvestorView(app) : undefined),
     [app.account?.address],
   );
-  if (!app.deployment.contracts.assetRegistry) return <NotDeployed what="The asset registry" />;
+  if (!app.deployment.contracts.assetRegistry) return <NotDeployed what={t("investors.notDeployed")} />;
   if (!data) return <Loading error={error} />;
   return (
     <>
-      <h1>Investors</h1>
-      <p className="muted">
-        Shares of the city's earning assets. Only KYC'd investors hold them; revenue accrues to whoever holds the shares
-        and is claimed at any time, in each payment token.
-      </p>
+      <h1>{t("investors.title")}</h1>
+      <p className="muted">{t("investors.intro")}</p>
       <Assets view={data} />
       <Offerings view={data} />
       <Portfolio view={data} />
       <Market view={data} />
       <section className="card">
-        <h2>Revenue received per asset</h2>
+        <h2>{t("investors.revenueTitle")}</h2>
         <RevenueChart
           points={data.assets.flatMap((a) => a.revenue)}
           tokens={Object.fromEntries(data.assets.flatMap((a) => a.tokens).map((t) => [t.address.toLowerCase(), t]))}
@@ -179,21 +174,23 @@ export function InvestorsPage() {
 }
 
 function Assets({ view }: { view: View }) {
+  const { t } = useTranslation();
+  const fmt = useFormat();
   const { deployment, namer } = useApp();
   const docs = (deployment.facts.appAssets ?? {}) as Record<string, { documents: string }>;
   return (
     <section className="card">
-      <h2>Assets</h2>
+      <h2>{t("investors.assets")}</h2>
       <table data-testid="assets">
         <thead>
           <tr>
-            <th>#</th>
-            <th>Asset</th>
-            <th>Kind</th>
-            <th>Status</th>
-            <th>Operator</th>
-            <th>Shares issued / cap</th>
-            <th>Documents hash</th>
+            <th>{t("investors.id")}</th>
+            <th>{t("investors.asset")}</th>
+            <th>{t("investors.kind")}</th>
+            <th>{t("investors.status")}</th>
+            <th>{t("investors.operator")}</th>
+            <th>{t("investors.issued")}</th>
+            <th>{t("investors.documents")}</th>
           </tr>
         </thead>
         <tbody>
@@ -207,25 +204,25 @@ function Assets({ view }: { view: View }) {
                   <b>{x.name}</b> <span className="muted">{x.symbol}</span>
                   {d ? <div className="muted">{d.documents}</div> : null}
                 </td>
-                <td>{KIND_LABEL[ASSET_KIND_NAMES[Number(x.a.kind)]]}</td>
+                <td>{t(`investors.kinds.${ASSET_KIND_NAMES[Number(x.a.kind)]}`)}</td>
                 <td>
                   <span
                     className={`badge ${Number(x.a.status) === 3 ? "ok" : Number(x.a.status) === 4 ? "bad" : "warn"}`}
                   >
-                    {ASSET_STATUS[Number(x.a.status)].toLowerCase()}
+                    {t(`investors.statuses.${ASSET_STATUS[Number(x.a.status)]}`)}
                   </span>
                 </td>
                 <td>{namer.org?.(Number(x.a.operatorOrg)) ?? x.a.operatorOrg.toString()}</td>
                 <td>
-                  {x.supply.toLocaleString("en-GB")} / {x.cap.toLocaleString("en-GB")}
+                  {fmt.number(x.supply)} / {fmt.number(x.cap)}
                 </td>
                 <td>
                   <Hash value={x.a.metadataHash} />{" "}
                   {d ? (
                     matches ? (
-                      <span className="badge ok">matches</span>
+                      <span className="badge ok">{t("investors.matches")}</span>
                     ) : (
-                      <span className="badge bad">differs</span>
+                      <span className="badge bad">{t("investors.differs")}</span>
                     )
                   ) : null}
                 </td>
@@ -247,20 +244,21 @@ async function approveThen(
   label: string,
   then: (s: Signer) => ReturnType<Parameters<ReturnType<typeof useTx>["run"]>[1]>,
 ): Promise<boolean> {
-  const ok = await tx.run(`Approve ${money(cost, token)}`, (s) =>
+  const ok = await tx.run(i18n.t("investors.approveTx", { amount: money(cost, token) }), (s) =>
     IERC20Metadata__factory.connect(token.address, s).approve(spender, cost),
   );
   return ok && tx.run(label, then);
 }
 
 function Offerings({ view }: { view: View }) {
+  const { t } = useTranslation();
   const live = view.offerings.filter((x) => Number(x.o.state) === 1);
   const failed = view.offerings.filter((x) => Number(x.o.state) === 3);
   const assetOf = (id: bigint) => view.assets.find((a) => a.id === id);
   return (
     <section className="card">
-      <h2>Offerings</h2>
-      {live.length === 0 ? <div className="muted">No sale is open.</div> : null}
+      <h2>{t("investors.offerings")}</h2>
+      {live.length === 0 ? <div className="muted">{t("investors.noSale")}</div> : null}
       {live.map((x) => (
         <OfferingRow key={x.id.toString()} x={x} asset={assetOf(x.o.assetId)} view={view} />
       ))}
@@ -272,6 +270,8 @@ function Offerings({ view }: { view: View }) {
 }
 
 function OfferingRow({ x, asset, view }: { x: View["offerings"][number]; asset?: View["assets"][number]; view: View }) {
+  const { t } = useTranslation();
+  const fmt = useFormat();
   const { account } = useApp();
   const [shares, setShares] = useState("");
   const tx = useTx();
@@ -283,55 +283,77 @@ function OfferingRow({ x, asset, view }: { x: View["offerings"][number]; asset?:
   return (
     <div className="card" data-testid="offering" data-offering={x.id.toString()} style={{ margin: "0.6rem 0" }}>
       <div>
-        <b>{asset?.name}</b> <span className="badge">{OFFERING_STATE[Number(o.state)].toLowerCase()}</span>{" "}
+        <b>{asset?.name}</b>{" "}
+        <span className="badge">{t(`investors.offeringStates.${OFFERING_STATE[Number(o.state)]}`)}</span>{" "}
         <span className="muted">
-          offering {x.id.toString()} · {money(o.price, x.pay)} per share · closes {when(o.deadline)}
+          {t("investors.offeringLine", {
+            id: x.id.toString(),
+            price: money(o.price, x.pay, fmt.lang),
+            deadline: fmt.when(o.deadline),
+          })}
         </span>
       </div>
-      <div className="progress" title={`${o.sold} of ${o.hardCap} shares`}>
+      <div
+        className="progress"
+        title={t("investors.progressTitle", { sold: fmt.number(o.sold), cap: fmt.number(o.hardCap) })}
+      >
         <div style={{ width: pct(o.sold) }} />
       </div>
       <div className="muted" data-testid="offering-sold">
-        {o.sold.toLocaleString("en-GB")} of {o.hardCap.toLocaleString("en-GB")} shares sold · goal{" "}
-        {o.softCap.toLocaleString("en-GB")} ({pct(o.softCap)}) · {o.minPerInvestor.toString()}–
-        {o.maxPerInvestor.toString()} per investor
-        {mine > 0n ? <> · you hold {mine.toString()} in escrow</> : null}
+        {t("investors.sold", {
+          sold: fmt.number(o.sold),
+          cap: fmt.number(o.hardCap),
+          goal: fmt.number(o.softCap),
+          pct: new Intl.NumberFormat(fmt.lang, { style: "percent", maximumFractionDigits: 2 }).format(
+            Number(o.softCap) / Number(o.hardCap),
+          ),
+          min: fmt.number(o.minPerInvestor),
+          max: fmt.number(o.maxPerInvestor),
+        })}
+        {mine > 0n ? t("investors.escrow", { count: fmt.number(mine) }) : null}
       </div>
       {running ? (
         <div className="form-row">
           <input
             data-testid="offering-shares"
-            placeholder="shares"
+            placeholder={t("investors.sharesPlaceholder")}
             value={shares}
             onChange={(e) => setShares(e.target.value.trim())}
             style={{ width: "8rem" }}
           />
-          <span className="muted">{n > 0n ? `costs ${money(n * o.price, x.pay)}` : ""}</span>
+          <span className="muted">
+            {n > 0n ? t("investors.costs", { amount: money(n * o.price, x.pay, fmt.lang) }) : ""}
+          </span>
           <button
             data-testid="offering-buy"
             disabled={!account || n === 0n || tx.state.status === "pending"}
             onClick={() =>
-              void approveThen(tx, x.pay, view.offeringAddress, n * o.price, `Buy ${n} ${asset?.symbol} shares`, (s) =>
-                AssetOffering__factory.connect(view.offeringAddress, s).buy(x.id, n, o.price, view.now + 3600n),
+              void approveThen(
+                tx,
+                x.pay,
+                view.offeringAddress,
+                n * o.price,
+                t("investors.buySharesTx", { count: n.toString(), symbol: asset?.symbol ?? "" }),
+                (s) => AssetOffering__factory.connect(view.offeringAddress, s).buy(x.id, n, o.price, view.now + 3600n),
               )
             }
           >
-            Buy
+            {t("investors.buy")}
           </button>
         </div>
       ) : (
         <div className="form-row">
-          <span className="muted">The sale has ended; anyone may finalise it.</span>
+          <span className="muted">{t("investors.ended")}</span>
           <button
             className="secondary"
             disabled={!account || tx.state.status === "pending"}
             onClick={() =>
-              void tx.run("Finalise the sale", (s) =>
+              void tx.run(t("investors.finaliseTx"), (s) =>
                 AssetOffering__factory.connect(view.offeringAddress, s).finalise(x.id),
               )
             }
           >
-            Finalise
+            {t("investors.finalise")}
           </button>
         </div>
       )}
@@ -341,29 +363,37 @@ function OfferingRow({ x, asset, view }: { x: View["offerings"][number]; asset?:
 }
 
 function RefundRow({ x, asset, view }: { x: View["offerings"][number]; asset?: View["assets"][number]; view: View }) {
+  const { t } = useTranslation();
+  const fmt = useFormat();
   const tx = useTx();
   const mine = asset?.mine && asset.mine.offeringId === x.id && asset.mine.offeredLocked ? asset.mine.offered : 0n;
   if (mine === 0n && tx.state.status === "idle") return null;
   return (
     <div className="card" data-testid="refund" style={{ margin: "0.6rem 0" }}>
-      <b>{asset?.name}</b> <span className="badge bad">sale failed</span>{" "}
+      <b>{asset?.name}</b> <span className="badge bad">{t("investors.saleFailed")}</span>{" "}
       <span className="muted">
-        offering {x.id.toString()}: {x.o.sold.toString()} of the {x.o.softCap.toString()} shares needed were sold by{" "}
-        {when(x.o.deadline)}
+        {t("investors.failedLine", {
+          id: x.id.toString(),
+          sold: fmt.number(x.o.sold),
+          goal: fmt.number(x.o.softCap),
+          deadline: fmt.when(x.o.deadline),
+        })}
       </span>
       {mine > 0n ? (
         <div className="form-row">
           <span>
-            Your {mine.toString()} shares are refunded in full: {money(mine * x.o.price, x.pay)}.
+            {t("investors.refundText", { count: fmt.number(mine), amount: money(mine * x.o.price, x.pay, fmt.lang) })}
           </span>
           <button
             data-testid="refund-button"
             disabled={tx.state.status === "pending"}
             onClick={() =>
-              void tx.run("Refund", (s) => AssetOffering__factory.connect(view.offeringAddress, s).refund(x.id))
+              void tx.run(t("investors.refundTx"), (s) =>
+                AssetOffering__factory.connect(view.offeringAddress, s).refund(x.id),
+              )
             }
           >
-            Refund
+            {t("investors.refund")}
           </button>
         </div>
       ) : null}
@@ -373,13 +403,15 @@ function RefundRow({ x, asset, view }: { x: View["offerings"][number]; asset?: V
 }
 
 function Portfolio({ view }: { view: View }) {
+  const { t } = useTranslation();
+  const fmt = useFormat();
   const { account } = useApp();
   const tx = useTx();
   if (!account) {
     return (
       <section className="card">
-        <h2>Your portfolio</h2>
-        <div className="muted">Connect an investor account to see your shares and revenue.</div>
+        <h2>{t("investors.portfolio")}</h2>
+        <div className="muted">{t("investors.connect")}</div>
       </section>
     );
   }
@@ -394,27 +426,32 @@ function Portfolio({ view }: { view: View }) {
   }
   const claimAll = async () => {
     for (const c of claims) {
-      const ok = await tx.run(`Claim ${money(c.amount, c.t)} from ${c.a.symbol}`, (s) =>
-        AssetShareToken__factory.connect(c.a.shareToken, s).claim(c.t.address),
+      const ok = await tx.run(
+        t("investors.claimTx", { amount: money(c.amount, c.t, fmt.lang), symbol: c.a.symbol }),
+        (s) => AssetShareToken__factory.connect(c.a.shareToken, s).claim(c.t.address),
       );
       if (!ok) return;
     }
   };
   return (
     <section className="card" data-testid="portfolio">
-      <h2>Your portfolio</h2>
-      <div className="muted">Wallet: {view.balances.map((b) => money(b.balance, b.token)).join(" · ")}</div>
+      <h2>{t("investors.portfolio")}</h2>
+      <div className="muted">
+        {t("investors.walletLine", {
+          balances: view.balances.map((b) => money(b.balance, b.token, fmt.lang)).join(" · "),
+        })}
+      </div>
       {held.length === 0 ? (
-        <div className="muted">No shares yet.</div>
+        <div className="muted">{t("investors.noShares")}</div>
       ) : (
         <table>
           <thead>
             <tr>
-              <th>Asset</th>
-              <th>Shares</th>
-              <th>Of which listed / in escrow</th>
-              <th>Share of the asset</th>
-              <th>Claimable revenue</th>
+              <th>{t("investors.asset")}</th>
+              <th>{t("investors.shares")}</th>
+              <th>{t("investors.lockedCol")}</th>
+              <th>{t("investors.shareOf")}</th>
+              <th>{t("investors.claimable")}</th>
             </tr>
           </thead>
           <tbody>
@@ -423,14 +460,22 @@ function Portfolio({ view }: { view: View }) {
                 <td>
                   <b>{a.name}</b> <span className="muted">{a.symbol}</span>
                 </td>
-                <td>{a.mine!.balance.toLocaleString("en-GB")}</td>
+                <td>{fmt.number(a.mine!.balance)}</td>
                 <td>
-                  {a.mine!.listed.toString()} / {a.mine!.offeredLocked ? a.mine!.offered.toString() : "0"}
+                  {fmt.number(a.mine!.listed)} / {fmt.number(a.mine!.offeredLocked ? a.mine!.offered : 0n)}
                 </td>
-                <td>{a.supply > 0n ? `${((Number(a.mine!.balance) * 100) / Number(a.supply)).toFixed(2)} %` : "—"}</td>
+                <td>
+                  {a.supply > 0n
+                    ? new Intl.NumberFormat(fmt.lang, {
+                        style: "percent",
+                        minimumFractionDigits: 2,
+                        maximumFractionDigits: 2,
+                      }).format(Number(a.mine!.balance) / Number(a.supply))
+                    : "—"}
+                </td>
                 <td data-testid="claimable">
-                  {a.tokens.map((t, i) => (
-                    <div key={t.address}>{money(a.mine!.claimable[i], t)}</div>
+                  {a.tokens.map((tok, i) => (
+                    <div key={tok.address}>{money(a.mine!.claimable[i], tok, fmt.lang)}</div>
                   ))}
                 </td>
               </tr>
@@ -441,15 +486,17 @@ function Portfolio({ view }: { view: View }) {
       <div className="form-row">
         <b data-testid="claimable-total">
           {totals.size === 0
-            ? "Nothing to claim"
-            : `To claim: ${[...totals.values()].map((x) => money(x.amount, x.t)).join(" + ")}`}
+            ? t("investors.nothing")
+            : t("investors.toClaim", {
+                amounts: [...totals.values()].map((x) => money(x.amount, x.t, fmt.lang)).join(" + "),
+              })}
         </b>
         <button
           data-testid="claim-all"
           disabled={claims.length === 0 || tx.state.status === "pending"}
           onClick={() => void claimAll()}
         >
-          Claim all
+          {t("investors.claimAll")}
         </button>
       </div>
       <TxStatus state={tx.state} />
@@ -458,6 +505,8 @@ function Portfolio({ view }: { view: View }) {
 }
 
 function Market({ view }: { view: View }) {
+  const { t } = useTranslation();
+  const fmt = useFormat();
   const { account } = useApp();
   const tx = useTx();
   const [asset, setAsset] = useState("");
@@ -474,16 +523,16 @@ function Market({ view }: { view: View }) {
   }
   return (
     <section className="card">
-      <h2>Market</h2>
+      <h2>{t("investors.market")}</h2>
       <table data-testid="listings">
         <thead>
           <tr>
-            <th>Listing</th>
-            <th>Asset</th>
-            <th>Seller</th>
-            <th>Shares</th>
-            <th>Price per share</th>
-            <th>Until</th>
+            <th>{t("investors.listing")}</th>
+            <th>{t("investors.asset")}</th>
+            <th>{t("investors.seller")}</th>
+            <th>{t("investors.shares")}</th>
+            <th>{t("investors.price")}</th>
+            <th>{t("investors.until")}</th>
             <th />
           </tr>
         </thead>
@@ -491,7 +540,7 @@ function Market({ view }: { view: View }) {
           {view.listings.length === 0 ? (
             <tr>
               <td colSpan={7} className="muted">
-                No shares are listed.
+                {t("investors.noListings")}
               </td>
             </tr>
           ) : null}
@@ -502,24 +551,24 @@ function Market({ view }: { view: View }) {
       </table>
       {account ? (
         <div className="form-row">
-          <b>Sell:</b>
+          <b>{t("investors.sell")}</b>
           <select value={asset} onChange={(e) => setAsset(e.target.value)} data-testid="list-asset">
-            <option value="">asset…</option>
+            <option value="">{t("investors.assetPlaceholder")}</option>
             {owned.map((a) => (
               <option key={a.id.toString()} value={a.id.toString()}>
-                {a.symbol} ({a.mine!.unlocked.toString()} free)
+                {t("investors.free", { symbol: a.symbol, count: fmt.number(a.mine!.unlocked) })}
               </option>
             ))}
           </select>
           <input
-            placeholder="shares"
+            placeholder={t("investors.sharesPlaceholder")}
             value={amount}
             onChange={(e) => setAmount(e.target.value.trim())}
             style={{ width: "6rem" }}
             data-testid="list-amount"
           />
           <input
-            placeholder={`price (${pay?.symbol ?? "token"})`}
+            placeholder={t("investors.pricePlaceholder", { symbol: pay?.symbol ?? t("investors.token") })}
             value={price}
             onChange={(e) => setPrice(e.target.value.trim())}
             style={{ width: "8rem" }}
@@ -529,7 +578,7 @@ function Market({ view }: { view: View }) {
             data-testid="list-submit"
             disabled={!chosen || !pay || !/^\d+$/.test(amount) || priceUnits === 0n || tx.state.status === "pending"}
             onClick={() =>
-              void tx.run(`List ${amount} ${chosen!.symbol}`, (s) =>
+              void tx.run(t("investors.listTx", { count: amount, symbol: chosen!.symbol }), (s) =>
                 AssetMarket__factory.connect(view.marketAddress, s).list(
                   chosen!.id,
                   BigInt(amount),
@@ -540,7 +589,7 @@ function Market({ view }: { view: View }) {
               )
             }
           >
-            List for 30 days
+            {t("investors.list30")}
           </button>
         </div>
       ) : null}
@@ -550,6 +599,8 @@ function Market({ view }: { view: View }) {
 }
 
 function ListingRow({ x, view }: { x: View["listings"][number]; view: View }) {
+  const { t } = useTranslation();
+  const fmt = useFormat();
   const { account } = useApp();
   const tx = useTx();
   const [amount, setAmount] = useState("");
@@ -565,12 +616,20 @@ function ListingRow({ x, view }: { x: View["listings"][number]; view: View }) {
       <td>
         <Addr address={l.seller} />
       </td>
-      <td>{l.remaining.toString()}</td>
+      <td>{fmt.number(l.remaining)}</td>
       <td>
-        {money(l.price, x.pay)}
-        {l.feeBps > 0n ? <span className="muted"> (fee {Number(l.feeBps) / 100} %)</span> : null}
+        {money(l.price, x.pay, fmt.lang)}
+        {l.feeBps > 0n ? (
+          <span className="muted">
+            {t("investors.fee", {
+              pct: new Intl.NumberFormat(fmt.lang, { style: "percent", maximumFractionDigits: 2 }).format(
+                Number(l.feeBps) / 10_000,
+              ),
+            })}
+          </span>
+        ) : null}
       </td>
-      <td>{expired ? <span className="badge bad">expired</span> : when(l.expiry)}</td>
+      <td>{expired ? <span className="badge bad">{t("investors.expired")}</span> : fmt.when(l.expiry)}</td>
       <td>
         {own || expired ? (
           <button
@@ -578,17 +637,17 @@ function ListingRow({ x, view }: { x: View["listings"][number]; view: View }) {
             data-testid="listing-cancel"
             disabled={!account || tx.state.status === "pending"}
             onClick={() =>
-              void tx.run(`Cancel listing ${x.id}`, (s) =>
+              void tx.run(t("investors.cancelTx", { id: x.id.toString() }), (s) =>
                 AssetMarket__factory.connect(view.marketAddress, s).cancel(x.id),
               )
             }
           >
-            Cancel
+            {t("investors.cancel")}
           </button>
         ) : (
           <span className="form-row" style={{ margin: 0 }}>
             <input
-              placeholder="shares"
+              placeholder={t("investors.sharesPlaceholder")}
               value={amount}
               onChange={(e) => setAmount(e.target.value.trim())}
               style={{ width: "5rem", minWidth: 0 }}
@@ -598,12 +657,17 @@ function ListingRow({ x, view }: { x: View["listings"][number]; view: View }) {
               data-testid="listing-buy"
               disabled={!account || n === 0n || tx.state.status === "pending"}
               onClick={() =>
-                void approveThen(tx, x.pay, view.marketAddress, n * l.price, `Buy ${n} ${asset?.symbol}`, (s) =>
-                  AssetMarket__factory.connect(view.marketAddress, s).buy(x.id, n, l.price, view.now + 3600n),
+                void approveThen(
+                  tx,
+                  x.pay,
+                  view.marketAddress,
+                  n * l.price,
+                  t("investors.buyTx", { count: n.toString(), symbol: asset?.symbol ?? "" }),
+                  (s) => AssetMarket__factory.connect(view.marketAddress, s).buy(x.id, n, l.price, view.now + 3600n),
                 )
               }
             >
-              Buy
+              {t("investors.buy")}
             </button>
           </span>
         )}

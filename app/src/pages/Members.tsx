@@ -1,4 +1,5 @@
 import { useState } from "react";
+import { useTranslation } from "react-i18next";
 import { isAddress } from "ethers";
 import { Consortium__factory } from "../../../typechain-types";
 import { documentHash, listMembers } from "../../../src/consortium";
@@ -9,45 +10,43 @@ import { TxStatus, useTx } from "../tx";
 
 /** The consortium's members: organisations and persons, status, roles, accounts; KYC providers admit investors. */
 export function MembersPage() {
+  const { t } = useTranslation();
   const { deployment, provider } = useApp();
   const address = deployment.contracts.consortium;
   const { data, error } = useChainData(
     async () => (address ? listMembers(Consortium__factory.connect(address, provider)) : []),
     [address],
   );
-  if (!address) return <NotDeployed what="The consortium" />;
+  if (!address) return <NotDeployed what={t("members.notDeployed")} />;
   return (
     <>
-      <h1>Consortium members</h1>
-      <p className="muted">
-        Every organisation and person of the city's chain, with the roles the consortium granted by vote (or by KYC for
-        investors and patients). Suspended members keep their history but lose every right at once.
-      </p>
+      <h1>{t("members.title")}</h1>
+      <p className="muted">{t("members.intro")}</p>
       {!data ? (
         <Loading error={error} />
       ) : (
         <table data-testid="members">
           <thead>
             <tr>
-              <th>#</th>
-              <th>Member</th>
-              <th>Kind</th>
-              <th>Status</th>
-              <th>Roles</th>
-              <th>Accounts</th>
-              <th>Documents hash</th>
+              <th>{t("members.id")}</th>
+              <th>{t("members.member")}</th>
+              <th>{t("members.kind")}</th>
+              <th>{t("members.status")}</th>
+              <th>{t("members.roles")}</th>
+              <th>{t("members.accounts")}</th>
+              <th>{t("members.documents")}</th>
             </tr>
           </thead>
           <tbody>
             {data.map((m) => (
               <tr key={m.id} data-testid="member-row">
                 <td>{m.id}</td>
-                <td>{m.name || <span className="muted">(pseudonymous person)</span>}</td>
-                <td>{m.kind}</td>
+                <td>{m.name || <span className="muted">{t("members.pseudonymous")}</span>}</td>
+                <td>{t(`members.kinds.${m.kind}`)}</td>
                 <td>
-                  <span className={`badge status-${m.status.toLowerCase()}`}>{m.status}</span>
+                  <span className={`badge status-${m.status.toLowerCase()}`}>{t(`members.statuses.${m.status}`)}</span>
                 </td>
-                <td>{m.roles.map((r) => r.toLowerCase().replace("_", " ")).join(", ")}</td>
+                <td>{m.roles.map((r) => t(`members.roleNames.${r}`)).join(t("members.listSeparator"))}</td>
                 <td>
                   {m.accounts.map((a) => (
                     <div key={a}>
@@ -69,6 +68,7 @@ export function MembersPage() {
 }
 
 function AdmitPerson({ consortium }: { consortium: string }) {
+  const { t } = useTranslation();
   const [account, setAccount] = useState("");
   const [role, setRole] = useState<"INVESTOR" | "PATIENT">("INVESTOR");
   const [kyc, setKyc] = useState("");
@@ -76,25 +76,22 @@ function AdmitPerson({ consortium }: { consortium: string }) {
   const valid = isAddress(account) && kyc.trim().length > 0;
   return (
     <section className="card">
-      <h2>Admit a person</h2>
-      <p className="muted">
-        A KYC provider (or the regulator) admits investors, a hospital admits patients. Only the hash of the KYC record
-        goes on chain.
-      </p>
+      <h2>{t("members.admitTitle")}</h2>
+      <p className="muted">{t("members.admitText")}</p>
       <div className="form-row">
         <input
           data-testid="admit-account"
-          placeholder="account 0x…"
+          placeholder={t("members.accountPlaceholder")}
           value={account}
           onChange={(e) => setAccount(e.target.value.trim())}
         />
         <select value={role} onChange={(e) => setRole(e.target.value as "INVESTOR" | "PATIENT")}>
-          <option value="INVESTOR">investor</option>
-          <option value="PATIENT">patient</option>
+          <option value="INVESTOR">{t("members.roleNames.INVESTOR")}</option>
+          <option value="PATIENT">{t("members.roleNames.PATIENT")}</option>
         </select>
         <input
           data-testid="admit-kyc"
-          placeholder="KYC record reference"
+          placeholder={t("members.kycPlaceholder")}
           value={kyc}
           onChange={(e) => setKyc(e.target.value)}
         />
@@ -102,12 +99,12 @@ function AdmitPerson({ consortium }: { consortium: string }) {
           data-testid="admit-submit"
           disabled={!valid || tx.state.status === "pending"}
           onClick={() =>
-            void tx.run(`Admit ${role.toLowerCase()}`, (signer) =>
+            void tx.run(t("members.admitTx", { role: t(`members.roleNames.${role}`) }), (signer) =>
               Consortium__factory.connect(consortium, signer).admitPerson(account, ROLES[role], documentHash(kyc)),
             )
           }
         >
-          Admit
+          {t("members.admit")}
         </button>
       </div>
       <TxStatus state={tx.state} />

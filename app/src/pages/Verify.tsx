@@ -19,6 +19,7 @@ import { ITEM_STATES, VERIFY_REASONS, VerifyReasonName, lotIdOf, textHash } from
 import { useApp } from "../app-context";
 import { Hash, Loading, NotDeployed, useChainData } from "../components";
 import { useFormat } from "../i18n";
+import { itemStateText, localiseTimelineText } from "../i18n/timeline";
 import { CameraScanner } from "../scanner";
 import { TimelineEntry, itemTimeline } from "../supply";
 
@@ -154,7 +155,8 @@ function Qr({ text }: { text: string }) {
   useEffect(() => {
     QRCode.toDataURL(text, { margin: 1, width: 360, errorCorrectionLevel: "M" }).then(setSrc, () => setSrc(undefined));
   }, [text]);
-  return src ? <img data-testid="qr" src={src} alt={`QR code of ${text}`} /> : null;
+  const { t } = useTranslation();
+  return src ? <img data-testid="qr" src={src} alt={t("qrAlt", { text })} /> : null;
 }
 
 /** The item page at its GS1 Digital Link path: the verdict at a glance, then product, lot, inputs and custody. */
@@ -187,7 +189,7 @@ export function VerifyPage({ path }: { path: string }) {
     ]);
     const expiry = link.expiry ? expiryFromYymmdd(link.expiry) : Number(lot.expiry);
     const [sellable, reason] = await sc.verify(gtin, link.serial, link.lot, expiry, []);
-    const org = (id: bigint) => namer.org?.(Number(id)) ?? `member #${id}`;
+    const org = (id: bigint) => namer.org?.(Number(id)) ?? t("common.member", { id: id.toString() });
     const who = (a: string) => namer.address?.(a) ?? a;
     const timeline = await itemTimeline(sc, link.gtin, link.lot, link.serial, org, who);
     // Cold-chain alarms of shipments that carried this pack's pallet: the "why" of a quarantine (an alarm holds the
@@ -261,7 +263,7 @@ export function VerifyPage({ path }: { path: string }) {
           <div>{t(`verdict.${data.reason}.text`)}</div>
           {data.reason === "quarantined" && data.excursions.length > 0 ? (
             <div data-testid="verdict-why">
-              {data.excursions[0].title}: {data.excursions[0].detail}.
+              {localiseTimelineText(data.excursions[0].title, t)}: {localiseTimelineText(data.excursions[0].detail, t)}.
             </div>
           ) : null}
         </div>
@@ -365,7 +367,7 @@ export function VerifyPage({ path }: { path: string }) {
       <section className="card">
         <h2>{t("pack.custody")}</h2>
         <p className="muted">
-          {t("pack.now")} <b>{ITEM_STATES[Number(data.item.state)]}</b>
+          {t("pack.now")} <b>{itemStateText(ITEM_STATES[Number(data.item.state)], t)}</b>
           {data.item.activated ? (
             <Trans
               i18nKey="pack.heldBy"
@@ -402,11 +404,11 @@ function Timeline({ entries }: { entries: TimelineEntry[] }) {
     <ol className="timeline" data-testid="timeline">
       {entries.map((e) => (
         <li key={`${e.block}-${e.index}`} className={e.tone}>
-          <b>{e.title}</b>{" "}
+          <b>{localiseTimelineText(e.title, t)}</b>{" "}
           <span className="muted">
             {fmt.when(e.timestamp)} · {t("pack.block", { block: e.block })}
           </span>
-          <div>{e.detail}</div>
+          <div>{localiseTimelineText(e.detail, t)}</div>
         </li>
       ))}
     </ol>

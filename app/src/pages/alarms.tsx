@@ -1,4 +1,5 @@
 import { useState } from "react";
+import { useTranslation } from "react-i18next";
 import type { ContractTransactionResponse, Signer } from "ethers";
 import { ColdChain__factory, MedicalRecords__factory, SupplyChain__factory } from "../../../typechain-types";
 import { EXCURSION_KIND } from "../../../src/coldchain";
@@ -6,31 +7,32 @@ import { EMERGENCY_REASONS } from "../../../src/fhir";
 import { textHash } from "../../../src/supplychain";
 import { useApp } from "../app-context";
 import type { AppState } from "../app-context";
-import { Hash, useChainData, when } from "../components";
+import { Hash, useChainData } from "../components";
+import { Msg, msg, useFormat, useMsg } from "../i18n";
 import { TxStatus, useTx } from "../tx";
 
 /** An action an alarm allows, taking the decision's reason (only its hash goes on chain). */
 export interface AlarmAction {
-  label: string;
+  label: Msg;
   testId: string;
   danger?: boolean;
   send(signer: Signer, reasonHash: string): Promise<ContractTransactionResponse>;
   /** Further transactions of the same decision (e.g. releasing the shipment's lots after the shipment). */
-  then?: { label: string; send(signer: Signer, reasonHash: string): Promise<ContractTransactionResponse> }[];
+  then?: { label: Msg; send(signer: Signer, reasonHash: string): Promise<ContractTransactionResponse> }[];
 }
 
 /** One entry of the live alarm list. */
 export interface Alarm {
   id: string;
   kind: "excursion" | "quarantine" | "clone" | "break-glass";
-  title: string;
-  detail: string;
+  title: Msg;
+  detail: Msg;
   time: number;
   block: number;
   /** Still awaiting a decision. */
   open: boolean;
   /** What happened when it is no longer open. */
-  outcome?: string;
+  outcome?: Msg;
   subject?: string;
   actions: AlarmAction[];
 }
@@ -55,7 +57,7 @@ async function supplyAlarms(app: AppState): Promise<Alarm[]> {
   const sc = SupplyChain__factory.connect(address, app.provider);
   const lots = Object.values((app.deployment.facts.appLots ?? {}) as Record<string, LotFact>);
   const lotName = (id: string) => lots.find((l) => l.lotId === id)?.lot ?? `${id.slice(0, 10)}…`;
-  const org = (id: bigint) => app.namer.org?.(Number(id)) ?? `member #${id}`;
+  const org = (id: bigint): Msg | string => app.namer.org?.(Number(id)) ?? msg("common.member", { id: id.toString() });
   const who = (a: string) => app.namer.address?.(a) ?? a;
   const [quarantined, released, destroyed, clones] = await Promise.all([
     sc.queryFilter(sc.filters.LotQuarantined()),
@@ -81,21 +83,30 @@ async function supplyAlarms(app: AppState): Promise<Alarm[]> {
     out.push({
       id: `q-${e.transactionHash}-${e.index}`,
       kind: "quarantine",
-      title: `Lot ${lotName(id)} quarantined${e.args.by.toLowerCase() === app.deployment.contracts.coldChain?.toLowerCase() ? " by the cold-chain alarm" : ""}`,
-      detail: `by ${who(e.args.by)}; the goods cannot be received as sellable, sold or dispensed until a regulator decides.`,
+      title: msg(
+        e.args.by.toLowerCase() === app.deployment.contracts.coldChain?.toLowerCase()
+          ? "alarms.lotQuarantinedByAlarm"
+          : "alarms.lotQuarantined",
+        { lot: lotName(id) },
+      ),
+      detail: msg("alarms.lotQuarantinedDetail", { by: who(e.args.by) }),
       time: stamps.get(e.blockNumber) ?? 0,
       block: e.blockNumber,
       open,
-      outcome: rel ? `released by ${who(rel.args.by)}` : des ? `destroyed by ${who(des.args.by)}` : undefined,
+      outcome: rel
+        ? msg("alarms.releasedBy", { by: who(rel.args.by) })
+        : des
+          ? msg("alarms.destroyedBy", { by: who(des.args.by) })
+          : undefined,
       subject: id,
       actions: [
         {
-          label: "Release",
+          label: msg("alarms.release"),
           testId: "release",
           send: (s, r) => SupplyChain__factory.connect(address, s).releaseLot(id, r),
         },
         {
-          label: "Destroy",
+          label: msg("alarms.destroy"),
           testId: "destroy",
           danger: true,
           send: (s, r) => SupplyChain__factory.connect(address, s).destroyLot(id, r),
@@ -110,21 +121,23 @@ async function supplyAlarms(app: AppState): Promise<Alarm[]> {
     out.push({
       id: `c-${e.transactionHash}-${e.index}`,
       kind: "clone",
-      title: `Clone alert in lot ${lotName(id)}`,
-      detail: `${org(e.args.reporter)} presented a code that ${org(e.args.firstBy)} had already sold: the code is now suspect.`,
+      title: msg("alarms.cloneTitle", { lot: lotName(id) }),
+      detail: msg("alarms.cloneDetail", { reporter: org(e.args.reporter), first: org(e.args.firstBy) }),
       time: stamps.get(e.blockNumber) ?? 0,
       block: e.blockNumber,
       open: !handled,
-      outcome: handled ? `lot ${lot.destroyed ? "destroyed" : lot.recalled ? "recalled" : "quarantined"}` : undefined,
+      outcome: handled
+        ? msg(`alarms.lotOutcome.${lot.destroyed ? "destroyed" : lot.recalled ? "recalled" : "quarantined"}`)
+        : undefined,
       subject: e.args.itemKey,
       actions: [
         {
-          label: "Quarantine the lot",
+          label: msg("alarms.quarantineLot"),
           testId: "quarantine",
           send: (s, r) => SupplyChain__factory.connect(address, s).quarantineLot(id, r),
         },
         {
-          label: "Recall the lot",
+          label: msg("alarms.recallLot"),
           testId: "recall",
           danger: true,
           send: (s, r) => SupplyChain__factory.connect(address, s).recallLot(id, r),
@@ -135,12 +148,6 @@ async function supplyAlarms(app: AppState): Promise<Alarm[]> {
   return out;
 }
 
-const EXCURSION_TEXT: Record<string, string> = {
-  HardBound: "a reading beyond the hard limits",
-  Cumulative: "too long outside the storage range",
-  Gap: "the sensor went silent",
-};
-
 /** Cold-chain excursion alarms: the contract quarantined the shipment and its lots when the rule broke. */
 async function excursionAlarms(app: AppState): Promise<Alarm[]> {
   const address = app.deployment.contracts.coldChain;
@@ -150,7 +157,7 @@ async function excursionAlarms(app: AppState): Promise<Alarm[]> {
   const sc = SupplyChain__factory.connect(supply, app.provider);
   const lots = Object.values((app.deployment.facts.appLots ?? {}) as Record<string, LotFact>);
   const lotName = (id: string) => lots.find((l) => l.lotId === id)?.lot ?? `${id.slice(0, 10)}…`;
-  const org = (id: bigint) => app.namer.org?.(Number(id)) ?? `member #${id}`;
+  const org = (id: bigint): Msg | string => app.namer.org?.(Number(id)) ?? msg("common.member", { id: id.toString() });
   const alarmed = await cc.queryFilter(cc.filters.ExcursionAlarmed());
   return Promise.all(
     alarmed.map(async (e) => {
@@ -165,30 +172,36 @@ async function excursionAlarms(app: AppState): Promise<Alarm[]> {
       const status = Number(s.status);
       const kind = EXCURSION_KIND[Number(e.args.kind)];
       const names = lotIds.map(lotName).join(", ");
-      const sscc = (p: bigint) => `SSCC ${p.toString().padStart(18, "0")}`;
+      const sscc = (p: bigint) => p.toString().padStart(18, "0");
       return {
         id: `x-${e.transactionHash}-${e.index}`,
         kind: "excursion" as const,
-        title: `Temperature excursion on shipment ${id} (${names})`,
-        detail:
-          `${EXCURSION_TEXT[kind] ?? kind}: ${Number(e.args.deviation) / 100} °C beyond the limit` +
-          `${e.args.duration > 0n ? `, ${Math.round(Number(e.args.duration) / 60)} min` : ""} at ${when(e.args[3] as bigint)}, ` +
-          `seen by sensor ${app.namer.address?.(e.args.device) ?? e.args.device.slice(0, 10)}. ${org(s.sender)} → ${org(s.receiver)} ` +
-          `via ${org(s.carrier)}; the shipment and its pallets were quarantined in the same transaction.`,
+        title: msg("alarms.excursionTitle", { id: id.toString(), lots: names }),
+        detail: msg("alarms.excursionDetail", {
+          kind: kind ? msg(`alarms.excursionKinds.${kind}`) : String(e.args.kind),
+          deviation: Number(e.args.deviation) / 100,
+          duration:
+            e.args.duration > 0n ? msg("alarms.minutes", { count: Math.round(Number(e.args.duration) / 60) }) : "",
+          at: { when: e.args[3] as bigint },
+          sensor: app.namer.address?.(e.args.device) ?? e.args.device.slice(0, 10),
+          from: org(s.sender),
+          to: org(s.receiver),
+          carrier: org(s.carrier),
+        }),
         time: block?.timestamp ?? 0,
         block: e.blockNumber,
         open: status === 2,
         outcome:
           status === 3
-            ? "shipment released"
+            ? msg("alarms.shipmentReleased")
             : status === 5
-              ? "shipment destroyed"
+              ? msg("alarms.shipmentDestroyed")
               : status === 4
-                ? "received"
+                ? msg("alarms.received")
                 : undefined,
         actions: [
           {
-            label: "Release",
+            label: msg("alarms.release"),
             testId: "release",
             send: (sg: Signer, r: string) => ColdChain__factory.connect(address, sg).releaseShipment(id, r),
             // the alarm held the shipment's pallets; releasing the shipment resumes monitoring, each pallet is
@@ -196,13 +209,13 @@ async function excursionAlarms(app: AppState): Promise<Alarm[]> {
             then: pallets
               .filter((_, i) => palletStates[i].quarantined)
               .map((p) => ({
-                label: `release pallet ${sscc(p)}`,
+                label: msg("alarms.releasePallet", { sscc: sscc(p) }),
                 send: (sg: Signer, r: string) =>
                   SupplyChain__factory.connect(supply, sg).setPalletQuarantine(p, false, r),
               })),
           },
           {
-            label: "Destroy",
+            label: msg("alarms.destroy"),
             testId: "destroy",
             danger: true,
             // its pallets stay quarantined (never shipped, unpacked or sold); destroying a whole lot is a separate
@@ -215,12 +228,10 @@ async function excursionAlarms(app: AppState): Promise<Alarm[]> {
   );
 }
 
-const REASON_TEXT: Record<number, string> = {
-  [EMERGENCY_REASONS.ETREAT]: "emergency treatment",
-  [EMERGENCY_REASONS.ERTREAT]: "emergency room treatment",
-  [EMERGENCY_REASONS.BTG]: "break the glass",
-  [EMERGENCY_REASONS.PUBHLTH]: "public health",
-};
+/** The translation key of each emergency reason (HL7 PurposeOfUse codes). */
+const REASON_KEY: Record<number, string> = Object.fromEntries(
+  Object.entries(EMERGENCY_REASONS).map(([code, value]) => [Number(value), `alarms.emergencyReasons.${code}`]),
+);
 
 /** Break-glass accesses to medical records: each awaits a regulator's review (justified or not). */
 async function breakGlassAlarms(app: AppState): Promise<Alarm[]> {
@@ -228,7 +239,7 @@ async function breakGlassAlarms(app: AppState): Promise<Alarm[]> {
   if (!address) return [];
   const mr = MedicalRecords__factory.connect(address, app.provider);
   const opened = await mr.queryFilter(mr.filters.EmergencyAccessOpened());
-  const org = (id: bigint) => app.namer.org?.(Number(id)) ?? `member #${id}`;
+  const org = (id: bigint): Msg | string => app.namer.org?.(Number(id)) ?? msg("common.member", { id: id.toString() });
   return Promise.all(
     opened.map(async (e) => {
       const id = e.args.emergencyId;
@@ -237,28 +248,32 @@ async function breakGlassAlarms(app: AppState): Promise<Alarm[]> {
       return {
         id: `bg-${id}`,
         kind: "break-glass" as const,
-        title: `Break-glass access by ${org(e.args.hospitalOrg)}`,
-        detail:
-          `Emergency ${id}: record ${e.args.recordId} of ${app.namer.address?.(e.args.patient) ?? e.args.patient} opened without consent ` +
-          `(reason: ${REASON_TEXT[Number(e.args.reason)] ?? e.args.reason}), window until ${when(e.args.expiresAt)}. The patient was notified.`,
+        title: msg("alarms.breakGlassTitle", { hospital: org(e.args.hospitalOrg) }),
+        detail: msg("alarms.breakGlassDetail", {
+          id: id.toString(),
+          record: e.args.recordId.toString(),
+          patient: app.namer.address?.(e.args.patient) ?? e.args.patient,
+          reason: REASON_KEY[Number(e.args.reason)] ? msg(REASON_KEY[Number(e.args.reason)]) : String(e.args.reason),
+          until: { when: e.args.expiresAt },
+        }),
         time: block?.timestamp ?? 0,
         block: e.blockNumber,
         open: review === 0,
         outcome:
           review === 1
-            ? `reviewed: justified (by ${org(em.reviewerOrg)})`
+            ? msg("alarms.justifiedBy", { by: org(em.reviewerOrg) })
             : review === 2
-              ? `reviewed: unjustified (by ${org(em.reviewerOrg)})`
+              ? msg("alarms.unjustifiedBy", { by: org(em.reviewerOrg) })
               : undefined,
         subject: em.findingsHash === "0x" + "0".repeat(64) ? undefined : em.findingsHash,
         actions: [
           {
-            label: "Justified",
+            label: msg("alarms.justified"),
             testId: "justified",
             send: (s: Signer, r: string) => MedicalRecords__factory.connect(address, s).reviewEmergency(id, true, r),
           },
           {
-            label: "Unjustified",
+            label: msg("alarms.unjustified"),
             testId: "unjustified",
             danger: true,
             send: (s: Signer, r: string) => MedicalRecords__factory.connect(address, s).reviewEmergency(id, false, r),
@@ -269,22 +284,19 @@ async function breakGlassAlarms(app: AppState): Promise<Alarm[]> {
   );
 }
 
-const KIND: Record<Alarm["kind"], string> = {
-  excursion: "temperature excursion",
-  quarantine: "quarantine",
-  clone: "clone alert",
-  "break-glass": "break-glass access",
-};
-
 /** One alarm with its decision form: a reason (hashed on chain) and the actions it allows. */
 export function AlarmCard({ alarm }: { alarm: Alarm }) {
+  const { t } = useTranslation();
+  const tr = useMsg();
+  const fmt = useFormat();
   const [reason, setReason] = useState("");
   const tx = useTx();
   const decide = async (a: AlarmAction) => {
     const hash = textHash(reason.trim());
-    if (!(await tx.run(`${a.label}: ${alarm.title}`, (s) => a.send(s, hash)))) return;
+    const label = (what: Msg) => t("alarms.step", { action: tr(a.label), what: tr(what) });
+    if (!(await tx.run(label(alarm.title), (s) => a.send(s, hash)))) return;
     for (const step of a.then ?? []) {
-      if (!(await tx.run(`${a.label}: ${step.label}`, (s) => step.send(s, hash)))) return;
+      if (!(await tx.run(label(step.label), (s) => step.send(s, hash)))) return;
     }
   };
   return (
@@ -296,39 +308,42 @@ export function AlarmCard({ alarm }: { alarm: Alarm }) {
       style={{ margin: "0.6rem 0" }}
     >
       <div>
-        <span className={`badge ${alarm.open ? "bad" : "ok"}`}>{KIND[alarm.kind]}</span> <b>{alarm.title}</b>{" "}
+        <span className={`badge ${alarm.open ? "bad" : "ok"}`}>{t(`alarms.kinds.${alarm.kind}`)}</span>{" "}
+        <b>{tr(alarm.title)}</b>{" "}
         <span className="muted">
-          {when(alarm.time)} · block {alarm.block}
+          {fmt.when(alarm.time)} · {t("alarms.block", { block: alarm.block })}
         </span>
       </div>
-      <div>{alarm.detail}</div>
+      <div>{tr(alarm.detail)}</div>
       {alarm.subject ? (
         <div className="muted">
-          subject <Hash value={alarm.subject} />
+          {t("alarms.subject")} <Hash value={alarm.subject} />
         </div>
       ) : null}
       {alarm.open ? (
         <div className="form-row">
           <input
             data-testid="alarm-reason"
-            placeholder="reason for the decision"
+            placeholder={t("alarms.reasonPlaceholder")}
             value={reason}
             onChange={(e) => setReason(e.target.value)}
           />
           {alarm.actions.map((a) => (
             <button
-              key={a.label}
+              key={a.testId}
               data-testid={`alarm-${a.testId}`}
               className={a.danger ? "danger" : undefined}
               disabled={!reason.trim() || tx.state.status === "pending"}
               onClick={() => void decide(a)}
             >
-              {a.label}
+              {tr(a.label)}
             </button>
           ))}
         </div>
       ) : (
-        <div className="muted">Handled: {alarm.outcome ?? "closed"}</div>
+        <div className="muted">
+          {t("alarms.handled", { outcome: alarm.outcome ? tr(alarm.outcome) : t("alarms.closed") })}
+        </div>
       )}
       <TxStatus state={tx.state} />
     </div>

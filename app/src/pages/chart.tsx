@@ -1,4 +1,6 @@
 import { formatUnits } from "ethers";
+import { useTranslation } from "react-i18next";
+import { useFormat } from "../i18n";
 
 /** One revenue deposit of an asset. */
 export interface RevenuePoint {
@@ -22,7 +24,8 @@ export function RevenueChart({
   points: RevenuePoint[];
   tokens: Record<string, { symbol: string; decimals: number }>;
 }) {
-  if (points.length === 0) return <div className="muted">No revenue deposited yet.</div>;
+  const { t } = useTranslation();
+  if (points.length === 0) return <div className="muted">{t("chart.none")}</div>;
   const byToken = new Map<string, RevenuePoint[]>();
   for (const p of points) {
     const k = p.paymentToken.toLowerCase();
@@ -47,6 +50,8 @@ function OneChart({
   token: { symbol: string; decimals: number } | undefined;
   assets: string[];
 }) {
+  const { t } = useTranslation();
+  const f = useFormat();
   const W = 520;
   const H = 240;
   const L = 70;
@@ -69,11 +74,12 @@ function OneChart({
   const y = (v: number) => H - B - (v / max) * (H - B - T);
   const ticks = [0, 0.25, 0.5, 0.75, 1].map((f) => f * max);
   const dates = [0, 0.5, 1].map((f) => t0 + f * (t1 - t0));
-  const fmt = (v: number) => v.toLocaleString("en-GB", { maximumFractionDigits: 0 });
+  const fmt = (v: number) => f.number(Math.round(v));
+  const symbol = token?.symbol ?? t("investors.token");
   return (
-    <svg className="chart" width={W} height={H + 18} role="img" aria-label={`Revenue in ${token?.symbol}`}>
+    <svg className="chart" width={W} height={H + 18} role="img" aria-label={t("chart.aria", { symbol })}>
       <text x={L} y={14} style={{ fontWeight: 600, fill: "#1d2433" }}>
-        Cumulative revenue ({token?.symbol ?? "token"})
+        {t("chart.title", { symbol })}
       </text>
       {ticks.map((v) => (
         <g key={v}>
@@ -83,9 +89,9 @@ function OneChart({
           </text>
         </g>
       ))}
-      {dates.map((t) => (
-        <text key={t} x={x(t)} y={H - B + 16} textAnchor="middle">
-          {new Date(t * 1000).toISOString().slice(0, 10)}
+      {dates.map((d) => (
+        <text key={d} x={x(d)} y={H - B + 16} textAnchor="middle">
+          {f.date(d, "medium")}
         </text>
       ))}
       <line x1={L} x2={L} y1={T} y2={H - B} stroke="#98a2b3" />
@@ -104,7 +110,7 @@ function OneChart({
             {s.steps.map((p) => (
               <circle key={p.t} cx={x(p.t)} cy={y(p.v)} r={3} fill={s.colour}>
                 <title>
-                  {s.asset}: {fmt(p.v)} {token?.symbol} by {new Date(p.t * 1000).toISOString().slice(0, 10)}
+                  {t("chart.point", { asset: s.asset, amount: fmt(p.v), symbol, date: f.date(p.t, "medium") })}
                 </title>
               </circle>
             ))}
