@@ -9,6 +9,7 @@ import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {ConsortiumGated} from "../consortium/ConsortiumGated.sol";
 import {IConsortium} from "../interfaces/IConsortium.sol";
 import {IAssetShareToken} from "../interfaces/IAssetShareToken.sol";
+import {IAssetRegistry} from "../interfaces/IAssetRegistry.sol";
 import {Roles} from "../libraries/Roles.sol";
 
 /**
@@ -153,10 +154,12 @@ contract AssetShareToken is ERC20, ConsortiumGated, ReentrancyGuard, IAssetShare
     ) external nonReentrant {
         Config memory config = _config;
         if (!config.fundingClosed) revert ShareFundingStage(false);
-        // Only the asset's own operator or the grid operator named for it: a stranger cannot switch on payment tokens.
+        // Only the asset's own operator, the grid operator named for it or the registry's metered revenue
+        // contracts (PPA, vending ledger): a stranger cannot switch on payment tokens.
         if (
             _roleOrg(Roles.ASSET_OPERATOR, msg.sender) != _operatorOrg &&
-            (config.gridOperatorOrg == 0 || _roleOrg(Roles.GRID_OPERATOR, msg.sender) != config.gridOperatorOrg)
+            (config.gridOperatorOrg == 0 || _roleOrg(Roles.GRID_OPERATOR, msg.sender) != config.gridOperatorOrg) &&
+            !IAssetRegistry(_registry).isMeteredDepositor(msg.sender)
         ) revert RevenueNotDepositor(msg.sender);
         uint256 supply = totalSupply();
         if (amount == 0 || supply == 0) revert RevenueInvalidDeposit(amount, supply);
