@@ -129,11 +129,12 @@ contract AssetPPA is ConsortiumGated, EIP712, ReentrancyGuard, IAssetPPA {
         Terms storage t = _terms[assetId];
         address meter = t.meter;
         if (meter == address(0)) revert PpaNoTerms(assetId);
-        _checkMeter(batch, signature, meter);
+        if (batch.device != meter) revert PpaWrongMeter(assetId, batch.device);
         Account memory a = _accounts[assetId];
         if (batch.sequence <= a.sequence) revert PpaStaleSequence(assetId, batch.sequence, a.sequence);
         if (batch.startTime <= a.lastTime) revert PpaAlreadySettled(assetId, batch.startTime, a.lastTime);
         (uint64 last, uint64 toTime, bool over) = _scan(batch, a, t.capacityW, t.period);
+        _checkMeter(batch, signature, meter);
 
         // last >= a.register: `_scan` refused any backward step.
         uint64 energy = last - a.register;
@@ -276,9 +277,8 @@ contract AssetPPA is ConsortiumGated, EIP712, ReentrancyGuard, IAssetPPA {
         if (reason != 0) revert PpaInvalidTerms(assetId, reason);
     }
 
-    /// @dev The batch comes from the PPA's meter, bound to the asset, trusted by the IoT registry, and signed by it.
+    /// @dev The PPA's meter is bound to the asset, trusted by the IoT registry, and signed the batch.
     function _checkMeter(MeterBatch calldata batch, bytes calldata signature, address meter) private view {
-        if (batch.device != meter) revert PpaWrongMeter(batch.assetId, batch.device);
         if (!_isDeviceOf(batch.assetId, meter)) revert PpaMeterNotBound(batch.assetId, meter);
         (, uint8 kind, bool active) = _devices.deviceOf(meter);
         if (!active || kind != DeviceKinds.POWER_METER) revert PpaMeterNotTrusted(meter);
