@@ -21,8 +21,8 @@ import {Roles} from "../libraries/Roles.sol";
  * @title AssetVending
  * @notice Reconciles operators' deposits against controller-signed sales (see IAssetVending).
  * @dev Cumulative bookkeeping: `due` grows with every reconciled sales increase (minus the cost share, rounded
- * up in the holders' favour); at each period close `matured` takes the value `due` had at the previous close, so
- * the operator has one full period to deposit; the open arrear is `matured - paid` when positive.
+ * up in the holders' favour); the first batch that ends after the period closes sets `matured` to everything due
+ * before it (what was reported in the closed period); the open arrear is `matured - paid` when positive.
  */
 contract AssetVending is ConsortiumGated, EIP712, ReentrancyGuard, IAssetVending {
     using SafeERC20 for IERC20;
@@ -44,8 +44,6 @@ contract AssetVending is ConsortiumGated, EIP712, ReentrancyGuard, IAssetVending
     mapping(uint256 assetId => Terms) private _terms;
     mapping(uint256 assetId => bytes32) private _pending;
     mapping(uint256 assetId => Ledger) private _ledgers;
-    /// @dev Cumulative due at the last period close (becomes `matured` at the next close).
-    mapping(uint256 assetId => uint256) private _closedDue;
 
     /// @param consortium_ The consortium.
     /// @param registry_ The asset registry.
@@ -108,15 +106,14 @@ contract AssetVending is ConsortiumGated, EIP712, ReentrancyGuard, IAssetVending
         l.counter = last;
         l.lastTime = uint40(toTime);
         l.sequence = b.sequence;
-        l.due = (l.due + share).toUint128();
         bool closed;
         if (toTime >= uint256(l.periodStart) + t.period) {
-            // The period closes: what was due at the previous close must now be deposited.
-            l.matured = _closedDue[assetId].toUint128();
-            _closedDue[assetId] = l.due;
+            // The batch opens a new period: everything reported in the closed one must be deposited by now.
+            l.matured = l.due;
             l.periodStart = uint40(toTime);
             closed = true;
         }
+        l.due = (l.due + share).toUint128();
         _ledgers[assetId] = l;
         uint256 open = l.matured > l.paid ? l.matured - l.paid : 0;
         emit VendingReconciled(assetId, b.sequence, last, sales, share, open);

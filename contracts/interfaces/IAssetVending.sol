@@ -8,8 +8,8 @@ import {IAssetPPA} from "./IAssetPPA.sol";
  * @notice Reported sales against deposits for vending machines and ad screens: the asset's VENDING_CONTROLLER
  * signs its cumulative sales counter (payment-token units, EIP-712, any relayer pays the gas); what the holders
  * are due is the sales increase minus the agreed cost share; the operator still collects the cash and deposits
- * it through this ledger. What was due by the end of one period and is still not deposited when the next period
- * closes is an open arrear, visible to investors, closed by deposits.
+ * it through this ledger. What was reported in a period and is not deposited when the period closes (at the first
+ * batch past its end) is an open arrear, visible to investors, closed by deposits.
  */
 interface IAssetVending {
     /// @notice Terms proposed by the asset's operator and accepted by a regulator.
