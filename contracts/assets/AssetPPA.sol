@@ -117,8 +117,6 @@ contract AssetPPA is ConsortiumGated, EIP712, ReentrancyGuard, IAssetPPA {
         uint32 version = _bound[assetId].version + 1;
         _bound[assetId] = Bound(a.shareToken, a.operatorOrg, version);
         emit PpaAccepted(assetId, acceptorOrg, termsHash, version);
-        // The share token (deployed by the registry) takes the investors' part by transferFrom.
-        IERC20(t.paymentToken).forceApprove(a.shareToken, type(uint256).max);
     }
 
     // ---------------------------------------------------------------- settlement
@@ -151,7 +149,7 @@ contract AssetPPA is ConsortiumGated, EIP712, ReentrancyGuard, IAssetPPA {
         }
         uint256 value = _bill(t, a, energy);
         emit PpaSettled(assetId, a.settlements, meter, fromTime, toTime, last, energy, value);
-        _collect(assetId, t, a, energy);
+        _collect(assetId, t, a);
     }
 
     /// @inheritdoc IAssetPPA
@@ -159,7 +157,7 @@ contract AssetPPA is ConsortiumGated, EIP712, ReentrancyGuard, IAssetPPA {
         Terms storage t = _terms[assetId];
         if (t.meter == address(0)) revert PpaNoTerms(assetId);
         Account memory a = _accounts[assetId];
-        if (_collect(assetId, t, a, 0) == 0) revert PpaNothingToCollect(assetId);
+        if (_collect(assetId, t, a) == 0) revert PpaNothingToCollect(assetId);
     }
 
     /// @inheritdoc IAssetPPA
@@ -175,7 +173,7 @@ contract AssetPPA is ConsortiumGated, EIP712, ReentrancyGuard, IAssetPPA {
         Account memory a = _accounts[assetId];
         uint256 value = _bill(t, a, acceptedWh);
         emit PpaSettled(assetId, a.settlements, t.meter, h.fromTime, h.toTime, a.register, acceptedWh, value);
-        _collect(assetId, t, a, acceptedWh);
+        _collect(assetId, t, a);
     }
 
     // ---------------------------------------------------------------- credits
@@ -373,12 +371,7 @@ contract AssetPPA is ConsortiumGated, EIP712, ReentrancyGuard, IAssetPPA {
     }
 
     /// @dev Pulls what is owed (up to the grid's allowance and balance) and runs the waterfall; writes `a`.
-    function _collect(
-        uint256 assetId,
-        Terms storage t,
-        Account memory a,
-        uint256 energyWh
-    ) private returns (uint256 paid) {
+    function _collect(uint256 assetId, Terms storage t, Account memory a) private returns (uint256 paid) {
         address token = t.paymentToken;
         paid = _payable(IERC20(token), t.payer, a);
         uint256[3] memory parts = _split(a, paid);
@@ -398,7 +391,8 @@ contract AssetPPA is ConsortiumGated, EIP712, ReentrancyGuard, IAssetPPA {
         );
         if (paid != 0) IERC20(token).safeTransferFrom(t.payer, address(this), paid);
         if (deposit != 0) {
-            IAssetShareToken(bound.shareToken).deposit(token, deposit, energyWh / 1000, bytes32(uint256(a.settlements)));
+            IERC20(token).safeTransfer(bound.shareToken, deposit);
+            IAssetShareToken(bound.shareToken).depositFromOffering(token, deposit);
         }
     }
 

@@ -154,12 +154,10 @@ contract AssetShareToken is ERC20, ConsortiumGated, ReentrancyGuard, IAssetShare
     ) external nonReentrant {
         Config memory config = _config;
         if (!config.fundingClosed) revert ShareFundingStage(false);
-        // Only the asset's own operator, the grid operator named for it or the registry's metered revenue
-        // contracts (PPA, vending ledger): a stranger cannot switch on payment tokens.
+        // Only the asset's own operator or the grid operator named for it: a stranger cannot switch on payment tokens.
         if (
             _roleOrg(Roles.ASSET_OPERATOR, msg.sender) != _operatorOrg &&
-            (config.gridOperatorOrg == 0 || _roleOrg(Roles.GRID_OPERATOR, msg.sender) != config.gridOperatorOrg) &&
-            !IAssetRegistry(_registry).isMeteredDepositor(msg.sender)
+            (config.gridOperatorOrg == 0 || _roleOrg(Roles.GRID_OPERATOR, msg.sender) != config.gridOperatorOrg)
         ) revert RevenueNotDepositor(msg.sender);
         uint256 supply = totalSupply();
         if (amount == 0 || supply == 0) revert RevenueInvalidDeposit(amount, supply);
@@ -171,10 +169,13 @@ contract AssetShareToken is ERC20, ConsortiumGated, ReentrancyGuard, IAssetShare
 
     /// @inheritdoc IAssetShareToken
     function depositFromOffering(address paymentToken, uint256 amount) external {
-        if (msg.sender != _offering) revert ShareUnauthorised(msg.sender);
+        // The offering, or a metered revenue contract bound to the registry (PPA, vending ledger).
+        if (msg.sender != _offering && !IAssetRegistry(_registry).isMeteredDepositor(msg.sender)) {
+            revert ShareUnauthorised(msg.sender);
+        }
         uint256 supply = totalSupply();
         if (amount == 0 || supply == 0) revert RevenueInvalidDeposit(amount, supply);
-        // The offering has already transferred `amount` here (its escrow becomes the holders' revenue).
+        // The caller has already transferred `amount` here (escrow or metered revenue becomes the holders').
         _credit(paymentToken, amount, supply, 0, bytes32(0));
     }
 

@@ -84,7 +84,6 @@ contract AssetVending is ConsortiumGated, EIP712, ReentrancyGuard, IAssetVending
         if (l.periodStart == 0) l.periodStart = uint40(block.timestamp);
         _terms[assetId] = t;
         emit VendingAccepted(assetId, termsHash, msg.sender);
-        IERC20(t.paymentToken).forceApprove(a.shareToken, type(uint256).max);
     }
 
     /// @inheritdoc IAssetVending
@@ -142,7 +141,8 @@ contract AssetVending is ConsortiumGated, EIP712, ReentrancyGuard, IAssetVending
         emit VendingDeposited(assetId, msg.sender, amount, open);
         IERC20(t.paymentToken).safeTransferFrom(msg.sender, address(this), amount);
         if (toHolders != 0) {
-            IAssetShareToken(a.shareToken).deposit(t.paymentToken, toHolders, 0, bytes32(uint256(l.sequence)));
+            IERC20(t.paymentToken).safeTransfer(a.shareToken, toHolders);
+            IAssetShareToken(a.shareToken).depositFromOffering(t.paymentToken, toHolders);
         }
     }
 
