@@ -180,7 +180,9 @@ export async function deployMetering(
     await hre.ethers.getContractFactory("AssetVending", deployer)
   ).deploy(consortium, registryAddress, deviceRegistry)) as unknown as AssetVending;
   await Promise.all([ppa.waitForDeployment(), vending.waitForDeployment()]);
-  await (await registry.connect(deployer ?? null).bindMetering(await ppa.getAddress(), await vending.getAddress())).wait();
+  await (
+    await registry.connect(deployer ?? null).bindMetering(await ppa.getAddress(), await vending.getAddress())
+  ).wait();
   return { ppa, vending };
 }
 

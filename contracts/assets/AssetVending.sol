@@ -75,13 +75,13 @@ contract AssetVending is ConsortiumGated, EIP712, ReentrancyGuard, IAssetVending
         IAssetRegistry.Asset memory a = _registry.asset(assetId);
         _checkTerms(assetId, a, t);
         delete _pending[assetId];
-        Ledger storage l = _ledgers[assetId];
+        Ledger storage book = _ledgers[assetId];
         if (t.controller != _terms[assetId].controller) {
             // A new controller counts from zero, from now on.
-            l.counter = 0;
-            if (l.lastTime < block.timestamp) l.lastTime = uint40(block.timestamp);
+            book.counter = 0;
+            if (book.lastTime < block.timestamp) book.lastTime = uint40(block.timestamp);
         }
-        if (l.periodStart == 0) l.periodStart = uint40(block.timestamp);
+        if (book.periodStart == 0) book.periodStart = uint40(block.timestamp);
         _terms[assetId] = t;
         emit VendingAccepted(assetId, termsHash, msg.sender);
     }
@@ -92,29 +92,29 @@ contract AssetVending is ConsortiumGated, EIP712, ReentrancyGuard, IAssetVending
         Terms memory t = _terms[assetId];
         if (t.controller == address(0)) revert VendingNoTerms(assetId);
         _checkController(b, signature, t.controller);
-        Ledger memory l = _ledgers[assetId];
-        if (b.sequence <= l.sequence || b.startTime <= l.lastTime) {
+        Ledger memory book = _ledgers[assetId];
+        if (b.sequence <= book.sequence || b.startTime <= book.lastTime) {
             revert VendingStaleBatch(assetId, b.sequence, b.startTime);
         }
         uint64 toTime = _end(b);
-        uint64 last = _walk(assetId, b.registers, l.counter);
-        // last >= l.counter (_walk refuses a backward step).
-        uint256 sales = last - l.counter;
+        uint64 last = _walk(assetId, b.registers, book.counter);
+        // last >= book.counter (_walk refuses a backward step).
+        uint256 sales = last - book.counter;
         // Holders' share, rounded up in their favour: sales · (1 - costShare).
         uint256 share = (sales * (10_000 - t.costShareBps) + 9_999) / 10_000;
-        l.counter = last;
-        l.lastTime = uint40(toTime);
-        l.sequence = b.sequence;
+        book.counter = last;
+        book.lastTime = uint40(toTime);
+        book.sequence = b.sequence;
         bool closed;
-        if (toTime >= uint256(l.periodStart) + t.period) {
+        if (toTime >= uint256(book.periodStart) + t.period) {
             // The batch opens a new period: everything reported in the closed one must be deposited by now.
-            l.matured = l.due;
-            l.periodStart = uint40(toTime);
+            book.matured = book.due;
+            book.periodStart = uint40(toTime);
             closed = true;
         }
-        l.due = (l.due + share).toUint128();
-        _ledgers[assetId] = l;
-        uint256 open = l.matured > l.paid ? l.matured - l.paid : 0;
+        book.due = (book.due + share).toUint128();
+        _ledgers[assetId] = book;
+        uint256 open = book.matured > book.paid ? book.matured - book.paid : 0;
         emit VendingReconciled(assetId, b.sequence, last, sales, share, open);
         if (closed && open != 0) emit VendingArrearOpened(assetId, open);
     }
@@ -126,18 +126,18 @@ contract AssetVending is ConsortiumGated, EIP712, ReentrancyGuard, IAssetVending
         IAssetRegistry.Asset memory a = _registry.asset(assetId);
         if (_roleOrg(Roles.ASSET_OPERATOR, msg.sender) != a.operatorOrg) revert VendingNotParty(assetId, msg.sender);
         if (amount == 0) revert VendingInvalidDeposit(assetId, amount);
-        Ledger storage l = _ledgers[assetId];
-        l.paid = (l.paid + amount).toUint128();
-        uint256 total = amount + l.dust;
+        Ledger storage book = _ledgers[assetId];
+        book.paid = (book.paid + amount).toUint128();
+        uint256 total = amount + book.dust;
         uint256 toHolders;
         if (total >= IERC20(a.shareToken).totalSupply()) {
             toHolders = total;
-            l.dust = 0;
+            book.dust = 0;
         } else {
             // total < supply <= 2^64.
-            l.dust = uint128(total);
+            book.dust = uint128(total);
         }
-        uint256 open = l.matured > l.paid ? l.matured - l.paid : 0;
+        uint256 open = book.matured > book.paid ? book.matured - book.paid : 0;
         emit VendingDeposited(assetId, msg.sender, amount, open);
         IERC20(t.paymentToken).safeTransferFrom(msg.sender, address(this), amount);
         if (toHolders != 0) {
@@ -158,8 +158,8 @@ contract AssetVending is ConsortiumGated, EIP712, ReentrancyGuard, IAssetVending
 
     /// @inheritdoc IAssetVending
     function arrears(uint256 assetId) external view returns (uint256) {
-        Ledger storage l = _ledgers[assetId];
-        return l.matured > l.paid ? l.matured - l.paid : 0;
+        Ledger storage book = _ledgers[assetId];
+        return book.matured > book.paid ? book.matured - book.paid : 0;
     }
 
     /// @inheritdoc IAssetVending
@@ -181,7 +181,11 @@ contract AssetVending is ConsortiumGated, EIP712, ReentrancyGuard, IAssetVending
         if (reason != 0) revert VendingInvalidTerms(assetId, reason);
     }
 
-    function _checkController(IAssetPPA.MeterBatch calldata b, bytes calldata signature, address controller) private view {
+    function _checkController(
+        IAssetPPA.MeterBatch calldata b,
+        bytes calldata signature,
+        address controller
+    ) private view {
         if (b.device != controller) revert VendingWrongController(b.assetId, b.device);
         if (!_isDeviceOf(b.assetId, controller)) revert VendingControllerNotTrusted(controller);
         (, uint8 kind, bool active) = _devices.deviceOf(controller);

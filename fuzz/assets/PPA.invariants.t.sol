@@ -24,7 +24,8 @@ import {AssetsFuzz} from "./AssetsFuzz.sol";
 contract PpaHandler is HandlerBase {
     bytes32 private constant SETTLED =
         keccak256("PpaSettled(uint256,uint32,address,uint64,uint64,uint64,uint64,uint256)");
-    bytes32 private constant WATERFALL = keccak256("PpaWaterfall(uint256,uint256,uint256,uint256,uint256,uint256,uint256)");
+    bytes32 private constant WATERFALL =
+        keccak256("PpaWaterfall(uint256,uint256,uint256,uint256,uint256,uint256,uint256)");
     bytes32 private constant ALARM = keccak256("PpaMeterAlarm(uint256,uint256,address,uint64,uint64)");
 
     AssetPPA public immutable ppa;

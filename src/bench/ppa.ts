@@ -1,6 +1,5 @@
 import { SingleBar, Presets } from "cli-progress";
 import { Wallet } from "ethers";
-import type { HardhatRuntimeEnvironment } from "hardhat/types";
 import type { AssetsBenchPopulator, DeviceRegistry, SettlementToken } from "../../typechain-types";
 import { BenchRow, BenchSuite, gasOf } from "./harness";
 import { formCity } from "../city";
@@ -47,7 +46,9 @@ export const suite: BenchSuite = {
     const meterFw = digestOf("bench-meter-fw");
     const ctlFw = digestOf("bench-vending-fw");
     await (await devices.connect(actors.deviceManager).setFirmware(meterFw, DEVICE_KIND.PowerMeter, 1, true)).wait();
-    await (await devices.connect(actors.deviceManager).setFirmware(ctlFw, DEVICE_KIND.VendingController, 1, true)).wait();
+    await (
+      await devices.connect(actors.deviceManager).setFirmware(ctlFw, DEVICE_KIND.VendingController, 1, true)
+    ).wait();
     const register = async (key: Wallet, kind: number) => {
       const now = (await ethers.provider.getBlock("latest"))!.timestamp;
       const { registration, signature } = await new DeviceSimulator(key, devDomain).signRegistration({
@@ -127,7 +128,11 @@ export const suite: BenchSuite = {
 
     /** Settles day `d` of a plant and returns the gas (the first day creates the credit slots). */
     const settleDay = async (p: typeof small, d: number, start: number) => {
-      const signed = await p.meter.sign(p.assetId, start, solarDay({ capacityW: CAPACITY_W, dayOfYear: 172 + d, seed: d }));
+      const signed = await p.meter.sign(
+        p.assetId,
+        start,
+        solarDay({ capacityW: CAPACITY_W, dayOfYear: 172 + d, seed: d }),
+      );
       await hre.network.provider.send("evm_setNextBlockTimestamp", [start + 95 * QUARTER_HOUR + 10]);
       const gas = await gasOf(ppa.connect(actors.outsider).settle(signed.batch, signed.signature));
       // The row must include the deposit to the holders (no dust carried) and a full payment (no arrears).

@@ -328,7 +328,9 @@ describe("AssetPPA", function () {
         .to.emit(f.ppa, "PpaWaterfall")
         .withArgs(f.assetId, 0n, 0n, 0n, 0n, 0n, value);
       expect(await f.ppa.arrears(f.assetId)).to.equal(value);
-      await expect(f.ppa.collect(f.assetId)).to.be.revertedWithCustomError(f.ppa, "PpaNothingToCollect").withArgs(f.assetId);
+      await expect(f.ppa.collect(f.assetId))
+        .to.be.revertedWithCustomError(f.ppa, "PpaNothingToCollect")
+        .withArgs(f.assetId);
       const rent = (value * 1_000n) / 10_000n;
       // A partial allowance: the rent is paid first, then O&M.
       await f.ceur.connect(f.actors.gridOperator).approve(f.ppaAddr, rent + 1n);
@@ -375,7 +377,9 @@ describe("AssetPPA", function () {
       await expect(f.ppa.connect(f.actors.hospital).withdraw(f.ceurAddr, f.orgIds.hospital))
         .to.be.revertedWithCustomError(f.ppa, "PpaOrgInactive")
         .withArgs(f.orgIds.hospital);
-      await expect(f.ppa.connect(f.actors.assetOperator).redirectCredit(f.ceurAddr, f.orgIds.hospital, f.orgIds.pharmacy))
+      await expect(
+        f.ppa.connect(f.actors.assetOperator).redirectCredit(f.ceurAddr, f.orgIds.hospital, f.orgIds.pharmacy),
+      )
         .to.be.revertedWithCustomError(f.ppa, "PpaNotRegulator")
         .withArgs(f.actors.assetOperator.address);
       await expect(f.ppa.connect(f.actors.regulator).redirectCredit(f.ceurAddr, f.orgIds.hospital, f.orgIds.hospital))

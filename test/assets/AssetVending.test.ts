@@ -38,7 +38,10 @@ describe("AssetVending", function () {
     await expect(f.vending.connect(f.actors.assetOperator).propose(f.assetId, changed))
       .to.be.revertedWithCustomError(f.vending, "VendingInvalidTerms")
       .withArgs(f.assetId, 1);
-    await expect(f.vending.connect(f.actors.regulator).accept(f.vendingId, changed)).to.emit(f.vending, "VendingAccepted");
+    await expect(f.vending.connect(f.actors.regulator).accept(f.vendingId, changed)).to.emit(
+      f.vending,
+      "VendingAccepted",
+    );
     expect((await f.vending.terms(f.vendingId)).costShareBps).to.equal(5_000n);
   });
 

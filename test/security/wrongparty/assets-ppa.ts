@@ -58,7 +58,8 @@ export const target: WrongPartyTarget = {
       exempt: "anyone may relay a meter's signed batch (keeper); the device signature is the authority",
     },
     "collect(uint256)": {
-      exempt: "anyone may pull arrears the grid owes under the agreed terms (keeper); the money goes down the waterfall",
+      exempt:
+        "anyone may pull arrears the grid owes under the agreed terms (keeper); the money goes down the waterfall",
     },
     "reviewHeld(uint256,uint64)": {
       exempt: "the city's regulator reviews held periods of every plant; REGULATOR is city-wide, no object relation",
