@@ -1,5 +1,7 @@
+import fs from "node:fs";
 import { task, types } from "hardhat/config";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
+import type { AssetPPA } from "../typechain-types";
 import { z } from "zod";
 import {
   ASSET_KIND,
@@ -14,6 +16,7 @@ import {
   shareToken,
 } from "../src/assets";
 import { resolveAddress, resolveSigner } from "../src/deployments";
+import { MeterSimulator, type PpaTerms, ppaDomain, ppaTermsHash, settleBatch, solarDay } from "../src/ppa";
 import { printTable, short } from "../src/table";
 
 async function system(hre: HardhatRuntimeEnvironment, registry?: string): Promise<AssetsSystem> {
@@ -251,3 +254,153 @@ task("assets:portfolio", "An investor's holdings, claimable revenue per payment 
       "History",
     );
   });
+
+// ---------------------------------------------------------------- metered revenue (issue 20)
+
+async function ppaAt(hre: HardhatRuntimeEnvironment, explicit?: string): Promise<AssetPPA> {
+  const address = await resolveAddress(hre, "AssetPPA", explicit);
+  return (await hre.ethers.getContractAt("AssetPPA", address)) as unknown as AssetPPA;
+}
+
+task("assets:ppa", "Proposes or accepts a solar PPA (the asset's operator and its grid operator, one each)")
+  .addParam("from", "Party: an actor key (assetOperator, gridOperator), an address or a signer index")
+  .addParam("action", "propose | accept")
+  .addParam("asset", "Asset id")
+  .addParam("meter", "POWER_METER device address bound to the asset")
+  .addParam("paymentToken", "ERC-20 the grid pays in")
+  .addParam("payer", "Grid operator account whose allowance is pulled")
+  .addParam("gridOrg", "GRID_OPERATOR organisation id")
+  .addParam("propertyOrg", "Organisation receiving the rooftop rent (0: none)")
+  .addParam("capacityW", "Plant capacity in W")
+  .addParam("tariff", "Payment-token units per kWh")
+  .addOptionalParam("rentBps", "Rent as basis points of value", "0")
+  .addOptionalParam("rentPerKwh", "Rent in payment-token units per kWh", "0")
+  .addOptionalParam("omBps", "O&M fee as basis points of value", "0")
+  .addOptionalParam("period", "Longest span of one settlement (seconds)", "86400")
+  .addOptionalParam("opening", "Opening register of the meter (Wh)", "0")
+  .addOptionalParam("ppa", "AssetPPA address (default: the Ignition deployment)")
+  .setAction(async (args: Record<string, string | undefined>, hre) => {
+    if (args.action !== "propose" && args.action !== "accept") throw new Error("--action must be propose or accept");
+    for (const k of ["meter", "paymentToken", "payer"]) {
+      if (!hre.ethers.isAddress(args[k])) throw new Error(`--${k} is not an address`);
+    }
+    const n = (flag: string, v?: string) => uint(flag).parse(v ?? "");
+    const terms: PpaTerms = {
+      meter: args.meter!,
+      paymentToken: args.paymentToken!,
+      payer: args.payer!,
+      gridOrg: n("grid-org", args.gridOrg),
+      propertyOrg: n("property-org", args.propertyOrg),
+      period: n("period", args.period),
+      capacityW: n("capacity-w", args.capacityW),
+      tariff: n("tariff", args.tariff),
+      rentPerKWh: n("rent-per-kwh", args.rentPerKwh),
+      rentBps: n("rent-bps", args.rentBps),
+      omBps: n("om-bps", args.omBps),
+      openingRegister: n("opening", args.opening),
+    };
+    const ppa = (await ppaAt(hre, args.ppa)).connect(await resolveSigner(hre, args.from!));
+    const assetId = n("asset", args.asset);
+    await (args.action === "propose" ? await ppa.propose(assetId, terms) : await ppa.accept(assetId, terms)).wait();
+    console.log(`PPA of asset ${assetId}: ${args.action}ed terms ${ppaTermsHash(terms)}`);
+  });
+
+task("assets:meter", "Simulates a solar meter's day (96 quarter-hour readings), signs it and relays it to settle")
+  .addParam("asset", "Asset id")
+  .addParam("key", "The meter's private key (the device key registered in the IoT registry)")
+  .addParam("capacityW", "Plant capacity in W (shape of the curve)")
+  .addParam("start", "Unix time of the first reading")
+  .addOptionalParam("from", "Relayer: an actor key, an address or a signer index", "0")
+  .addOptionalParam("dayOfYear", "Day of the year (day length)", "172", types.string)
+  .addOptionalParam("seed", "Cloud seed", "1", types.string)
+  .addOptionalParam("out", "Write the signed batch to this JSON file instead of relaying it")
+  .addOptionalParam("ppa", "AssetPPA address (default: the Ignition deployment)")
+  .setAction(async (args: Record<string, string | undefined>, hre) => {
+    const ppa = await ppaAt(hre, args.ppa);
+    const { chainId } = await hre.ethers.provider.getNetwork();
+    const wallet = new hre.ethers.Wallet(args.key!);
+    const assetId = uint("asset").parse(args.asset ?? "");
+    const account = await ppa.account(assetId);
+    const meter = new MeterSimulator(
+      wallet,
+      ppaDomain(chainId, await ppa.getAddress()),
+      account.register,
+      account.sequence + 1n,
+    );
+    const day = solarDay({
+      capacityW: Number(uint("capacity-w").parse(args.capacityW ?? "")),
+      dayOfYear: Number(args.dayOfYear),
+      seed: Number(args.seed),
+    });
+    const signed = await meter.sign(assetId, Number(uint("start").parse(args.start ?? "")), day);
+    if (args.out) {
+      fs.writeFileSync(
+        args.out,
+        JSON.stringify(signed, (_, v) => (typeof v === "bigint" ? v.toString() : v), 2),
+      );
+      console.log(`signed batch ${signed.batch.sequence} (${signed.total} Wh) written to ${args.out}`);
+      return;
+    }
+    const w = await settleBatch(ppa, await resolveSigner(hre, args.from!), signed);
+    printTable(
+      ["energy Wh", "value", "paid", "rent", "O&M", "investors", "dust", "arrears", "held"],
+      [[w.energyWh, w.value, w.paid, w.rent, w.om, w.investors, w.dust, w.arrears, w.held ? "yes" : "no"]],
+      `Asset ${assetId}: day settled by meter ${short(wallet.address)}`,
+    );
+  });
+
+task("assets:settle", "Settles a signed meter batch file (anyone), or pulls arrears from the grid's allowance")
+  .addParam("asset", "Asset id")
+  .addOptionalParam("file", "Signed batch JSON written by assets:meter --out (without it: collect arrears)")
+  .addOptionalParam("from", "Keeper: an actor key, an address or a signer index", "0")
+  .addOptionalParam("ppa", "AssetPPA address (default: the Ignition deployment)")
+  .setAction(async (args: { asset: string; file?: string; from: string; ppa?: string }, hre) => {
+    const ppa = await ppaAt(hre, args.ppa);
+    const keeper = await resolveSigner(hre, args.from);
+    const assetId = uint("asset").parse(args.asset);
+    if (!args.file) {
+      await (await ppa.connect(keeper).collect(assetId)).wait();
+      console.log(`asset ${assetId}: arrears collected; now owed ${await ppa.arrears(assetId)}`);
+      return;
+    }
+    const signed = SignedBatchFile.parse(JSON.parse(fs.readFileSync(args.file, "utf8")));
+    const w = await settleBatch(ppa, keeper, signed);
+    console.log(
+      `asset ${assetId}: ${w.held ? "held for review" : "settled"} ${w.energyWh} Wh, value ${w.value}, paid ${w.paid}, arrears ${w.arrears}`,
+    );
+  });
+
+task("assets:arrears", "What the grid owes an asset, the register, dust and the organisations' credits")
+  .addParam("asset", "Asset id")
+  .addOptionalParam("orgs", "Comma-separated organisation ids whose credit to show")
+  .addOptionalParam("ppa", "AssetPPA address (default: the Ignition deployment)")
+  .setAction(async (args: { asset: string; orgs?: string; ppa?: string }, hre) => {
+    const ppa = await ppaAt(hre, args.ppa);
+    const assetId = uint("asset").parse(args.asset);
+    const t = await ppa.terms(assetId);
+    const a = await ppa.account(assetId);
+    const rows: (string | bigint | number)[][] = [
+      ["register (Wh)", a.register],
+      ["settlements", a.settlements],
+      ["arrears: rent", a.rentOwed],
+      ["arrears: O&M", a.omOwed],
+      ["arrears: investors", a.investorsOwed],
+      ["arrears total", await ppa.arrears(assetId)],
+      ["dust carried", a.dust],
+    ];
+    for (const org of list(args.orgs))
+      rows.push([`credit of org ${org}`, await ppa.credit(t.paymentToken, Number(org))]);
+    printTable(["", "value"], rows, `Asset ${assetId}: PPA account`);
+  });
+
+const SignedBatchFile = z.object({
+  batch: z.object({
+    device: z.string().refine((v) => /^0x[0-9a-fA-F]{40}$/.test(v), "batch.device must be an address"),
+    assetId: z.string().regex(/^\d+$/, "batch.assetId must be an integer"),
+    sequence: z.string().regex(/^\d+$/, "batch.sequence must be an integer"),
+    startTime: z.union([z.number().int(), z.string().regex(/^\d+$/)]),
+    interval: z.union([z.number().int(), z.string().regex(/^\d+$/)]),
+    registers: z.string().regex(/^0x([0-9a-fA-F]{16})+$/, "batch.registers must be packed uint64 words"),
+  }),
+  signature: z.string().regex(/^0x[0-9a-fA-F]{130}$/, "signature must be 65 bytes"),
+});

@@ -22,6 +22,8 @@ contract AssetRegistry is ConsortiumGated, IAssetRegistry {
     address private immutable _deployer;
     address private _offering;
     address private _market;
+    address private _ppa;
+    address private _vending;
     uint256 private _assetCount;
     mapping(uint256 assetId => Asset) private _assets;
     mapping(uint256 assetId => address[]) private _devices;
@@ -41,6 +43,17 @@ contract AssetRegistry is ConsortiumGated, IAssetRegistry {
         _offering = offering_;
         _market = market_;
         emit AssetSystemInitialised(offering_, market_);
+    }
+
+    /// @inheritdoc IAssetRegistry
+    function bindMetering(address ppa_, address vending_) external {
+        if (msg.sender != _deployer || _offering == address(0) || _ppa != address(0)) {
+            revert AssetSystemNotReady(msg.sender);
+        }
+        if (ppa_ == address(0) || vending_ == address(0) || ppa_ == vending_) revert AssetInvalidSystem(ppa_, vending_);
+        _ppa = ppa_;
+        _vending = vending_;
+        emit AssetMeteringBound(ppa_, vending_);
     }
 
     /// @inheritdoc IAssetRegistry
@@ -162,6 +175,11 @@ contract AssetRegistry is ConsortiumGated, IAssetRegistry {
     function devicesOf(uint256 assetId) external view returns (address[] memory) {
         _known(assetId);
         return _devices[assetId];
+    }
+
+    /// @inheritdoc IAssetRegistry
+    function isMeteredDepositor(address account) external view returns (bool) {
+        return account != address(0) && (account == _ppa || account == _vending);
     }
 
     /// @inheritdoc IAssetRegistry

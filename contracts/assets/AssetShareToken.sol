@@ -9,6 +9,7 @@ import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {ConsortiumGated} from "../consortium/ConsortiumGated.sol";
 import {IConsortium} from "../interfaces/IConsortium.sol";
 import {IAssetShareToken} from "../interfaces/IAssetShareToken.sol";
+import {IAssetRegistry} from "../interfaces/IAssetRegistry.sol";
 import {Roles} from "../libraries/Roles.sol";
 
 /**
@@ -168,10 +169,13 @@ contract AssetShareToken is ERC20, ConsortiumGated, ReentrancyGuard, IAssetShare
 
     /// @inheritdoc IAssetShareToken
     function depositFromOffering(address paymentToken, uint256 amount) external {
-        if (msg.sender != _offering) revert ShareUnauthorised(msg.sender);
+        // The offering, or a metered revenue contract bound to the registry (PPA, vending ledger).
+        if (msg.sender != _offering && !IAssetRegistry(_registry).isMeteredDepositor(msg.sender)) {
+            revert ShareUnauthorised(msg.sender);
+        }
         uint256 supply = totalSupply();
         if (amount == 0 || supply == 0) revert RevenueInvalidDeposit(amount, supply);
-        // The offering has already transferred `amount` here (its escrow becomes the holders' revenue).
+        // The caller has already transferred `amount` here (escrow or metered revenue becomes the holders').
         _credit(paymentToken, amount, supply, 0, bytes32(0));
     }
 

@@ -66,6 +66,8 @@ interface IAssetRegistry {
         bytes32 metadataHash,
         uint256 cap
     );
+    /// @notice The metered revenue contracts (solar PPA, vending ledger) were bound to the registry (once).
+    event AssetMeteringBound(address indexed ppa, address indexed vending);
     /// @notice An asset moved to a new lifecycle stage.
     event AssetStatusChanged(uint256 indexed assetId, Status previous, Status status, address indexed by);
     /// @notice An asset's documents hash changed.
@@ -107,6 +109,12 @@ interface IAssetRegistry {
     /// @param offering The offering contract.
     /// @param market The market contract.
     function initialise(address offering, address market) external;
+
+    /// @notice Bind the metered revenue contracts (deployer only, once, after `initialise`): their deposits of
+    /// metered revenue into share tokens are accepted.
+    /// @param ppa The solar PPA contract.
+    /// @param vending The vending ledger contract.
+    function bindMetering(address ppa, address vending) external;
 
     /// @notice Register an asset for the caller's ASSET_OPERATOR organisation and deploy its share token.
     /// @param registration Kind, documents hash, token name/symbol/cap, payment tokens and metering devices.
@@ -159,6 +167,11 @@ interface IAssetRegistry {
     /// @param assetId The asset.
     /// @return The device addresses.
     function devicesOf(uint256 assetId) external view returns (address[] memory);
+
+    /// @notice True when `account` is a bound metered revenue contract (PPA or vending ledger).
+    /// @param account The account.
+    /// @return True if so.
+    function isMeteredDepositor(address account) external view returns (bool);
 
     /// @notice The asset whose share token this is, or 0.
     /// @param shareToken A token address.

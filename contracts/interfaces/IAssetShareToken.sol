@@ -105,7 +105,8 @@ interface IAssetShareToken {
     function deposit(address paymentToken, uint256 amount, uint256 meteredKWh, bytes32 invoiceHash) external;
 
     /// @notice The offering turns a succeeded sale's unreleased escrow into revenue for the holders after its
-    /// timeout; it has already transferred `amount` to this contract.
+    /// timeout, or a metered revenue contract bound to the registry (PPA, vending ledger) deposits the holders'
+    /// part of a settlement; the caller has already transferred `amount` to this contract.
     /// @param paymentToken An accepted ERC-20 (the offering's).
     /// @param amount Amount in payment token units.
     function depositFromOffering(address paymentToken, uint256 amount) external;

@@ -61,7 +61,12 @@ export function buildCityChain(regulator?: string, storageClasses: StorageClassP
     const assetOffering = m.contract("AssetOffering", [consortium, assetRegistry]);
     const assetMarket = m.contract("AssetMarket", [consortium, assetRegistry]);
     // One-time binding by the deployer: the registry only accepts its offering and market contracts.
-    m.call(assetRegistry, "initialise", [assetOffering, assetMarket]);
+    const initialised = m.call(assetRegistry, "initialise", [assetOffering, assetMarket]);
+    // Metered revenue (issue 20): the solar PPA and the vending ledger read the device registry's trust and are
+    // bound once, after initialise, as the registry's metered depositors.
+    const assetPPA = m.contract("AssetPPA", [consortium, assetRegistry, deviceRegistry]);
+    const assetVending = m.contract("AssetVending", [consortium, assetRegistry, deviceRegistry]);
+    m.call(assetRegistry, "bindMetering", [assetPPA, assetVending], { after: [initialised] });
 
     return {
       consortium,
@@ -74,6 +79,8 @@ export function buildCityChain(regulator?: string, storageClasses: StorageClassP
       assetRegistry,
       assetOffering,
       assetMarket,
+      assetPPA,
+      assetVending,
     };
   });
 }

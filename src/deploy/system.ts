@@ -18,6 +18,8 @@ export const SYSTEM_CONTRACTS: Record<string, string> = {
   AssetRegistry: "contracts/assets/AssetRegistry.sol:AssetRegistry",
   AssetOffering: "contracts/assets/AssetOffering.sol:AssetOffering",
   AssetMarket: "contracts/assets/AssetMarket.sol:AssetMarket",
+  AssetPPA: "contracts/assets/AssetPPA.sol:AssetPPA",
+  AssetVending: "contracts/assets/AssetVending.sol:AssetVending",
 };
 
 /**
@@ -40,11 +42,15 @@ export const SYSTEM_LINKS: { contract: string; getter: string; expected: string 
   { contract: "AssetRegistry", getter: "market", expected: "AssetMarket" },
   { contract: "AssetOffering", getter: "registry", expected: "AssetRegistry" },
   { contract: "AssetMarket", getter: "registry", expected: "AssetRegistry" },
+  { contract: "AssetPPA", getter: "consortium", expected: "Consortium" },
+  { contract: "AssetVending", getter: "consortium", expected: "Consortium" },
 ];
 
 /** Rights one system contract must hold in another: `contract.getter(holder)` is true. */
 export const SYSTEM_GRANTS: { contract: string; getter: string; holder: string }[] = [
   { contract: "SupplyChain", getter: "isGuardian", holder: "ColdChain" },
+  { contract: "AssetRegistry", getter: "isMeteredDepositor", holder: "AssetPPA" },
+  { contract: "AssetRegistry", getter: "isMeteredDepositor", holder: "AssetVending" },
 ];
 
 /** Checks every link of SYSTEM_LINKS and grant of SYSTEM_GRANTS against the deployed addresses. */

@@ -26,6 +26,6 @@ export const target: OutsiderTarget = {
   accessErrors: {
     AssetNotOperator: 1, // setStatus, setMetadata, setDevices, add/retirePaymentToken, setGridOperator: the operator
     AssetNotOffering: 0, // fundingSucceeded: only the bound offering contract
-    AssetSystemNotReady: 0, // initialise: only the deployer, once
+    AssetSystemNotReady: 0, // initialise, bindMetering: only the deployer, once
   },
 };

@@ -52,6 +52,9 @@ export const target: WrongPartyTarget = {
     "fundingSucceeded(uint256)": {
       exempt: "callable only by the bound offering contract; no member account is ever a party (outsider gate)",
     },
+    "bindMetering(address,address)": {
+      exempt: "the deployer binds the PPA and vending contracts once after initialise (outsider gate)",
+    },
     "initialise(address,address)": {
       exempt: "the deployer binds the offering and market once before any asset exists (outsider gate)",
     },

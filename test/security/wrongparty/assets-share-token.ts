@@ -124,7 +124,7 @@ export const target: WrongPartyTarget = {
     "mintOffered(address,uint256,uint256)": onlyContract("offering"),
     "burnOffered(address,uint256)": onlyContract("offering"),
     "releaseOffering(uint256)": onlyContract("offering"),
-    "depositFromOffering(address,uint256)": onlyContract("offering"),
+    "depositFromOffering(address,uint256)": onlyContract("offering or bound metered revenue (PPA, vending)"),
     "lockListing(address,uint256)": onlyContract("market"),
     "unlockListing(address,uint256,uint256)": onlyContract("market"),
     "fillListing(address,address,uint256,uint256)": onlyContract("market"),
