@@ -124,6 +124,11 @@ export class MeterSimulator {
     return this.wallet.address;
   }
 
+  /** Serialised (demo export, logs) as its public state only: never the device key. */
+  toJSON(): { address: string; register: string; sequence: string } {
+    return { address: this.wallet.address, register: this.register.toString(), sequence: this.sequence.toString() };
+  }
+
   /**
    * Signs one batch of cumulative registers: `increments[i]` is the energy (Wh) or sales of step i, the register
    * read at `startTime + i · interval` includes it.

@@ -12,6 +12,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { makeSscc, parseGs1, toBracketed, toDigitalLink, toElementString, valueOf } from "../src/gs1";
+import { AssetPPA__factory, AssetVending__factory, IERC20Metadata__factory } from "../typechain-types";
 import { E2eBrowser, actAs, launchBrowser, screenshot } from "./browser";
 import { dataMatrixPng, writeY4m } from "./camera";
 
@@ -421,6 +422,103 @@ describe("web app (Chromium)", function () {
     });
   });
 
+  describe("metered revenue", function () {
+    /** The seeded PPA plant and vending fleet, and the contracts the page reads (checked against their views). */
+    const metered = () => {
+      const ids = stack.deployment.facts.appMetered as { solar: bigint | string; vending: bigint | string };
+      const c = stack.deployment.contracts;
+      return {
+        solar: BigInt(ids.solar),
+        fleet: BigInt(ids.vending),
+        ppa: AssetPPA__factory.connect(c["metered.ppa"], hre.ethers.provider),
+        vending: AssetVending__factory.connect(c["metered.vending"], hre.ethers.provider),
+      };
+    };
+    /** An amount as the page shows it in English (2-decimal token). */
+    const amount = async (token: string, v: bigint) => {
+      const t = IERC20Metadata__factory.connect(token, hre.ethers.provider);
+      const [symbol, decimals] = await Promise.all([t.symbol(), t.decimals()]);
+      expect(decimals).to.equal(2n);
+      const n = new Intl.NumberFormat("en", { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+      return `${n.format(Number(v) / 100)} ${symbol}`;
+    };
+
+    it("shows a solar plant's generation and revenue per day, each settlement's waterfall, and the grid's arrears paid first", async function () {
+      const { solar, ppa } = metered();
+      await page.goto("/investors");
+      await actAs(page, actor("investor1"));
+      const section = page.getByTestId("metered");
+      await section.locator(`[data-testid="metered-open"][data-asset="${solar}"]`).click();
+      const panel = section.locator(`[data-testid="ppa"][data-asset="${solar}"]`);
+      await panel.waitFor();
+      const terms = await ppa.terms(solar);
+      const eur = (v: bigint) => amount(terms.paymentToken, v);
+      const settled = await ppa.queryFilter(ppa.filters.PpaSettled(solar));
+      const falls = await ppa.queryFilter(ppa.filters.PpaWaterfall(solar));
+      expect(settled.length).to.be.greaterThan(3);
+
+      // generation beside revenue: one pair of bars per day with settled energy
+      const days = new Set(settled.map((s) => Math.floor(Number(s.args.toTime) / 86_400)));
+      expect(await panel.getByTestId("daily-bar").count()).to.equal(days.size);
+      expect(await panel.getByTestId("waterfall-row").count()).to.equal(falls.length);
+
+      // the first day, paid in full: grid paid = rent + O&M + investors, each by the terms in force
+      const first = settled[0].args;
+      const row = panel.locator(`[data-testid="waterfall-row"][data-settlement="${first.settlement}"]`);
+      const rent = (first.value * terms.rentBps) / 10_000n + (first.energyWh * terms.rentPerKWh) / 1000n;
+      const om = (first.value * terms.omBps) / 10_000n;
+      expect(rent).to.be.greaterThan(0n);
+      const kwh = new Intl.NumberFormat("en", { maximumFractionDigits: 1 }).format(Number(first.energyWh) / 1000);
+      expect(await row.getByTestId("wf-kwh").innerText()).to.equal(kwh);
+      expect(await row.getByTestId("wf-value").innerText()).to.equal(await eur(first.value));
+      expect(await row.getByTestId("wf-paid").innerText()).to.equal(await eur(first.value));
+      expect(await row.getByTestId("wf-rent").innerText()).to.equal(await eur(rent));
+      expect(await row.getByTestId("wf-om").innerText()).to.equal(await eur(om));
+      expect(await row.getByTestId("wf-investors").innerText()).to.equal(await eur(first.value - rent - om));
+
+      // a day the grid could not pay left arrears; the next payment went to them first
+      const k = falls.findIndex((w, i) => i > 0 && falls[i - 1].args.arrears > 0n && w.args.paid > 0n);
+      expect(k).to.be.greaterThan(0);
+      const owed = falls[k - 1].args.arrears;
+      const next = settled.find((s) => s.transactionHash === falls[k].transactionHash)!.args.settlement;
+      const paidFirst = panel.locator(`[data-testid="waterfall-row"][data-settlement="${next}"]`);
+      const paid = falls[k].args.paid;
+      expect(await paidFirst.getByTestId("wf-to-arrears").innerText()).to.equal(await eur(paid < owed ? paid : owed));
+
+      // and the grid's arrears still open now, as the contract's view says
+      const arrears = await ppa.arrears(solar);
+      expect(arrears).to.be.greaterThan(0n);
+      expect(await panel.getByTestId("ppa-arrears-amount").innerText()).to.contain(await eur(arrears));
+      expect(await panel.getByTestId("waterfall-row").last().getByTestId("wf-arrears").innerText()).to.equal(
+        await eur(arrears),
+      );
+      await screenshot(page, "investors-metered");
+    });
+
+    it("shows a vending fleet's reported sales against the operator's deposits and its open arrear", async function () {
+      const { fleet, vending } = metered();
+      const section = page.getByTestId("metered");
+      await section.locator(`[data-testid="metered-open"][data-asset="${fleet}"]`).click();
+      const panel = section.locator(`[data-testid="vending"][data-asset="${fleet}"]`);
+      await panel.waitFor();
+      const [terms, ledger, open] = await Promise.all([
+        vending.terms(fleet),
+        vending.ledger(fleet),
+        vending.arrears(fleet),
+      ]);
+      expect(open).to.be.greaterThan(0n);
+      expect(await panel.getByTestId("vending-arrears").innerText()).to.equal(await amount(terms.paymentToken, open));
+      const summary = await panel.getByTestId("vending-summary").innerText();
+      expect(summary).to.contain(await amount(terms.paymentToken, ledger.counter));
+      expect(summary).to.contain(await amount(terms.paymentToken, ledger.paid));
+      const reports = await vending.queryFilter(vending.filters.VendingReconciled(fleet));
+      const deposits = await vending.queryFilter(vending.filters.VendingDeposited(fleet));
+      expect(await panel.locator('[data-testid="vending-row"][data-kind="report"]').count()).to.equal(reports.length);
+      expect(await panel.locator('[data-testid="vending-row"][data-kind="deposit"]').count()).to.equal(deposits.length);
+      await panel.getByText("period closed short").first().waitFor();
+    });
+  });
+
   describe("console and investors in Simplified Chinese", function () {
     const zhDateTime = /\d{4}年\d{1,2}月\d{1,2}日 \d{1,2}:\d{2} UTC/;
 
@@ -463,6 +561,8 @@ describe("web app (Chromium)", function () {
       expect(await page.getByTestId("listings").innerText()).to.match(/挂单[\s\S]*每份价格/);
       // one chart per payment token: the demo and the app's scenario each deployed a token named cEUR
       await page.getByTestId("revenue-chart").getByText("累计收益（cEUR）").first().waitFor();
+      await page.getByTestId("metered").getByRole("heading", { name: "计量收益" }).waitFor();
+      expect(await page.getByTestId("waterfall").innerText()).to.match(/电网已付[\s\S]*租金[\s\S]*运维费[\s\S]*投资者/);
       await screenshot(page, "investors-zh");
 
       await page.getByTestId("language").selectOption("en");

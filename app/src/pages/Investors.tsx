@@ -1,6 +1,6 @@
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
-import { formatUnits, parseUnits } from "ethers";
+import { parseUnits } from "ethers";
 import type { Signer } from "ethers";
 import {
   AssetMarket__factory,
@@ -14,23 +14,11 @@ import { documentHash } from "../../../src/consortium";
 import { useApp } from "../app-context";
 import type { AppState } from "../app-context";
 import { Addr, Hash, Loading, NotDeployed, useChainData } from "../components";
-import i18n, { formatNumber, useFormat } from "../i18n";
+import i18n, { useFormat } from "../i18n";
 import { TxStatus, useTx } from "../tx";
 import { RevenueChart, RevenuePoint } from "./chart";
-
-interface PayToken {
-  address: string;
-  symbol: string;
-  decimals: number;
-}
-
-/** An amount of a payment token with at least two decimals, grouped for the current language. */
-function money(amount: bigint, t: PayToken | undefined, lang: string = i18n.language): string {
-  if (!t) return amount.toString();
-  const [whole, frac = ""] = formatUnits(amount, t.decimals).split(".");
-  const point = new Intl.NumberFormat(lang).formatToParts(0.5).find((p) => p.type === "decimal")?.value ?? ".";
-  return `${formatNumber(BigInt(whole), lang)}${point}${frac.replace(/0+$/, "").padEnd(2, "0")} ${t.symbol}`;
-}
+import { MeteredRevenue, loadMetered } from "./metered";
+import { PayToken, money } from "./money";
 
 /** Everything the investors' page reads in one pass (reloaded on every block). */
 async function loadInvestorView(app: AppState) {
@@ -105,6 +93,12 @@ async function loadInvestorView(app: AppState) {
       return { id, a, name, symbol, supply, cap, tokens, revenue, mine, shareToken: a.shareToken };
     }),
   );
+  const metered = await loadMetered(
+    p,
+    registry,
+    assets.map((x) => ({ id: x.id, operatorOrg: x.a.operatorOrg })),
+    payToken,
+  );
   const offeringCount = Number(await offering.offeringCount());
   const offerings = await Promise.all(
     Array.from({ length: offeringCount }, async (_, i) => {
@@ -133,7 +127,7 @@ async function loadInvestorView(app: AppState) {
   }
   return {
     now,
-    assets,
+    assets: assets.map((x) => ({ ...x, metered: metered.get(x.id) })),
     offerings,
     listings: listings.filter((x) => x.l.remaining > 0n),
     balances,
@@ -159,6 +153,7 @@ export function InvestorsPage() {
       <h1>{t("investors.title")}</h1>
       <p className="muted">{t("investors.intro")}</p>
       <Assets view={data} />
+      <MeteredRevenue assets={data.assets} />
       <Offerings view={data} />
       <Portfolio view={data} />
       <Market view={data} />

@@ -128,3 +128,91 @@ function OneChart({
     </svg>
   );
 }
+
+/** One day of a metered asset: energy generated (kWh) and what it was worth (payment-token units). */
+export interface DailyPoint {
+  /** 00:00 UTC of the day (unix seconds). */
+  day: number;
+  kwh: number;
+  /** Value of the day's settled energy (token units, not base units). */
+  revenue: number;
+}
+
+/**
+ * Generation per day beside revenue per day: one pair of bars per settled day (kWh on the left axis, revenue on
+ * the right axis), drawn by hand like the revenue chart. Days without a settlement are left out.
+ */
+export function DailyChart({ days, symbol }: { days: DailyPoint[]; symbol: string }) {
+  const { t } = useTranslation();
+  const f = useFormat();
+  if (days.length === 0) return <div className="muted">{t("metered.noDays")}</div>;
+  const W = 560;
+  const H = 220;
+  const L = 64;
+  const R = 64;
+  const T = 24;
+  const B = 30;
+  const maxK = Math.max(...days.map((d) => d.kwh), 1);
+  const maxR = Math.max(...days.map((d) => d.revenue), 1);
+  const slot = (W - L - R) / days.length;
+  const bar = Math.min(18, slot / 3);
+  const yK = (v: number) => H - B - (v / maxK) * (H - B - T);
+  const yR = (v: number) => H - B - (v / maxR) * (H - B - T);
+  const ticks = [0, 0.5, 1];
+  return (
+    <svg
+      className="chart"
+      width={W}
+      height={H + 18}
+      role="img"
+      aria-label={t("metered.chartAria", { symbol })}
+      data-testid="daily-chart"
+    >
+      <text x={L} y={14} style={{ fontWeight: 600, fill: "#1d2433" }}>
+        {t("metered.chartTitle", { symbol })}
+      </text>
+      {ticks.map((k) => (
+        <g key={k}>
+          <line x1={L} x2={W - R} y1={yK(k * maxK)} y2={yK(k * maxK)} stroke="#eaecf0" />
+          <text x={L - 6} y={yK(k * maxK) + 4} textAnchor="end">
+            {f.number(Math.round(k * maxK))}
+          </text>
+          <text x={W - R + 6} y={yR(k * maxR) + 4} textAnchor="start">
+            {f.number(Math.round(k * maxR))}
+          </text>
+        </g>
+      ))}
+      <line x1={L} x2={L} y1={T} y2={H - B} stroke="#98a2b3" />
+      <line x1={W - R} x2={W - R} y1={T} y2={H - B} stroke="#98a2b3" />
+      <line x1={L} x2={W - R} y1={H - B} y2={H - B} stroke="#98a2b3" />
+      {days.map((d, i) => {
+        const cx = L + slot * (i + 0.5);
+        return (
+          <g key={d.day} data-testid="daily-bar">
+            <rect x={cx - bar - 1} y={yK(d.kwh)} width={bar} height={H - B - yK(d.kwh)} fill={COLOURS[0]}>
+              <title>{t("metered.barKwh", { date: f.date(d.day, "medium"), kwh: f.number(d.kwh, 1) })}</title>
+            </rect>
+            <rect x={cx + 1} y={yR(d.revenue)} width={bar} height={H - B - yR(d.revenue)} fill={COLOURS[1]}>
+              <title>
+                {t("metered.barRevenue", { date: f.date(d.day, "medium"), amount: f.number(d.revenue, 2), symbol })}
+              </title>
+            </rect>
+            {days.length <= 12 || i % Math.ceil(days.length / 12) === 0 ? (
+              <text x={cx} y={H - B + 16} textAnchor="middle">
+                {f.date(d.day, "short")}
+              </text>
+            ) : null}
+          </g>
+        );
+      })}
+      <rect x={L + 10} y={H + 4} width={10} height={10} fill={COLOURS[0]} />
+      <text x={L + 24} y={H + 13}>
+        {t("metered.legendKwh")}
+      </text>
+      <rect x={L + 160} y={H + 4} width={10} height={10} fill={COLOURS[1]} />
+      <text x={L + 174} y={H + 13}>
+        {t("metered.legendRevenue", { symbol })}
+      </text>
+    </svg>
+  );
+}

@@ -1,0 +1,429 @@
+import { useState } from "react";
+import { useTranslation } from "react-i18next";
+import { ZeroAddress, formatUnits } from "ethers";
+import type { JsonRpcProvider } from "ethers";
+import type { AssetRegistry } from "../../../typechain-types";
+import { AssetPPA__factory, AssetVending__factory } from "../../../typechain-types";
+import { useApp } from "../app-context";
+import { useFormat } from "../i18n";
+import { DailyChart, DailyPoint } from "./chart";
+import { PayToken, money } from "./money";
+
+const DAY = 86_400;
+
+/** One PPA settlement's waterfall (or a collection of arrears without a new settlement), from the events. */
+export interface WaterfallRow {
+  tx: string;
+  /** Settlement number (0: arrears collected without a new reading). */
+  settlement: number;
+  fromTime: number;
+  toTime: number;
+  energyWh: bigint;
+  /** Value of the energy settled in this transaction. */
+  value: bigint;
+  paid: bigint;
+  /** Part of `paid` that went to arrears owed before this transaction (paid first). */
+  toArrears: bigint;
+  rent: bigint;
+  om: bigint;
+  investors: bigint;
+  /** Investors' part carried as dust after this transaction (less than one unit per share). */
+  dust: bigint;
+  /** Still owed by the grid after this transaction. */
+  arrears: bigint;
+}
+
+/** A solar asset's PPA: terms and account from the contract's views, history from its events. */
+export interface PpaView {
+  kind: "ppa";
+  assetId: bigint;
+  pay: PayToken;
+  gridOrg: number;
+  propertyOrg: number;
+  operatorOrg: number;
+  tariff: bigint;
+  rentBps: number;
+  rentPerKWh: bigint;
+  omBps: number;
+  register: bigint;
+  arrears: bigint;
+  alarms: number;
+  rows: WaterfallRow[];
+}
+
+/** A vending ledger row: a controller's reported sales or an operator's deposit. */
+export interface VendingRow {
+  tx: string;
+  time: number;
+  kind: "report" | "deposit";
+  /** Reported sales (report) or deposited amount (deposit). */
+  amount: bigint;
+  /** Holders' due of the report (sales minus the cost share). */
+  due: bigint;
+  /** The report closed a period that left a shortfall. */
+  opened: boolean;
+  /** Open arrear after the row. */
+  arrears: bigint;
+}
+
+/** A vending or ad-screen asset's ledger: reported sales against deposits. */
+export interface VendingView {
+  kind: "vending";
+  assetId: bigint;
+  pay: PayToken;
+  costShareBps: number;
+  period: number;
+  reported: bigint;
+  due: bigint;
+  matured: bigint;
+  paid: bigint;
+  arrears: bigint;
+  rows: VendingRow[];
+}
+
+export type MeteredView = PpaView | VendingView;
+
+/**
+ * The metered revenue of every asset that has PPA or vending terms. The contracts are found from the registry's
+ * `AssetMeteringBound` event (none: no metering on this deployment); current state from their views, history from
+ * their events, as the page reads revenue history from the share tokens' events.
+ */
+export async function loadMetered(
+  p: JsonRpcProvider,
+  registry: AssetRegistry,
+  assets: { id: bigint; operatorOrg: bigint }[],
+  payToken: (address: string) => Promise<PayToken>,
+): Promise<Map<bigint, MeteredView>> {
+  const out = new Map<bigint, MeteredView>();
+  const bound = await registry.queryFilter(registry.filters.AssetMeteringBound());
+  if (bound.length === 0) return out;
+  const ppa = AssetPPA__factory.connect(bound[bound.length - 1].args.ppa, p);
+  const vending = AssetVending__factory.connect(bound[bound.length - 1].args.vending, p);
+  await Promise.all(
+    assets.map(async ({ id, operatorOrg }) => {
+      const [pt, vt] = await Promise.all([ppa.terms(id), vending.terms(id)]);
+      if (pt.meter !== ZeroAddress) {
+        const [account, arrears, settled, falls, alarms] = await Promise.all([
+          ppa.account(id),
+          ppa.arrears(id),
+          ppa.queryFilter(ppa.filters.PpaSettled(id)),
+          ppa.queryFilter(ppa.filters.PpaWaterfall(id)),
+          ppa.queryFilter(ppa.filters.PpaMeterAlarm(id)),
+        ]);
+        const byTx = new Map(settled.map((s) => [s.transactionHash, s]));
+        const stamps = new Map<number, number>();
+        for (const w of falls) {
+          if (!byTx.has(w.transactionHash) && !stamps.has(w.blockNumber)) {
+            stamps.set(w.blockNumber, (await p.getBlock(w.blockNumber))?.timestamp ?? 0);
+          }
+        }
+        const rows = falls.map((w): WaterfallRow => {
+          const s = byTx.get(w.transactionHash);
+          const value = s?.args.value ?? 0n;
+          const before = w.args.arrears + w.args.paid - value;
+          const when = s ? Number(s.args.toTime) : (stamps.get(w.blockNumber) ?? 0);
+          return {
+            tx: w.transactionHash,
+            settlement: s ? Number(s.args.settlement) : 0,
+            fromTime: s ? Number(s.args.fromTime) : when,
+            toTime: when,
+            energyWh: s?.args.energyWh ?? 0n,
+            value,
+            paid: w.args.paid,
+            toArrears: w.args.paid < before ? w.args.paid : before,
+            rent: w.args.rent,
+            om: w.args.om,
+            investors: w.args.investors,
+            dust: w.args.dust,
+            arrears: w.args.arrears,
+          };
+        });
+        out.set(id, {
+          kind: "ppa",
+          assetId: id,
+          pay: await payToken(pt.paymentToken),
+          gridOrg: Number(pt.gridOrg),
+          propertyOrg: Number(pt.propertyOrg),
+          operatorOrg: Number(operatorOrg),
+          tariff: pt.tariff,
+          rentBps: Number(pt.rentBps),
+          rentPerKWh: pt.rentPerKWh,
+          omBps: Number(pt.omBps),
+          register: account.register,
+          arrears,
+          alarms: alarms.length,
+          rows,
+        });
+      } else if (vt.controller !== ZeroAddress) {
+        const [ledger, arrears, reports, opened, deposits] = await Promise.all([
+          vending.ledger(id),
+          vending.arrears(id),
+          vending.queryFilter(vending.filters.VendingReconciled(id)),
+          vending.queryFilter(vending.filters.VendingArrearOpened(id)),
+          vending.queryFilter(vending.filters.VendingDeposited(id)),
+        ]);
+        const openedTx = new Set(opened.map((o) => o.transactionHash));
+        const times = new Map<number, number>();
+        for (const e of [...reports, ...deposits]) {
+          if (!times.has(e.blockNumber)) times.set(e.blockNumber, (await p.getBlock(e.blockNumber))?.timestamp ?? 0);
+        }
+        const at = (e: { blockNumber: number; index: number }) => ({
+          time: times.get(e.blockNumber) ?? 0,
+          order: e.blockNumber * 1e6 + e.index,
+        });
+        const rows = [
+          ...reports.map((e) => ({
+            ...at(e),
+            tx: e.transactionHash,
+            kind: "report" as const,
+            amount: e.args.sales,
+            due: e.args.due,
+            opened: openedTx.has(e.transactionHash),
+            arrears: e.args.arrears,
+          })),
+          ...deposits.map((e) => ({
+            ...at(e),
+            tx: e.transactionHash,
+            kind: "deposit" as const,
+            amount: e.args.amount,
+            due: 0n,
+            opened: false,
+            arrears: e.args.arrears,
+          })),
+        ]
+          .sort((a, b) => a.order - b.order)
+          .map(({ order: _order, ...row }): VendingRow => row);
+        out.set(id, {
+          kind: "vending",
+          assetId: id,
+          pay: await payToken(vt.paymentToken),
+          costShareBps: Number(vt.costShareBps),
+          period: Number(vt.period),
+          reported: ledger.counter,
+          due: ledger.due,
+          matured: ledger.matured,
+          paid: ledger.paid,
+          arrears,
+          rows,
+        });
+      }
+    }),
+  );
+  return out;
+}
+
+const pct = (bps: number, lang: string) =>
+  new Intl.NumberFormat(lang, { style: "percent", maximumFractionDigits: 2 }).format(bps / 10_000);
+
+/** Investors' view of metered revenue: one tab per metered asset, the first one open. */
+export function MeteredRevenue({
+  assets,
+}: {
+  assets: { id: bigint; name: string; symbol: string; metered?: MeteredView }[];
+}) {
+  const { t } = useTranslation();
+  const metered = assets.filter((a) => a.metered);
+  const [open, setOpen] = useState<string>("");
+  if (metered.length === 0) return null;
+  const chosen = metered.find((a) => a.id.toString() === open) ?? metered[0];
+  return (
+    <section className="card" data-testid="metered">
+      <h2>{t("metered.title")}</h2>
+      <p className="muted">{t("metered.intro")}</p>
+      <div className="form-row">
+        {metered.map((a) => (
+          <button
+            key={a.id.toString()}
+            data-testid="metered-open"
+            data-asset={a.id.toString()}
+            className={a === chosen ? "" : "secondary"}
+            onClick={() => setOpen(a.id.toString())}
+          >
+            {a.name} <span className="muted">{a.symbol}</span>
+          </button>
+        ))}
+      </div>
+      {chosen.metered!.kind === "ppa" ? (
+        <PpaPanel key={chosen.id.toString()} view={chosen.metered as PpaView} />
+      ) : (
+        <VendingPanel key={chosen.id.toString()} view={chosen.metered as VendingView} />
+      )}
+    </section>
+  );
+}
+
+function PpaPanel({ view }: { view: PpaView }) {
+  const { t } = useTranslation();
+  const fmt = useFormat();
+  const { namer } = useApp();
+  const org = (id: number) => namer.org?.(id) ?? `#${id}`;
+  const m = (v: bigint) => money(v, view.pay, fmt.lang);
+  const kwh = (wh: bigint) => fmt.number(Number(wh) / 1000, 1);
+  const days = new Map<number, DailyPoint>();
+  for (const r of view.rows) {
+    if (r.settlement === 0) continue;
+    const day = Math.floor(r.toTime / DAY) * DAY;
+    const d = days.get(day) ?? { day, kwh: 0, revenue: 0 };
+    d.kwh += Number(r.energyWh) / 1000;
+    d.revenue += Number(formatUnits(r.value, view.pay.decimals));
+    days.set(day, d);
+  }
+  return (
+    <div data-testid="ppa" data-asset={view.assetId.toString()}>
+      <div className="muted" data-testid="ppa-terms">
+        {t("metered.ppaTerms", {
+          grid: org(view.gridOrg),
+          tariff: money(view.tariff, view.pay, fmt.lang),
+          property: view.propertyOrg ? org(view.propertyOrg) : t("metered.noProperty"),
+          rent:
+            pct(view.rentBps, fmt.lang) +
+            (view.rentPerKWh > 0n ? ` + ${money(view.rentPerKWh, view.pay, fmt.lang)}/kWh` : ""),
+          operator: org(view.operatorOrg),
+          om: pct(view.omBps, fmt.lang),
+          register: kwh(view.register),
+        })}
+      </div>
+      <div data-testid="ppa-arrears" className="form-row">
+        {view.arrears > 0n ? (
+          <>
+            <span className="badge bad">{t("metered.arrearsBadge")}</span>
+            <span data-testid="ppa-arrears-amount">
+              {t("metered.gridArrears", { amount: m(view.arrears), grid: org(view.gridOrg) })}
+            </span>
+          </>
+        ) : (
+          <span className="badge ok">{t("metered.noArrears")}</span>
+        )}
+        {view.alarms > 0 ? <span className="badge warn">{t("metered.alarms", { count: view.alarms })}</span> : null}
+      </div>
+      <DailyChart days={[...days.values()].sort((a, b) => a.day - b.day)} symbol={view.pay.symbol} />
+      <h3>{t("metered.waterfallTitle")}</h3>
+      <p className="muted">{t("metered.waterfallIntro")}</p>
+      <table data-testid="waterfall">
+        <thead>
+          <tr>
+            <th>{t("metered.day")}</th>
+            <th>{t("metered.kwh")}</th>
+            <th>{t("metered.value")}</th>
+            <th>{t("metered.gridPaid")}</th>
+            <th>{t("metered.toArrears")}</th>
+            <th>{t("metered.rent")}</th>
+            <th>{t("metered.om")}</th>
+            <th>{t("metered.investors")}</th>
+            <th>{t("metered.dust")}</th>
+            <th>{t("metered.arrearsAfter")}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {view.rows.map((r) => (
+            <tr
+              key={r.tx}
+              data-testid="waterfall-row"
+              data-settlement={r.settlement}
+              className={r.arrears > 0n ? "arrears" : undefined}
+            >
+              <td>
+                {r.settlement > 0 ? (
+                  <>
+                    {fmt.date(r.toTime, "medium")}{" "}
+                    <span className="muted">{t("metered.settlementNo", { n: r.settlement })}</span>
+                  </>
+                ) : (
+                  <>
+                    {fmt.date(r.toTime, "medium")} <span className="muted">{t("metered.collected")}</span>
+                  </>
+                )}
+              </td>
+              <td data-testid="wf-kwh">{r.settlement > 0 ? kwh(r.energyWh) : "—"}</td>
+              <td data-testid="wf-value">{m(r.value)}</td>
+              <td data-testid="wf-paid">{m(r.paid)}</td>
+              <td data-testid="wf-to-arrears">{r.toArrears > 0n ? m(r.toArrears) : "—"}</td>
+              <td data-testid="wf-rent">{m(r.rent)}</td>
+              <td data-testid="wf-om">{m(r.om)}</td>
+              <td data-testid="wf-investors">{m(r.investors)}</td>
+              <td data-testid="wf-dust">{m(r.dust)}</td>
+              <td data-testid="wf-arrears">
+                {r.arrears > 0n ? <span className="badge bad">{m(r.arrears)}</span> : m(0n)}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+function VendingPanel({ view }: { view: VendingView }) {
+  const { t } = useTranslation();
+  const fmt = useFormat();
+  const m = (v: bigint) => money(v, view.pay, fmt.lang);
+  return (
+    <div data-testid="vending" data-asset={view.assetId.toString()}>
+      <div className="muted">
+        {t("metered.vendingTerms", {
+          cost: pct(view.costShareBps, fmt.lang),
+          hours: fmt.number(view.period / 3600, 2),
+        })}
+      </div>
+      <table data-testid="vending-summary">
+        <thead>
+          <tr>
+            <th>{t("metered.reported")}</th>
+            <th>{t("metered.holdersDue")}</th>
+            <th>{t("metered.matured")}</th>
+            <th>{t("metered.deposited")}</th>
+            <th>{t("metered.openArrear")}</th>
+          </tr>
+        </thead>
+        <tbody>
+          <tr>
+            <td>{m(view.reported)}</td>
+            <td>{m(view.due)}</td>
+            <td>{m(view.matured)}</td>
+            <td>{m(view.paid)}</td>
+            <td data-testid="vending-arrears">
+              {view.arrears > 0n ? (
+                <span className="badge bad">{m(view.arrears)}</span>
+              ) : (
+                <span className="badge ok">{t("metered.noArrears")}</span>
+              )}
+            </td>
+          </tr>
+        </tbody>
+      </table>
+      <h3>{t("metered.ledgerTitle")}</h3>
+      <table data-testid="vending-ledger">
+        <thead>
+          <tr>
+            <th>{t("metered.when")}</th>
+            <th>{t("metered.entry")}</th>
+            <th>{t("metered.salesReported")}</th>
+            <th>{t("metered.holdersDue")}</th>
+            <th>{t("metered.deposit")}</th>
+            <th>{t("metered.openArrear")}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {view.rows.map((r) => (
+            <tr key={`${r.tx}-${r.kind}`} data-testid="vending-row" data-kind={r.kind}>
+              <td>{fmt.when(r.time)}</td>
+              <td>
+                {r.kind === "report" ? t("metered.report") : t("metered.depositEntry")}
+                {r.opened ? (
+                  <>
+                    {" "}
+                    <span className="badge bad">{t("metered.periodShort")}</span>
+                  </>
+                ) : null}
+              </td>
+              <td>{r.kind === "report" ? m(r.amount) : "—"}</td>
+              <td>{r.kind === "report" ? m(r.due) : "—"}</td>
+              <td>{r.kind === "deposit" ? m(r.amount) : "—"}</td>
+              <td>{m(r.arrears)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
