@@ -239,7 +239,7 @@ export function MeteredRevenue({
             className={a === chosen ? "" : "secondary"}
             onClick={() => setOpen(a.id.toString())}
           >
-            {a.name} <span className="muted">{a.symbol}</span>
+            {a.name} ({a.symbol})
           </button>
         ))}
       </div>
