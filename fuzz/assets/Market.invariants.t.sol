@@ -151,6 +151,24 @@ contract MarketHandler is AgentHandlerBase {
         } catch {}
     }
 
+    /// @dev The attack of the review: a seller lists, the regulator moves shares that reach the listing, the seller
+    /// lists again, and a buyer fills the first (lapsed) listing from the lock of the second at the old price.
+    function fillLapsedListing(uint256 sellerSeed, uint256 toSeed, uint256 buyerSeed, uint256 price) external {
+        address seller = _pick(_investors, sellerSeed);
+        uint256 unlocked = token.unlockedBalanceOf(seller);
+        if (unlocked < 3) return;
+        uint256 before = market.listingCount();
+        this.list(sellerSeed, unlocked / 2 - 1, 0, price, 5 days);
+        if (market.listingCount() == before) return;
+        uint256 lapsedId = before + 1;
+        // one share more than the unlisted, unlocked rest: the move reaches the listed shares
+        this.forcedTransfer(sellerSeed, toSeed, token.unlockedBalanceOf(seller));
+        uint256 rest = token.unlockedBalanceOf(seller);
+        if (rest == 0) return;
+        this.list(sellerSeed, rest - 1, 0, price, 5 days);
+        this.buy(lapsedId - 1, buyerSeed, 0);
+    }
+
     function recover(uint256 lostSeed, uint256 newSeed) external {
         vm.prank(_regulator);
         try token.recoverWallet(_pick(_investors, lostSeed), _pick(_investors, newSeed)) {

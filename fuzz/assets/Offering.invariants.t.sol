@@ -189,6 +189,15 @@ contract OfferingHandler is AgentHandlerBase {
         } catch {}
     }
 
+    /// @dev The attack of the review: someone books a buyer's refund, the regulator then freezes the wallet (it was
+    /// compromised), and the wallet asks to be paid. Only recoverRefund may carry that refund onward.
+    function refundAfterFreeze(uint256 idSeed, uint256 buyerSeed) external {
+        if (offering.offeringCount() == 0 || token.isFrozen(_pick(_buyers, buyerSeed))) return;
+        this.refund(idSeed, buyerSeed, true);
+        this.freeze(buyerSeed, true);
+        this.refund(idSeed, buyerSeed, false);
+    }
+
     /// @dev The buyer uses refund(id) for themselves, anyone else refundFor(id, buyer). Callable only by this
     /// handler (so the campaign does not call it directly with an unpranked sender).
     function refundAs(address caller, uint256 id, address buyer) external {
@@ -280,6 +289,24 @@ contract OfferingHandler is AgentHandlerBase {
         }
     }
 
+    /// @dev The state of the review's finding, reached on purpose: the latest sale fills its soft cap and succeeds,
+    /// then the consortium removes one of its parties while the escrow is still unreleased.
+    function succeedThenRemoveParty(uint256 buyerSeed, uint256 which) external {
+        uint256 id = offering.offeringCount();
+        if (id == 0) return;
+        IAssetOffering.Offering memory o = offering.offering(id);
+        if (o.state != IAssetOffering.State.Open) return;
+        if (block.timestamp < o.start) vm.warp(o.start);
+        for (uint256 round = 0; round < 3 && offering.offering(id).sold < o.softCap; ++round) {
+            uint256 missing = o.softCap - offering.offering(id).sold;
+            // buy() maps its argument x to 1 + x % 1,500 shares
+            this.buy(buyerSeed + round, (missing < 1_500 ? missing : 1_500) - 1);
+        }
+        if (block.timestamp <= o.deadline) vm.warp(uint256(o.deadline) + 1);
+        this.finalise(id - 1);
+        this.removeParty(which);
+    }
+
     /// @dev A regulator replaces a gone party of the latest sale with its successor.
     function replaceParty(uint256 which) external {
         uint256 id = offering.offeringCount();
@@ -359,7 +386,7 @@ contract OfferingInvariants is AssetsFuzz {
             organisations
         );
         targetContract(address(handler));
-        bytes4[] memory selectors = new bytes4[](19);
+        bytes4[] memory selectors = new bytes4[](21);
         selectors[0] = OfferingHandler.open.selector;
         selectors[1] = OfferingHandler.setPrice.selector;
         selectors[2] = OfferingHandler.cancel.selector;
@@ -379,6 +406,8 @@ contract OfferingInvariants is AssetsFuzz {
         selectors[16] = OfferingHandler.sweep.selector;
         selectors[17] = OfferingHandler.refund.selector; // refunds twice as often: booked, then pulled
         selectors[18] = OfferingHandler.buy.selector;
+        selectors[19] = OfferingHandler.refundAfterFreeze.selector;
+        selectors[20] = OfferingHandler.succeedThenRemoveParty.selector;
         targetSelector(FuzzSelector({addr: address(handler), selectors: selectors}));
     }
 
