@@ -524,6 +524,7 @@ describe("web app (Chromium)", function () {
       const atClose = await closed.getByTestId("period-arrear").allInnerTexts();
       for (const o of opened) expect(atClose).to.include(await amount(terms.paymentToken, o.args.arrears));
       expect(await panel.locator('[data-testid="vending-period"][data-closed="false"]').count()).to.equal(1);
+      await screenshot(page, "investors-vending");
     });
   });
 
