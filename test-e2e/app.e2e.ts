@@ -516,6 +516,15 @@ describe("web app (Chromium)", function () {
       expect(await panel.locator('[data-testid="vending-row"][data-kind="report"]').count()).to.equal(reports.length);
       expect(await panel.locator('[data-testid="vending-row"][data-kind="deposit"]').count()).to.equal(deposits.length);
       await panel.getByText("period closed short").first().waitFor();
+      // per settlement period: every period that closed short shows the arrear the contract opened
+      const opened = await vending.queryFilter(vending.filters.VendingArrearOpened(fleet));
+      expect(opened.length).to.be.greaterThan(0);
+      const closed = panel.locator('[data-testid="vending-period"][data-closed="true"]');
+      expect(await closed.count()).to.be.at.least(opened.length);
+      const atClose = await closed.getByTestId("period-arrear").allInnerTexts();
+      for (const o of opened) expect(atClose).to.include(await amount(terms.paymentToken, o.args.arrears));
+      expect(await panel.locator('[data-testid="vending-period"][data-closed="false"]').count()).to.equal(1);
+      await screenshot(page, "investors-vending");
     });
   });
 

@@ -66,6 +66,18 @@ export interface VendingRow {
   arrears: bigint;
 }
 
+/** A settlement period of a vending ledger: what was reported in it against what was deposited in it. */
+export interface VendingPeriod {
+  start: number;
+  /** When the report that closed it ended (undefined: the period is still open). */
+  end?: number;
+  sales: bigint;
+  due: bigint;
+  deposited: bigint;
+  /** Open arrear when the period closed (everything reported before it, less everything deposited). */
+  arrearAtClose?: bigint;
+}
+
 /** A vending or ad-screen asset's ledger: reported sales against deposits. */
 export interface VendingView {
   kind: "vending";
@@ -79,6 +91,8 @@ export interface VendingView {
   paid: bigint;
   arrears: bigint;
   rows: VendingRow[];
+  /** The rows grouped by settlement period (undefined when the node cannot answer calls at past blocks). */
+  periods?: VendingPeriod[];
 }
 
 export type MeteredView = PpaView | VendingView;
@@ -195,6 +209,7 @@ export async function loadMetered(
           .map(({ order: _order, ...row }): VendingRow => row);
         out.set(id, {
           kind: "vending",
+          periods: await vendingPeriods(vending, id, reports, rows),
           assetId: id,
           pay: await payToken(vt.paymentToken),
           costShareBps: Number(vt.costShareBps),
@@ -210,6 +225,49 @@ export async function loadMetered(
     }),
   );
   return out;
+}
+
+/**
+ * Groups a vending ledger's rows by settlement period. Which report closed a period is read from the ledger's
+ * `periodStart` at that report's block (a call at a past block; the event does not carry it): a report that moved
+ * it closed the period before it, and its own sales count in the new one (the contract matures what was due before
+ * the closing batch). Undefined when the node keeps no state of past blocks.
+ */
+async function vendingPeriods(
+  vending: ReturnType<typeof AssetVending__factory.connect>,
+  id: bigint,
+  reports: { blockNumber: number; transactionHash: string }[],
+  rows: VendingRow[],
+): Promise<VendingPeriod[] | undefined> {
+  if (reports.length === 0) return [];
+  let starts: number[];
+  try {
+    starts = await Promise.all(
+      [reports[0].blockNumber - 1, ...reports.map((r) => r.blockNumber)].map(async (blockTag) =>
+        Number((await vending.ledger(id, { blockTag })).periodStart),
+      ),
+    );
+  } catch {
+    return undefined;
+  }
+  const after = new Map(reports.map((r, i) => [r.transactionHash, { before: starts[i], after: starts[i + 1] }]));
+  const periods: VendingPeriod[] = [];
+  let current: VendingPeriod = { start: starts[0], sales: 0n, due: 0n, deposited: 0n };
+  for (const r of rows) {
+    if (r.kind === "deposit") {
+      current.deposited += r.amount;
+      continue;
+    }
+    const s = after.get(r.tx);
+    if (s && s.after !== s.before) {
+      periods.push({ ...current, end: s.after, arrearAtClose: r.arrears });
+      current = { start: s.after, sales: 0n, due: 0n, deposited: 0n };
+    }
+    current.sales += r.amount;
+    current.due += r.due;
+  }
+  periods.push(current);
+  return periods;
 }
 
 const pct = (bps: number, lang: string) =>
@@ -391,6 +449,43 @@ function VendingPanel({ view }: { view: VendingView }) {
           </tr>
         </tbody>
       </table>
+      {view.periods ? (
+        <>
+          <h3>{t("metered.periodsTitle")}</h3>
+          <table data-testid="vending-periods">
+            <thead>
+              <tr>
+                <th>{t("metered.period")}</th>
+                <th>{t("metered.salesReported")}</th>
+                <th>{t("metered.holdersDue")}</th>
+                <th>{t("metered.depositedIn")}</th>
+                <th>{t("metered.arrearAtClose")}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {view.periods.map((x) => (
+                <tr key={x.start} data-testid="vending-period" data-closed={x.end !== undefined}>
+                  <td>
+                    {fmt.when(x.start)} → {x.end !== undefined ? fmt.when(x.end) : t("metered.periodOpen")}
+                  </td>
+                  <td>{m(x.sales)}</td>
+                  <td>{m(x.due)}</td>
+                  <td>{m(x.deposited)}</td>
+                  <td data-testid="period-arrear">
+                    {x.arrearAtClose === undefined ? (
+                      "—"
+                    ) : x.arrearAtClose > 0n ? (
+                      <span className="badge bad">{m(x.arrearAtClose)}</span>
+                    ) : (
+                      m(0n)
+                    )}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </>
+      ) : null}
       <h3>{t("metered.ledgerTitle")}</h3>
       <table data-testid="vending-ledger">
         <thead>
