@@ -105,6 +105,8 @@ export const chapter: DemoChapter = {
     ] as const) {
       await (await plant.token.connect(assetOperator).issue(who.address, n)).wait();
     }
+    // Built and connected: the plant is in operation before its meter settles anything.
+    await (await assets.registry.connect(assetOperator).setStatus(plant.assetId, 3)).wait();
     const terms = {
       meter: meterKey.address,
       paymentToken: ceurAddr,
@@ -214,6 +216,7 @@ export const chapter: DemoChapter = {
     });
     await (await assets.registry.connect(assetOperator).setStatus(fleet.assetId, 2)).wait();
     await (await fleet.token.connect(assetOperator).issue(investor1.address, 100n)).wait();
+    await (await assets.registry.connect(assetOperator).setStatus(fleet.assetId, 3)).wait();
     const period = clock.span(86_400, 30);
     const vterms = { controller: ctlKey.address, paymentToken: ceurAddr, costShareBps: 3_000, period };
     await (await vending.connect(assetOperator).propose(fleet.assetId, vterms)).wait();
