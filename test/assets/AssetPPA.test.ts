@@ -668,7 +668,7 @@ describe("AssetPPA", function () {
       const f = await hostile();
       const collectCall = f.ppa.interface.encodeFunctionData("collect", [f.assetId]);
       const signed = await signedDay(f);
-      await f.re.arm(f.ppaAddr, collectCall);
+      await f.re.arm(f.ppaAddr, f.ppa.interface.encodeFunctionData("settle", [signed.batch, signed.signature]));
       await expect(f.ppa.settle(signed.batch, signed.signature)).to.be.revertedWithCustomError(
         f.ppa,
         "ReentrancyGuardReentrantCall",
@@ -690,7 +690,7 @@ describe("AssetPPA", function () {
       const over = await f.meter.sign(f.assetId, f.start + DAY, steps);
       await time.increaseTo(f.start + DAY + 95 * QUARTER_HOUR);
       await expect(f.ppa.settle(over.batch, over.signature)).to.emit(f.ppa, "PpaMeterAlarm");
-      await f.re.arm(f.ppaAddr, collectCall);
+      await f.re.arm(f.ppaAddr, f.ppa.interface.encodeFunctionData("reviewHeld", [1n, 1_000n]));
       await expect(f.ppa.connect(f.actors.regulator).reviewHeld(1n, 1_000n)).to.be.revertedWithCustomError(
         f.ppa,
         "ReentrancyGuardReentrantCall",
