@@ -2,7 +2,16 @@ import { expect } from "chai";
 import hre from "hardhat";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
-import { CAPACITY_W, DAY, TARIFF, deployPpaFixture, meterWallet, registerDevice } from "../fixtures/ppa";
+import type { ReentrantPaymentToken } from "../../typechain-types";
+import {
+  CAPACITY_W,
+  DAY,
+  TARIFF,
+  deployPpaFixture,
+  meterWallet,
+  ppaWithRivalFixture,
+  registerDevice,
+} from "../fixtures/ppa";
 import {
   MeterSimulator,
   QUARTER_HOUR,
@@ -14,6 +23,7 @@ import {
   solarDay,
 } from "../../src/ppa";
 import { DEVICE_KIND } from "../../src/telemetry";
+import { registerAsset } from "../../src/assets";
 import { proposeStatus, voteUntilClosed } from "../../src/consortium";
 
 type F = Awaited<ReturnType<typeof deployPpaFixture>>;
@@ -393,6 +403,304 @@ describe("AssetPPA", function () {
         f.actors.pharmacy,
         rent,
       );
+    });
+  });
+
+  describe("refusals at the edges", function () {
+    it("refuses terms for an asset that is not a solar plant in construction or operation; nothing is proposed", async function () {
+      const f = await load();
+      const op = f.ppa.connect(f.actors.assetOperator);
+      const { assetId: funding } = await registerAsset(hre, f.registry, f.actors.assetOperator, {
+        kind: "Solar",
+        documents: "second roof, still funding",
+        name: "Roof Two",
+        symbol: "RF2",
+        cap: 1_000n,
+        paymentTokens: [f.ceurAddr],
+        devices: [f.meterKey.address],
+      });
+      const { assetId: screens } = await registerAsset(hre, f.registry, f.actors.assetOperator, {
+        kind: "AdScreen",
+        documents: "screens",
+        name: "Screens",
+        symbol: "SCR",
+        cap: 1_000n,
+        paymentTokens: [f.ceurAddr],
+        devices: [f.meterKey.address],
+      });
+      for (const id of [funding, screens]) {
+        await expect(op.propose(id, f.terms)).to.be.revertedWithCustomError(f.ppa, "PpaAssetNotSolar").withArgs(id);
+        await expect(f.ppa.connect(f.actors.gridOperator).accept(id, f.terms))
+          .to.be.revertedWithCustomError(f.ppa, "PpaAssetNotSolar")
+          .withArgs(id);
+        expect((await f.ppa.pending(id)).termsHash).to.equal(hre.ethers.ZeroHash);
+        expect((await f.ppa.terms(id)).meter).to.equal(hre.ethers.ZeroAddress);
+      }
+    });
+
+    it("refuses a zero meter, a zero payment token or payer, and rent per kWh without a property organisation", async function () {
+      const f = await load();
+      const op = f.ppa.connect(f.actors.assetOperator);
+      const cases: [Partial<typeof f.terms>, number][] = [
+        [{ meter: hre.ethers.ZeroAddress }, 1],
+        [{ paymentToken: hre.ethers.ZeroAddress }, 2],
+        [{ payer: hre.ethers.ZeroAddress }, 2],
+        [{ propertyOrg: 0, rentBps: 0, rentPerKWh: 1n }, 9],
+      ];
+      for (const [override, reason] of cases) {
+        await expect(op.propose(f.assetId, { ...f.terms, ...override }))
+          .to.be.revertedWithCustomError(f.ppa, "PpaInvalidTerms")
+          .withArgs(f.assetId, reason);
+      }
+      expect((await f.ppa.pending(f.assetId)).termsHash).to.equal(hre.ethers.ZeroHash);
+      // Without a landlord, rent per kWh of zero is fine.
+      const noRent = { ...f.terms, propertyOrg: 0, rentBps: 0, rentPerKWh: 0n };
+      await expect(op.propose(f.assetId, noRent)).to.emit(f.ppa, "PpaProposed");
+    });
+
+    it("refuses to accept when nothing is pending, and re-checks the terms at acceptance (meter unbound meanwhile)", async function () {
+      const f = await load();
+      await expect(f.ppa.connect(f.actors.gridOperator).accept(f.assetId, f.terms))
+        .to.be.revertedWithCustomError(f.ppa, "PpaNotProposed")
+        .withArgs(f.assetId, ppaTermsHash(f.terms));
+      const changed = { ...f.terms, tariff: 14n };
+      await f.ppa.connect(f.actors.gridOperator).propose(f.assetId, changed);
+      await f.registry.connect(f.actors.assetOperator).setDevices(f.assetId, []);
+      await expect(f.ppa.connect(f.actors.assetOperator).accept(f.assetId, changed))
+        .to.be.revertedWithCustomError(f.ppa, "PpaInvalidTerms")
+        .withArgs(f.assetId, 1);
+      expect((await f.ppa.terms(f.assetId)).tariff).to.equal(TARIFF);
+      expect((await f.ppa.pending(f.assetId)).termsHash).to.equal(ppaTermsHash(changed));
+      await f.registry.connect(f.actors.assetOperator).setDevices(f.assetId, [f.meterKey.address]);
+      await expect(f.ppa.connect(f.actors.assetOperator).accept(f.assetId, changed))
+        .to.emit(f.ppa, "PpaAccepted")
+        .withArgs(f.assetId, f.orgIds.assetOperator, ppaTermsHash(changed), 2);
+    });
+
+    it("refuses another grid operator proposing terms that name the plant's grid, or accepting the operator's change", async function () {
+      const f = await loadFixture(ppaWithRivalFixture);
+      await expect(f.ppa.connect(f.rival).propose(f.assetId, f.terms))
+        .to.be.revertedWithCustomError(f.ppa, "PpaNotParty")
+        .withArgs(f.assetId, f.rival.address);
+      await expect(f.ppa.connect(f.rival).accept(f.assetId, f.change))
+        .to.be.revertedWithCustomError(f.ppa, "PpaNotParty")
+        .withArgs(f.assetId, f.rival.address);
+      expect((await f.ppa.pending(f.assetId)).termsHash).to.equal(ppaTermsHash(f.change));
+      expect((await f.ppa.terms(f.assetId)).tariff).to.equal(TARIFF);
+    });
+
+    it("keeps a settled batch's end when a new meter is accepted before that end (clock skew): nothing is billed twice", async function () {
+      const f = await load();
+      const start = (await time.latest()) + 60;
+      // Two readings a minute apart: the last lies up to MAX_CLOCK_SKEW in the future.
+      const signed = await f.meter.sign(f.assetId, start, [0, 100], 60);
+      await f.ppa.settle(signed.batch, signed.signature);
+      expect((await f.ppa.account(f.assetId)).lastTime).to.equal(start + 60);
+      const newKey = meterWallet(3);
+      await registerDevice(
+        f.devices,
+        f.actors.deviceManager,
+        newKey,
+        DEVICE_KIND.PowerMeter,
+        f.orgIds.assetOperator,
+        f.orgIds.deviceManager,
+      );
+      await f.registry.connect(f.actors.assetOperator).setDevices(f.assetId, [f.meterKey.address, newKey.address]);
+      const replaced = { ...f.terms, meter: newKey.address, openingRegister: 500n };
+      await f.ppa.connect(f.actors.assetOperator).propose(f.assetId, replaced);
+      await f.ppa.connect(f.actors.gridOperator).accept(f.assetId, replaced);
+      expect(await time.latest()).to.be.below(start + 60);
+      const acc = await f.ppa.account(f.assetId);
+      expect(acc.lastTime).to.equal(start + 60);
+      expect(acc.register).to.equal(500n);
+      // The new meter cannot bill the window already settled by the old one.
+      const fresh = new MeterSimulator(newKey, f.meter.domain, 500n, 2n);
+      const overlap = await fresh.sign(f.assetId, start + 60, [10]);
+      await expect(f.ppa.settle(overlap.batch, overlap.signature))
+        .to.be.revertedWithCustomError(f.ppa, "PpaAlreadySettled")
+        .withArgs(f.assetId, start + 60, start + 60);
+    });
+
+    it("refuses to settle or collect for an asset without terms", async function () {
+      const f = await load();
+      const batch = {
+        device: f.meterKey.address,
+        assetId: 99n,
+        sequence: 1n,
+        startTime: f.start,
+        interval: QUARTER_HOUR,
+        registers: packRegisters([0n, 1n]),
+      };
+      await expect(f.ppa.settle(batch, await signMeterBatch(f.meterKey, f.meter.domain, batch)))
+        .to.be.revertedWithCustomError(f.ppa, "PpaNoTerms")
+        .withArgs(99n);
+      await expect(f.ppa.collect(99n)).to.be.revertedWithCustomError(f.ppa, "PpaNoTerms").withArgs(99n);
+    });
+
+    it("refuses a malformed signature, a zero interval and more than MAX_READINGS readings; nothing is settled", async function () {
+      const f = await load();
+      const signed = await signedDay(f);
+      await expect(f.ppa.settle(signed.batch, "0x"))
+        .to.be.revertedWithCustomError(f.ppa, "PpaBadSignature")
+        .withArgs(f.meterKey.address);
+      await expect(f.ppa.settle(signed.batch, hre.ethers.concat([signed.signature, "0x00"])))
+        .to.be.revertedWithCustomError(f.ppa, "PpaBadSignature")
+        .withArgs(f.meterKey.address);
+      const zero = { ...signed.batch, interval: 0 };
+      await expect(f.ppa.settle(zero, await signMeterBatch(f.meterKey, f.meter.domain, zero)))
+        .to.be.revertedWithCustomError(f.ppa, "PpaMalformedBatch")
+        .withArgs(f.assetId, 96n * 8n);
+      const max = Number(await f.ppa.MAX_READINGS());
+      const long = { ...signed.batch, interval: 1, registers: packRegisters(Array<bigint>(max + 1).fill(0n)) };
+      await expect(f.ppa.settle(long, await signMeterBatch(f.meterKey, f.meter.domain, long)))
+        .to.be.revertedWithCustomError(f.ppa, "PpaMalformedBatch")
+        .withArgs(f.assetId, BigInt((max + 1) * 8));
+      expect((await f.ppa.account(f.assetId)).sequence).to.equal(0n);
+      await expect(f.ppa.settle(signed.batch, signed.signature)).to.emit(f.ppa, "PpaSettled");
+    });
+
+    it("refuses a bound, trusted device of another kind as the PPA's meter (a vending controller)", async function () {
+      const f = await load();
+      const ctrl = meterWallet(60);
+      await registerDevice(
+        f.devices,
+        f.actors.deviceManager,
+        ctrl,
+        DEVICE_KIND.VendingController,
+        f.orgIds.assetOperator,
+        f.orgIds.deviceManager,
+      );
+      await f.registry.connect(f.actors.assetOperator).setDevices(f.assetId, [f.meterKey.address, ctrl.address]);
+      const t = { ...f.terms, meter: ctrl.address };
+      await f.ppa.connect(f.actors.assetOperator).propose(f.assetId, t);
+      await f.ppa.connect(f.actors.gridOperator).accept(f.assetId, t);
+      const sim = new MeterSimulator(ctrl, f.meter.domain);
+      const start = (await time.latest()) + 60;
+      const signed = await sim.sign(f.assetId, start, [0, 100]);
+      await time.increaseTo(start + QUARTER_HOUR);
+      await expect(f.ppa.settle(signed.batch, signed.signature))
+        .to.be.revertedWithCustomError(f.ppa, "PpaMeterNotTrusted")
+        .withArgs(ctrl.address);
+      expect((await f.ppa.account(f.assetId)).settlements).to.equal(0n);
+    });
+
+    it("pulls no more than the grid's balance when it is below the allowance; the rest stays in arrears, rent first", async function () {
+      const f = await load();
+      const balance = await f.ceur.balanceOf(f.actors.gridOperator.address);
+      await f.ceur.connect(f.actors.gridOperator).transfer(f.actors.pharmacy.address, balance - 50n);
+      const signed = await signedDay(f);
+      const value = (signed.total * TARIFF) / 1000n;
+      await expect(f.ppa.settle(signed.batch, signed.signature))
+        .to.emit(f.ppa, "PpaWaterfall")
+        .withArgs(f.assetId, 50n, 50n, 0n, 0n, 0n, value - 50n);
+      expect(await f.ceur.balanceOf(f.actors.gridOperator.address)).to.equal(0n);
+      expect(await f.ppa.credit(f.ceurAddr, f.orgIds.hospital)).to.equal(50n);
+      expect(await f.ppa.arrears(f.assetId)).to.equal(value - 50n);
+    });
+
+    it("refuses an unknown held period, and a regulator's zero review resolves it without billing", async function () {
+      const f = await load();
+      const steps = day();
+      steps[50] = Number(CAPACITY_W);
+      const signed = await f.meter.sign(f.assetId, f.start, steps);
+      await time.increaseTo(f.start + 95 * QUARTER_HOUR);
+      await f.ppa.settle(signed.batch, signed.signature);
+      await expect(f.ppa.connect(f.actors.regulator).reviewHeld(2n, 0n))
+        .to.be.revertedWithCustomError(f.ppa, "PpaInvalidReview")
+        .withArgs(2n, 0n);
+      const gridBefore = await f.ceur.balanceOf(f.actors.gridOperator.address);
+      const before = await f.ppa.account(f.assetId);
+      await expect(f.ppa.connect(f.actors.regulator).reviewHeld(1n, 0n))
+        .to.emit(f.ppa, "PpaHeldReviewed")
+        .withArgs(1n, f.assetId, 0n, f.actors.regulator.address)
+        .and.not.to.emit(f.ppa, "PpaSettled");
+      expect((await f.ppa.held(1n)).resolved).to.equal(true);
+      expect(await f.ceur.balanceOf(f.actors.gridOperator.address)).to.equal(gridBefore);
+      expect((await f.ppa.account(f.assetId)).settlements).to.equal(before.settlements);
+      expect(await f.ppa.arrears(f.assetId)).to.equal(0n);
+      await expect(f.ppa.connect(f.actors.regulator).reviewHeld(1n, 1n))
+        .to.be.revertedWithCustomError(f.ppa, "PpaInvalidReview")
+        .withArgs(1n, 1n);
+    });
+
+    it("refuses withdrawing for organisation 0, redirecting to nobody or to an inactive organisation, or an empty credit", async function () {
+      const f = await load();
+      const signed = await signedDay(f);
+      await f.ppa.settle(signed.batch, signed.signature);
+      const rent = await f.ppa.credit(f.ceurAddr, f.orgIds.hospital);
+      expect(rent).to.be.above(0n);
+      await expect(f.ppa.connect(f.actors.outsider).withdraw(f.ceurAddr, 0))
+        .to.be.revertedWithCustomError(f.ppa, "PpaNotOrgAccount")
+        .withArgs(0, f.actors.outsider.address);
+      const reg = f.ppa.connect(f.actors.regulator);
+      await expect(reg.redirectCredit(f.ceurAddr, f.orgIds.hospital, 0))
+        .to.be.revertedWithCustomError(f.ppa, "PpaOrgInactive")
+        .withArgs(0);
+      await expect(reg.redirectCredit(f.ceurAddr, f.orgIds.insurer, f.orgIds.pharmacy))
+        .to.be.revertedWithCustomError(f.ppa, "PpaNoCredit")
+        .withArgs(f.ceurAddr, f.orgIds.insurer);
+      await voteAll(f, await proposeStatus(f.consortium, f.actors.regulator, f.orgIds.pharmacy, "Suspend"), [
+        f.actors.pharmacy,
+      ]);
+      await expect(reg.redirectCredit(f.ceurAddr, f.orgIds.hospital, f.orgIds.pharmacy))
+        .to.be.revertedWithCustomError(f.ppa, "PpaOrgInactive")
+        .withArgs(f.orgIds.pharmacy);
+      expect(await f.ppa.credit(f.ceurAddr, f.orgIds.hospital)).to.equal(rent);
+      expect(await f.ppa.credit(f.ceurAddr, f.orgIds.pharmacy)).to.equal(0n);
+    });
+  });
+
+  describe("reentrancy through a hostile payment token", function () {
+    async function hostile() {
+      const f = await load();
+      const re = (await hre.ethers.deployContract("ReentrantPaymentToken")) as unknown as ReentrantPaymentToken;
+      const reAddr = await re.getAddress();
+      await re.mint(f.actors.gridOperator.address, 10n ** 12n);
+      await re.connect(f.actors.gridOperator).approve(f.ppaAddr, hre.ethers.MaxUint256);
+      await f.registry.connect(f.actors.assetOperator).addPaymentToken(f.assetId, reAddr);
+      const t = { ...f.terms, paymentToken: reAddr };
+      await f.ppa.connect(f.actors.assetOperator).propose(f.assetId, t);
+      await f.ppa.connect(f.actors.gridOperator).accept(f.assetId, t);
+      return { ...f, re, reAddr };
+    }
+
+    it("refuses re-entry into settle, collect, reviewHeld and withdraw", async function () {
+      const f = await hostile();
+      const collectCall = f.ppa.interface.encodeFunctionData("collect", [f.assetId]);
+      const signed = await signedDay(f);
+      await f.re.arm(f.ppaAddr, f.ppa.interface.encodeFunctionData("settle", [signed.batch, signed.signature]));
+      await expect(f.ppa.settle(signed.batch, signed.signature)).to.be.revertedWithCustomError(
+        f.ppa,
+        "ReentrancyGuardReentrantCall",
+      );
+      await f.re.arm(hre.ethers.ZeroAddress, "0x");
+      // No allowance: the day is billed, nothing moves, then collect re-enters.
+      await f.re.connect(f.actors.gridOperator).approve(f.ppaAddr, 0n);
+      await f.ppa.settle(signed.batch, signed.signature);
+      await f.re.connect(f.actors.gridOperator).approve(f.ppaAddr, hre.ethers.MaxUint256);
+      await f.re.arm(f.ppaAddr, collectCall);
+      await expect(f.ppa.collect(f.assetId)).to.be.revertedWithCustomError(f.ppa, "ReentrancyGuardReentrantCall");
+      await f.re.arm(hre.ethers.ZeroAddress, "0x");
+      await f.ppa.collect(f.assetId);
+      const rent = await f.ppa.credit(f.reAddr, f.orgIds.hospital);
+      expect(rent).to.be.above(0n);
+      // A held period: its review pulls the accepted energy's value and re-enters.
+      const steps = day(2);
+      steps[10] = Number(CAPACITY_W);
+      const over = await f.meter.sign(f.assetId, f.start + DAY, steps);
+      await time.increaseTo(f.start + DAY + 95 * QUARTER_HOUR);
+      await expect(f.ppa.settle(over.batch, over.signature)).to.emit(f.ppa, "PpaMeterAlarm");
+      await f.re.arm(f.ppaAddr, f.ppa.interface.encodeFunctionData("reviewHeld", [1n, 1_000n]));
+      await expect(f.ppa.connect(f.actors.regulator).reviewHeld(1n, 1_000n)).to.be.revertedWithCustomError(
+        f.ppa,
+        "ReentrancyGuardReentrantCall",
+      );
+      expect((await f.ppa.held(1n)).resolved).to.equal(false);
+      await f.re.arm(f.ppaAddr, f.ppa.interface.encodeFunctionData("withdraw", [f.reAddr, f.orgIds.hospital]));
+      await expect(
+        f.ppa.connect(f.actors.hospital).withdraw(f.reAddr, f.orgIds.hospital),
+      ).to.be.revertedWithCustomError(f.ppa, "ReentrancyGuardReentrantCall");
+      expect(await f.ppa.credit(f.reAddr, f.orgIds.hospital)).to.equal(rent);
     });
   });
 });

@@ -139,6 +139,42 @@ describe("AssetRegistry", function () {
       .withArgs(f.actors.outsider.address, f.actors.outsider2.address);
   });
 
+  it("binds the metering contracts once, by the deployer, after initialisation, with distinct non-zero addresses", async function () {
+    const f = await loadFixture(deployAssetsFixture);
+    const ppa = f.actors.outsider.address;
+    const vending = f.actors.outsider2.address;
+    const fresh = await hre.ethers.deployContract("AssetRegistry", [await f.consortium.getAddress()]);
+    // Not initialised yet: no offering bound.
+    await expect(fresh.bindMetering(ppa, vending))
+      .to.be.revertedWithCustomError(fresh, "AssetSystemNotReady")
+      .withArgs(f.actors.deployer.address);
+    await expect(f.registry.connect(f.actors.outsider).bindMetering(ppa, vending))
+      .to.be.revertedWithCustomError(f.registry, "AssetSystemNotReady")
+      .withArgs(f.actors.outsider.address);
+    const deployer = f.registry.connect(f.actors.deployer);
+    const bad: [string, string][] = [
+      [hre.ethers.ZeroAddress, vending],
+      [ppa, hre.ethers.ZeroAddress],
+      [ppa, ppa],
+    ];
+    for (const [p, v] of bad) {
+      await expect(deployer.bindMetering(p, v))
+        .to.be.revertedWithCustomError(f.registry, "AssetInvalidSystem")
+        .withArgs(p, v);
+    }
+    expect(await f.registry.isMeteredDepositor(ppa)).to.equal(false);
+    expect(await f.registry.isMeteredDepositor(hre.ethers.ZeroAddress)).to.equal(false);
+    await expect(deployer.bindMetering(ppa, vending)).to.emit(f.registry, "AssetMeteringBound").withArgs(ppa, vending);
+    expect(await f.registry.isMeteredDepositor(ppa)).to.equal(true);
+    expect(await f.registry.isMeteredDepositor(vending)).to.equal(true);
+    expect(await f.registry.isMeteredDepositor(f.actors.investor1.address)).to.equal(false);
+    // Once only.
+    await expect(deployer.bindMetering(f.actors.investor1.address, f.actors.investor2.address))
+      .to.be.revertedWithCustomError(f.registry, "AssetSystemNotReady")
+      .withArgs(f.actors.deployer.address);
+    expect(await f.registry.isMeteredDepositor(f.actors.investor1.address)).to.equal(false);
+  });
+
   it("walks the lifecycle funding → construction → operating → decommissioned and refuses other moves", async function () {
     const f = await loadFixture(deployAssetsFixture);
     const op = f.registry.connect(f.actors.assetOperator);

@@ -114,6 +114,47 @@ describe("assets edge cases", function () {
     });
   });
 
+  describe("cross-function reentrancy through a hostile payment token", function () {
+    it("refuses refundFor re-entered from a refund and sweepToHolders re-entered from a withdrawal", async function () {
+      const f = await loadFixture(reentrantFixture);
+      const offeringAddr = await f.offering.getAddress();
+      const terms = await termsFor(f, {
+        assetId: f.second.assetId,
+        paymentToken: f.reAddr,
+        hardCap: 500n,
+        softCap: 100n,
+      });
+      const id = await openOffering(f.offering, f.actors.assetOperator, terms);
+      await time.increaseTo(terms.start);
+      await f.offering.connect(f.actors.investor1).buy(id, 50, terms.price, FAR);
+      await time.increaseTo(terms.deadline + 1n);
+      await f.offering.finalise(id); // failed: below the soft cap
+      await f.re.arm(
+        offeringAddr,
+        f.offering.interface.encodeFunctionData("refundFor", [id, f.actors.investor1.address]),
+      );
+      await expect(f.offering.connect(f.actors.investor1).refund(id)).to.be.revertedWithCustomError(
+        f.offering,
+        "ReentrancyGuardReentrantCall",
+      );
+      expect(await f.re.balanceOf(offeringAddr)).to.equal(50n * BigInt(terms.price));
+
+      const g = await loadFixture(reentrantFixture);
+      const gOffering = await g.offering.getAddress();
+      const t2 = await termsFor(g, { assetId: g.second.assetId, paymentToken: g.reAddr, hardCap: 500n, softCap: 100n });
+      const id2 = await openOffering(g.offering, g.actors.assetOperator, t2);
+      await time.increaseTo(t2.start);
+      await g.offering.connect(g.actors.investor1).buy(id2, 500, t2.price, FAR);
+      await g.offering.finalise(id2);
+      await g.re.arm(gOffering, g.offering.interface.encodeFunctionData("sweepToHolders", [id2]));
+      await expect(g.offering.connect(g.actors.assetOperator).withdraw(id2)).to.be.revertedWithCustomError(
+        g.offering,
+        "ReentrancyGuardReentrantCall",
+      );
+      expect(await g.re.balanceOf(gOffering)).to.equal(500n * BigInt(t2.price));
+    });
+  });
+
   describe("locks, forced moves and refunds at their limits", function () {
     it("refuses forced moves and recoveries involving the zero address", async function () {
       const f = await loadFixture(fundedAssetFixture);
@@ -216,6 +257,59 @@ describe("assets edge cases", function () {
       await expect(openOffering(g.offering, g.actors.assetOperator, bad))
         .to.be.revertedWithCustomError(g.offering, "OfferingInvalidTerms")
         .withArgs(g.assetId, "parties");
+    });
+  });
+
+  describe("calls out of turn", function () {
+    it("refuses refunds, recoveries, party replacements and sweeps of an offering that does not exist", async function () {
+      const f = await loadFixture(fundedAssetFixture);
+      const o = f.offering;
+      await expect(o.refundFor(99, f.actors.investor1.address))
+        .to.be.revertedWithCustomError(o, "OfferingWrongState")
+        .withArgs(99, 0);
+      await expect(
+        o.connect(f.actors.regulator).recoverRefund(99, f.actors.investor1.address, f.actors.investor2.address),
+      )
+        .to.be.revertedWithCustomError(o, "OfferingWrongState")
+        .withArgs(99, 0);
+      await expect(o.connect(f.actors.regulator).replaceParty(99, 0, f.orgIds.assetOperator))
+        .to.be.revertedWithCustomError(o, "OfferingWrongState")
+        .withArgs(99, 0);
+      await expect(o.sweepToHolders(99)).to.be.revertedWithCustomError(o, "OfferingWrongState").withArgs(99, 0);
+    });
+
+    it("refuses a share token's registry-only calls from anyone else, and metered deposits from non-depositors", async function () {
+      const f = await loadFixture(fundedAssetFixture);
+      const t = f.token.connect(f.actors.assetOperator);
+      await expect(t.retirePaymentToken(f.usdcAddr))
+        .to.be.revertedWithCustomError(f.token, "ShareUnauthorised")
+        .withArgs(f.actors.assetOperator.address);
+      await expect(t.setGridOperator(0))
+        .to.be.revertedWithCustomError(f.token, "ShareUnauthorised")
+        .withArgs(f.actors.assetOperator.address);
+      await expect(t.depositFromOffering(f.ceurAddr, 1_000n))
+        .to.be.revertedWithCustomError(f.token, "ShareUnauthorised")
+        .withArgs(f.actors.assetOperator.address);
+      expect(await f.token.gridOperatorOrg()).to.equal(f.orgIds.gridOperator);
+      expect(await f.token.paymentTokens()).to.deep.equal([f.ceurAddr, f.usdcAddr]);
+    });
+
+    it("retires a payment token of an asset that never sold, but never an unknown token nor the last one", async function () {
+      const f = await loadFixture(deployAssetsFixture);
+      const reg = f.registry.connect(f.actors.assetOperator);
+      const ceur = await f.ceur.getAddress();
+      const usdc = await f.usdc.getAddress();
+      expect(await f.offering.unreleasedEscrow(f.assetId)).to.deep.equal([hre.ethers.ZeroAddress, 0n]);
+      await expect(reg.retirePaymentToken(f.assetId, f.actors.outsider.address))
+        .to.be.revertedWithCustomError(f.token, "RevenueInvalidPaymentToken")
+        .withArgs(f.actors.outsider.address);
+      await expect(reg.retirePaymentToken(f.assetId, usdc))
+        .to.emit(f.registry, "AssetPaymentTokenRetired")
+        .withArgs(f.assetId, usdc);
+      await expect(reg.retirePaymentToken(f.assetId, ceur))
+        .to.be.revertedWithCustomError(f.token, "RevenueInvalidPaymentToken")
+        .withArgs(ceur);
+      expect(await f.token.paymentTokens()).to.deep.equal([ceur]);
     });
   });
 });
