@@ -129,23 +129,32 @@ export const chapter: DemoChapter = {
     );
 
     // --- a week of generation ----------------------------------------------------------------------------------
+    // One reading per quarter hour; on a sealed chain, whose clock runs in real time, one per hour of the day, a
+    // second apart (24 a day), so a week passes in minutes.
     const interval = clock.span(900, 1);
+    const quartersPerReading = clock.live ? 4 : 1;
     const meter = new MeterSimulator(meterKey, ppaDomain(chainId, await ppa.getAddress()));
     const rows: (string | bigint)[][] = [];
     let lastSigned: Awaited<ReturnType<typeof meter.sign>> | undefined;
     for (let d = 0; d < 7; d++) {
       const account = await ppa.account(plant.assetId);
       const start = Number(account.lastTime) + clock.span(60, 2);
-      // On a sealed chain a "quarter hour" lasts `interval` seconds: each step carries that share of the energy.
-      const steps = solarDay({
+      const quarters = solarDay({
         capacityW: CAPACITY_W,
         dayOfYear: 160 + d,
         seed: 20 + d,
         cloudiness: d === 3 ? 0.7 : 0.2,
-      }).map((wh) => Math.floor((wh * interval) / 900));
+      });
+      const perReading: number[] = [];
+      for (let q = 0; q < quarters.length; q += quartersPerReading) {
+        perReading.push(quarters.slice(q, q + quartersPerReading).reduce((sum, wh) => sum + wh, 0));
+      }
+      // A reading covers `interval` seconds of chain time: it carries that share of the energy of its span, so the
+      // register never rises faster than the plant's capacity allows.
+      const steps = perReading.map((wh) => Math.floor((wh * interval) / (900 * quartersPerReading)));
       if (d === 4) await (await ceur.connect(gridOperator).approve(await ppa.getAddress(), 0n)).wait();
       const signed = await meter.sign(plant.assetId, start, steps, interval);
-      await clock.until(start + 95 * interval, `day ${d + 1} of generation`);
+      await clock.until(start + (steps.length - 1) * interval, `day ${d + 1} of generation`);
       const w = await settleBatch(ppa, deviceManager, signed);
       lastSigned = signed;
       rows.push([
@@ -166,7 +175,7 @@ export const chapter: DemoChapter = {
     printTable(
       ["", "kWh", "value", "grid paid", "rent", "O&M", "investors", "arrears"],
       rows,
-      "A week of generation settled by the meter's signed register (96 readings a day)",
+      `A week of generation settled by the meter's signed register (${96 / quartersPerReading} readings a day)`,
     );
 
     // --- a tampered reading ------------------------------------------------------------------------------------
