@@ -259,6 +259,8 @@ contract AssetPPA is ConsortiumGated, EIP712, ReentrancyGuard, IAssetPPA {
     /// @dev Reasons: 1 meter, 2 token or payer, 3 tariff, 4 capacity, 5 period, 6 split over 100 %, 7 grid org,
     /// 8 payer not the grid's, 9 rent without property org, 10 register of the same meter differs.
     function _checkTerms(uint256 assetId, Terms calldata t) private view {
+        // 0 means "no reason": each check below sets one.
+        // slither-disable-next-line uninitialized-local
         uint8 reason;
         if (t.meter == address(0) || !_isDeviceOf(assetId, t.meter)) reason = 1;
         else if (t.paymentToken == address(0) || t.payer == address(0)) reason = 2;
@@ -358,15 +360,20 @@ contract AssetPPA is ConsortiumGated, EIP712, ReentrancyGuard, IAssetPPA {
         uint256 milli = energyWh * tariff + a.valueCarry;
         value = milli / 1000;
         a.valueCarry = uint16(milli % 1000);
+        // The split is taken from the whole-unit value the grid pays (the sub-unit remainder is carried to the next
+        // settlement), so dividing first is the rule, not a precision loss.
+        // slither-disable-next-line divide-before-multiply
         uint256 rent = (value * t.rentBps) / 10_000 + (energyWh * t.rentPerKWh) / 1000;
         if (rent > value) rent = value;
+        // slither-disable-next-line divide-before-multiply
         uint256 om = (value * t.omBps) / 10_000;
         // rentBps + omBps + rentPerKWh/tariff <= 100 % (checked in the terms), so om <= value - rent up to
         // rounding; clamp anyway so the investors' part never underflows.
         if (om > value - rent) om = value - rent;
-        a.rentOwed = (a.rentOwed + rent).toUint128();
-        a.omOwed = (a.omOwed + om).toUint128();
-        a.investorsOwed = (a.investorsOwed + (value - rent - om)).toUint128();
+        // SafeCast called as a library: Slither 0.11.6 cannot build its IR for `(a + b).toUint128()`.
+        a.rentOwed = SafeCast.toUint128(uint256(a.rentOwed) + rent);
+        a.omOwed = SafeCast.toUint128(uint256(a.omOwed) + om);
+        a.investorsOwed = SafeCast.toUint128(uint256(a.investorsOwed) + (value - rent - om));
         ++a.settlements;
     }
 
@@ -389,6 +396,9 @@ contract AssetPPA is ConsortiumGated, EIP712, ReentrancyGuard, IAssetPPA {
             a.dust,
             uint256(a.rentOwed) + a.omOwed + a.investorsOwed
         );
+        // The payer is the grid operator's account in the terms both parties accepted (accept() checks it belongs to
+        // the grid operator's organisation); it pre-approved this contract to pull what its energy is worth.
+        // slither-disable-next-line arbitrary-send-erc20
         if (paid != 0) IERC20(token).safeTransferFrom(t.payer, address(this), paid);
         if (deposit != 0) {
             IERC20(token).safeTransfer(bound.shareToken, deposit);

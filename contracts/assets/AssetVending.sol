@@ -112,7 +112,8 @@ contract AssetVending is ConsortiumGated, EIP712, ReentrancyGuard, IAssetVending
             book.periodStart = uint40(toTime);
             closed = true;
         }
-        book.due = (book.due + share).toUint128();
+        // SafeCast called as a library: Slither 0.11.6 cannot build its IR for `(a + b).toUint128()`.
+        book.due = SafeCast.toUint128(uint256(book.due) + share);
         _ledgers[assetId] = book;
         uint256 open = book.matured > book.paid ? book.matured - book.paid : 0;
         emit VendingReconciled(assetId, b.sequence, last, sales, share, open);
@@ -127,7 +128,7 @@ contract AssetVending is ConsortiumGated, EIP712, ReentrancyGuard, IAssetVending
         if (_roleOrg(Roles.ASSET_OPERATOR, msg.sender) != a.operatorOrg) revert VendingNotParty(assetId, msg.sender);
         if (amount == 0) revert VendingInvalidDeposit(assetId, amount);
         Ledger storage book = _ledgers[assetId];
-        book.paid = (book.paid + amount).toUint128();
+        book.paid = SafeCast.toUint128(uint256(book.paid) + amount);
         uint256 total = amount + book.dust;
         uint256 toHolders;
         if (total >= IERC20(a.shareToken).totalSupply()) {
@@ -169,6 +170,8 @@ contract AssetVending is ConsortiumGated, EIP712, ReentrancyGuard, IAssetVending
 
     /// @dev Reasons: 1 asset kind/status, 2 controller not bound, 3 zero token, 4 zero period, 5 cost share > 100 %.
     function _checkTerms(uint256 assetId, IAssetRegistry.Asset memory a, Terms calldata t) private view {
+        // 0 means "no reason": each check below sets one.
+        // slither-disable-next-line uninitialized-local
         uint8 reason;
         if (
             (a.kind != IAssetRegistry.Kind.Vending && a.kind != IAssetRegistry.Kind.AdScreen) ||
