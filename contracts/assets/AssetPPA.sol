@@ -157,6 +157,8 @@ contract AssetPPA is ConsortiumGated, EIP712, ReentrancyGuard, IAssetPPA {
         Terms storage t = _terms[assetId];
         if (t.meter == address(0)) revert PpaNoTerms(assetId);
         Account memory a = _accounts[assetId];
+        // _collect returns the amount pulled: zero means nothing was owed or the grid could pay nothing.
+        // slither-disable-next-line incorrect-equality
         if (_collect(assetId, t, a) == 0) revert PpaNothingToCollect(assetId);
     }
 
@@ -280,8 +282,12 @@ contract AssetPPA is ConsortiumGated, EIP712, ReentrancyGuard, IAssetPPA {
     /// @dev The PPA's meter is bound to the asset, trusted by the IoT registry, and signed the batch.
     function _checkMeter(MeterBatch calldata batch, bytes calldata signature, address meter) private view {
         if (!_isDeviceOf(batch.assetId, meter)) revert PpaMeterNotBound(batch.assetId, meter);
+        // Unused parts of the destructured returns: the device's owner organisation (the registry binding above is
+        // the ownership check) and the recovery error's argument.
+        // slither-disable-next-line unused-return
         (, uint8 kind, bool active) = _devices.deviceOf(meter);
         if (!active || kind != DeviceKinds.POWER_METER) revert PpaMeterNotTrusted(meter);
+        // slither-disable-next-line unused-return
         (address signer, ECDSA.RecoverError err, ) = ECDSA.tryRecover(_digest(batch), signature);
         if (err != ECDSA.RecoverError.NoError || signer != meter) revert PpaBadSignature(meter);
     }

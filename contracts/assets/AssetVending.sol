@@ -105,6 +105,8 @@ contract AssetVending is ConsortiumGated, EIP712, ReentrancyGuard, IAssetVending
         book.counter = last;
         book.lastTime = uint40(toTime);
         book.sequence = b.sequence;
+        // false until the batch closes a period below.
+        // slither-disable-next-line uninitialized-local
         bool closed;
         if (toTime >= uint256(book.periodStart) + t.period) {
             // The batch opens a new period: everything reported in the closed one must be deposited by now.
@@ -130,6 +132,8 @@ contract AssetVending is ConsortiumGated, EIP712, ReentrancyGuard, IAssetVending
         Ledger storage book = _ledgers[assetId];
         book.paid = SafeCast.toUint128(uint256(book.paid) + amount);
         uint256 total = amount + book.dust;
+        // zero unless the deposit (with the carried dust) reaches one unit per share, below.
+        // slither-disable-next-line uninitialized-local
         uint256 toHolders;
         if (total >= IERC20(a.shareToken).totalSupply()) {
             toHolders = total;
@@ -191,8 +195,12 @@ contract AssetVending is ConsortiumGated, EIP712, ReentrancyGuard, IAssetVending
     ) private view {
         if (b.device != controller) revert VendingWrongController(b.assetId, b.device);
         if (!_isDeviceOf(b.assetId, controller)) revert VendingControllerNotTrusted(controller);
+        // Unused parts of the destructured returns: the device's owner organisation (the registry binding above is
+        // the ownership check) and the recovery error's argument.
+        // slither-disable-next-line unused-return
         (, uint8 kind, bool active) = _devices.deviceOf(controller);
         if (!active || kind != DeviceKinds.VENDING_CONTROLLER) revert VendingControllerNotTrusted(controller);
+        // slither-disable-next-line unused-return
         (address signer, ECDSA.RecoverError err, ) = ECDSA.tryRecover(_digest(b), signature);
         if (err != ECDSA.RecoverError.NoError || signer != controller) revert VendingBadSignature(controller);
     }
