@@ -435,15 +435,17 @@ contract AssetPPA is ConsortiumGated, EIP712, ReentrancyGuard, IAssetPPA {
         parts = [rent, om, investors];
     }
 
-    /// @dev The amount to deposit for the holders now (0: carried as dust, less than one unit per share).
+    /// @dev The amount to deposit for the holders now (0: carried as dust, less than one unit per share, or no share
+    /// in issue yet: the investors' part is then held and paid with the first settlement after shares exist, so a
+    /// plant without shareholders still settles and pays rent and O&M).
     function _toHolders(Account memory a, uint256 investors, address shareToken) private view returns (uint256) {
         uint256 total = investors + a.dust;
-        if (total != 0 && total >= IERC20(shareToken).totalSupply()) {
+        uint256 supply = IERC20(shareToken).totalSupply();
+        if (total != 0 && supply != 0 && total >= supply) {
             a.dust = 0;
             return total;
         }
-        // total < supply <= 2^64 here.
-        a.dust = uint128(total);
+        a.dust = total.toUint128();
         return 0;
     }
 

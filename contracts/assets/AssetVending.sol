@@ -135,12 +135,13 @@ contract AssetVending is ConsortiumGated, EIP712, ReentrancyGuard, IAssetVending
         // zero unless the deposit (with the carried dust) reaches one unit per share, below.
         // slither-disable-next-line uninitialized-local
         uint256 toHolders;
-        if (total >= IERC20(a.shareToken).totalSupply()) {
+        uint256 supply = IERC20(a.shareToken).totalSupply();
+        // With no share in issue the deposit is held and reaches the holders with the first deposit after shares exist.
+        if (supply != 0 && total >= supply) {
             toHolders = total;
             book.dust = 0;
         } else {
-            // total < supply <= 2^64.
-            book.dust = uint128(total);
+            book.dust = total.toUint128();
         }
         uint256 open = book.matured > book.paid ? book.matured - book.paid : 0;
         emit VendingDeposited(assetId, msg.sender, amount, open);

@@ -162,6 +162,40 @@ describe("AssetPPA", function () {
         .withArgs(f.ceurAddr, f.orgIds.hospital);
     });
 
+    it("settles a plant with no share in issue: rent and O&M are paid, the investors' part is held and reaches the first holders", async function () {
+      const f = await load();
+      const a = f.actors;
+      for (const holder of [a.investor1, a.investor2, a.investor3]) {
+        const shares = await f.token.balanceOf(holder.address);
+        if (shares > 0n) await f.token.connect(holder).burn(shares);
+      }
+      expect(await f.token.totalSupply()).to.equal(0n);
+      const signed = await signedDay(f);
+      const value = (signed.total * TARIFF) / 1000n;
+      const rent = (value * 1_000n) / 10_000n;
+      const om = (value * 500n) / 10_000n;
+      const tokenAddr = await f.token.getAddress();
+      const tokenBefore = await f.ceur.balanceOf(tokenAddr);
+      await expect(f.ppa.settle(signed.batch, signed.signature))
+        .to.emit(f.ppa, "PpaWaterfall")
+        .withArgs(f.assetId, value, rent, om, value - rent - om, value - rent - om, 0n);
+      expect(await f.ceur.balanceOf(tokenAddr)).to.equal(tokenBefore);
+      expect(await f.ppa.credit(f.ceurAddr, f.orgIds.hospital)).to.equal(rent);
+      expect(await f.ppa.credit(f.ceurAddr, f.orgIds.assetOperator)).to.equal(om);
+      const held = (await f.ppa.account(f.assetId)).dust;
+      expect(held).to.equal(value - rent - om);
+      // Shares are issued again: the next day's settlement pays the held part with the new one.
+      await f.token.connect(a.assetOperator).issue(a.investor1.address, 500n);
+      const start = Number((await f.ppa.account(f.assetId)).lastTime) + 60;
+      const next = await f.meter.sign(f.assetId, start, day(2));
+      await time.increaseTo(start + 95 * QUARTER_HOUR);
+      const value2 = (next.total * TARIFF + (await f.ppa.account(f.assetId)).valueCarry) / 1000n;
+      const investors2 = value2 - (value2 * 1_000n) / 10_000n - (value2 * 500n) / 10_000n;
+      await f.ppa.settle(next.batch, next.signature);
+      expect((await f.ppa.account(f.assetId)).dust).to.equal(0n);
+      expect((await f.ceur.balanceOf(tokenAddr)) - tokenBefore).to.equal(held + investors2);
+    });
+
     it("never settles the same readings twice (replayed batch, new sequence over old times)", async function () {
       const f = await load();
       const signed = await signedDay(f);

@@ -134,6 +134,34 @@ describe("AssetVending", function () {
     expect(hre.ethers.isAddress(await f.vending.getAddress())).to.equal(true);
   });
 
+  it("holds deposits while no share is in issue and pays them to the first holders", async function () {
+    const f = await load();
+    const a = f.actors;
+    await f.vendingToken.connect(a.investor1).burn(200n);
+    await f.vendingToken.connect(a.investor2).burn(100n);
+    expect(await f.vendingToken.totalSupply()).to.equal(0n);
+    const tokenAddr = await f.vendingToken.getAddress();
+    // A deposit of any size is held: the token would refuse revenue for zero shares, and the operator must not be
+    // stopped from paying what it owes.
+    await expect(f.vending.connect(a.assetOperator).deposit(f.vendingId, 5_000n)).to.changeTokenBalances(
+      f.ceur,
+      [a.assetOperator, f.vending],
+      [-5_000n, 5_000n],
+    );
+    expect((await f.vending.ledger(f.vendingId)).dust).to.equal(5_000n);
+    expect((await f.vending.ledger(f.vendingId)).paid).to.equal(5_000n);
+    expect(await f.ceur.balanceOf(tokenAddr)).to.equal(0n);
+    await f.vendingToken.connect(a.assetOperator).issue(a.investor1.address, 100n);
+    await f.vending.connect(a.assetOperator).deposit(f.vendingId, 300n);
+    expect((await f.vending.ledger(f.vendingId)).dust).to.equal(0n);
+    expect(await f.ceur.balanceOf(tokenAddr)).to.equal(5_300n);
+    await expect(f.vendingToken.connect(a.investor1).claim(f.ceurAddr)).to.changeTokenBalance(
+      f.ceur,
+      a.investor1,
+      5_300n,
+    );
+  });
+
   describe("refusals at the edges", function () {
     it("refuses terms for a fleet still in funding, a zero or unbound controller, a zero token or period; nothing is proposed", async function () {
       const f = await load();
