@@ -45,6 +45,25 @@ async function signedDay(f: F, start = f.start, seed = 1) {
   return signed;
 }
 
+/** A second power meter (`meterWallet(keyIndex)`) bound beside the first and agreed by both parties as the PPA's
+ * meter from `openingRegister`. */
+async function replaceMeter(f: F, keyIndex: number, openingRegister: bigint) {
+  const newKey = meterWallet(keyIndex);
+  await registerDevice(
+    f.devices,
+    f.actors.deviceManager,
+    newKey,
+    DEVICE_KIND.PowerMeter,
+    f.orgIds.assetOperator,
+    f.orgIds.deviceManager,
+  );
+  await f.registry.connect(f.actors.assetOperator).setDevices(f.assetId, [f.meterKey.address, newKey.address]);
+  const replaced = { ...f.terms, meter: newKey.address, openingRegister };
+  await f.ppa.connect(f.actors.assetOperator).propose(f.assetId, replaced);
+  await f.ppa.connect(f.actors.gridOperator).accept(f.assetId, replaced);
+  return newKey;
+}
+
 /** Every active organisation but the regulator votes until the proposal closes. */
 async function voteAll(f: F, proposalId: bigint, except: HardhatEthersSigner[] = []) {
   const a = f.actors;
@@ -332,20 +351,8 @@ describe("AssetPPA", function () {
       const first = await f.meter.sign(f.assetId, f.start, half);
       await time.increaseTo(f.start + 47 * QUARTER_HOUR);
       await f.ppa.settle(first.batch, first.signature);
-      const newKey = meterWallet(2);
-      await registerDevice(
-        f.devices,
-        f.actors.deviceManager,
-        newKey,
-        DEVICE_KIND.PowerMeter,
-        f.orgIds.assetOperator,
-        f.orgIds.deviceManager,
-      );
-      await f.registry.connect(f.actors.assetOperator).setDevices(f.assetId, [f.meterKey.address, newKey.address]);
       const opening = 7_654_321n;
-      const replaced = { ...f.terms, meter: newKey.address, openingRegister: opening };
-      await f.ppa.connect(f.actors.assetOperator).propose(f.assetId, replaced);
-      await f.ppa.connect(f.actors.gridOperator).accept(f.assetId, replaced);
+      const newKey = await replaceMeter(f, 2, opening);
       const acceptedAt = BigInt(await time.latest());
       expect((await f.ppa.account(f.assetId)).register).to.equal(opening);
       const fresh = new MeterSimulator(newKey, ppaDomain(f.chainId, f.ppaAddr), opening, 2n);
@@ -530,19 +537,7 @@ describe("AssetPPA", function () {
       const signed = await f.meter.sign(f.assetId, start, [0, 100], 60);
       await f.ppa.settle(signed.batch, signed.signature);
       expect((await f.ppa.account(f.assetId)).lastTime).to.equal(start + 60);
-      const newKey = meterWallet(3);
-      await registerDevice(
-        f.devices,
-        f.actors.deviceManager,
-        newKey,
-        DEVICE_KIND.PowerMeter,
-        f.orgIds.assetOperator,
-        f.orgIds.deviceManager,
-      );
-      await f.registry.connect(f.actors.assetOperator).setDevices(f.assetId, [f.meterKey.address, newKey.address]);
-      const replaced = { ...f.terms, meter: newKey.address, openingRegister: 500n };
-      await f.ppa.connect(f.actors.assetOperator).propose(f.assetId, replaced);
-      await f.ppa.connect(f.actors.gridOperator).accept(f.assetId, replaced);
+      const newKey = await replaceMeter(f, 3, 500n);
       expect(await time.latest()).to.be.below(start + 60);
       const acc = await f.ppa.account(f.assetId);
       expect(acc.lastTime).to.equal(start + 60);

@@ -34,6 +34,14 @@ async function reentrantFixture() {
   return { ...f, re, reAddr, second };
 }
 
+/** A sale of the second asset priced in the hostile payment token (soft cap 100, hard cap 500), open now. */
+async function openHostileSale(f: Awaited<ReturnType<typeof reentrantFixture>>) {
+  const terms = await termsFor(f, { assetId: f.second.assetId, paymentToken: f.reAddr, hardCap: 500n, softCap: 100n });
+  const id = await openOffering(f.offering, f.actors.assetOperator, terms);
+  await time.increaseTo(terms.start);
+  return { terms, id };
+}
+
 describe("assets edge cases", function () {
   describe("reentrancy through a hostile payment token", function () {
     it("refuses a re-entered deposit", async function () {
@@ -47,14 +55,7 @@ describe("assets edge cases", function () {
 
     it("refuses re-entered offering purchases, refunds and withdrawals", async function () {
       const f = await loadFixture(reentrantFixture);
-      const terms = await termsFor(f, {
-        assetId: f.second.assetId,
-        paymentToken: f.reAddr,
-        hardCap: 500n,
-        softCap: 100n,
-      });
-      const id = await openOffering(f.offering, f.actors.assetOperator, terms);
-      await time.increaseTo(terms.start);
+      const { terms, id } = await openHostileSale(f);
       const offeringAddr = await f.offering.getAddress();
       await f.re.arm(offeringAddr, f.offering.interface.encodeFunctionData("buy", [id, 10, terms.price, FAR]));
       await expect(f.offering.connect(f.actors.investor1).buy(id, 10, terms.price, FAR)).to.be.revertedWithCustomError(
@@ -118,14 +119,7 @@ describe("assets edge cases", function () {
     it("refuses refundFor re-entered from a refund and sweepToHolders re-entered from a withdrawal", async function () {
       const f = await loadFixture(reentrantFixture);
       const offeringAddr = await f.offering.getAddress();
-      const terms = await termsFor(f, {
-        assetId: f.second.assetId,
-        paymentToken: f.reAddr,
-        hardCap: 500n,
-        softCap: 100n,
-      });
-      const id = await openOffering(f.offering, f.actors.assetOperator, terms);
-      await time.increaseTo(terms.start);
+      const { terms, id } = await openHostileSale(f);
       await f.offering.connect(f.actors.investor1).buy(id, 50, terms.price, FAR);
       await time.increaseTo(terms.deadline + 1n);
       await f.offering.finalise(id); // failed: below the soft cap

@@ -4,6 +4,8 @@
  * `timeline.*` resources. A text of another form (e.g. written by a newer read model) is shown as it is, in English.
  */
 
+import { ITEM_STATES } from "../../../src/supplychain";
+
 /** The translate function of i18next, as much of it as this module needs. */
 export type Translate = (key: string, values: Record<string, string>) => string;
 
@@ -51,17 +53,8 @@ const RULES: Rule[] = [
   [/^a reading (-?[\d.]+) °C beyond the hard limit$/, "timeline.hardBound", ["deviation"]],
 ];
 
-/** The item states of `ITEM_STATES` (src/supplychain.ts), shown through `timeline.itemStates`. */
-const STATE_KEYS = new Set([
-  "none",
-  "commissioned",
-  "in transit",
-  "received",
-  "decommissioned",
-  "destroyed",
-  "stolen",
-  "returned",
-]);
+/** The item states of ISupplyChain, each shown through `timeline.itemStates`. */
+const STATE_KEYS: ReadonlySet<string> = new Set(ITEM_STATES);
 
 /** An item state word ("in transit", "stolen", …) in the current language. */
 export function itemStateText(state: string, t: Translate): string {

@@ -147,11 +147,11 @@ export const chapter: DemoChapter = {
         seed: 20 + d,
         cloudiness: d === 3 ? 0.7 : 0.2,
       });
-      const perReading: number[] = [];
+      // Whole Wh per quarter hour, summed per reading.
+      const steps: number[] = [];
       for (let q = 0; q < quarters.length; q += quartersPerReading) {
-        perReading.push(quarters.slice(q, q + quartersPerReading).reduce((sum, wh) => sum + wh, 0));
+        steps.push(quarters.slice(q, q + quartersPerReading).reduce((sum, wh) => sum + wh, 0));
       }
-      const steps = perReading.map((wh) => Math.floor(wh));
       if (d === 4) await (await ceur.connect(gridOperator).approve(await ppa.getAddress(), 0n)).wait();
       const signed = await meter.sign(plant.assetId, start, steps, interval);
       await clock.until(start + (steps.length - 1) * interval, `day ${d + 1} of generation`);
