@@ -176,9 +176,10 @@ contract Consortium is Initializable, UUPSUpgradeable, IConsortium {
         bytes32 codehash
     ) external returns (uint256 proposalId) {
         ConsortiumStorage storage $ = _consortiumStorage();
+        // The caller first (in `_open`), then the upgrade: a refusal undoes the opening.
+        Proposal storage p = _open(ProposalKind.Upgrade, 0);
         bool beacon = _checkUpgrade(target, implementation, codehash);
         _requireNothingScheduled(target);
-        Proposal storage p = _open(ProposalKind.Upgrade, 0);
         p.account = target;
         proposalId = $.proposalCount;
         $.upgradeRequests[proposalId] = UpgradeRequest({
@@ -194,18 +195,19 @@ contract Consortium is Initializable, UUPSUpgradeable, IConsortium {
     /// @inheritdoc IConsortium
     function proposeCancelUpgrade(address target) external returns (uint256 proposalId) {
         ConsortiumStorage storage $ = _consortiumStorage();
+        Proposal storage p = _open(ProposalKind.CancelUpgrade, 0);
         uint256 upgradeId = $.scheduled[target].proposalId;
         if (upgradeId == 0) revert ConsortiumUpgradeNotScheduled(target);
-        Proposal storage p = _open(ProposalKind.CancelUpgrade, 0);
         p.account = target;
+        // Proposal ids count up by one per proposal: they never reach 2^64.
         p.value = uint64(upgradeId);
         proposalId = _afterOpen();
     }
 
     /// @inheritdoc IConsortium
     function proposeUnpause(address target) external returns (uint256 proposalId) {
-        if (!_paused(target)) revert ConsortiumDomainNotPaused(target);
         _open(ProposalKind.Unpause, 0).account = target;
+        if (!_paused(target)) revert ConsortiumDomainNotPaused(target);
         proposalId = _afterOpen();
     }
 
