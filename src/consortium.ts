@@ -1,11 +1,14 @@
 import { ContractTransactionReceipt, Signer, keccak256, toUtf8Bytes } from "ethers";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 import type { Consortium } from "../typechain-types";
+import { deployProxied } from "./deploy/proxy";
 import { PROPOSAL_KIND, PROPOSAL_STATE, ROLES, RoleName, STATUS, roleMask, roleNames } from "./roles";
 
 /** Default governance: more than half of the active organisations, proposals open for a week. */
 export const DEFAULT_QUORUM_BPS = 5001;
 export const DEFAULT_VOTING_PERIOD = 7 * 24 * 3600;
+/** Default delay between an upgrade vote and its earliest application: two days for every member to inspect it. */
+export const DEFAULT_UPGRADE_DELAY = 2 * 24 * 3600;
 
 export interface OrganisationSpec {
   name: string;
@@ -29,26 +32,34 @@ export function documentHash(text: string): string {
   return keccak256(toUtf8Bytes(text));
 }
 
-/** Deploys the consortium with its founding organisations (each bound to one account). */
+/**
+ * Deploys the consortium behind its ERC-1967 proxy (UUPS) with its founding organisations (each bound to one
+ * account); the returned binding is at the proxy, the address members use.
+ */
 export async function deployConsortium(
   hre: HardhatRuntimeEnvironment,
   founders: { spec: OrganisationSpec; account: string }[],
-  options: { quorumBps?: number; votingPeriod?: number; deployer?: Signer } = {},
+  options: { quorumBps?: number; votingPeriod?: number; upgradeDelay?: number; deployer?: Signer } = {},
 ): Promise<Consortium> {
-  const factory = await hre.ethers.getContractFactory("Consortium", options.deployer);
   const args: { name: string; metadataHash: string; roles: number; account: string }[] = founders.map((f) => ({
     name: f.spec.name,
     metadataHash: documentHash(f.spec.documents ?? f.spec.name),
     roles: roleMask(f.spec.roles),
     account: f.account,
   }));
-  const consortium = (await factory.deploy(
-    args,
-    options.quorumBps ?? DEFAULT_QUORUM_BPS,
-    options.votingPeriod ?? DEFAULT_VOTING_PERIOD,
-  )) as unknown as Consortium;
-  await consortium.waitForDeployment();
-  return consortium;
+  const { contract } = await deployProxied<Consortium>(
+    hre,
+    "Consortium",
+    [],
+    [
+      args,
+      options.quorumBps ?? DEFAULT_QUORUM_BPS,
+      options.votingPeriod ?? DEFAULT_VOTING_PERIOD,
+      options.upgradeDelay ?? DEFAULT_UPGRADE_DELAY,
+    ],
+    options.deployer,
+  );
+  return contract;
 }
 
 function proposalIdFrom(consortium: Consortium, receipt: ContractTransactionReceipt | null): bigint {
@@ -92,6 +103,48 @@ export async function proposeRoles(
 ): Promise<bigint> {
   const tx = await consortium.connect(proposer).proposeRoles(orgId, roleMask(roles));
   return proposalIdFrom(consortium, await tx.wait());
+}
+
+/**
+ * Proposes replacing the code of `target` (a domain proxy, the consortium itself, or the share-token beacon) with
+ * the already deployed `implementation`; the code hash the members vote on is read from the chain now.
+ */
+export async function proposeUpgrade(
+  consortium: Consortium,
+  proposer: Signer,
+  target: string,
+  implementation: string,
+): Promise<bigint> {
+  const provider = proposer.provider;
+  if (!provider) throw new Error("the proposer has no provider");
+  const code = await provider.getCode(implementation);
+  if (code === "0x") throw new Error(`no contract at ${implementation}`);
+  const tx = await consortium.connect(proposer).proposeUpgrade(target, implementation, keccak256(code));
+  return proposalIdFrom(consortium, await tx.wait());
+}
+
+/** Proposes cancelling the upgrade scheduled for `target`. */
+export async function proposeCancelUpgrade(consortium: Consortium, proposer: Signer, target: string): Promise<bigint> {
+  const tx = await consortium.connect(proposer).proposeCancelUpgrade(target);
+  return proposalIdFrom(consortium, await tx.wait());
+}
+
+/** Proposes lifting a regulator's emergency stop of the domain at `target`. */
+export async function proposeUnpause(consortium: Consortium, proposer: Signer, target: string): Promise<bigint> {
+  const tx = await consortium.connect(proposer).proposeUnpause(target);
+  return proposalIdFrom(consortium, await tx.wait());
+}
+
+/**
+ * Applies the upgrade scheduled for `target` (anyone may, once the delay is over); returns the transaction's
+ * receipt. Refused before the delay, after a cancellation, or when the implementation's code changed.
+ */
+export async function applyUpgrade(
+  consortium: Consortium,
+  caller: Signer,
+  target: string,
+): Promise<ContractTransactionReceipt | null> {
+  return (await consortium.connect(caller).applyUpgrade(target)).wait();
 }
 
 /**

@@ -31,6 +31,10 @@ export const PROPOSAL_KIND = {
   Remove: 4,
   SetQuorum: 5,
   SetVotingPeriod: 6,
+  Upgrade: 7,
+  CancelUpgrade: 8,
+  Unpause: 9,
+  SetUpgradeDelay: 10,
 } as const;
 export type ProposalKindName = keyof typeof PROPOSAL_KIND;
 

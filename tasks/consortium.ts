@@ -1,7 +1,15 @@
 import { task, types } from "hardhat/config";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 import type { Consortium } from "../typechain-types";
-import { listMembers, proposeAdmission, proposeRoles, proposeStatus } from "../src/consortium";
+import {
+  applyUpgrade,
+  listMembers,
+  proposeAdmission,
+  proposeCancelUpgrade,
+  proposeRoles,
+  proposeStatus,
+  proposeUnpause,
+} from "../src/consortium";
 import { resolveAddress, resolveSigner } from "../src/deployments";
 import { PROPOSAL_STATE, parseRoles } from "../src/roles";
 import { printTable } from "../src/table";
@@ -26,13 +34,14 @@ task("consortium:members", "Lists the consortium's members, their roles, status 
   });
 
 task("consortium:propose", "Opens a proposal (the proposer's organisation votes for it)")
-  .addParam("kind", "admit | roles | suspend | reinstate | remove")
+  .addParam("kind", "admit | roles | suspend | reinstate | remove | unpause | cancel-upgrade")
   .addParam("from", "Proposer: an actor key (regulator, hospital, …), an address or a signer index")
   .addOptionalParam("org", "Target organisation id (roles, suspend, reinstate, remove)", undefined, types.int)
   .addOptionalParam("name", "Name of the organisation to admit")
   .addOptionalParam("roles", "Comma-separated roles (admit, roles), e.g. HOSPITAL,DISTRIBUTOR")
   .addOptionalParam("account", "First account of the organisation to admit")
   .addOptionalParam("documents", "Registration documents (hashed; admit)")
+  .addOptionalParam("target", "Domain proxy to unpause, or proxy/beacon whose scheduled upgrade to cancel")
   .addOptionalParam("address", "Consortium address")
   .setAction(
     async (
@@ -44,6 +53,7 @@ task("consortium:propose", "Opens a proposal (the proposer's organisation votes 
         roles?: string;
         account?: string;
         documents?: string;
+        target?: string;
         address?: string;
       },
       hre,
@@ -86,8 +96,18 @@ task("consortium:propose", "Opens a proposal (the proposer's organisation votes 
             (args.kind[0].toUpperCase() + args.kind.slice(1)) as "Suspend" | "Reinstate" | "Remove",
           );
           break;
+        case "unpause":
+          need(args.target, "target");
+          id = await proposeUnpause(consortium, proposer, args.target!);
+          break;
+        case "cancel-upgrade":
+          need(args.target, "target");
+          id = await proposeCancelUpgrade(consortium, proposer, args.target!);
+          break;
         default:
-          throw new Error(`unknown --kind ${args.kind} (admit, roles, suspend, reinstate, remove)`);
+          throw new Error(
+            `unknown --kind ${args.kind} (admit, roles, suspend, reinstate, remove, unpause, cancel-upgrade)`,
+          );
       }
       const p = await consortium.proposal(id);
       console.log(
@@ -95,6 +115,25 @@ task("consortium:propose", "Opens a proposal (the proposer's organisation votes 
       );
     },
   );
+
+task("consortium:apply-upgrade", "Applies a voted upgrade once its delay is over (any account may)")
+  .addParam("target", "The proxy or beacon whose scheduled upgrade to apply")
+  .addParam("from", "Sender: an actor key, an address or a signer index")
+  .addOptionalParam("address", "Consortium address")
+  .setAction(async (args: { target: string; from: string; address?: string }, hre) => {
+    const consortium = await consortiumAt(hre, args.address);
+    const s = await consortium.scheduledUpgrade(args.target);
+    if (s.eta === 0n) throw new Error(`no upgrade is scheduled for ${args.target} (never voted, applied or cancelled)`);
+    const now = BigInt((await hre.ethers.provider.getBlock("latest"))!.timestamp);
+    if (now < s.eta) {
+      throw new Error(
+        `the upgrade of ${args.target} can be applied from ${new Date(Number(s.eta) * 1000).toISOString()} ` +
+          `(${s.eta - now} s from now)`,
+      );
+    }
+    await applyUpgrade(consortium, await resolveSigner(hre, args.from), args.target);
+    console.log(`${args.target} now runs ${s.implementation} (code hash ${s.codehash}, proposal ${s.proposalId})`);
+  });
 
 task("consortium:vote", "Votes on a proposal for the signer's organisation")
   .addParam("proposal", "Proposal id", undefined, types.int)

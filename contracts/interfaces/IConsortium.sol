@@ -32,7 +32,11 @@ interface IConsortium {
         Reinstate,
         Remove,
         SetQuorum,
-        SetVotingPeriod
+        SetVotingPeriod,
+        Upgrade,
+        CancelUpgrade,
+        Unpause,
+        SetUpgradeDelay
     }
 
     /// @notice Where a proposal stands. `Expired` is derived from the clock, never stored.
@@ -62,6 +66,24 @@ interface IConsortium {
         bytes32 metadataHash;
         uint16 roles;
         address account;
+    }
+
+    /// @notice A voted code replacement: the proxy (a domain contract or the consortium itself) or the share-token
+    /// beacon it targets, the new implementation and the code hash the members inspected.
+    struct UpgradeRequest {
+        address target;
+        address implementation;
+        bytes32 codehash;
+        bool beacon;
+    }
+
+    /// @notice An executed upgrade vote waiting out the delay. `eta == 0` means nothing is scheduled.
+    struct ScheduledUpgrade {
+        address implementation;
+        uint64 eta;
+        bool beacon;
+        bytes32 codehash;
+        uint256 proposalId;
     }
 
     /// @notice A proposal as stored, with its derived state. `yes` counts every yes vote cast; only the yes votes of
@@ -133,6 +155,61 @@ interface IConsortium {
     /// @notice The voting period of new proposals changed.
     event VotingPeriodChanged(uint64 previousPeriod, uint64 period);
 
+    /// @notice An upgrade was proposed: members inspect the implementation's code before voting.
+    /// @param proposalId The proposal.
+    /// @param target The proxy or beacon to upgrade.
+    /// @param implementation The new implementation.
+    /// @param codehash Its code hash, checked again when the upgrade is applied.
+    /// @param beacon True when the target is the share-token beacon.
+    event UpgradeProposed(
+        uint256 indexed proposalId,
+        address indexed target,
+        address indexed implementation,
+        bytes32 codehash,
+        bool beacon
+    );
+    /// @notice An upgrade vote passed: the upgrade can be applied from `eta`, and cancelled by a vote until then.
+    /// @param target The proxy or beacon.
+    /// @param implementation The new implementation.
+    /// @param codehash The voted code hash.
+    /// @param eta The earliest time it can be applied.
+    /// @param proposalId The upgrade proposal.
+    event UpgradeScheduled(
+        address indexed target,
+        address indexed implementation,
+        bytes32 codehash,
+        uint64 eta,
+        uint256 indexed proposalId
+    );
+    /// @notice A vote cancelled a scheduled upgrade before it was applied.
+    /// @param target The proxy or beacon.
+    /// @param implementation The implementation that will not be installed.
+    /// @param upgradeProposalId The upgrade proposal that scheduled it.
+    /// @param proposalId The cancelling proposal.
+    event UpgradeCancelled(
+        address indexed target,
+        address indexed implementation,
+        uint256 upgradeProposalId,
+        uint256 indexed proposalId
+    );
+    /// @notice A scheduled upgrade took effect: the target now runs the new code, with its state and address.
+    /// @param target The proxy or beacon.
+    /// @param implementation The new implementation.
+    /// @param codehash Its code hash (equal to the voted one).
+    /// @param proposalId The upgrade proposal.
+    /// @param by The account that applied it (anyone may, once the delay is over).
+    event UpgradeApplied(
+        address indexed target,
+        address indexed implementation,
+        bytes32 codehash,
+        uint256 indexed proposalId,
+        address by
+    );
+    /// @notice The delay between an upgrade vote and its earliest application changed.
+    /// @param previousDelay The previous delay, in seconds.
+    /// @param delay The new delay, in seconds.
+    event UpgradeDelayChanged(uint64 previousDelay, uint64 delay);
+
     /// @dev The organisation id is not a member.
     error ConsortiumUnknownMember(uint32 orgId);
     /// @dev The account is not bound to any member.
@@ -191,6 +268,27 @@ interface IConsortium {
     /// @dev The consortium has reached its organisation limit (votes are counted over the yes voters).
     error ConsortiumTooManyOrganisations(uint256 max);
 
+    /// @dev Only the consortium itself, applying a voted upgrade, replaces its own code.
+    error ConsortiumUpgradeNotVoted(address caller);
+    /// @dev The upgrade delay is outside its bounds (one minute to ninety days).
+    error ConsortiumInvalidUpgradeDelay(uint64 delay);
+    /// @dev The target is neither this consortium, a domain proxy governed by it, nor a beacon it owns.
+    error ConsortiumUpgradeUnknownTarget(address target);
+    /// @dev The proposed implementation has no code.
+    error ConsortiumUpgradeNoCode(address implementation);
+    /// @dev The implementation's code hash is not the voted (or proposed) one: its code changed or was misnamed.
+    error ConsortiumUpgradeCodehashMismatch(address implementation, bytes32 expected, bytes32 actual);
+    /// @dev The implementation is not UUPS-proxiable: installing it would leave the proxy unable to upgrade again.
+    error ConsortiumUpgradeNotUpgradeable(address implementation);
+    /// @dev The target already has an upgrade scheduled: apply it or cancel it by vote first.
+    error ConsortiumUpgradePending(address target, uint256 proposalId, uint64 eta);
+    /// @dev Nothing is scheduled for the target (never voted, already applied, or cancelled).
+    error ConsortiumUpgradeNotScheduled(address target);
+    /// @dev The upgrade delay is not over.
+    error ConsortiumUpgradeTooEarly(address target, uint64 eta);
+    /// @dev The domain is not stopped, so there is nothing to lift.
+    error ConsortiumDomainNotPaused(address target);
+
     /// @notice Propose admitting a new organisation with its roles and first operational account.
     /// @param name Public name of the organisation.
     /// @param metadataHash Hash of the registration documents kept off chain.
@@ -225,6 +323,40 @@ interface IConsortium {
     /// @param period Seconds, between one hour and ninety days.
     /// @return proposalId The new proposal's id.
     function proposeVotingPeriod(uint64 period) external returns (uint256 proposalId);
+
+    /// @notice Propose replacing the code of a domain proxy, of this consortium, or of the share-token beacon.
+    /// @dev Refused at once if the implementation has no code, its code hash differs from `codehash`, or (for a
+    /// proxy) it is not UUPS-proxiable. The target is a beacon when it is an `UpgradeableBeacon` owned by this
+    /// consortium (probed: `owner()` and `implementation()`), otherwise a proxy. One upgrade per target at a time.
+    /// @param target The proxy or beacon to upgrade.
+    /// @param implementation The new implementation (already deployed, so members can inspect it).
+    /// @param codehash `implementation.codehash`, as the members reviewed it.
+    /// @return proposalId The new proposal's id.
+    function proposeUpgrade(
+        address target,
+        address implementation,
+        bytes32 codehash
+    ) external returns (uint256 proposalId);
+
+    /// @notice Propose cancelling the upgrade scheduled for `target` (before it is applied).
+    /// @param target The proxy or beacon.
+    /// @return proposalId The new proposal's id.
+    function proposeCancelUpgrade(address target) external returns (uint256 proposalId);
+
+    /// @notice Propose lifting a regulator's emergency stop of a domain contract.
+    /// @param target The paused domain proxy.
+    /// @return proposalId The new proposal's id.
+    function proposeUnpause(address target) external returns (uint256 proposalId);
+
+    /// @notice Propose a new delay between an upgrade vote and its earliest application.
+    /// @param delay Seconds, between one minute and ninety days.
+    /// @return proposalId The new proposal's id.
+    function proposeUpgradeDelay(uint64 delay) external returns (uint256 proposalId);
+
+    /// @notice Apply a scheduled upgrade once its delay is over (anyone may). The implementation's code hash is
+    /// checked again against the voted one.
+    /// @param target The proxy or beacon.
+    function applyUpgrade(address target) external;
 
     /// @notice Vote for or against an open proposal, once per organisation. Executes it when the quorum is met.
     /// @param proposalId The proposal.
@@ -347,4 +479,18 @@ interface IConsortium {
     /// @notice Number of active organisations holding the REGULATOR role.
     /// @return The count.
     function activeRegulators() external view returns (uint32);
+
+    /// @notice The delay between an upgrade vote and its earliest application, in seconds.
+    /// @return The delay.
+    function upgradeDelay() external view returns (uint64);
+
+    /// @notice The upgrade scheduled for a target (`eta == 0` when none).
+    /// @param target The proxy or beacon.
+    /// @return The schedule.
+    function scheduledUpgrade(address target) external view returns (ScheduledUpgrade memory);
+
+    /// @notice The target, implementation and code hash of an upgrade proposal.
+    /// @param proposalId The proposal.
+    /// @return The request (zero for other kinds of proposal).
+    function upgradeRequest(uint256 proposalId) external view returns (UpgradeRequest memory);
 }

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.28;
 
+import {ERC1967Proxy} from "@openzeppelin/contracts/proxy/ERC1967/ERC1967Proxy.sol";
 import {Consortium} from "../../contracts/consortium/Consortium.sol";
 import {IConsortium} from "../../contracts/interfaces/IConsortium.sol";
 import {Roles} from "../../contracts/libraries/Roles.sol";
@@ -16,6 +17,7 @@ import {FuzzBase} from "./FuzzBase.sol";
 abstract contract CityFuzz is FuzzBase {
     uint16 internal constant QUORUM_BPS = 5001;
     uint64 internal constant VOTING_PERIOD = 7 days;
+    uint64 internal constant UPGRADE_DELAY = 2 days;
 
     Consortium internal consortium;
 
@@ -85,7 +87,16 @@ abstract contract CityFuzz is FuzzBase {
         f[9] = _founder("SunGrid Utility", Roles.GRID_OPERATOR, gridOperator);
         f[10] = _founder("Metro IoT Operations", Roles.DEVICE_MANAGER, deviceManager);
         f[11] = _founder("TrustID KYC", Roles.KYC_PROVIDER, kyc);
-        consortium = new Consortium(f, QUORUM_BPS, VOTING_PERIOD);
+        // As deployed: the implementation behind an ERC-1967 proxy initialised in its constructor.
+        Consortium implementation = new Consortium();
+        consortium = Consortium(
+            address(
+                new ERC1967Proxy(
+                    address(implementation),
+                    abi.encodeCall(Consortium.initialize, (f, QUORUM_BPS, VOTING_PERIOD, UPGRADE_DELAY))
+                )
+            )
+        );
         for (uint256 i = 0; i < f.length; ++i) organisations.push(f[i].account);
 
         investor1 = _person("investor1", Roles.INVESTOR, kyc);

@@ -52,6 +52,10 @@ contract ConsortiumHandler is HandlerBase {
     /// @notice Proposals executed, and those whose recorded electorate is smaller than at opening (must stay 0).
     uint256 public executedCount;
     uint256 public shrunkElectorates;
+    /// @notice Upgrades of the consortium's code that went through without a vote (must stay 0).
+    uint256 public unvotedUpgrades;
+    /// @dev A valid next implementation, so only the authorisation can refuse the upgrade.
+    Consortium private immutable _nextImplementation = new Consortium();
 
     constructor(Consortium consortium_, address[] memory organisations, address[] memory others, uint256 spare) {
         consortium = consortium_;
@@ -149,6 +153,14 @@ contract ConsortiumHandler is HandlerBase {
         } catch {
             _scan(false);
         }
+    }
+
+    /// @notice A random caller (member, person, outsider, spare account) tries to replace the consortium's code.
+    function upgradeWithoutVote(uint256 callerSeed) external {
+        vm.prank(_caller(callerSeed));
+        try consortium.upgradeToAndCall(address(_nextImplementation), "") {
+            ++unvotedUpgrades;
+        } catch {}
     }
 
     /// @notice One vote by a random caller on one of the latest proposals (mostly in favour).
@@ -385,6 +397,11 @@ contract ConsortiumInvariants is CityFuzz {
             if (m.kind == IConsortium.Kind.Organisation && m.status == IConsortium.Status.Active) ++active;
         }
         assertEq(consortium.activeVoters(), active, "activeVoters == active organisations");
+    }
+
+    /// @notice No account replaces the consortium's code without a vote (the suite runs against the proxy).
+    function invariant_noUpgradeWithoutVote() public view {
+        assertEq(handler.unvotedUpgrades(), 0, "upgrades without a vote");
     }
 
     /// @notice There is always at least one active regulator, and the counter matches the members.

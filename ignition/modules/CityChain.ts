@@ -25,11 +25,23 @@ export interface StorageClassParameter {
  */
 export function buildCityChain(regulator?: string, storageClasses: StorageClassParameter[] = []) {
   return buildModule("CityChain", (m) => {
-    const consortium = m.contract("Consortium", [
-      m.getParameter("founders"),
-      m.getParameter("quorumBps", 5001),
-      m.getParameter("votingPeriod", 7 * 24 * 3600),
-    ]);
+    // The consortium behind its ERC-1967 proxy (UUPS), initialised in the proxy's constructor; members use the
+    // proxy's address (`CityChain#Consortium`).
+    const consortiumImpl = m.contract("Consortium", [], { id: "ConsortiumImpl" });
+    const consortiumProxy = m.contract(
+      "ERC1967Proxy",
+      [
+        consortiumImpl,
+        m.encodeFunctionCall(consortiumImpl, "initialize", [
+          m.getParameter("founders"),
+          m.getParameter("quorumBps", 5001),
+          m.getParameter("votingPeriod", 7 * 24 * 3600),
+          m.getParameter("upgradeDelay", 2 * 24 * 3600),
+        ]),
+      ],
+      { id: "ConsortiumProxy" },
+    );
+    const consortium = m.contractAt("Consortium", consortiumProxy, { id: "Consortium" });
     const settlementToken = m.contract("SettlementToken", [
       m.getParameter("tokenName", "City EUR"),
       m.getParameter("tokenSymbol", "cEUR"),

@@ -36,6 +36,13 @@ export const ParametersFile = z
         .int()
         .positive()
         .default(7 * 24 * 3600),
+      /** Seconds between an upgrade vote and its earliest application (the contract allows 60 s to 90 days). */
+      upgradeDelay: z
+        .number()
+        .int()
+        .min(60)
+        .max(90 * 24 * 3600)
+        .default(2 * 24 * 3600),
     }),
     settlementToken: z
       .object({ name: z.string(), symbol: z.string(), decimals: z.number().int().min(0).max(18), issuer: account })
@@ -113,7 +120,7 @@ export async function resolveSigningAccount(
   return address;
 }
 
-/** The consortium's constructor arguments from a parameters file. */
+/** The consortium's `initialize` arguments from a parameters file. */
 export async function consortiumArgs(hre: HardhatRuntimeEnvironment, p: ParametersFileT) {
   const founders = [];
   for (const f of p.consortium.founders) {
@@ -124,5 +131,10 @@ export async function consortiumArgs(hre: HardhatRuntimeEnvironment, p: Paramete
       account: await resolveAccount(hre, f.account),
     });
   }
-  return { founders, quorumBps: p.consortium.quorumBps, votingPeriod: p.consortium.votingPeriod };
+  return {
+    founders,
+    quorumBps: p.consortium.quorumBps,
+    votingPeriod: p.consortium.votingPeriod,
+    upgradeDelay: p.consortium.upgradeDelay,
+  };
 }

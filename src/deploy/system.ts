@@ -1,7 +1,7 @@
 import path from "node:path";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 import { Hardfork, findForbiddenOpcodes } from "./opcodes";
-import { CodeCheck, chainIdentity, checkCode, guardJournal } from "./verify";
+import { CodeCheck, chainIdentity, checkDeployedCode, guardJournal } from "./verify";
 import { consortiumArgs, parametersPath, readParameters, resolveAccount, resolveSigningAccount } from "./parameters";
 import { SYSTEM_MODULE, deploymentDir } from "../deployments";
 import type { StorageClassParameter } from "../../ignition/modules/CityChain";
@@ -148,6 +148,7 @@ export async function systemParameters(hre: HardhatRuntimeEnvironment) {
       founders: consortium.founders,
       quorumBps: consortium.quorumBps,
       votingPeriod: consortium.votingPeriod,
+      upgradeDelay: consortium.upgradeDelay,
       tokenName: token.name,
       tokenSymbol: token.symbol,
       tokenDecimals: token.decimals,
@@ -254,7 +255,7 @@ export async function deploySystem(
   }
   const checks: CodeCheck[] = [];
   for (const [name, fqn] of Object.entries(SYSTEM_CONTRACTS)) {
-    checks.push(await checkCode(hre, fqn, addresses[name]));
+    checks.push(...(await checkDeployedCode(hre, fqn, addresses[name])));
   }
   checks.push(...(await checkLinks(hre, addresses)));
   checks.push(...(await checkStorageClasses(hre, addresses.ColdChain, params.storageClasses)));

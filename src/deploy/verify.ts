@@ -78,3 +78,25 @@ export async function checkCode(hre: HardhatRuntimeEnvironment, fqn: string, add
   const ok = expected === actual;
   return { contract: fqn, address, ok, detail: ok ? "code matches the artifact" : "code differs from the artifact" };
 }
+
+/** The artifact of the ERC-1967 proxy every upgradeable contract sits behind. */
+export const ERC1967_PROXY_FQN = "@openzeppelin/contracts/proxy/ERC1967/ERC1967Proxy.sol:ERC1967Proxy";
+
+/** `bytes32(uint256(keccak256("eip1967.proxy.implementation")) - 1)` */
+const IMPLEMENTATION_SLOT = "0x360894a13ba1a3210667c828492db98dca3e2076cc3735a920a3ca505d382bbc";
+
+/**
+ * Checks the code of a deployed contract: for an ERC-1967 proxy, the proxy's code against the proxy artifact and
+ * the implementation's (read from the proxy's slot) against `fqn`; otherwise the code at `address` against `fqn`.
+ */
+export async function checkDeployedCode(
+  hre: HardhatRuntimeEnvironment,
+  fqn: string,
+  address: string,
+): Promise<CodeCheck[]> {
+  const word = await hre.ethers.provider.getStorage(address, IMPLEMENTATION_SLOT);
+  if (BigInt(word) === 0n) return [await checkCode(hre, fqn, address)];
+  const implementation = hre.ethers.getAddress("0x" + word.slice(26));
+  const proxy = await checkCode(hre, ERC1967_PROXY_FQN, address);
+  return [{ ...proxy, contract: `${fqn} (proxy)` }, await checkCode(hre, fqn, implementation)];
+}

@@ -1,5 +1,6 @@
 import { expect } from "chai";
 import hre from "hardhat";
+import type { IConsortium } from "../../typechain-types/contracts/consortium/Consortium";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import { deployConsortiumFixture, deploySmallConsortiumFixture } from "../fixtures/consortium";
 import { deployConsortium, documentHash, listMembers, voteUntilClosed } from "../../src/consortium";
@@ -11,6 +12,20 @@ const { Admit, SetRoles, Suspend, Reinstate, Remove } = PROPOSAL_KIND;
 const Status = { None: 0, Active: 1, Suspended: 2, Removed: 3 };
 const State = { Open: 1, Executed: 2, Defeated: 3, Expired: 4 };
 const WEEK = 7 * 24 * 3600;
+
+/** Deploys an implementation and a proxy that initialises it with these parameters (the SDK's path, unwrapped). */
+async function initialized(
+  founders: IConsortium.FounderStruct[],
+  quorumBps: number,
+  votingPeriod: number,
+  upgradeDelay = 2 * 86400,
+) {
+  const factory = await hre.ethers.getContractFactory("Consortium");
+  const impl = await factory.deploy();
+  const proxyFactory = await hre.ethers.getContractFactory("ERC1967Proxy");
+  const data = factory.interface.encodeFunctionData("initialize", [founders, quorumBps, votingPeriod, upgradeDelay]);
+  return proxyFactory.deploy(await impl.getAddress(), data);
+}
 
 describe("Consortium", function () {
   describe("founding", function () {
@@ -50,38 +65,38 @@ describe("Consortium", function () {
         roles: roleMask(["REGULATOR"]),
         account: actors.regulator.address,
       };
-      await expect(factory.deploy([reg], 5000, WEEK))
+      await expect(initialized([reg], 5000, WEEK))
         .to.be.revertedWithCustomError(factory, "ConsortiumInvalidQuorum")
         .withArgs(5000);
-      await expect(factory.deploy([reg], 10001, WEEK))
+      await expect(initialized([reg], 10001, WEEK))
         .to.be.revertedWithCustomError(factory, "ConsortiumInvalidQuorum")
         .withArgs(10001);
-      await expect(factory.deploy([reg], 5001, 60))
+      await expect(initialized([reg], 5001, 60))
         .to.be.revertedWithCustomError(factory, "ConsortiumInvalidVotingPeriod")
         .withArgs(60);
-      await expect(factory.deploy([reg], 5001, 91 * 24 * 3600)).to.be.revertedWithCustomError(
+      await expect(initialized([reg], 5001, 91 * 24 * 3600)).to.be.revertedWithCustomError(
         factory,
         "ConsortiumInvalidVotingPeriod",
       );
-      await expect(factory.deploy([{ ...reg, name: "" }], 5001, WEEK)).to.be.revertedWithCustomError(
+      await expect(initialized([{ ...reg, name: "" }], 5001, WEEK)).to.be.revertedWithCustomError(
         factory,
         "ConsortiumEmptyName",
       );
-      await expect(factory.deploy([{ ...reg, roles: 0 }], 5001, WEEK))
+      await expect(initialized([{ ...reg, roles: 0 }], 5001, WEEK))
         .to.be.revertedWithCustomError(factory, "ConsortiumInvalidRoles")
         .withArgs(0);
       const investorBit = roleMask(["REGULATOR", "INVESTOR"]);
-      await expect(factory.deploy([{ ...reg, roles: investorBit }], 5001, WEEK))
+      await expect(initialized([{ ...reg, roles: investorBit }], 5001, WEEK))
         .to.be.revertedWithCustomError(factory, "ConsortiumInvalidRoles")
         .withArgs(investorBit);
-      await expect(factory.deploy([{ ...reg, roles: 1 << 15 }], 5001, WEEK)).to.be.revertedWithCustomError(
+      await expect(initialized([{ ...reg, roles: 1 << 15 }], 5001, WEEK)).to.be.revertedWithCustomError(
         factory,
         "ConsortiumInvalidRoles",
       );
       await expect(
-        factory.deploy([{ ...reg, account: hre.ethers.ZeroAddress }], 5001, WEEK),
+        initialized([{ ...reg, account: hre.ethers.ZeroAddress }], 5001, WEEK),
       ).to.be.revertedWithCustomError(factory, "ConsortiumZeroAccount");
-      await expect(factory.deploy([reg, { ...reg, name: "Twin" }], 5001, WEEK))
+      await expect(initialized([reg, { ...reg, name: "Twin" }], 5001, WEEK))
         .to.be.revertedWithCustomError(factory, "ConsortiumAccountBound")
         .withArgs(reg.account, 1);
     });

@@ -1,8 +1,11 @@
 import { expect } from "chai";
 import hre from "hardhat";
-import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
+import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import { deploySmallConsortiumFixture } from "../fixtures/consortium";
 import { ROLES } from "../../src/roles";
+import { deployProxied, implementationOf } from "../../src/deploy/proxy";
+import { scheduleUpgrade } from "../fixtures/upgrades";
+import type { DomainMock } from "../../typechain-types";
 
 /** Captures what a task prints. */
 async function quiet<T>(run: () => Promise<T>): Promise<{ result: T; out: string }> {
@@ -65,5 +68,34 @@ describe("consortium tasks", function () {
     await expect(
       hre.run("consortium:vote", { proposal: 1, from: "nobody", against: false, address }),
     ).to.be.rejectedWith('unknown signer "nobody"');
+  });
+
+  it("lifts a regulator's stop through consortium:propose --kind unpause, and applies a voted upgrade only once due", async function () {
+    const city = await loadFixture(deploySmallConsortiumFixture);
+    const address = await city.consortium.getAddress();
+    const domain = await deployProxied<DomainMock>(hre, "DomainMock", [address], ["ward 7"]);
+    await (await domain.contract.connect(city.actors.regulator).pauseDomain("leak")).wait();
+    const proposed = await quiet(() =>
+      hre.run("consortium:propose", { kind: "unpause", from: "regulator", target: domain.proxy, address }),
+    );
+    expect(proposed.out).to.match(/proposal 1: Open, 1 for \/ 0 against/);
+    await quiet(() => hre.run("consortium:vote", { proposal: 1, from: "manufacturer", against: false, address }));
+    await quiet(() => hre.run("consortium:vote", { proposal: 1, from: "hospital", against: false, address }));
+    expect(await domain.contract.domainPaused()).to.equal(false);
+
+    const v2 = await hre.ethers.deployContract("DomainMockV2", [address]);
+    const { eta } = await scheduleUpgrade(city, domain.proxy, v2);
+    await expect(
+      hre.run("consortium:apply-upgrade", { target: domain.proxy, from: "outsider", address }),
+    ).to.be.rejectedWith(`can be applied from ${new Date(Number(eta) * 1000).toISOString()}`);
+    await time.increaseTo(eta);
+    const applied = await quiet(() =>
+      hre.run("consortium:apply-upgrade", { target: domain.proxy, from: "outsider", address }),
+    );
+    expect(applied.out).to.include(`now runs ${await v2.getAddress()}`);
+    expect(await implementationOf(hre, domain.proxy)).to.equal(await v2.getAddress());
+    await expect(
+      hre.run("consortium:apply-upgrade", { target: domain.proxy, from: "outsider", address }),
+    ).to.be.rejectedWith("no upgrade is scheduled");
   });
 });

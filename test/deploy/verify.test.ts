@@ -5,7 +5,7 @@ import path from "node:path";
 import hre from "hardhat";
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
 import { deployConsortiumFixture } from "../fixtures/consortium";
-import { CHAIN_FILE, checkCode, guardJournal, maskImmutables } from "../../src/deploy/verify";
+import { CHAIN_FILE, checkCode, checkDeployedCode, guardJournal, maskImmutables } from "../../src/deploy/verify";
 
 describe("deployment checks", function () {
   it("accepts code that matches its artifact, immutables masked", async function () {
@@ -13,8 +13,12 @@ describe("deployment checks", function () {
     const probe = await hre.ethers.deployContract("GatedProbe", [await consortium.getAddress()]);
     const ok = await checkCode(hre, "contracts/mocks/GatedProbe.sol:GatedProbe", await probe.getAddress());
     expect(ok.ok, ok.detail).to.equal(true);
-    const c = await checkCode(hre, "contracts/consortium/Consortium.sol:Consortium", await consortium.getAddress());
-    expect(c.ok, c.detail).to.equal(true);
+    // The consortium is a proxy: its code is the proxy's, and its implementation's the consortium's.
+    const fqn = "contracts/consortium/Consortium.sol:Consortium";
+    expect((await checkCode(hre, fqn, await consortium.getAddress())).ok).to.equal(false);
+    const checks = await checkDeployedCode(hre, fqn, await consortium.getAddress());
+    expect(checks.map((c) => c.contract)).to.deep.equal([`${fqn} (proxy)`, fqn]);
+    for (const c of checks) expect(c.ok, c.detail).to.equal(true);
   });
 
   it("rejects another contract's code and an empty address", async function () {

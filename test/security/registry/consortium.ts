@@ -27,10 +27,18 @@ export const target: OutsiderTarget = {
         "setPersonStatus(uint32,uint8)": [orgIds.patient1, STATUS.indexOf("Suspended")],
         "admitPerson(address,uint8,bytes32)": [actors.outsider2.address, ROLES.PATIENT, ethers.ZeroHash],
         "recoverAccountAdmin(uint32,address)": [orgIds.manufacturer, actors.manufacturer.address],
+        "proposeUpgradeDelay(uint64)": [3600],
       },
     };
   },
+  permissionless: {
+    "applyUpgrade(address)":
+      "anyone applies an upgrade the members voted, once its delay is over (refused otherwise: nothing scheduled, too early, code changed)",
+    "initialize((string,bytes32,uint16,address)[],uint16,uint64,uint64)":
+      "runs once, in the proxy's constructor; afterwards it refuses everyone with InvalidInitialization",
+  },
   accessErrors: {
+    ConsortiumUpgradeNotVoted: 0, // upgradeToAndCall: only the consortium itself, applying a voted upgrade
     ConsortiumNotPersonAdmin: 0, // setPersonStatus: the admitting member or a regulator
     ConsortiumMissingRole: 0, // recoverAccountAdmin: regulators only
   },

@@ -96,6 +96,25 @@ export const target: WrongPartyTarget = {
     "proposeVotingPeriod(uint64)": {
       exempt: "opens the caller's own proposal; the vote of the other members decides",
     },
+    "proposeUpgrade(address,address,bytes32)": {
+      exempt: "opens the caller's own proposal; the vote of the other members decides, then the delay",
+    },
+    "proposeCancelUpgrade(address)": {
+      exempt: "opens the caller's own proposal; the vote of the other members decides",
+    },
+    "proposeUnpause(address)": { exempt: "opens the caller's own proposal; the vote of the other members decides" },
+    "proposeUpgradeDelay(uint64)": {
+      exempt: "opens the caller's own proposal; the vote of the other members decides",
+    },
+    "applyUpgrade(address)": {
+      exempt: "permissionless: anyone applies what the members voted, once the delay is over and the code unchanged",
+    },
+    "upgradeToAndCall(address,bytes)": {
+      exempt: "the consortium itself only (ConsortiumUpgradeNotVoted for every member), applying a voted upgrade",
+    },
+    "initialize((string,bytes32,uint16,address)[],uint16,uint64,uint64)": {
+      exempt: "runs once in the proxy's constructor; refuses everyone afterwards (InvalidInitialization)",
+    },
     "vote(uint256,bool)": {
       exempt: "every active voting organisation is a party to every proposal: the electorate (one vote each)",
     },
