@@ -90,8 +90,22 @@ export function buildCityChain(regulator?: string, storageClasses: StorageClassP
     const initialised = m.call(assetRegistry, "initialise", [assetOffering, assetMarket, assetShareTokenBeacon]);
     // Metered revenue (issue 20): the solar PPA and the vending ledger read the device registry's trust and are
     // bound once, after initialise, as the registry's metered depositors.
-    const assetPPA = m.contract("AssetPPA", [consortium, assetRegistry, deviceRegistry]);
-    const assetVending = m.contract("AssetVending", [consortium, assetRegistry, deviceRegistry]);
+    const assetPPAImpl = m.contract("AssetPPA", [consortium, assetRegistry, deviceRegistry], { id: "AssetPPAImpl" });
+    const assetPPAProxy = m.contract(
+      "ERC1967Proxy",
+      [assetPPAImpl, m.encodeFunctionCall(assetPPAImpl, "initialize", [])],
+      { id: "AssetPPAProxy" },
+    );
+    const assetPPA = m.contractAt("AssetPPA", assetPPAProxy, { id: "AssetPPA" });
+    const assetVendingImpl = m.contract("AssetVending", [consortium, assetRegistry, deviceRegistry], {
+      id: "AssetVendingImpl",
+    });
+    const assetVendingProxy = m.contract(
+      "ERC1967Proxy",
+      [assetVendingImpl, m.encodeFunctionCall(assetVendingImpl, "initialize", [])],
+      { id: "AssetVendingProxy" },
+    );
+    const assetVending = m.contractAt("AssetVending", assetVendingProxy, { id: "AssetVending" });
     m.call(assetRegistry, "bindMetering", [assetPPA, assetVending], { after: [initialised] });
 
     return {

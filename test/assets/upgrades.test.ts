@@ -3,6 +3,8 @@ import hre from "hardhat";
 import { impersonateAccount, loadFixture, setBalance, time } from "@nomicfoundation/hardhat-network-helpers";
 import type { BaseContract, ParamType, Signer } from "ethers";
 import { fundedAssetFixture } from "../fixtures/assets";
+import { CAPACITY_W, deployPpaFixture } from "../fixtures/ppa";
+import { MeterSimulator, QUARTER_HOUR, solarDay } from "../../src/ppa";
 import { depositRevenue } from "../../src/assets";
 import { implementationOf } from "../../src/deploy/proxy";
 import { ROLES } from "../../src/roles";
@@ -93,6 +95,23 @@ const OFFERING_OPEN: Record<string, string> = {
 const MARKET_OPEN: Record<string, string> = {
   "cancel(uint256)": "returns a listing's locked shares to the seller",
   "withdrawFees(address)": "pays an operator the fees already earned",
+  "initialize()": "runs once, in the proxy's constructor",
+  "pauseDomain(string)": "the stop itself",
+  "unpauseDomain(uint256)": "the consortium's vote lifts the stop",
+  "upgradeToAndCall(address,bytes)": "the consortium's vote may replace faulty code while stopped",
+};
+
+/** Functions that stay open while the PPA is stopped. */
+const PPA_OPEN: Record<string, string> = {
+  "withdraw(address,uint32)": "an organisation withdraws its credit (rent, O&M) already earned",
+  "initialize()": "runs once, in the proxy's constructor",
+  "pauseDomain(string)": "the stop itself",
+  "unpauseDomain(uint256)": "the consortium's vote lifts the stop",
+  "upgradeToAndCall(address,bytes)": "the consortium's vote may replace faulty code while stopped",
+};
+
+/** Functions that stay open while the vending ledger is stopped (it holds no one's money to return). */
+const VENDING_OPEN: Record<string, string> = {
   "initialize()": "runs once, in the proxy's constructor",
   "pauseDomain(string)": "the stop itself",
   "unpauseDomain(uint256)": "the consortium's vote lifts the stop",
@@ -305,5 +324,74 @@ describe("Assets upgrades and emergency stop", function () {
     await expect(
       f.token.connect(f.actors.investor2).transfer(f.actors.investor3.address, 1n),
     ).to.be.revertedWithCustomError(f.token, "AccessDomainPaused");
+  });
+
+  describe("metered revenue (PPA, vending)", function () {
+    it("refuses a second initialize on the proxies, any initialize on the implementations, and unvoted upgrades", async function () {
+      const f = await loadFixture(deployPpaFixture);
+      const consortium = await f.consortium.getAddress();
+      const args = [consortium, await f.registry.getAddress(), await f.devices.getAddress()];
+      for (const [name, proxy] of [
+        ["AssetPPA", f.ppa],
+        ["AssetVending", f.vending],
+      ] as const) {
+        await expect(proxy.initialize()).to.be.revertedWithCustomError(proxy, "InvalidInitialization");
+        const impl = await hre.ethers.getContractAt(name, await implementationOf(hre, await proxy.getAddress()));
+        await expect(impl.initialize()).to.be.revertedWithCustomError(proxy, "InvalidInitialization");
+        const next = await hre.ethers.deployContract(name, args);
+        for (const who of [f.actors.deployer, f.actors.regulator, f.actors.assetOperator]) {
+          await expect(proxy.connect(who).upgradeToAndCall(await next.getAddress(), "0x"))
+            .to.be.revertedWithCustomError(proxy, "AccessUpgradeNotVoted")
+            .withArgs(who.address);
+        }
+      }
+    });
+
+    for (const which of ["ppa", "vending"] as const) {
+      it(`${which}: a regulator stops it, every function outside the open list refuses, only the consortium restarts it`, async function () {
+        const f = await loadFixture(deployPpaFixture);
+        const contract = which === "ppa" ? f.ppa : f.vending;
+        const open = which === "ppa" ? PPA_OPEN : VENDING_OPEN;
+        await expect(contract.connect(f.actors.investor1).pauseDomain("no"))
+          .to.be.revertedWithCustomError(contract, "AccessMissingRole")
+          .withArgs(f.actors.investor1.address, ROLES.REGULATOR);
+        await expect(contract.connect(f.actors.regulator).pauseDomain("audit")).to.emit(contract, "DomainPaused");
+        const signatures = mutating(contract);
+        for (const name of Object.keys(open)) expect(signatures, name).to.include(name);
+        const refused = signatures.filter((sig) => !(sig in open));
+        expect(refused.length).to.be.at.least(4);
+        for (const signature of refused) {
+          await expect(
+            sendWithPlaceholders(contract, signature, f.actors.regulator),
+            signature,
+          ).to.be.revertedWithCustomError(contract, "AccessDomainPaused");
+        }
+        await expect(contract.connect(f.actors.regulator).unpauseDomain(1n))
+          .to.be.revertedWithCustomError(contract, "AccessNotConsortium")
+          .withArgs(f.actors.regulator.address);
+        const address = await f.consortium.getAddress();
+        await impersonateAccount(address);
+        await setBalance(address, 10n ** 18n);
+        await contract.connect(await hre.ethers.getSigner(address)).unpauseDomain(1n);
+        expect(await contract.domainPaused()).to.equal(false);
+      });
+    }
+
+    it("a stopped PPA still pays the credits already earned", async function () {
+      const f = await loadFixture(deployPpaFixture);
+      const meter = new MeterSimulator(f.meterKey, f.meter.domain);
+      const generation = solarDay({ capacityW: Number(CAPACITY_W), dayOfYear: 172, seed: 1, cloudiness: 0.2 });
+      const signed = await meter.sign(f.assetId, f.start, generation);
+      await time.increaseTo(f.start + 95 * QUARTER_HOUR);
+      await f.ppa.connect(f.actors.outsider).settle(signed.batch, signed.signature);
+      const rent = await f.ppa.credit(f.ceurAddr, f.orgIds.hospital);
+      expect(rent).to.be.greaterThan(0n);
+      await f.ppa.connect(f.actors.regulator).pauseDomain("audit");
+      await expect(f.ppa.connect(f.actors.hospital).withdraw(f.ceurAddr, f.orgIds.hospital)).to.changeTokenBalance(
+        f.ceur,
+        f.actors.hospital,
+        rent,
+      );
+    });
   });
 });
