@@ -3,7 +3,7 @@ import hre from "hardhat";
 import { impersonateAccount, loadFixture, setBalance, time } from "@nomicfoundation/hardhat-network-helpers";
 import type { BaseContract, ParamType, Signer } from "ethers";
 import { fundedAssetFixture } from "../fixtures/assets";
-import { CAPACITY_W, deployPpaFixture } from "../fixtures/ppa";
+import { CAPACITY_W, deployPpaFixture, deployVendingFixture } from "../fixtures/ppa";
 import { MeterSimulator, QUARTER_HOUR, solarDay } from "../../src/ppa";
 import { depositRevenue } from "../../src/assets";
 import { implementationOf } from "../../src/deploy/proxy";
@@ -327,6 +327,26 @@ describe("Assets upgrades and emergency stop", function () {
   });
 
   describe("metered revenue (PPA, vending)", function () {
+    it("keeps the PPA's and the vending ledger's state at their ERC-7201 slots", async function () {
+      const f = await loadFixture(deployVendingFixture);
+      const coder = hre.ethers.AbiCoder.defaultAbiCoder();
+      // First field of both: the accepted terms per asset, whose first word is the meter / controller address.
+      const cases = [
+        { contract: f.ppa, namespace: "citychain.storage.AssetPPA", assetId: f.assetId, device: f.terms.meter },
+        {
+          contract: f.vending,
+          namespace: "citychain.storage.AssetVending",
+          assetId: f.vendingId,
+          device: f.vterms.controller,
+        },
+      ];
+      for (const c of cases) {
+        const slot = hre.ethers.keccak256(coder.encode(["uint256", "uint256"], [c.assetId, erc7201(c.namespace)]));
+        const word = await hre.ethers.provider.getStorage(await c.contract.getAddress(), slot);
+        expect(hre.ethers.getAddress("0x" + word.slice(26)), c.namespace).to.equal(c.device);
+      }
+    });
+
     it("refuses a second initialize on the proxies, any initialize on the implementations, and unvoted upgrades", async function () {
       const f = await loadFixture(deployPpaFixture);
       const consortium = await f.consortium.getAddress();
