@@ -175,13 +175,15 @@ contract AssetShareToken is ERC20Upgradeable, ConsortiumGatedCore, ReentrancyGua
         uint256 amount,
         uint256 meteredKWh,
         bytes32 invoiceHash
-    ) external whenNotPaused nonReentrant {
+    ) external nonReentrant {
         ShareTokenStorage storage $ = _shareStorage();
         Config memory config = $.config;
+        // The domain stop (whenNotPaused) read from the slot loaded here anyway.
+        if (config.domainPaused) revert AccessDomainPaused();
         if (!config.fundingClosed) revert ShareFundingStage(false);
         // Only the asset's own operator or the grid operator named for it: a stranger cannot switch on payment tokens.
         if (
-            _roleOrg(Roles.ASSET_OPERATOR, msg.sender) != $.config.operatorOrg &&
+            _roleOrg(Roles.ASSET_OPERATOR, msg.sender) != config.operatorOrg &&
             (config.gridOperatorOrg == 0 || _roleOrg(Roles.GRID_OPERATOR, msg.sender) != config.gridOperatorOrg)
         ) revert RevenueNotDepositor(msg.sender);
         uint256 supply = totalSupply();
