@@ -9,6 +9,7 @@ import type {
   SettlementToken,
 } from "../typechain-types";
 import { documentHash } from "./consortium";
+import { deployProxied } from "./deploy/proxy";
 
 /** Asset kinds as in IAssetRegistry.Kind. */
 export const ASSET_KIND = { Solar: 0, Vending: 1, AdScreen: 2, Other: 3 } as const;
@@ -29,27 +30,73 @@ export interface AssetsSystem {
   market: AssetMarket;
 }
 
-/** Deploys registry, offering and market and binds them (the deployer binds once). */
+/**
+ * Deploys the registry (behind its UUPS proxy), offering and market, the share token implementation and the
+ * beacon every asset's token follows (owned by the consortium: one vote upgrades every asset's token), then binds
+ * them; only the account that deployed the registry's proxy may bind it.
+ */
 export async function deployAssets(
   hre: HardhatRuntimeEnvironment,
   consortium: Consortium | string,
   deployer?: Signer,
 ): Promise<AssetsSystem> {
   const consortiumAddress = typeof consortium === "string" ? consortium : await consortium.getAddress();
-  const registry = (await (
-    await hre.ethers.getContractFactory("AssetRegistry", deployer)
-  ).deploy(consortiumAddress)) as unknown as AssetRegistry;
-  await registry.waitForDeployment();
-  const registryAddress = await registry.getAddress();
-  const offering = (await (
-    await hre.ethers.getContractFactory("AssetOffering", deployer)
-  ).deploy(consortiumAddress, registryAddress)) as unknown as AssetOffering;
-  const market = (await (
-    await hre.ethers.getContractFactory("AssetMarket", deployer)
-  ).deploy(consortiumAddress, registryAddress)) as unknown as AssetMarket;
-  await Promise.all([offering.waitForDeployment(), market.waitForDeployment()]);
-  await (await registry.initialise(await offering.getAddress(), await market.getAddress())).wait();
+  const { contract: registry, proxy: registryAddress } = await deployProxied<AssetRegistry>(
+    hre,
+    "AssetRegistry",
+    [consortiumAddress],
+    [],
+    deployer,
+  );
+  const { contract: offering } = await deployProxied<AssetOffering>(
+    hre,
+    "AssetOffering",
+    [consortiumAddress, registryAddress],
+    [],
+    deployer,
+  );
+  const { contract: market } = await deployProxied<AssetMarket>(
+    hre,
+    "AssetMarket",
+    [consortiumAddress, registryAddress],
+    [],
+    deployer,
+  );
+  const offeringAddress = await offering.getAddress();
+  const marketAddress = await market.getAddress();
+  const beacon = await deployShareTokenBeacon(
+    hre,
+    consortiumAddress,
+    registryAddress,
+    offeringAddress,
+    marketAddress,
+    deployer,
+  );
+  await (await registry.initialise(offeringAddress, marketAddress, beacon)).wait();
   return { registry, offering, market };
+}
+
+/**
+ * Deploys the share token implementation (wired to the registry, offering and market) and the `UpgradeableBeacon`
+ * pointing at it, owned by the consortium; returns the beacon's address.
+ */
+export async function deployShareTokenBeacon(
+  hre: HardhatRuntimeEnvironment,
+  consortium: string,
+  registry: string,
+  offering: string,
+  market: string,
+  deployer?: Signer,
+): Promise<string> {
+  const implementation = await (
+    await hre.ethers.getContractFactory("AssetShareToken", deployer)
+  ).deploy(consortium, registry, offering, market);
+  await implementation.waitForDeployment();
+  const beacon = await (
+    await hre.ethers.getContractFactory("UpgradeableBeacon", deployer)
+  ).deploy(await implementation.getAddress(), consortium);
+  await beacon.waitForDeployment();
+  return beacon.getAddress();
 }
 
 /** Binds the SDK to deployed addresses. */

@@ -2,6 +2,7 @@ import { AbiCoder, keccak256, type BaseWallet, type Signer, type TypedDataDomain
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 import type { AssetPPA, AssetRegistry, AssetVending, IAssetPPA, IAssetVending } from "../typechain-types";
 import { prng } from "./telemetry";
+import { deployProxied } from "./deploy/proxy";
 
 /** A register batch as the contracts take it (IAssetPPA.MeterBatch). */
 export type MeterBatch = IAssetPPA.MeterBatchStruct;
@@ -169,7 +170,7 @@ export interface MeteringSystem {
   vending: AssetVending;
 }
 
-/** Deploys the PPA and vending contracts and binds them to the asset registry (its deployer, once). */
+/** Deploys the PPA and vending contracts (each behind its UUPS proxy) and binds them to the asset registry (its deployer, once). */
 export async function deployMetering(
   hre: HardhatRuntimeEnvironment,
   registry: AssetRegistry,
@@ -178,13 +179,20 @@ export async function deployMetering(
 ): Promise<MeteringSystem> {
   const consortium = await registry.consortium();
   const registryAddress = await registry.getAddress();
-  const ppa = (await (
-    await hre.ethers.getContractFactory("AssetPPA", deployer)
-  ).deploy(consortium, registryAddress, deviceRegistry)) as unknown as AssetPPA;
-  const vending = (await (
-    await hre.ethers.getContractFactory("AssetVending", deployer)
-  ).deploy(consortium, registryAddress, deviceRegistry)) as unknown as AssetVending;
-  await Promise.all([ppa.waitForDeployment(), vending.waitForDeployment()]);
+  const { contract: ppa } = await deployProxied<AssetPPA>(
+    hre,
+    "AssetPPA",
+    [consortium, registryAddress, deviceRegistry],
+    [],
+    deployer,
+  );
+  const { contract: vending } = await deployProxied<AssetVending>(
+    hre,
+    "AssetVending",
+    [consortium, registryAddress, deviceRegistry],
+    [],
+    deployer,
+  );
   await (
     await registry.connect(deployer ?? null).bindMetering(await ppa.getAddress(), await vending.getAddress())
   ).wait();

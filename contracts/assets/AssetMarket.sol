@@ -3,7 +3,7 @@ pragma solidity 0.8.28;
 
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
-import {ReentrancyGuard} from "@openzeppelin/contracts/utils/ReentrancyGuard.sol";
+import {ReentrancyGuardUpgradeable} from "@openzeppelin/contracts-upgradeable/utils/ReentrancyGuardUpgradeable.sol";
 import {ConsortiumGated} from "../consortium/ConsortiumGated.sol";
 import {IConsortium} from "../interfaces/IConsortium.sol";
 import {IAssetRegistry} from "../interfaces/IAssetRegistry.sol";
@@ -16,7 +16,7 @@ import {Roles} from "../libraries/Roles.sol";
  * @notice Delivery-versus-payment secondary market for asset shares (see IAssetMarket). The market never holds
  * shares: listings lock them in the seller's balance and a fill moves them seller → buyer as the buyer pays.
  */
-contract AssetMarket is ConsortiumGated, ReentrancyGuard, IAssetMarket {
+contract AssetMarket is ConsortiumGated, ReentrancyGuardUpgradeable, IAssetMarket {
     using SafeERC20 for IERC20;
 
     /// @notice Highest operator fee: 5 %.
@@ -33,16 +33,30 @@ contract AssetMarket is ConsortiumGated, ReentrancyGuard, IAssetMarket {
         uint64 nextAt;
     }
 
+    /// @custom:oz-upgrades-unsafe-allow state-variable-immutable
     IAssetRegistry private immutable _registry;
-    uint256 private _listingCount;
-    mapping(uint256 listingId => Listing) private _listings;
-    mapping(uint256 assetId => Fee) private _feeOf;
-    mapping(uint32 orgId => mapping(address paymentToken => uint256)) private _fees;
+
+    /// @custom:storage-location erc7201:citychain.storage.AssetMarket
+    struct AssetMarketStorage {
+        uint256 listingCount;
+        mapping(uint256 listingId => Listing) listings;
+        mapping(uint256 assetId => Fee) feeOf;
+        mapping(uint32 orgId => mapping(address paymentToken => uint256)) fees;
+    }
+
+    // keccak256(abi.encode(uint256(keccak256("citychain.storage.AssetMarket")) - 1)) & ~bytes32(uint256(0xff))
+    bytes32 private constant ASSET_MARKET_STORAGE = 0xf10af7d2eab2bf1f43efdac6f4d61b1cdc4c320ebede75e9d33d93de9ddaff00;
 
     /// @param consortium_ The consortium.
     /// @param registry_ The asset registry.
+    /// @custom:oz-upgrades-unsafe-allow constructor
     constructor(IConsortium consortium_, IAssetRegistry registry_) ConsortiumGated(consortium_) {
         _registry = registry_;
+    }
+
+    /// @notice Sets up the reentrancy guard; runs once, in the proxy's constructor.
+    function initialize() external initializer {
+        __ReentrancyGuard_init();
     }
 
     /// @notice The asset registry.
@@ -58,7 +72,8 @@ contract AssetMarket is ConsortiumGated, ReentrancyGuard, IAssetMarket {
         address paymentToken,
         uint128 price,
         uint64 expiry
-    ) external returns (uint256 listingId) {
+    ) external whenNotPaused returns (uint256 listingId) {
+        AssetMarketStorage storage $ = _assetMarketStorage();
         _requireRole(Roles.INVESTOR);
         IAssetRegistry.Asset memory a = _registry.asset(assetId);
         if (amount == 0 || amount > type(uint96).max) revert MarketInvalidListing("amount");
@@ -70,9 +85,9 @@ contract AssetMarket is ConsortiumGated, ReentrancyGuard, IAssetMarket {
         (uint16 bps, uint32 feeOrg) = _feeNow(assetId);
         // The seller's current lock epoch binds this listing to the lock it takes below (a uint32 in the token).
         uint256 epoch = token.listingEpochOf(msg.sender);
-        listingId = ++_listingCount;
+        listingId = ++$.listingCount;
         // amount <= uint96 max, checked above.
-        _listings[listingId] = Listing(
+        $.listings[listingId] = Listing(
             msg.sender,
             expiry,
             a.shareToken,
@@ -89,9 +104,15 @@ contract AssetMarket is ConsortiumGated, ReentrancyGuard, IAssetMarket {
     }
 
     /// @inheritdoc IAssetMarket
-    function buy(uint256 listingId, uint256 amount, uint256 maxPrice, uint256 txDeadline) external nonReentrant {
+    function buy(
+        uint256 listingId,
+        uint256 amount,
+        uint256 maxPrice,
+        uint256 txDeadline
+    ) external whenNotPaused nonReentrant {
+        AssetMarketStorage storage $ = _assetMarketStorage();
         if (block.timestamp > txDeadline) revert MarketTxExpired(txDeadline, block.timestamp);
-        Listing storage entry = _listings[listingId];
+        Listing storage entry = $.listings[listingId];
         uint256 remaining = entry.remaining;
         if (remaining == 0) revert MarketUnknownListing(listingId);
         address seller = entry.seller;
@@ -108,7 +129,7 @@ contract AssetMarket is ConsortiumGated, ReentrancyGuard, IAssetMarket {
         // Rounded up, so no fill (however small) escapes the fee: ceil(paid * bps / 10,000).
         uint256 fee = (paid * entry.feeBps + 9_999) / 10_000;
         address paymentToken = entry.paymentToken;
-        if (fee != 0) _fees[entry.operatorOrg][paymentToken] += fee;
+        if (fee != 0) $.fees[entry.operatorOrg][paymentToken] += fee;
         emit ListingFilled(listingId, msg.sender, seller, amount, paid, fee);
         IAssetShareToken(entry.shareToken).fillListing(seller, msg.sender, amount, entry.lockEpoch);
         IERC20(paymentToken).safeTransferFrom(msg.sender, seller, paid - fee);
@@ -117,7 +138,8 @@ contract AssetMarket is ConsortiumGated, ReentrancyGuard, IAssetMarket {
 
     /// @inheritdoc IAssetMarket
     function cancel(uint256 listingId) external {
-        Listing storage entry = _listings[listingId];
+        AssetMarketStorage storage $ = _assetMarketStorage();
+        Listing storage entry = $.listings[listingId];
         uint256 remaining = entry.remaining;
         if (remaining == 0) revert MarketUnknownListing(listingId);
         if (msg.sender != entry.seller && block.timestamp <= entry.expiry)
@@ -128,7 +150,8 @@ contract AssetMarket is ConsortiumGated, ReentrancyGuard, IAssetMarket {
     }
 
     /// @inheritdoc IAssetMarket
-    function setFee(uint256 assetId, uint16 bps) external {
+    function setFee(uint256 assetId, uint16 bps) external whenNotPaused {
+        AssetMarketStorage storage $ = _assetMarketStorage();
         IAssetRegistry.Asset memory a = _registry.asset(assetId);
         if (_roleOrg(Roles.ASSET_OPERATOR, msg.sender) != a.operatorOrg) {
             revert IAssetRegistry.AssetNotOperator(assetId, msg.sender);
@@ -138,17 +161,18 @@ contract AssetMarket is ConsortiumGated, ReentrancyGuard, IAssetMarket {
         // While the asset is funding no share can be listed yet, so the fee applies at once; afterwards only a
         // decrease does.
         if (bps <= previous || a.status == IAssetRegistry.Status.Funding) {
-            _feeOf[assetId] = Fee(bps, a.operatorOrg, 0, 0);
+            $.feeOf[assetId] = Fee(bps, a.operatorOrg, 0, 0);
             emit MarketFeeChanged(assetId, previous, bps, uint64(block.timestamp));
         } else {
             uint64 at = uint64(block.timestamp) + FEE_NOTICE;
-            _feeOf[assetId] = Fee(previous, a.operatorOrg, bps, at);
+            $.feeOf[assetId] = Fee(previous, a.operatorOrg, bps, at);
             emit MarketFeeChanged(assetId, previous, bps, at);
         }
     }
 
     /// @inheritdoc IAssetMarket
-    function reassignFees(uint32 fromOrg, address paymentToken, uint32 toOrg) external {
+    function reassignFees(uint32 fromOrg, address paymentToken, uint32 toOrg) external whenNotPaused {
+        AssetMarketStorage storage $ = _assetMarketStorage();
         if (!_hasRole(Roles.REGULATOR, msg.sender)) revert MarketNotRegulator(msg.sender);
         IConsortium c = consortium();
         IConsortium.Member memory m = c.member(fromOrg);
@@ -157,33 +181,36 @@ contract AssetMarket is ConsortiumGated, ReentrancyGuard, IAssetMarket {
             revert MarketFeeRecipientInPlace(fromOrg);
         }
         if (toOrg == fromOrg || !c.memberHasRole(toOrg, Roles.ASSET_OPERATOR)) revert MarketInvalidFeeRecipient(toOrg);
-        uint256 amount = _fees[fromOrg][paymentToken];
+        uint256 amount = $.fees[fromOrg][paymentToken];
         if (amount == 0) revert MarketNoFees(fromOrg, paymentToken);
-        _fees[fromOrg][paymentToken] = 0;
-        _fees[toOrg][paymentToken] += amount;
+        $.fees[fromOrg][paymentToken] = 0;
+        $.fees[toOrg][paymentToken] += amount;
         emit MarketFeesReassigned(fromOrg, toOrg, paymentToken, amount, msg.sender);
     }
 
     /// @inheritdoc IAssetMarket
     function withdrawFees(address paymentToken) external nonReentrant returns (uint256 amount) {
+        AssetMarketStorage storage $ = _assetMarketStorage();
         uint32 orgId = _requireRole(Roles.ASSET_OPERATOR);
-        amount = _fees[orgId][paymentToken];
+        amount = $.fees[orgId][paymentToken];
         if (amount == 0) revert MarketNoFees(orgId, paymentToken);
-        _fees[orgId][paymentToken] = 0;
+        $.fees[orgId][paymentToken] = 0;
         emit MarketFeesWithdrawn(orgId, paymentToken, msg.sender, amount);
         IERC20(paymentToken).safeTransfer(msg.sender, amount);
     }
 
     /// @inheritdoc IAssetMarket
     function listing(uint256 listingId) external view returns (Listing memory) {
-        Listing memory entry = _listings[listingId];
+        AssetMarketStorage storage $ = _assetMarketStorage();
+        Listing memory entry = $.listings[listingId];
         if (entry.seller == address(0)) revert MarketUnknownListing(listingId);
         return entry;
     }
 
     /// @inheritdoc IAssetMarket
     function listingCount() external view returns (uint256) {
-        return _listingCount;
+        AssetMarketStorage storage $ = _assetMarketStorage();
+        return $.listingCount;
     }
 
     /// @inheritdoc IAssetMarket
@@ -194,20 +221,29 @@ contract AssetMarket is ConsortiumGated, ReentrancyGuard, IAssetMarket {
 
     /// @inheritdoc IAssetMarket
     function pendingFee(uint256 assetId) external view returns (uint16 bps, uint64 effectiveAt) {
-        Fee memory fee = _feeOf[assetId];
+        AssetMarketStorage storage $ = _assetMarketStorage();
+        Fee memory fee = $.feeOf[assetId];
         if (fee.nextAt == 0 || block.timestamp >= fee.nextAt) return (0, 0);
         return (fee.nextBps, fee.nextAt);
     }
 
     /// @dev The fee in force now (an announced increase once its notice has passed) and its organisation.
     function _feeNow(uint256 assetId) private view returns (uint16 bps, uint32 orgId) {
-        Fee memory fee = _feeOf[assetId];
+        AssetMarketStorage storage $ = _assetMarketStorage();
+        Fee memory fee = $.feeOf[assetId];
         bps = fee.nextAt != 0 && block.timestamp >= fee.nextAt ? fee.nextBps : fee.bps;
         return (bps, fee.orgId);
     }
 
     /// @inheritdoc IAssetMarket
     function feesOf(uint32 orgId, address paymentToken) external view returns (uint256) {
-        return _fees[orgId][paymentToken];
+        AssetMarketStorage storage $ = _assetMarketStorage();
+        return $.fees[orgId][paymentToken];
+    }
+
+    function _assetMarketStorage() private pure returns (AssetMarketStorage storage $) {
+        assembly ("memory-safe") {
+            $.slot := ASSET_MARKET_STORAGE
+        }
     }
 }

@@ -3,7 +3,7 @@ pragma solidity 0.8.28;
 
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
-import {ReentrancyGuard} from "@openzeppelin/contracts/utils/ReentrancyGuard.sol";
+import {ReentrancyGuardUpgradeable} from "@openzeppelin/contracts-upgradeable/utils/ReentrancyGuardUpgradeable.sol";
 import {ConsortiumGated} from "../consortium/ConsortiumGated.sol";
 import {IConsortium} from "../interfaces/IConsortium.sol";
 import {IAssetRegistry} from "../interfaces/IAssetRegistry.sol";
@@ -16,7 +16,7 @@ import {Roles} from "../libraries/Roles.sol";
  * @notice Escrowed primary sales of asset shares (see IAssetOffering). Purchases are recorded once, in the share
  * token's per-account offering lock, so a buy writes one record and a refund burns exactly what was bought.
  */
-contract AssetOffering is ConsortiumGated, ReentrancyGuard, IAssetOffering {
+contract AssetOffering is ConsortiumGated, ReentrancyGuardUpgradeable, IAssetOffering {
     using SafeERC20 for IERC20;
 
     /// @notice Most milestones per offering.
@@ -24,19 +24,34 @@ contract AssetOffering is ConsortiumGated, ReentrancyGuard, IAssetOffering {
     /// @notice After this long from a successful finalisation, unreleased escrow becomes revenue for the holders.
     uint64 public constant ESCROW_TIMEOUT = 730 days;
 
+    /// @custom:oz-upgrades-unsafe-allow state-variable-immutable
     IAssetRegistry private immutable _registry;
-    uint256 private _offeringCount;
-    mapping(uint256 offeringId => Offering) private _offerings;
-    mapping(uint256 offeringId => Milestone[]) private _milestones;
-    mapping(uint256 assetId => uint256) private _live;
-    mapping(uint256 assetId => uint256) private _unrefunded;
-    mapping(uint256 assetId => uint256) private _succeededOf;
-    mapping(uint256 offeringId => mapping(address buyer => uint256)) private _refundOwed;
+
+    /// @custom:storage-location erc7201:citychain.storage.AssetOffering
+    struct AssetOfferingStorage {
+        uint256 offeringCount;
+        mapping(uint256 offeringId => Offering) offerings;
+        mapping(uint256 offeringId => Milestone[]) milestones;
+        mapping(uint256 assetId => uint256) live;
+        mapping(uint256 assetId => uint256) unrefunded;
+        mapping(uint256 assetId => uint256) succeededOf;
+        mapping(uint256 offeringId => mapping(address buyer => uint256)) refundOwed;
+    }
+
+    // keccak256(abi.encode(uint256(keccak256("citychain.storage.AssetOffering")) - 1)) & ~bytes32(uint256(0xff))
+    bytes32 private constant ASSET_OFFERING_STORAGE =
+        0xd8541ee5fc036f614b1f5208066454b8250c44f4dcdf91751f82266264c1ef00;
 
     /// @param consortium_ The consortium.
     /// @param registry_ The asset registry.
+    /// @custom:oz-upgrades-unsafe-allow constructor
     constructor(IConsortium consortium_, IAssetRegistry registry_) ConsortiumGated(consortium_) {
         _registry = registry_;
+    }
+
+    /// @notice Sets up the reentrancy guard; runs once, in the proxy's constructor.
+    function initialize() external initializer {
+        __ReentrancyGuard_init();
     }
 
     /// @notice The asset registry.
@@ -46,21 +61,22 @@ contract AssetOffering is ConsortiumGated, ReentrancyGuard, IAssetOffering {
     }
 
     /// @inheritdoc IAssetOffering
-    function open(Terms calldata terms) external returns (uint256 offeringId) {
+    function open(Terms calldata terms) external whenNotPaused returns (uint256 offeringId) {
+        AssetOfferingStorage storage $ = _assetOfferingStorage();
         IAssetRegistry.Asset memory a = _registry.asset(terms.assetId);
         uint32 orgId = _roleOrg(Roles.ASSET_OPERATOR, msg.sender);
         // operatorOrg is never 0, so this also refuses callers without the role (orgId 0)
         if (orgId != a.operatorOrg) revert OfferingNotInitiator(0, msg.sender);
-        uint256 live = _live[terms.assetId];
+        uint256 live = $.live[terms.assetId];
         if (a.status != IAssetRegistry.Status.Funding || live != 0) {
             revert OfferingAssetNotFunding(terms.assetId, live);
         }
-        uint256 pending = _unrefunded[terms.assetId];
+        uint256 pending = $.unrefunded[terms.assetId];
         if (pending != 0) revert OfferingRefundsPending(terms.assetId, pending);
         _checkTerms(terms, orgId, a.shareToken);
-        offeringId = ++_offeringCount;
-        _live[terms.assetId] = offeringId;
-        Offering storage o = _offerings[offeringId];
+        offeringId = ++$.offeringCount;
+        $.live[terms.assetId] = offeringId;
+        Offering storage o = $.offerings[offeringId];
         o.shareToken = a.shareToken;
         o.initiatorOrg = orgId;
         o.beneficiaryOrg = terms.beneficiaryOrg == 0 ? orgId : terms.beneficiaryOrg;
@@ -78,13 +94,13 @@ contract AssetOffering is ConsortiumGated, ReentrancyGuard, IAssetOffering {
         o.maxPerInvestor = terms.maxPerInvestor;
         o.assetId = terms.assetId;
         for (uint256 i = 0; i < terms.milestoneBps.length; ++i) {
-            _milestones[offeringId].push(Milestone(terms.milestoneBps[i], false, false, false));
+            $.milestones[offeringId].push(Milestone(terms.milestoneBps[i], false, false, false));
         }
         emit OfferingOpened(offeringId, terms.assetId, orgId, o.beneficiaryOrg, terms);
     }
 
     /// @inheritdoc IAssetOffering
-    function setPrice(uint256 offeringId, uint128 price) external {
+    function setPrice(uint256 offeringId, uint128 price) external whenNotPaused {
         Offering storage o = _beforeStart(offeringId);
         if (price == 0) revert OfferingInvalidTerms(o.assetId, "price");
         uint256 previous = o.price;
@@ -94,16 +110,23 @@ contract AssetOffering is ConsortiumGated, ReentrancyGuard, IAssetOffering {
 
     /// @inheritdoc IAssetOffering
     function cancel(uint256 offeringId) external {
+        AssetOfferingStorage storage $ = _assetOfferingStorage();
         Offering storage o = _beforeStart(offeringId);
         o.state = State.Failed;
-        delete _live[o.assetId];
+        delete $.live[o.assetId];
         emit OfferingFinalised(offeringId, false, 0, 0);
     }
 
     /// @inheritdoc IAssetOffering
-    function buy(uint256 offeringId, uint256 shares, uint256 maxPrice, uint256 txDeadline) external nonReentrant {
+    function buy(
+        uint256 offeringId,
+        uint256 shares,
+        uint256 maxPrice,
+        uint256 txDeadline
+    ) external whenNotPaused nonReentrant {
+        AssetOfferingStorage storage $ = _assetOfferingStorage();
         if (block.timestamp > txDeadline) revert OfferingTxExpired(txDeadline, block.timestamp);
-        Offering storage o = _offerings[offeringId];
+        Offering storage o = $.offerings[offeringId];
         if (o.state != State.Open) revert OfferingWrongState(offeringId, o.state);
         if (block.timestamp < o.start) revert OfferingNotStarted(offeringId, o.start);
         if (block.timestamp > o.deadline) revert OfferingClosed(offeringId, o.deadline);
@@ -127,15 +150,16 @@ contract AssetOffering is ConsortiumGated, ReentrancyGuard, IAssetOffering {
 
     /// @inheritdoc IAssetOffering
     function finalise(uint256 offeringId) external returns (bool succeeded) {
-        Offering storage o = _offerings[offeringId];
+        AssetOfferingStorage storage $ = _assetOfferingStorage();
+        Offering storage o = $.offerings[offeringId];
         if (o.state != State.Open) revert OfferingWrongState(offeringId, o.state);
         if (block.timestamp <= o.deadline && o.sold < o.hardCap) revert OfferingStillRunning(offeringId, o.deadline);
         succeeded = o.sold >= o.softCap;
         o.state = succeeded ? State.Succeeded : State.Failed;
         o.finalisedAt = uint64(block.timestamp);
-        if (succeeded) _succeededOf[o.assetId] = offeringId;
-        delete _live[o.assetId];
-        if (!succeeded) _unrefunded[o.assetId] += o.sold;
+        if (succeeded) $.succeededOf[o.assetId] = offeringId;
+        delete $.live[o.assetId];
+        if (!succeeded) $.unrefunded[o.assetId] += o.sold;
         emit OfferingFinalised(offeringId, succeeded, o.sold, uint256(o.sold) * o.price);
         if (succeeded) {
             IAssetShareToken(o.shareToken).releaseOffering(offeringId);
@@ -145,15 +169,16 @@ contract AssetOffering is ConsortiumGated, ReentrancyGuard, IAssetOffering {
 
     /// @inheritdoc IAssetOffering
     function refund(uint256 offeringId) external nonReentrant returns (uint256 amount) {
-        Offering storage o = _offerings[offeringId];
+        AssetOfferingStorage storage $ = _assetOfferingStorage();
+        Offering storage o = $.offerings[offeringId];
         if (o.state != State.Failed) revert OfferingWrongState(offeringId, o.state);
         (, uint256 offered, uint256 ofOffering, ) = IAssetShareToken(o.shareToken).locksOf(msg.sender);
         if (offered != 0 && ofOffering == offeringId) _book(offeringId, o, msg.sender);
         // A frozen wallet is never paid: its refund waits for the regulator's recovery (recoverRefund).
         if (IAssetShareToken(o.shareToken).isFrozen(msg.sender)) revert OfferingAccountFrozen(offeringId, msg.sender);
-        amount = _refundOwed[offeringId][msg.sender];
+        amount = $.refundOwed[offeringId][msg.sender];
         if (amount == 0) revert OfferingNothingToRefund(offeringId, msg.sender);
-        _refundOwed[offeringId][msg.sender] = 0;
+        $.refundOwed[offeringId][msg.sender] = 0;
         // refunded + amount <= sold * price <= price * hardCap < 2^128 (checked in _checkTerms).
         o.refunded += uint128(amount);
         emit OfferingRefunded(offeringId, msg.sender, amount);
@@ -162,29 +187,32 @@ contract AssetOffering is ConsortiumGated, ReentrancyGuard, IAssetOffering {
 
     /// @inheritdoc IAssetOffering
     function refundFor(uint256 offeringId, address buyer) external nonReentrant returns (uint256 amount) {
-        Offering storage o = _offerings[offeringId];
+        AssetOfferingStorage storage $ = _assetOfferingStorage();
+        Offering storage o = $.offerings[offeringId];
         if (o.state != State.Failed) revert OfferingWrongState(offeringId, o.state);
         return _book(offeringId, o, buyer);
     }
 
     /// @inheritdoc IAssetOffering
     function recoverRefund(uint256 offeringId, address lostWallet, address newWallet) external {
+        AssetOfferingStorage storage $ = _assetOfferingStorage();
         if (!_hasRole(Roles.REGULATOR, msg.sender)) revert OfferingNotRegulator(msg.sender);
-        Offering storage o = _offerings[offeringId];
+        Offering storage o = $.offerings[offeringId];
         if (o.state != State.Failed) revert OfferingWrongState(offeringId, o.state);
-        uint256 amount = _refundOwed[offeringId][lostWallet];
+        uint256 amount = $.refundOwed[offeringId][lostWallet];
         IAssetShareToken token = IAssetShareToken(o.shareToken);
         if (amount == 0 || newWallet == lostWallet || !_hasRole(Roles.INVESTOR, newWallet) || token.isFrozen(newWallet))
             revert OfferingInvalidRecovery(offeringId, lostWallet, newWallet);
-        _refundOwed[offeringId][lostWallet] = 0;
-        _refundOwed[offeringId][newWallet] += amount;
+        $.refundOwed[offeringId][lostWallet] = 0;
+        $.refundOwed[offeringId][newWallet] += amount;
         emit OfferingRefundRecovered(offeringId, lostWallet, newWallet, amount, msg.sender);
     }
 
     /// @inheritdoc IAssetOffering
-    function replaceParty(uint256 offeringId, Party party, uint32 orgId) external {
+    function replaceParty(uint256 offeringId, Party party, uint32 orgId) external whenNotPaused {
+        AssetOfferingStorage storage $ = _assetOfferingStorage();
         if (!_hasRole(Roles.REGULATOR, msg.sender)) revert OfferingNotRegulator(msg.sender);
-        Offering storage o = _offerings[offeringId];
+        Offering storage o = $.offerings[offeringId];
         if (o.state != State.Succeeded) revert OfferingWrongState(offeringId, o.state);
         uint32 current = party == Party.Initiator
             ? o.initiatorOrg
@@ -213,14 +241,15 @@ contract AssetOffering is ConsortiumGated, ReentrancyGuard, IAssetOffering {
 
     /// @inheritdoc IAssetOffering
     function sweepToHolders(uint256 offeringId) external nonReentrant returns (uint256 amount) {
-        Offering storage o = _offerings[offeringId];
+        AssetOfferingStorage storage $ = _assetOfferingStorage();
+        Offering storage o = $.offerings[offeringId];
         if (o.state != State.Succeeded) revert OfferingWrongState(offeringId, o.state);
         uint256 due = uint256(o.finalisedAt) + ESCROW_TIMEOUT;
         if (block.timestamp < due) revert OfferingEscrowNotDue(offeringId, due);
         uint256 raised = uint256(o.sold) * o.price;
         amount = raised - o.released;
         if (amount == 0) revert OfferingNothingToWithdraw(offeringId);
-        Milestone[] storage list = _milestones[offeringId];
+        Milestone[] storage list = $.milestones[offeringId];
         for (uint256 i = 0; i < list.length; ++i) list[i].released = true;
         // raised = sold * price < 2^128 (checked in _checkTerms).
         o.released = uint128(raised);
@@ -230,10 +259,11 @@ contract AssetOffering is ConsortiumGated, ReentrancyGuard, IAssetOffering {
     }
 
     /// @inheritdoc IAssetOffering
-    function approveMilestone(uint256 offeringId, uint256 index) external {
-        Offering storage o = _offerings[offeringId];
+    function approveMilestone(uint256 offeringId, uint256 index) external whenNotPaused {
+        AssetOfferingStorage storage $ = _assetOfferingStorage();
+        Offering storage o = $.offerings[offeringId];
         if (o.state != State.Succeeded) revert OfferingWrongState(offeringId, o.state);
-        Milestone[] storage list = _milestones[offeringId];
+        Milestone[] storage list = $.milestones[offeringId];
         if (index >= list.length || list[index].released) revert OfferingInvalidMilestone(offeringId, index);
         Milestone storage m = list[index];
         uint32 orgId = 0;
@@ -254,13 +284,14 @@ contract AssetOffering is ConsortiumGated, ReentrancyGuard, IAssetOffering {
 
     /// @inheritdoc IAssetOffering
     function withdraw(uint256 offeringId) external nonReentrant returns (uint256 amount) {
-        Offering storage o = _offerings[offeringId];
+        AssetOfferingStorage storage $ = _assetOfferingStorage();
+        Offering storage o = $.offerings[offeringId];
         if (o.state != State.Succeeded) revert OfferingWrongState(offeringId, o.state);
         uint32 orgId = o.beneficiaryOrg;
         if (_activeOrgOf(msg.sender) != orgId) revert OfferingNotParty(offeringId, msg.sender);
         amount = _releasable(offeringId, o);
         if (amount == 0) revert OfferingNothingToWithdraw(offeringId);
-        Milestone[] storage list = _milestones[offeringId];
+        Milestone[] storage list = $.milestones[offeringId];
         for (uint256 i = 0; i < list.length; ++i) {
             Milestone storage m = list[i];
             if (m.initiatorApproved && m.cosignerApproved) m.released = true;
@@ -273,61 +304,70 @@ contract AssetOffering is ConsortiumGated, ReentrancyGuard, IAssetOffering {
 
     /// @inheritdoc IAssetOffering
     function offering(uint256 offeringId) external view returns (Offering memory) {
-        Offering memory o = _offerings[offeringId];
+        AssetOfferingStorage storage $ = _assetOfferingStorage();
+        Offering memory o = $.offerings[offeringId];
         if (o.state == State.None) revert OfferingUnknown(offeringId);
         return o;
     }
 
     /// @inheritdoc IAssetOffering
     function milestones(uint256 offeringId) external view returns (Milestone[] memory) {
-        return _milestones[offeringId];
+        AssetOfferingStorage storage $ = _assetOfferingStorage();
+        return $.milestones[offeringId];
     }
 
     /// @inheritdoc IAssetOffering
     function releasable(uint256 offeringId) external view returns (uint256) {
-        Offering storage o = _offerings[offeringId];
+        AssetOfferingStorage storage $ = _assetOfferingStorage();
+        Offering storage o = $.offerings[offeringId];
         if (o.state != State.Succeeded) return 0;
         return _releasable(offeringId, o);
     }
 
     /// @inheritdoc IAssetOffering
     function refundOwed(uint256 offeringId, address buyer) external view returns (uint256) {
-        return _refundOwed[offeringId][buyer];
+        AssetOfferingStorage storage $ = _assetOfferingStorage();
+        return $.refundOwed[offeringId][buyer];
     }
 
     /// @inheritdoc IAssetOffering
     function unreleasedEscrow(uint256 assetId) external view returns (address paymentToken, uint256 amount) {
-        uint256 id = _succeededOf[assetId];
+        AssetOfferingStorage storage $ = _assetOfferingStorage();
+        uint256 id = $.succeededOf[assetId];
         if (id == 0) return (address(0), 0);
-        Offering storage o = _offerings[id];
+        Offering storage o = $.offerings[id];
         return (o.paymentToken, uint256(o.sold) * o.price - o.released);
     }
 
     /// @inheritdoc IAssetOffering
     function liveOffering(uint256 assetId) external view returns (uint256) {
-        return _live[assetId];
+        AssetOfferingStorage storage $ = _assetOfferingStorage();
+        return $.live[assetId];
     }
 
     /// @inheritdoc IAssetOffering
     function offeringCount() external view returns (uint256) {
-        return _offeringCount;
+        AssetOfferingStorage storage $ = _assetOfferingStorage();
+        return $.offeringCount;
     }
 
     /// @inheritdoc IAssetOffering
     function unrefundedShares(uint256 assetId) external view returns (uint256) {
-        return _unrefunded[assetId];
+        AssetOfferingStorage storage $ = _assetOfferingStorage();
+        return $.unrefunded[assetId];
     }
 
     /// @dev Burns `buyer`'s shares of a failed sale and books their refund for them to pull (a blocklisting
     /// payment token that refuses one buyer cannot hold the asset in Funding). The share token refuses a frozen buyer.
     function _book(uint256 offeringId, Offering storage o, address buyer) private returns (uint256 amount) {
+        AssetOfferingStorage storage $ = _assetOfferingStorage();
         // The callee is the offering's own share token (set by the registry, no callbacks); callers are nonReentrant.
         // slither-disable-next-line reentrancy-no-eth,reentrancy-benign,reentrancy-events
         uint256 shares = IAssetShareToken(o.shareToken).burnOffered(buyer, offeringId);
-        // shares <= the failed sale's sold, all counted in _unrefunded when it failed.
-        _unrefunded[o.assetId] -= shares;
+        // shares <= the failed sale's sold, all counted in $.unrefunded when it failed.
+        $.unrefunded[o.assetId] -= shares;
         amount = shares * o.price;
-        _refundOwed[offeringId][buyer] += amount;
+        $.refundOwed[offeringId][buyer] += amount;
         emit OfferingRefundBooked(offeringId, buyer, shares, amount);
     }
 
@@ -335,8 +375,9 @@ contract AssetOffering is ConsortiumGated, ReentrancyGuard, IAssetOffering {
     /// unreleased milestones (the last one takes the rounding remainder so the total is exactly the raise).
     /// Bounded by MAX_MILESTONES.
     function _releasable(uint256 offeringId, Offering storage o) private view returns (uint256 amount) {
+        AssetOfferingStorage storage $ = _assetOfferingStorage();
         uint256 raised = uint256(o.sold) * o.price;
-        Milestone[] storage list = _milestones[offeringId];
+        Milestone[] storage list = $.milestones[offeringId];
         uint256 n = list.length;
         if (n == 0) return raised - o.released;
         uint256 allocated = 0;
@@ -351,7 +392,8 @@ contract AssetOffering is ConsortiumGated, ReentrancyGuard, IAssetOffering {
     }
 
     function _beforeStart(uint256 offeringId) private view returns (Offering storage o) {
-        o = _offerings[offeringId];
+        AssetOfferingStorage storage $ = _assetOfferingStorage();
+        o = $.offerings[offeringId];
         if (o.state != State.Open) revert OfferingWrongState(offeringId, o.state);
         if (_roleOrg(Roles.ASSET_OPERATOR, msg.sender) != o.initiatorOrg) {
             revert OfferingNotInitiator(offeringId, msg.sender);
@@ -421,5 +463,11 @@ contract AssetOffering is ConsortiumGated, ReentrancyGuard, IAssetOffering {
     function _inactive(uint32 orgId) private view returns (bool) {
         IConsortium c = consortium();
         return orgId > c.memberCount() || c.member(orgId).status != IConsortium.Status.Active;
+    }
+
+    function _assetOfferingStorage() private pure returns (AssetOfferingStorage storage $) {
+        assembly ("memory-safe") {
+            $.slot := ASSET_OFFERING_STORAGE
+        }
     }
 }

@@ -4,8 +4,8 @@ pragma solidity 0.8.28;
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
-import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
-import {ReentrancyGuard} from "@openzeppelin/contracts/utils/ReentrancyGuard.sol";
+import {EIP712Upgradeable} from "@openzeppelin/contracts-upgradeable/utils/cryptography/EIP712Upgradeable.sol";
+import {ReentrancyGuardUpgradeable} from "@openzeppelin/contracts-upgradeable/utils/ReentrancyGuardUpgradeable.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {ConsortiumGated} from "../consortium/ConsortiumGated.sol";
 import {IConsortium} from "../interfaces/IConsortium.sol";
@@ -26,7 +26,7 @@ import {Roles} from "../libraries/Roles.sol";
  * fills arrears in order rent → O&M → investors; rent and O&M are rounded down, investors get the rest, and an
  * investors' part smaller than the share supply is carried as dust until it reaches one unit per share.
  */
-contract AssetPPA is ConsortiumGated, EIP712, ReentrancyGuard, IAssetPPA {
+contract AssetPPA is ConsortiumGated, EIP712Upgradeable, ReentrancyGuardUpgradeable, IAssetPPA {
     using SafeERC20 for IERC20;
     using SafeCast for uint256;
 
@@ -54,33 +54,50 @@ contract AssetPPA is ConsortiumGated, EIP712, ReentrancyGuard, IAssetPPA {
         bool byOperator;
     }
 
+    /// @custom:oz-upgrades-unsafe-allow state-variable-immutable
     IAssetRegistry private immutable _registry;
+    /// @custom:oz-upgrades-unsafe-allow state-variable-immutable
     IDeviceRegistry private immutable _devices;
 
-    mapping(uint256 assetId => Terms) private _terms;
-    mapping(uint256 assetId => Bound) private _bound;
-    mapping(uint256 assetId => Pending) private _pending;
-    mapping(uint256 assetId => Account) private _accounts;
-    mapping(uint256 heldId => Held) private _held;
-    uint256 private _heldCount;
-    mapping(address paymentToken => mapping(uint32 orgId => uint256)) private _credits;
+    /// @custom:storage-location erc7201:citychain.storage.AssetPPA
+    struct AssetPPAStorage {
+        mapping(uint256 assetId => Terms) terms;
+        mapping(uint256 assetId => Bound) bound;
+        mapping(uint256 assetId => Pending) pending;
+        mapping(uint256 assetId => Account) accounts;
+        mapping(uint256 heldId => Held) held;
+        uint256 heldCount;
+        mapping(address paymentToken => mapping(uint32 orgId => uint256)) credits;
+    }
+
+    // keccak256(abi.encode(uint256(keccak256("citychain.storage.AssetPPA")) - 1)) & ~bytes32(uint256(0xff))
+    bytes32 private constant ASSET_P_P_A_STORAGE = 0xb2550c0d1694b1ae26c37c33ce8892c23fa52b8b35c9db5d587ea6cef29b5000;
 
     /// @param consortium_ The consortium.
     /// @param registry_ The asset registry.
     /// @param devices_ The IoT device registry.
+    /// @custom:oz-upgrades-unsafe-allow constructor
     constructor(
         IConsortium consortium_,
         IAssetRegistry registry_,
         IDeviceRegistry devices_
-    ) ConsortiumGated(consortium_) EIP712("CityChain AssetPPA", "1") {
+    ) ConsortiumGated(consortium_) {
         _registry = registry_;
         _devices = devices_;
+    }
+
+    /// @notice Sets up the EIP-712 domain (same name and version as before, so device signatures stay valid) and the
+    /// reentrancy guard; runs once, in the proxy's constructor.
+    function initialize() external initializer {
+        __EIP712_init("CityChain AssetPPA", "1");
+        __ReentrancyGuard_init();
     }
 
     // ---------------------------------------------------------------- agreement
 
     /// @inheritdoc IAssetPPA
-    function propose(uint256 assetId, Terms calldata t) external returns (bytes32 termsHash) {
+    function propose(uint256 assetId, Terms calldata t) external whenNotPaused returns (bytes32 termsHash) {
+        AssetPPAStorage storage $ = _assetPPAStorage();
         IAssetRegistry.Asset memory a = _solar(assetId);
         _checkTerms(assetId, t);
         uint32 operatorOrg = _roleOrg(Roles.ASSET_OPERATOR, msg.sender);
@@ -88,14 +105,15 @@ contract AssetPPA is ConsortiumGated, EIP712, ReentrancyGuard, IAssetPPA {
         uint32 proposerOrg = byOperator ? operatorOrg : _roleOrg(Roles.GRID_OPERATOR, msg.sender);
         if (!byOperator && (proposerOrg == 0 || proposerOrg != t.gridOrg)) revert PpaNotParty(assetId, msg.sender);
         termsHash = keccak256(abi.encode(t));
-        _pending[assetId] = Pending(termsHash, proposerOrg, byOperator);
+        $.pending[assetId] = Pending(termsHash, proposerOrg, byOperator);
         emit PpaProposed(assetId, proposerOrg, termsHash, t);
     }
 
     /// @inheritdoc IAssetPPA
-    function accept(uint256 assetId, Terms calldata t) external {
+    function accept(uint256 assetId, Terms calldata t) external whenNotPaused {
+        AssetPPAStorage storage $ = _assetPPAStorage();
         IAssetRegistry.Asset memory a = _solar(assetId);
-        Pending memory p = _pending[assetId];
+        Pending memory p = $.pending[assetId];
         bytes32 termsHash = keccak256(abi.encode(t));
         if (p.termsHash == bytes32(0) || p.termsHash != termsHash) revert PpaNotProposed(assetId, termsHash);
         // The other party: the grid operator accepts the operator's proposal and the other way round.
@@ -106,29 +124,30 @@ contract AssetPPA is ConsortiumGated, EIP712, ReentrancyGuard, IAssetPPA {
         if (acceptorOrg == 0 || acceptorOrg != expected) revert PpaNotParty(assetId, msg.sender);
         // Re-checked: bindings, roles or the register may have changed since the proposal.
         _checkTerms(assetId, t);
-        delete _pending[assetId];
-        Account storage acc = _accounts[assetId];
-        if (t.meter != _terms[assetId].meter) {
+        delete $.pending[assetId];
+        Account storage acc = $.accounts[assetId];
+        if (t.meter != $.terms[assetId].meter) {
             // A new meter counts from its opening register, from now on: nothing before is billed twice.
             acc.register = t.openingRegister;
             if (acc.lastTime < block.timestamp) acc.lastTime = uint40(block.timestamp);
         }
-        _terms[assetId] = t;
-        uint32 version = _bound[assetId].version + 1;
-        _bound[assetId] = Bound(a.shareToken, a.operatorOrg, version);
+        $.terms[assetId] = t;
+        uint32 version = $.bound[assetId].version + 1;
+        $.bound[assetId] = Bound(a.shareToken, a.operatorOrg, version);
         emit PpaAccepted(assetId, acceptorOrg, termsHash, version);
     }
 
     // ---------------------------------------------------------------- settlement
 
     /// @inheritdoc IAssetPPA
-    function settle(MeterBatch calldata batch, bytes calldata signature) external nonReentrant {
+    function settle(MeterBatch calldata batch, bytes calldata signature) external whenNotPaused nonReentrant {
+        AssetPPAStorage storage $ = _assetPPAStorage();
         uint256 assetId = batch.assetId;
-        Terms storage t = _terms[assetId];
+        Terms storage t = $.terms[assetId];
         address meter = t.meter;
         if (meter == address(0)) revert PpaNoTerms(assetId);
         if (batch.device != meter) revert PpaWrongMeter(assetId, batch.device);
-        Account memory a = _accounts[assetId];
+        Account memory a = $.accounts[assetId];
         if (batch.sequence <= a.sequence) revert PpaStaleSequence(assetId, batch.sequence, a.sequence);
         if (batch.startTime <= a.lastTime) revert PpaAlreadySettled(assetId, batch.startTime, a.lastTime);
         (uint64 last, uint64 toTime, bool over) = _scan(batch, a, t.capacityW, t.period);
@@ -141,9 +160,9 @@ contract AssetPPA is ConsortiumGated, EIP712, ReentrancyGuard, IAssetPPA {
         a.lastTime = uint40(toTime);
         a.sequence = batch.sequence;
         if (over) {
-            uint256 heldId = ++_heldCount;
-            _held[heldId] = Held(assetId, energy, fromTime, uint40(toTime), false);
-            _accounts[assetId] = a;
+            uint256 heldId = ++$.heldCount;
+            $.held[heldId] = Held(assetId, energy, fromTime, uint40(toTime), false);
+            $.accounts[assetId] = a;
             emit PpaMeterAlarm(assetId, heldId, meter, energy, _maxWh(t.capacityW, toTime - fromTime).toUint64());
             return;
         }
@@ -153,26 +172,28 @@ contract AssetPPA is ConsortiumGated, EIP712, ReentrancyGuard, IAssetPPA {
     }
 
     /// @inheritdoc IAssetPPA
-    function collect(uint256 assetId) external nonReentrant {
-        Terms storage t = _terms[assetId];
+    function collect(uint256 assetId) external whenNotPaused nonReentrant {
+        AssetPPAStorage storage $ = _assetPPAStorage();
+        Terms storage t = $.terms[assetId];
         if (t.meter == address(0)) revert PpaNoTerms(assetId);
-        Account memory a = _accounts[assetId];
+        Account memory a = $.accounts[assetId];
         // _collect returns the amount pulled: zero means nothing was owed or the grid could pay nothing.
         // slither-disable-next-line incorrect-equality
         if (_collect(assetId, t, a) == 0) revert PpaNothingToCollect(assetId);
     }
 
     /// @inheritdoc IAssetPPA
-    function reviewHeld(uint256 heldId, uint64 acceptedWh) external nonReentrant {
+    function reviewHeld(uint256 heldId, uint64 acceptedWh) external whenNotPaused nonReentrant {
+        AssetPPAStorage storage $ = _assetPPAStorage();
         if (_roleOrg(Roles.REGULATOR, msg.sender) == 0) revert PpaNotRegulator(msg.sender);
-        Held storage h = _held[heldId];
+        Held storage h = $.held[heldId];
         if (h.assetId == 0 || h.resolved || acceptedWh > h.energyWh) revert PpaInvalidReview(heldId, acceptedWh);
         h.resolved = true;
         uint256 assetId = h.assetId;
         emit PpaHeldReviewed(heldId, assetId, acceptedWh, msg.sender);
         if (acceptedWh == 0) return;
-        Terms storage t = _terms[assetId];
-        Account memory a = _accounts[assetId];
+        Terms storage t = $.terms[assetId];
+        Account memory a = $.accounts[assetId];
         uint256 value = _bill(t, a, acceptedWh);
         emit PpaSettled(assetId, a.settlements, t.meter, h.fromTime, h.toTime, a.register, acceptedWh, value);
         _collect(assetId, t, a);
@@ -182,26 +203,28 @@ contract AssetPPA is ConsortiumGated, EIP712, ReentrancyGuard, IAssetPPA {
 
     /// @inheritdoc IAssetPPA
     function withdraw(address paymentToken, uint32 orgId) external nonReentrant {
+        AssetPPAStorage storage $ = _assetPPAStorage();
         IConsortium c = consortium();
         if (orgId == 0 || c.memberOf(msg.sender) != orgId) revert PpaNotOrgAccount(orgId, msg.sender);
         if (c.member(orgId).status != IConsortium.Status.Active) revert PpaOrgInactive(orgId);
-        uint256 amount = _credits[paymentToken][orgId];
+        uint256 amount = $.credits[paymentToken][orgId];
         if (amount == 0) revert PpaNoCredit(paymentToken, orgId);
-        _credits[paymentToken][orgId] = 0;
+        $.credits[paymentToken][orgId] = 0;
         emit PpaCreditWithdrawn(paymentToken, orgId, msg.sender, amount);
         IERC20(paymentToken).safeTransfer(msg.sender, amount);
     }
 
     /// @inheritdoc IAssetPPA
-    function redirectCredit(address paymentToken, uint32 fromOrg, uint32 toOrg) external {
+    function redirectCredit(address paymentToken, uint32 fromOrg, uint32 toOrg) external whenNotPaused {
+        AssetPPAStorage storage $ = _assetPPAStorage();
         if (_roleOrg(Roles.REGULATOR, msg.sender) == 0) revert PpaNotRegulator(msg.sender);
         if (toOrg == 0 || toOrg == fromOrg || consortium().member(toOrg).status != IConsortium.Status.Active) {
             revert PpaOrgInactive(toOrg);
         }
-        uint256 amount = _credits[paymentToken][fromOrg];
+        uint256 amount = $.credits[paymentToken][fromOrg];
         if (amount == 0) revert PpaNoCredit(paymentToken, fromOrg);
-        _credits[paymentToken][fromOrg] = 0;
-        _credits[paymentToken][toOrg] += amount;
+        $.credits[paymentToken][fromOrg] = 0;
+        $.credits[paymentToken][toOrg] += amount;
         emit PpaCreditRedirected(paymentToken, fromOrg, toOrg, amount, msg.sender);
     }
 
@@ -209,28 +232,33 @@ contract AssetPPA is ConsortiumGated, EIP712, ReentrancyGuard, IAssetPPA {
 
     /// @inheritdoc IAssetPPA
     function terms(uint256 assetId) external view returns (Terms memory) {
-        return _terms[assetId];
+        AssetPPAStorage storage $ = _assetPPAStorage();
+        return $.terms[assetId];
     }
 
     /// @inheritdoc IAssetPPA
     function account(uint256 assetId) external view returns (Account memory) {
-        return _accounts[assetId];
+        AssetPPAStorage storage $ = _assetPPAStorage();
+        return $.accounts[assetId];
     }
 
     /// @inheritdoc IAssetPPA
     function arrears(uint256 assetId) external view returns (uint256) {
-        Account storage a = _accounts[assetId];
+        AssetPPAStorage storage $ = _assetPPAStorage();
+        Account storage a = $.accounts[assetId];
         return uint256(a.rentOwed) + a.omOwed + a.investorsOwed;
     }
 
     /// @inheritdoc IAssetPPA
     function held(uint256 heldId) external view returns (Held memory) {
-        return _held[heldId];
+        AssetPPAStorage storage $ = _assetPPAStorage();
+        return $.held[heldId];
     }
 
     /// @inheritdoc IAssetPPA
     function credit(address paymentToken, uint32 orgId) external view returns (uint256) {
-        return _credits[paymentToken][orgId];
+        AssetPPAStorage storage $ = _assetPPAStorage();
+        return $.credits[paymentToken][orgId];
     }
 
     /// @inheritdoc IAssetPPA
@@ -243,7 +271,8 @@ contract AssetPPA is ConsortiumGated, EIP712, ReentrancyGuard, IAssetPPA {
     /// @return termsHash The hash (zero: none).
     /// @return proposerOrg The proposing organisation.
     function pending(uint256 assetId) external view returns (bytes32 termsHash, uint32 proposerOrg) {
-        Pending storage p = _pending[assetId];
+        AssetPPAStorage storage $ = _assetPPAStorage();
+        Pending storage p = $.pending[assetId];
         return (p.termsHash, p.proposerOrg);
     }
 
@@ -261,6 +290,7 @@ contract AssetPPA is ConsortiumGated, EIP712, ReentrancyGuard, IAssetPPA {
     /// @dev Reasons: 1 meter, 2 token or payer, 3 tariff, 4 capacity, 5 period, 6 split over 100 %, 7 grid org,
     /// 8 payer not the grid's, 9 rent without property org, 10 register of the same meter differs.
     function _checkTerms(uint256 assetId, Terms calldata t) private view {
+        AssetPPAStorage storage $ = _assetPPAStorage();
         // 0 means "no reason": each check below sets one.
         // slither-disable-next-line uninitialized-local
         uint8 reason;
@@ -275,7 +305,7 @@ contract AssetPPA is ConsortiumGated, EIP712, ReentrancyGuard, IAssetPPA {
         else if (!consortium().memberHasRole(t.gridOrg, Roles.GRID_OPERATOR)) reason = 7;
         else if (_roleOrg(Roles.GRID_OPERATOR, t.payer) != t.gridOrg) reason = 8;
         else if (t.propertyOrg == 0 && (t.rentBps != 0 || t.rentPerKWh != 0)) reason = 9;
-        else if (t.meter == _terms[assetId].meter && t.openingRegister != _accounts[assetId].register) reason = 10;
+        else if (t.meter == $.terms[assetId].meter && t.openingRegister != $.accounts[assetId].register) reason = 10;
         if (reason != 0) revert PpaInvalidTerms(assetId, reason);
     }
 
@@ -385,14 +415,15 @@ contract AssetPPA is ConsortiumGated, EIP712, ReentrancyGuard, IAssetPPA {
 
     /// @dev Pulls what is owed (up to the grid's allowance and balance) and runs the waterfall; writes `a`.
     function _collect(uint256 assetId, Terms storage t, Account memory a) private returns (uint256 paid) {
+        AssetPPAStorage storage $ = _assetPPAStorage();
         address token = t.paymentToken;
         paid = _payable(IERC20(token), t.payer, a);
         uint256[3] memory parts = _split(a, paid);
-        Bound memory bound = _bound[assetId];
+        Bound memory bound = $.bound[assetId];
         uint256 deposit = _toHolders(a, parts[2], bound.shareToken);
-        _accounts[assetId] = a;
-        if (parts[0] != 0) _credits[token][t.propertyOrg] += parts[0];
-        if (parts[1] != 0) _credits[token][bound.operatorOrg] += parts[1];
+        $.accounts[assetId] = a;
+        if (parts[0] != 0) $.credits[token][t.propertyOrg] += parts[0];
+        if (parts[1] != 0) $.credits[token][bound.operatorOrg] += parts[1];
         emit PpaWaterfall(
             assetId,
             paid,
@@ -464,5 +495,11 @@ contract AssetPPA is ConsortiumGated, EIP712, ReentrancyGuard, IAssetPPA {
                     )
                 )
             );
+    }
+
+    function _assetPPAStorage() private pure returns (AssetPPAStorage storage $) {
+        assembly ("memory-safe") {
+            $.slot := ASSET_P_P_A_STORAGE
+        }
     }
 }

@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.28;
 
-import {ERC20} from "@openzeppelin/contracts/token/ERC20/ERC20.sol";
+import {ERC20Upgradeable} from "@openzeppelin/contracts-upgradeable/token/ERC20/ERC20Upgradeable.sol";
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
-import {ReentrancyGuard} from "@openzeppelin/contracts/utils/ReentrancyGuard.sol";
+import {ReentrancyGuardUpgradeable} from "@openzeppelin/contracts-upgradeable/utils/ReentrancyGuardUpgradeable.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
-import {ConsortiumGated} from "../consortium/ConsortiumGated.sol";
+import {ConsortiumGatedCore} from "../consortium/ConsortiumGatedCore.sol";
 import {IConsortium} from "../interfaces/IConsortium.sol";
 import {IAssetShareToken} from "../interfaces/IAssetShareToken.sol";
 import {IAssetRegistry} from "../interfaces/IAssetRegistry.sol";
@@ -22,7 +22,7 @@ import {Roles} from "../libraries/Roles.sol";
  * correction by the amount paid. Bounds that keep the arithmetic overflow-free: cap ≤ 2^64 shares, cumulative
  * deposits ≤ 2^95 units per payment token, hence `mps · balance ≤ 2^95 · 2^96 · 2^64 < 2^255`.
  */
-contract AssetShareToken is ERC20, ConsortiumGated, ReentrancyGuard, IAssetShareToken {
+contract AssetShareToken is ERC20Upgradeable, ConsortiumGatedCore, ReentrancyGuardUpgradeable, IAssetShareToken {
     using SafeERC20 for IERC20;
     using SafeCast for uint256;
 
@@ -48,13 +48,17 @@ contract AssetShareToken is ERC20, ConsortiumGated, ReentrancyGuard, IAssetShare
         uint32 lockEpoch;
     }
 
-    /// @dev Token-wide flags, one slot.
+    /// @dev Token-wide flags and per-asset values, one slot (read by every hot path anyway): the domain's emergency
+    /// stop, the operator and the cap cost no extra storage read. The cap is at most MAX_CAP = 2^64, so 80 bits.
     struct Config {
         bool paused;
         bool fundingClosed;
         uint8 paymentTokenCount;
         uint32 releasedOffering;
         uint32 gridOperatorOrg;
+        bool domainPaused;
+        uint32 operatorOrg;
+        uint80 cap;
     }
 
     /// @dev Per payment token: accepted flag, carried remainder and cumulative deposits, one slot.
@@ -64,24 +68,28 @@ contract AssetShareToken is ERC20, ConsortiumGated, ReentrancyGuard, IAssetShare
         uint128 deposited;
     }
 
+    /// @custom:storage-location erc7201:citychain.storage.AssetShareToken
+    struct ShareTokenStorage {
+        Config config;
+        address[MAX_PAYMENT_TOKENS] paymentTokens;
+        mapping(address paymentToken => Ledger) ledgers;
+        mapping(address paymentToken => uint256) magnifiedPerShare;
+        mapping(address paymentToken => mapping(address account => int256)) corrections;
+        mapping(address account => Holder) holders;
+        uint256 assetId;
+    }
+
+    // keccak256(abi.encode(uint256(keccak256("citychain.storage.AssetShareToken")) - 1)) & ~bytes32(uint256(0xff))
+    bytes32 private constant SHARE_TOKEN_STORAGE = 0x4bea7ee8e295066e996529d162045b4711c921be4c06421652949d938b448d00;
+
+    /// @custom:oz-upgrades-unsafe-allow state-variable-immutable
     address private immutable _registry;
+    /// @custom:oz-upgrades-unsafe-allow state-variable-immutable
     address private immutable _offering;
+    /// @custom:oz-upgrades-unsafe-allow state-variable-immutable
     address private immutable _market;
-    uint256 private immutable _assetId;
-    uint256 private immutable _cap;
-    uint32 private immutable _operatorOrg;
 
-    Config private _config;
-    address[MAX_PAYMENT_TOKENS] private _paymentTokens;
-    mapping(address paymentToken => Ledger) private _ledgers;
-    mapping(address paymentToken => uint256) private _magnifiedPerShare;
-    mapping(address paymentToken => mapping(address account => int256)) private _corrections;
-    mapping(address account => Holder) private _holders;
-
-    /// @notice Constructor arguments (a struct keeps the registry's deployment call within the stack).
-    /// @param registry The asset registry (deployer of this token).
-    /// @param offering The offering contract.
-    /// @param market The market contract.
+    /// @notice Per-asset values, set once by `initialize` when the registry creates the asset's beacon proxy.
     /// @param assetId The asset.
     /// @param operatorOrg The asset's operating organisation.
     /// @param name Token name.
@@ -90,9 +98,6 @@ contract AssetShareToken is ERC20, ConsortiumGated, ReentrancyGuard, IAssetShare
     /// @param paymentTokens Accepted payment tokens (1..MAX_PAYMENT_TOKENS).
     /// @param gridOperatorOrg The grid operator organisation named to deposit revenue (0: none).
     struct Init {
-        address registry;
-        address offering;
-        address market;
         uint256 assetId;
         uint32 operatorOrg;
         string name;
@@ -102,17 +107,34 @@ contract AssetShareToken is ERC20, ConsortiumGated, ReentrancyGuard, IAssetShare
         uint32 gridOperatorOrg;
     }
 
+    /// @notice The implementation every asset's beacon proxy runs; its wiring is common to all assets.
     /// @param consortium_ The consortium.
+    /// @param registry_ The asset registry (creator of every share token).
+    /// @param offering_ The offering contract.
+    /// @param market_ The market contract.
+    /// @custom:oz-upgrades-unsafe-allow constructor
+    constructor(
+        IConsortium consortium_,
+        address registry_,
+        address offering_,
+        address market_
+    ) ConsortiumGatedCore(consortium_) {
+        _registry = registry_;
+        _offering = offering_;
+        _market = market_;
+    }
+
+    /// @notice Sets the asset's values; run by the registry in the beacon proxy's constructor, once.
     /// @param init The token's parameters.
-    constructor(IConsortium consortium_, Init memory init) ERC20(init.name, init.symbol) ConsortiumGated(consortium_) {
+    function initialize(Init calldata init) external initializer {
+        __ERC20_init(init.name, init.symbol);
+        __ReentrancyGuard_init();
         if (init.cap == 0 || init.cap > MAX_CAP) revert ShareCapExceeded(0, init.cap, MAX_CAP);
-        _registry = init.registry;
-        _offering = init.offering;
-        _market = init.market;
-        _assetId = init.assetId;
-        _cap = init.cap;
-        _operatorOrg = init.operatorOrg;
-        _config.gridOperatorOrg = init.gridOperatorOrg;
+        ShareTokenStorage storage $ = _shareStorage();
+        $.assetId = init.assetId;
+        $.config.cap = uint80(init.cap);
+        $.config.operatorOrg = init.operatorOrg;
+        $.config.gridOperatorOrg = init.gridOperatorOrg;
         if (init.paymentTokens.length == 0) revert RevenueInvalidPaymentToken(address(0));
         for (uint256 i = 0; i < init.paymentTokens.length; ++i) _accept(init.paymentTokens[i]);
     }
@@ -120,19 +142,21 @@ contract AssetShareToken is ERC20, ConsortiumGated, ReentrancyGuard, IAssetShare
     // ---------------------------------------------------------------- ERC-20
 
     /// @inheritdoc IAssetShareToken
-    function decimals() public pure override(ERC20, IAssetShareToken) returns (uint8) {
+    function decimals() public pure override(ERC20Upgradeable, IAssetShareToken) returns (uint8) {
         return 0;
     }
 
     /// @dev Reached only through `transfer`/`transferFrom` (every other path calls `_move`): holder transfers
     /// obey pause, freeze, locks and eligibility.
     function _update(address from, address to, uint256 value) internal override {
-        if (_config.paused) revert ShareTransfersPaused();
-        Holder storage sender = _holders[from];
+        ShareTokenStorage storage $ = _shareStorage();
+        if ($.config.paused) revert ShareTransfersPaused();
+        if ($.config.domainPaused) revert AccessDomainPaused();
+        Holder storage sender = $.holders[from];
         if (sender.frozen) revert ShareAccountFrozen(from);
-        if (_holders[to].frozen) revert ShareAccountFrozen(to);
+        if ($.holders[to].frozen) revert ShareAccountFrozen(to);
         // A frozen account cannot spend allowances others gave it either (transferFrom).
-        if (msg.sender != from && _holders[msg.sender].frozen) revert ShareAccountFrozen(msg.sender);
+        if (msg.sender != from && $.holders[msg.sender].frozen) revert ShareAccountFrozen(msg.sender);
         uint256 balance = balanceOf(from);
         if (value <= balance) {
             // Locks never exceed the balance (taken only on unlocked shares, cleared by every burn or forced move).
@@ -152,11 +176,14 @@ contract AssetShareToken is ERC20, ConsortiumGated, ReentrancyGuard, IAssetShare
         uint256 meteredKWh,
         bytes32 invoiceHash
     ) external nonReentrant {
-        Config memory config = _config;
+        ShareTokenStorage storage $ = _shareStorage();
+        Config memory config = $.config;
+        // The domain stop (whenNotPaused) read from the slot loaded here anyway.
+        if (config.domainPaused) revert AccessDomainPaused();
         if (!config.fundingClosed) revert ShareFundingStage(false);
         // Only the asset's own operator or the grid operator named for it: a stranger cannot switch on payment tokens.
         if (
-            _roleOrg(Roles.ASSET_OPERATOR, msg.sender) != _operatorOrg &&
+            _roleOrg(Roles.ASSET_OPERATOR, msg.sender) != config.operatorOrg &&
             (config.gridOperatorOrg == 0 || _roleOrg(Roles.GRID_OPERATOR, msg.sender) != config.gridOperatorOrg)
         ) revert RevenueNotDepositor(msg.sender);
         uint256 supply = totalSupply();
@@ -187,15 +214,16 @@ contract AssetShareToken is ERC20, ConsortiumGated, ReentrancyGuard, IAssetShare
         uint256 meteredKWh,
         bytes32 invoiceHash
     ) private {
-        Ledger memory ledger = _ledgers[paymentToken];
+        ShareTokenStorage storage $ = _shareStorage();
+        Ledger memory ledger = $.ledgers[paymentToken];
         if (!ledger.accepted) revert RevenueTokenNotAccepted(paymentToken);
         uint256 deposited = uint256(ledger.deposited) + amount;
         if (deposited > MAX_DEPOSITED) revert RevenueDepositTooLarge(ledger.deposited, amount);
         uint256 magnified = amount * MAGNITUDE + ledger.carry;
-        uint256 mps = _magnifiedPerShare[paymentToken] + magnified / supply;
-        _magnifiedPerShare[paymentToken] = mps;
+        uint256 mps = $.magnifiedPerShare[paymentToken] + magnified / supply;
+        $.magnifiedPerShare[paymentToken] = mps;
         // remainder < supply <= 2^64 fits uint120; deposited <= 2^95 fits uint128.
-        _ledgers[paymentToken] = Ledger(true, uint120(magnified % supply), uint128(deposited));
+        $.ledgers[paymentToken] = Ledger(true, uint120(magnified % supply), uint128(deposited));
         emit RevenueDeposited(paymentToken, msg.sender, amount, meteredKWh, invoiceHash, mps);
     }
 
@@ -205,11 +233,12 @@ contract AssetShareToken is ERC20, ConsortiumGated, ReentrancyGuard, IAssetShare
     /// and every other function sees final state. On london (no transient storage) the guard would cost ~2,300 gas,
     /// which would put a holder's first claim over the 70,000 gas target. Deposits keep the guard.
     function claim(address paymentToken) external returns (uint256 amount) {
-        if (_holders[msg.sender].frozen) revert ShareAccountFrozen(msg.sender);
-        if (_magnifiedPerShare[paymentToken] == RETIRED) revert RevenueTokenNotAccepted(paymentToken);
+        ShareTokenStorage storage $ = _shareStorage();
+        if ($.holders[msg.sender].frozen) revert ShareAccountFrozen(msg.sender);
+        if ($.magnifiedPerShare[paymentToken] == RETIRED) revert RevenueTokenNotAccepted(paymentToken);
         amount = _claimable(msg.sender, paymentToken);
         if (amount == 0) revert RevenueNothingToClaim(msg.sender, paymentToken);
-        _corrections[paymentToken][msg.sender] -= (amount * MAGNITUDE).toInt256();
+        $.corrections[paymentToken][msg.sender] -= (amount * MAGNITUDE).toInt256();
         emit RevenueClaimed(msg.sender, paymentToken, amount);
         IERC20(paymentToken).safeTransfer(msg.sender, amount);
     }
@@ -217,9 +246,10 @@ contract AssetShareToken is ERC20, ConsortiumGated, ReentrancyGuard, IAssetShare
     // ---------------------------------------------------------------- holder
 
     /// @inheritdoc IAssetShareToken
-    function burn(uint256 amount) external {
-        if (_config.paused) revert ShareTransfersPaused();
-        Holder storage holder = _holders[msg.sender];
+    function burn(uint256 amount) external whenNotPaused {
+        ShareTokenStorage storage $ = _shareStorage();
+        if ($.config.paused) revert ShareTransfersPaused();
+        Holder storage holder = $.holders[msg.sender];
         if (holder.frozen) revert ShareAccountFrozen(msg.sender);
         _requireUnlocked(msg.sender, holder, amount);
         _move(msg.sender, address(0), amount);
@@ -229,33 +259,37 @@ contract AssetShareToken is ERC20, ConsortiumGated, ReentrancyGuard, IAssetShare
 
     /// @inheritdoc IAssetShareToken
     function pause() external {
+        ShareTokenStorage storage $ = _shareStorage();
         _requireAgent();
-        _config.paused = true;
+        $.config.paused = true;
         emit TransfersPaused(true, msg.sender);
     }
 
     /// @inheritdoc IAssetShareToken
     function unpause() external {
+        ShareTokenStorage storage $ = _shareStorage();
         _requireAgent();
-        _config.paused = false;
+        $.config.paused = false;
         emit TransfersPaused(false, msg.sender);
     }
 
     /// @inheritdoc IAssetShareToken
     function setFrozen(address account, bool frozen) external {
+        ShareTokenStorage storage $ = _shareStorage();
         _requireAgent();
-        _holders[account].frozen = frozen;
+        $.holders[account].frozen = frozen;
         emit AccountFrozen(account, frozen, msg.sender);
     }
 
     /// @inheritdoc IAssetShareToken
-    function forcedTransfer(address from, address to, uint256 amount) external {
+    function forcedTransfer(address from, address to, uint256 amount) external whenNotPaused {
+        ShareTokenStorage storage $ = _shareStorage();
         _requireRegulator();
         if (from == address(0) || to == address(0) || from == to || amount == 0) {
             revert ShareInvalidForcedMove(from, to, amount);
         }
         _requireEligible(to);
-        Holder storage holder = _holders[from];
+        Holder storage holder = $.holders[from];
         uint256 balance = balanceOf(from);
         if (amount > balance) revert ERC20InsufficientBalance(from, balance, amount);
         uint256 offered = _offeredLocked(holder);
@@ -272,14 +306,15 @@ contract AssetShareToken is ERC20, ConsortiumGated, ReentrancyGuard, IAssetShare
 
     /// @inheritdoc IAssetShareToken
     function recoverWallet(address lostWallet, address newWallet) external {
+        ShareTokenStorage storage $ = _shareStorage();
         _requireRegulator();
         uint256 balance = balanceOf(lostWallet);
         if (lostWallet == address(0) || newWallet == address(0) || lostWallet == newWallet) {
             revert ShareInvalidForcedMove(lostWallet, newWallet, balance);
         }
         _requireEligible(newWallet);
-        Holder storage lost = _holders[lostWallet];
-        Holder storage fresh = _holders[newWallet];
+        Holder storage lost = $.holders[lostWallet];
+        Holder storage fresh = $.holders[newWallet];
         if (fresh.frozen) revert ShareAccountFrozen(newWallet);
         uint256 lostOffered = lost.offered;
         if (lostOffered != 0) {
@@ -302,11 +337,12 @@ contract AssetShareToken is ERC20, ConsortiumGated, ReentrancyGuard, IAssetShare
     }
 
     /// @inheritdoc IAssetShareToken
-    function issue(address to, uint256 amount) external {
-        if (_roleOrg(Roles.ASSET_OPERATOR, msg.sender) != _operatorOrg) revert ShareUnauthorised(msg.sender);
-        if (!_config.fundingClosed) revert ShareFundingStage(false);
-        if (_config.paused) revert ShareTransfersPaused();
-        if (_holders[to].frozen) revert ShareAccountFrozen(to);
+    function issue(address to, uint256 amount) external whenNotPaused {
+        ShareTokenStorage storage $ = _shareStorage();
+        if (_roleOrg(Roles.ASSET_OPERATOR, msg.sender) != $.config.operatorOrg) revert ShareUnauthorised(msg.sender);
+        if (!$.config.fundingClosed) revert ShareFundingStage(false);
+        if ($.config.paused) revert ShareTransfersPaused();
+        if ($.holders[to].frozen) revert ShareAccountFrozen(to);
         _requireEligible(to);
         _mintCapped(to, amount);
         emit SharesIssued(to, amount, msg.sender);
@@ -316,57 +352,65 @@ contract AssetShareToken is ERC20, ConsortiumGated, ReentrancyGuard, IAssetShare
 
     /// @inheritdoc IAssetShareToken
     function closeFunding() external {
+        ShareTokenStorage storage $ = _shareStorage();
         if (msg.sender != _registry) revert ShareUnauthorised(msg.sender);
-        _config.fundingClosed = true;
+        $.config.fundingClosed = true;
         emit FundingClosed();
     }
 
     /// @inheritdoc IAssetShareToken
-    function addPaymentToken(address paymentToken) external {
+    function addPaymentToken(address paymentToken) external whenNotPaused {
         if (msg.sender != _registry) revert ShareUnauthorised(msg.sender);
         _accept(paymentToken);
     }
 
     /// @inheritdoc IAssetShareToken
-    function retirePaymentToken(address paymentToken) external {
+    function retirePaymentToken(address paymentToken) external whenNotPaused {
+        ShareTokenStorage storage $ = _shareStorage();
         if (msg.sender != _registry) revert ShareUnauthorised(msg.sender);
-        Config memory config = _config;
+        Config memory config = $.config;
         uint256 n = config.paymentTokenCount;
         uint256 index = n;
-        for (uint256 i = 0; i < n; ++i) if (_paymentTokens[i] == paymentToken) index = i;
+        for (uint256 i = 0; i < n; ++i) if ($.paymentTokens[i] == paymentToken) index = i;
         if (index == n || n == 1) revert RevenueInvalidPaymentToken(paymentToken);
         uint256 held = IERC20(paymentToken).balanceOf(address(this));
         if (held != 0) revert RevenuePaymentTokenInUse(paymentToken, held);
         // n >= 2 here, so n - 1 cannot underflow; the last entry takes the retired one's place.
-        _paymentTokens[index] = _paymentTokens[n - 1];
-        _paymentTokens[n - 1] = address(0);
-        _config.paymentTokenCount = uint8(n - 1);
-        _ledgers[paymentToken].accepted = false;
+        $.paymentTokens[index] = $.paymentTokens[n - 1];
+        $.paymentTokens[n - 1] = address(0);
+        $.config.paymentTokenCount = uint8(n - 1);
+        $.ledgers[paymentToken].accepted = false;
         // Corrections stop being maintained: the token can never be claimed in nor accepted again.
-        _magnifiedPerShare[paymentToken] = RETIRED;
+        $.magnifiedPerShare[paymentToken] = RETIRED;
         emit PaymentTokenRetired(paymentToken);
     }
 
     /// @inheritdoc IAssetShareToken
-    function setGridOperator(uint32 orgId) external {
+    function setGridOperator(uint32 orgId) external whenNotPaused {
+        ShareTokenStorage storage $ = _shareStorage();
         if (msg.sender != _registry) revert ShareUnauthorised(msg.sender);
-        uint32 previous = _config.gridOperatorOrg;
-        _config.gridOperatorOrg = orgId;
+        uint32 previous = $.config.gridOperatorOrg;
+        $.config.gridOperatorOrg = orgId;
         emit GridOperatorChanged(previous, orgId);
     }
 
     // ---------------------------------------------------------------- offering
 
     /// @inheritdoc IAssetShareToken
-    function mintOffered(address to, uint256 amount, uint256 offeringId) external returns (uint256 total) {
+    function mintOffered(
+        address to,
+        uint256 amount,
+        uint256 offeringId
+    ) external whenNotPaused returns (uint256 total) {
+        ShareTokenStorage storage $ = _shareStorage();
         if (msg.sender != _offering) revert ShareUnauthorised(msg.sender);
-        if (_config.paused) revert ShareTransfersPaused();
-        Holder storage holder = _holders[to];
+        if ($.config.paused) revert ShareTransfersPaused();
+        Holder storage holder = $.holders[to];
         if (holder.frozen) revert ShareAccountFrozen(to);
         uint256 previous = holder.offeringId;
         if (previous != offeringId) {
             // Defence in depth: the offering opens no new sale while a failed one has unrefunded shares.
-            if (holder.offered != 0 && previous != _config.releasedOffering) {
+            if (holder.offered != 0 && previous != $.config.releasedOffering) {
                 revert ShareOfferingRefundPending(to, previous);
             }
             holder.offeringId = offeringId.toUint32();
@@ -381,8 +425,9 @@ contract AssetShareToken is ERC20, ConsortiumGated, ReentrancyGuard, IAssetShare
 
     /// @inheritdoc IAssetShareToken
     function burnOffered(address account, uint256 offeringId) external returns (uint256 amount) {
+        ShareTokenStorage storage $ = _shareStorage();
         if (msg.sender != _offering) revert ShareUnauthorised(msg.sender);
-        Holder storage holder = _holders[account];
+        Holder storage holder = $.holders[account];
         // A frozen wallet's refund waits for its recovery, which carries the shares (and so the refund) onward.
         if (holder.frozen) revert ShareAccountFrozen(account);
         amount = holder.offered;
@@ -394,17 +439,19 @@ contract AssetShareToken is ERC20, ConsortiumGated, ReentrancyGuard, IAssetShare
 
     /// @inheritdoc IAssetShareToken
     function releaseOffering(uint256 offeringId) external {
+        ShareTokenStorage storage $ = _shareStorage();
         if (msg.sender != _offering) revert ShareUnauthorised(msg.sender);
-        _config.releasedOffering = offeringId.toUint32();
+        $.config.releasedOffering = offeringId.toUint32();
         emit OfferingSharesReleased(offeringId);
     }
 
     // ---------------------------------------------------------------- market
 
     /// @inheritdoc IAssetShareToken
-    function lockListing(address account, uint256 amount) external {
+    function lockListing(address account, uint256 amount) external whenNotPaused {
+        ShareTokenStorage storage $ = _shareStorage();
         if (msg.sender != _market) revert ShareUnauthorised(msg.sender);
-        Holder storage holder = _holders[account];
+        Holder storage holder = $.holders[account];
         if (holder.frozen) revert ShareAccountFrozen(account);
         _requireUnlocked(account, holder, amount);
         // listed + amount <= balance <= cap <= 2^64 after the check above.
@@ -415,8 +462,9 @@ contract AssetShareToken is ERC20, ConsortiumGated, ReentrancyGuard, IAssetShare
 
     /// @inheritdoc IAssetShareToken
     function unlockListing(address account, uint256 amount, uint256 epoch) external {
+        ShareTokenStorage storage $ = _shareStorage();
         if (msg.sender != _market) revert ShareUnauthorised(msg.sender);
-        Holder storage holder = _holders[account];
+        Holder storage holder = $.holders[account];
         // A lapsed listing's lock was already cleared by the agent's move: it releases nothing, in particular not
         // the lock of a newer listing.
         if (holder.lockEpoch != epoch) return;
@@ -428,12 +476,13 @@ contract AssetShareToken is ERC20, ConsortiumGated, ReentrancyGuard, IAssetShare
     }
 
     /// @inheritdoc IAssetShareToken
-    function fillListing(address seller, address buyer, uint256 amount, uint256 epoch) external {
+    function fillListing(address seller, address buyer, uint256 amount, uint256 epoch) external whenNotPaused {
+        ShareTokenStorage storage $ = _shareStorage();
         if (msg.sender != _market) revert ShareUnauthorised(msg.sender);
-        if (_config.paused) revert ShareTransfersPaused();
-        Holder storage holder = _holders[seller];
+        if ($.config.paused) revert ShareTransfersPaused();
+        Holder storage holder = $.holders[seller];
         if (holder.frozen) revert ShareAccountFrozen(seller);
-        if (_holders[buyer].frozen) revert ShareAccountFrozen(buyer);
+        if ($.holders[buyer].frozen) revert ShareAccountFrozen(buyer);
         if (holder.lockEpoch != epoch) revert ShareListingLapsed(seller, epoch, holder.lockEpoch);
         uint256 listed = holder.listed;
         if (amount > listed) revert ShareInsufficientListed(seller, listed, amount);
@@ -447,7 +496,8 @@ contract AssetShareToken is ERC20, ConsortiumGated, ReentrancyGuard, IAssetShare
 
     /// @inheritdoc IAssetShareToken
     function claimableOf(address account, address paymentToken) external view returns (uint256) {
-        if (_magnifiedPerShare[paymentToken] == RETIRED) return 0;
+        ShareTokenStorage storage $ = _shareStorage();
+        if ($.magnifiedPerShare[paymentToken] == RETIRED) return 0;
         return _claimable(account, paymentToken);
     }
 
@@ -455,144 +505,163 @@ contract AssetShareToken is ERC20, ConsortiumGated, ReentrancyGuard, IAssetShare
     function revenueLedger(
         address paymentToken
     ) external view returns (uint256 magnifiedPerShare, uint256 carry, uint256 deposited) {
-        Ledger memory ledger = _ledgers[paymentToken];
-        return (_magnifiedPerShare[paymentToken], ledger.carry, ledger.deposited);
+        ShareTokenStorage storage $ = _shareStorage();
+        Ledger memory ledger = $.ledgers[paymentToken];
+        return ($.magnifiedPerShare[paymentToken], ledger.carry, ledger.deposited);
     }
 
     /// @inheritdoc IAssetShareToken
     function paymentTokens() external view returns (address[] memory tokens) {
-        uint256 n = _config.paymentTokenCount;
+        ShareTokenStorage storage $ = _shareStorage();
+        uint256 n = $.config.paymentTokenCount;
         tokens = new address[](n);
-        for (uint256 i = 0; i < n; ++i) tokens[i] = _paymentTokens[i];
+        for (uint256 i = 0; i < n; ++i) tokens[i] = $.paymentTokens[i];
     }
 
     /// @inheritdoc IAssetShareToken
     function locksOf(
         address account
     ) external view returns (uint256 listed, uint256 offered, uint256 offeringId, bool offeredLocked) {
-        Holder memory holder = _holders[account];
-        return (holder.listed, holder.offered, holder.offeringId, _offeredLocked(_holders[account]) != 0);
+        ShareTokenStorage storage $ = _shareStorage();
+        Holder memory holder = $.holders[account];
+        return (holder.listed, holder.offered, holder.offeringId, _offeredLocked($.holders[account]) != 0);
     }
 
     /// @inheritdoc IAssetShareToken
     function unlockedBalanceOf(address account) external view returns (uint256) {
+        ShareTokenStorage storage $ = _shareStorage();
         uint256 balance = balanceOf(account);
-        uint256 locked = _lockedOf(_holders[account]);
+        uint256 locked = _lockedOf($.holders[account]);
         return balance > locked ? balance - locked : 0;
     }
 
     /// @inheritdoc IAssetShareToken
     function listingEpochOf(address account) external view returns (uint256) {
-        return _holders[account].lockEpoch;
+        ShareTokenStorage storage $ = _shareStorage();
+        return $.holders[account].lockEpoch;
     }
 
     /// @inheritdoc IAssetShareToken
     function acceptsPaymentToken(address paymentToken) external view returns (bool) {
-        return _ledgers[paymentToken].accepted;
+        ShareTokenStorage storage $ = _shareStorage();
+        return $.ledgers[paymentToken].accepted;
     }
 
     /// @inheritdoc IAssetShareToken
     function gridOperatorOrg() external view returns (uint32) {
-        return _config.gridOperatorOrg;
+        ShareTokenStorage storage $ = _shareStorage();
+        return $.config.gridOperatorOrg;
     }
 
     /// @inheritdoc IAssetShareToken
     function isFrozen(address account) external view returns (bool) {
-        return _holders[account].frozen;
+        ShareTokenStorage storage $ = _shareStorage();
+        return $.holders[account].frozen;
     }
 
     /// @inheritdoc IAssetShareToken
     function paused() external view returns (bool) {
-        return _config.paused;
+        ShareTokenStorage storage $ = _shareStorage();
+        return $.config.paused;
     }
 
     /// @inheritdoc IAssetShareToken
     function fundingClosed() external view returns (bool) {
-        return _config.fundingClosed;
+        ShareTokenStorage storage $ = _shareStorage();
+        return $.config.fundingClosed;
     }
 
     /// @inheritdoc IAssetShareToken
     function cap() external view returns (uint256) {
-        return _cap;
+        ShareTokenStorage storage $ = _shareStorage();
+        return $.config.cap;
     }
 
     /// @inheritdoc IAssetShareToken
     function assetId() external view returns (uint256) {
-        return _assetId;
+        ShareTokenStorage storage $ = _shareStorage();
+        return $.assetId;
     }
 
     /// @inheritdoc IAssetShareToken
     function operatorOrg() external view returns (uint32) {
-        return _operatorOrg;
+        ShareTokenStorage storage $ = _shareStorage();
+        return $.config.operatorOrg;
     }
 
     // ---------------------------------------------------------------- internals
 
     /// @dev Moves shares (mint, burn or transfer) and keeps every account's earned revenue where it was.
     function _move(address from, address to, uint256 value) private {
+        ShareTokenStorage storage $ = _shareStorage();
         super._update(from, to, value);
-        uint256 n = _config.paymentTokenCount;
+        uint256 n = $.config.paymentTokenCount;
         for (uint256 i = 0; i < n; ++i) {
-            address paymentToken = _paymentTokens[i];
-            uint256 mps = _magnifiedPerShare[paymentToken];
+            address paymentToken = $.paymentTokens[i];
+            uint256 mps = $.magnifiedPerShare[paymentToken];
             if (mps == 0) continue;
             // mps * value <= 2^95 * 2^96 * 2^64 < 2^255 (see the contract's @dev), so toInt256 cannot fail.
             int256 delta = (mps * value).toInt256();
-            if (from != address(0)) _corrections[paymentToken][from] += delta;
-            if (to != address(0)) _corrections[paymentToken][to] -= delta;
+            if (from != address(0)) $.corrections[paymentToken][from] += delta;
+            if (to != address(0)) $.corrections[paymentToken][to] -= delta;
         }
     }
 
     /// @dev Moves `amount / balance` of `from`'s unclaimed revenue (rounded down; all of it when the whole balance
     /// moves) to `to`, in every token, in whole units so nobody's entitlement is rounded up.
     function _moveRevenue(address from, address to, uint256 amount, uint256 balance) private {
-        uint256 n = _config.paymentTokenCount;
+        ShareTokenStorage storage $ = _shareStorage();
+        uint256 n = $.config.paymentTokenCount;
         for (uint256 i = 0; i < n; ++i) {
-            address paymentToken = _paymentTokens[i];
+            address paymentToken = $.paymentTokens[i];
             uint256 claimable = _claimable(from, paymentToken);
             // Rounds down on purpose (whole units, nobody's entitlement rounded up); MAGNITUDE only rescales the result.
             // slither-disable-next-line divide-before-multiply
             uint256 moved = amount == balance ? claimable : (claimable * amount) / balance;
             if (moved == 0) continue;
             int256 magnified = (moved * MAGNITUDE).toInt256();
-            _corrections[paymentToken][from] -= magnified;
-            _corrections[paymentToken][to] += magnified;
+            $.corrections[paymentToken][from] -= magnified;
+            $.corrections[paymentToken][to] += magnified;
             emit RevenueMoved(from, to, paymentToken, moved);
         }
     }
 
     /// @dev `to` is never zero: callers pass an eligible investor (issue) or the buyer `msg.sender` (offering).
     function _mintCapped(address to, uint256 amount) private {
+        ShareTokenStorage storage $ = _shareStorage();
         uint256 supply = totalSupply();
-        if (supply + amount > _cap) revert ShareCapExceeded(supply, amount, _cap);
+        if (supply + amount > $.config.cap) revert ShareCapExceeded(supply, amount, $.config.cap);
         _move(address(0), to, amount);
     }
 
     function _accept(address paymentToken) private {
-        Config memory config = _config;
+        ShareTokenStorage storage $ = _shareStorage();
+        Config memory config = $.config;
         if (
             paymentToken == address(0) ||
-            _ledgers[paymentToken].accepted ||
-            _magnifiedPerShare[paymentToken] == RETIRED ||
+            $.ledgers[paymentToken].accepted ||
+            $.magnifiedPerShare[paymentToken] == RETIRED ||
             config.paymentTokenCount == MAX_PAYMENT_TOKENS
         ) revert RevenueInvalidPaymentToken(paymentToken);
-        _paymentTokens[config.paymentTokenCount] = paymentToken;
+        $.paymentTokens[config.paymentTokenCount] = paymentToken;
         // count < MAX_PAYMENT_TOKENS = 4, checked above.
-        _config.paymentTokenCount = config.paymentTokenCount + 1;
-        _ledgers[paymentToken].accepted = true;
+        $.config.paymentTokenCount = config.paymentTokenCount + 1;
+        $.ledgers[paymentToken].accepted = true;
         emit PaymentTokenAccepted(paymentToken);
     }
 
     function _claimable(address account, address paymentToken) private view returns (uint256) {
-        int256 accumulated = (_magnifiedPerShare[paymentToken] * balanceOf(account)).toInt256() +
-            _corrections[paymentToken][account];
+        ShareTokenStorage storage $ = _shareStorage();
+        int256 accumulated = ($.magnifiedPerShare[paymentToken] * balanceOf(account)).toInt256() +
+            $.corrections[paymentToken][account];
         // accumulated is the account's magnified entitlement, never negative (claims lower it by what they pay).
         return uint256(accumulated) / MAGNITUDE;
     }
 
     function _offeredLocked(Holder storage holder) private view returns (uint256) {
+        ShareTokenStorage storage $ = _shareStorage();
         uint256 offered = holder.offered;
-        if (offered == 0 || holder.offeringId == _config.releasedOffering) return 0;
+        if (offered == 0 || holder.offeringId == $.config.releasedOffering) return 0;
         return offered;
     }
 
@@ -632,8 +701,26 @@ contract AssetShareToken is ERC20, ConsortiumGated, ReentrancyGuard, IAssetShare
     }
 
     function _requireAgent() private view {
-        if (_roleOrg(Roles.ASSET_OPERATOR, msg.sender) != _operatorOrg && !_hasRole(Roles.REGULATOR, msg.sender)) {
+        ShareTokenStorage storage $ = _shareStorage();
+        if (
+            _roleOrg(Roles.ASSET_OPERATOR, msg.sender) != $.config.operatorOrg && !_hasRole(Roles.REGULATOR, msg.sender)
+        ) {
             revert ShareUnauthorised(msg.sender);
+        }
+    }
+
+    /// @dev The emergency stop sits in the token's Config slot, which every guarded path reads anyway.
+    function _isDomainPaused() internal view override returns (bool) {
+        return _shareStorage().config.domainPaused;
+    }
+
+    function _setDomainPaused(bool paused_) internal override {
+        _shareStorage().config.domainPaused = paused_;
+    }
+
+    function _shareStorage() private pure returns (ShareTokenStorage storage $) {
+        assembly ("memory-safe") {
+            $.slot := SHARE_TOKEN_STORAGE
         }
     }
 }

@@ -4,8 +4,8 @@ pragma solidity 0.8.28;
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
-import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
-import {ReentrancyGuard} from "@openzeppelin/contracts/utils/ReentrancyGuard.sol";
+import {EIP712Upgradeable} from "@openzeppelin/contracts-upgradeable/utils/cryptography/EIP712Upgradeable.sol";
+import {ReentrancyGuardUpgradeable} from "@openzeppelin/contracts-upgradeable/utils/ReentrancyGuardUpgradeable.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {ConsortiumGated} from "../consortium/ConsortiumGated.sol";
 import {IConsortium} from "../interfaces/IConsortium.sol";
@@ -24,7 +24,7 @@ import {Roles} from "../libraries/Roles.sol";
  * up in the holders' favour); the first batch that ends after the period closes sets `matured` to everything due
  * before it (what was reported in the closed period); the open arrear is `matured - paid` when positive.
  */
-contract AssetVending is ConsortiumGated, EIP712, ReentrancyGuard, IAssetVending {
+contract AssetVending is ConsortiumGated, EIP712Upgradeable, ReentrancyGuardUpgradeable, IAssetVending {
     using SafeERC20 for IERC20;
     using SafeCast for uint256;
 
@@ -38,61 +38,80 @@ contract AssetVending is ConsortiumGated, EIP712, ReentrancyGuard, IAssetVending
             "MeterBatch(address device,uint256 assetId,uint64 sequence,uint64 startTime,uint32 interval,bytes registers)"
         );
 
+    /// @custom:oz-upgrades-unsafe-allow state-variable-immutable
     IAssetRegistry private immutable _registry;
+    /// @custom:oz-upgrades-unsafe-allow state-variable-immutable
     IDeviceRegistry private immutable _devices;
 
-    mapping(uint256 assetId => Terms) private _terms;
-    mapping(uint256 assetId => bytes32) private _pending;
-    mapping(uint256 assetId => Ledger) private _ledgers;
+    /// @custom:storage-location erc7201:citychain.storage.AssetVending
+    struct AssetVendingStorage {
+        mapping(uint256 assetId => Terms) terms;
+        mapping(uint256 assetId => bytes32) pending;
+        mapping(uint256 assetId => Ledger) ledgers;
+    }
+
+    // keccak256(abi.encode(uint256(keccak256("citychain.storage.AssetVending")) - 1)) & ~bytes32(uint256(0xff))
+    bytes32 private constant ASSET_VENDING_STORAGE = 0x0ae1bd5c29478d06922b53eac0d9e5bb85dd36ff07c912f78a03a760d3b57f00;
 
     /// @param consortium_ The consortium.
     /// @param registry_ The asset registry.
     /// @param devices_ The IoT device registry.
+    /// @custom:oz-upgrades-unsafe-allow constructor
     constructor(
         IConsortium consortium_,
         IAssetRegistry registry_,
         IDeviceRegistry devices_
-    ) ConsortiumGated(consortium_) EIP712("CityChain AssetVending", "1") {
+    ) ConsortiumGated(consortium_) {
         _registry = registry_;
         _devices = devices_;
     }
 
+    /// @notice Sets up the EIP-712 domain (same name and version as before, so device signatures stay valid) and the
+    /// reentrancy guard; runs once, in the proxy's constructor.
+    function initialize() external initializer {
+        __EIP712_init("CityChain AssetVending", "1");
+        __ReentrancyGuard_init();
+    }
+
     /// @inheritdoc IAssetVending
-    function propose(uint256 assetId, Terms calldata t) external returns (bytes32 termsHash) {
+    function propose(uint256 assetId, Terms calldata t) external whenNotPaused returns (bytes32 termsHash) {
+        AssetVendingStorage storage $ = _assetVendingStorage();
         IAssetRegistry.Asset memory a = _registry.asset(assetId);
         if (_roleOrg(Roles.ASSET_OPERATOR, msg.sender) != a.operatorOrg) revert VendingNotParty(assetId, msg.sender);
         _checkTerms(assetId, a, t);
         termsHash = keccak256(abi.encode(t));
-        _pending[assetId] = termsHash;
+        $.pending[assetId] = termsHash;
         emit VendingProposed(assetId, termsHash, t);
     }
 
     /// @inheritdoc IAssetVending
-    function accept(uint256 assetId, Terms calldata t) external {
+    function accept(uint256 assetId, Terms calldata t) external whenNotPaused {
+        AssetVendingStorage storage $ = _assetVendingStorage();
         if (_roleOrg(Roles.REGULATOR, msg.sender) == 0) revert VendingNotParty(assetId, msg.sender);
         bytes32 termsHash = keccak256(abi.encode(t));
-        if (termsHash != _pending[assetId] || termsHash == bytes32(0)) revert VendingNotProposed(assetId, termsHash);
+        if (termsHash != $.pending[assetId] || termsHash == bytes32(0)) revert VendingNotProposed(assetId, termsHash);
         IAssetRegistry.Asset memory a = _registry.asset(assetId);
         _checkTerms(assetId, a, t);
-        delete _pending[assetId];
-        Ledger storage book = _ledgers[assetId];
-        if (t.controller != _terms[assetId].controller) {
+        delete $.pending[assetId];
+        Ledger storage book = $.ledgers[assetId];
+        if (t.controller != $.terms[assetId].controller) {
             // A new controller counts from zero, from now on.
             book.counter = 0;
             if (book.lastTime < block.timestamp) book.lastTime = uint40(block.timestamp);
         }
         if (book.periodStart == 0) book.periodStart = uint40(block.timestamp);
-        _terms[assetId] = t;
+        $.terms[assetId] = t;
         emit VendingAccepted(assetId, termsHash, msg.sender);
     }
 
     /// @inheritdoc IAssetVending
-    function reconcile(IAssetPPA.MeterBatch calldata b, bytes calldata signature) external {
+    function reconcile(IAssetPPA.MeterBatch calldata b, bytes calldata signature) external whenNotPaused {
+        AssetVendingStorage storage $ = _assetVendingStorage();
         uint256 assetId = b.assetId;
-        Terms memory t = _terms[assetId];
+        Terms memory t = $.terms[assetId];
         if (t.controller == address(0)) revert VendingNoTerms(assetId);
         _checkController(b, signature, t.controller);
-        Ledger memory book = _ledgers[assetId];
+        Ledger memory book = $.ledgers[assetId];
         if (b.sequence <= book.sequence || b.startTime <= book.lastTime) {
             revert VendingStaleBatch(assetId, b.sequence, b.startTime);
         }
@@ -116,20 +135,21 @@ contract AssetVending is ConsortiumGated, EIP712, ReentrancyGuard, IAssetVending
         }
         // SafeCast called as a library: Slither 0.11.6 cannot build its IR for `(a + b).toUint128()`.
         book.due = SafeCast.toUint128(uint256(book.due) + share);
-        _ledgers[assetId] = book;
+        $.ledgers[assetId] = book;
         uint256 open = book.matured > book.paid ? book.matured - book.paid : 0;
         emit VendingReconciled(assetId, b.sequence, last, sales, share, open);
         if (closed && open != 0) emit VendingArrearOpened(assetId, open);
     }
 
     /// @inheritdoc IAssetVending
-    function deposit(uint256 assetId, uint256 amount) external nonReentrant {
-        Terms memory t = _terms[assetId];
+    function deposit(uint256 assetId, uint256 amount) external whenNotPaused nonReentrant {
+        AssetVendingStorage storage $ = _assetVendingStorage();
+        Terms memory t = $.terms[assetId];
         if (t.controller == address(0)) revert VendingNoTerms(assetId);
         IAssetRegistry.Asset memory a = _registry.asset(assetId);
         if (_roleOrg(Roles.ASSET_OPERATOR, msg.sender) != a.operatorOrg) revert VendingNotParty(assetId, msg.sender);
         if (amount == 0) revert VendingInvalidDeposit(assetId, amount);
-        Ledger storage book = _ledgers[assetId];
+        Ledger storage book = $.ledgers[assetId];
         book.paid = SafeCast.toUint128(uint256(book.paid) + amount);
         uint256 total = amount + book.dust;
         // zero unless the deposit (with the carried dust) reaches one unit per share, below.
@@ -154,17 +174,20 @@ contract AssetVending is ConsortiumGated, EIP712, ReentrancyGuard, IAssetVending
 
     /// @inheritdoc IAssetVending
     function terms(uint256 assetId) external view returns (Terms memory) {
-        return _terms[assetId];
+        AssetVendingStorage storage $ = _assetVendingStorage();
+        return $.terms[assetId];
     }
 
     /// @inheritdoc IAssetVending
     function ledger(uint256 assetId) external view returns (Ledger memory) {
-        return _ledgers[assetId];
+        AssetVendingStorage storage $ = _assetVendingStorage();
+        return $.ledgers[assetId];
     }
 
     /// @inheritdoc IAssetVending
     function arrears(uint256 assetId) external view returns (uint256) {
-        Ledger storage book = _ledgers[assetId];
+        AssetVendingStorage storage $ = _assetVendingStorage();
+        Ledger storage book = $.ledgers[assetId];
         return book.matured > book.paid ? book.matured - book.paid : 0;
     }
 
@@ -252,5 +275,11 @@ contract AssetVending is ConsortiumGated, EIP712, ReentrancyGuard, IAssetVending
                     )
                 )
             );
+    }
+
+    function _assetVendingStorage() private pure returns (AssetVendingStorage storage $) {
+        assembly ("memory-safe") {
+            $.slot := ASSET_VENDING_STORAGE
+        }
     }
 }

@@ -105,10 +105,12 @@ interface IAssetRegistry {
     /// @dev A system address is zero or does not point back to this registry.
     error AssetInvalidSystem(address offering, address market);
 
-    /// @notice Bind the offering and market contracts (deployer only, once, before the first registration).
+    /// @notice Bind the offering and market contracts and the share tokens' beacon (deployer only, once, before the
+    /// first registration).
     /// @param offering The offering contract.
     /// @param market The market contract.
-    function initialise(address offering, address market) external;
+    /// @param shareTokenBeacon The beacon (owned by the consortium) every asset's share token proxy follows.
+    function initialise(address offering, address market, address shareTokenBeacon) external;
 
     /// @notice Bind the metered revenue contracts (deployer only, once, after `initialise`): their deposits of
     /// metered revenue into share tokens are accepted.
@@ -185,6 +187,10 @@ interface IAssetRegistry {
     /// @notice The bound offering contract.
     /// @return The address (zero before `initialise`).
     function offering() external view returns (address);
+
+    /// @notice The beacon every asset's share token follows (one consortium vote upgrades them all).
+    /// @return The address (zero before `initialise`).
+    function shareTokenBeacon() external view returns (address);
 
     /// @notice The bound market contract.
     /// @return The address (zero before `initialise`).

@@ -11,6 +11,8 @@ import {SettlementToken} from "../../contracts/payments/SettlementToken.sol";
 import {CityFuzz} from "../base/CityFuzz.sol";
 import {HandlerBase} from "../base/FuzzBase.sol";
 import {IConsortium} from "../../contracts/interfaces/IConsortium.sol";
+import {ERC1967Proxy} from "@openzeppelin/contracts/proxy/ERC1967/ERC1967Proxy.sol";
+import {UpgradeableBeacon} from "@openzeppelin/contracts/proxy/beacon/UpgradeableBeacon.sol";
 
 /**
  * @title AssetsFuzz
@@ -37,10 +39,19 @@ abstract contract AssetsFuzz is CityFuzz {
         _formCity();
         ceur = new SettlementToken("City EUR", "cEUR", 2, address(this));
         usdc = new SettlementToken("USD Coin", "USDC", 6, address(this));
-        registry = new AssetRegistry(consortium);
-        offering = new AssetOffering(consortium, registry);
-        market = new AssetMarket(consortium, registry);
-        registry.initialise(address(offering), address(market));
+        // As deployed: registry, offering and market behind their UUPS proxies, every asset's share token a beacon
+        // proxy of one beacon owned by the consortium (the invariants run against the proxies).
+        registry = AssetRegistry(_proxy(address(new AssetRegistry(consortium))));
+        offering = AssetOffering(_proxy(address(new AssetOffering(consortium, registry))));
+        market = AssetMarket(_proxy(address(new AssetMarket(consortium, registry))));
+        AssetShareToken tokenImpl = new AssetShareToken(
+            consortium,
+            address(registry),
+            address(offering),
+            address(market)
+        );
+        UpgradeableBeacon beacon = new UpgradeableBeacon(address(tokenImpl), address(consortium));
+        registry.initialise(address(offering), address(market), address(beacon));
         investors.push(investor1);
         investors.push(investor2);
         investors.push(investor3);
@@ -72,6 +83,11 @@ abstract contract AssetsFuzz is CityFuzz {
             })
         );
         token = AssetShareToken(registry.asset(assetId).shareToken);
+    }
+
+    /// @dev An ERC-1967 proxy of `implementation` initialised in its constructor (`initialize()`), as the SDK deploys.
+    function _proxy(address implementation) internal returns (address) {
+        return address(new ERC1967Proxy(implementation, abi.encodeWithSignature("initialize()")));
     }
 
     /// @dev Terms of a sale of the fixture's asset paid in cEUR, starting now and running `duration`.

@@ -274,8 +274,10 @@ contract PpaInvariants is AssetsFuzz {
         bound[0] = meter;
         vm.prank(assetOperator);
         registry.setDevices(assetId, bound);
-        ppa = new AssetPPA(consortium, registry, IDeviceRegistry(address(devices)));
-        AssetVending vending = new AssetVending(consortium, registry, IDeviceRegistry(address(devices)));
+        ppa = AssetPPA(_proxy(address(new AssetPPA(consortium, registry, IDeviceRegistry(address(devices))))));
+        AssetVending vending = AssetVending(
+            _proxy(address(new AssetVending(consortium, registry, IDeviceRegistry(address(devices)))))
+        );
         registry.bindMetering(address(ppa), address(vending));
         IAssetPPA.Terms memory t = IAssetPPA.Terms({
             meter: meter,

@@ -69,15 +69,55 @@ export function buildCityChain(regulator?: string, storageClasses: StorageClassP
     // One-time binding by the deployer: the records contract audits disclosures through claims of this contract only.
     m.call(medicalRecords, "setClaimsProcessor", [healthInsurance]);
 
-    const assetRegistry = m.contract("AssetRegistry", [consortium]);
-    const assetOffering = m.contract("AssetOffering", [consortium, assetRegistry]);
-    const assetMarket = m.contract("AssetMarket", [consortium, assetRegistry]);
-    // One-time binding by the deployer: the registry only accepts its offering and market contracts.
-    const initialised = m.call(assetRegistry, "initialise", [assetOffering, assetMarket]);
+    const assetRegistryImpl = m.contract("AssetRegistry", [consortium], { id: "AssetRegistryImpl" });
+    const assetRegistryProxy = m.contract(
+      "ERC1967Proxy",
+      [assetRegistryImpl, m.encodeFunctionCall(assetRegistryImpl, "initialize", [])],
+      { id: "AssetRegistryProxy" },
+    );
+    const assetRegistry = m.contractAt("AssetRegistry", assetRegistryProxy, { id: "AssetRegistry" });
+    const assetOfferingImpl = m.contract("AssetOffering", [consortium, assetRegistry], { id: "AssetOfferingImpl" });
+    const assetOfferingProxy = m.contract(
+      "ERC1967Proxy",
+      [assetOfferingImpl, m.encodeFunctionCall(assetOfferingImpl, "initialize", [])],
+      { id: "AssetOfferingProxy" },
+    );
+    const assetOffering = m.contractAt("AssetOffering", assetOfferingProxy, { id: "AssetOffering" });
+    const assetMarketImpl = m.contract("AssetMarket", [consortium, assetRegistry], { id: "AssetMarketImpl" });
+    const assetMarketProxy = m.contract(
+      "ERC1967Proxy",
+      [assetMarketImpl, m.encodeFunctionCall(assetMarketImpl, "initialize", [])],
+      { id: "AssetMarketProxy" },
+    );
+    const assetMarket = m.contractAt("AssetMarket", assetMarketProxy, { id: "AssetMarket" });
+    // Every asset's share token is a beacon proxy following this beacon, owned by the consortium (one vote upgrades
+    // them all).
+    const assetShareTokenImpl = m.contract("AssetShareToken", [consortium, assetRegistry, assetOffering, assetMarket], {
+      id: "AssetShareTokenImpl",
+    });
+    const assetShareTokenBeacon = m.contract("UpgradeableBeacon", [assetShareTokenImpl, consortium], {
+      id: "AssetShareTokenBeacon",
+    });
+    // One-time binding by the proxy's deployer: the registry only accepts its offering and market contracts.
+    const initialised = m.call(assetRegistry, "initialise", [assetOffering, assetMarket, assetShareTokenBeacon]);
     // Metered revenue (issue 20): the solar PPA and the vending ledger read the device registry's trust and are
     // bound once, after initialise, as the registry's metered depositors.
-    const assetPPA = m.contract("AssetPPA", [consortium, assetRegistry, deviceRegistry]);
-    const assetVending = m.contract("AssetVending", [consortium, assetRegistry, deviceRegistry]);
+    const assetPPAImpl = m.contract("AssetPPA", [consortium, assetRegistry, deviceRegistry], { id: "AssetPPAImpl" });
+    const assetPPAProxy = m.contract(
+      "ERC1967Proxy",
+      [assetPPAImpl, m.encodeFunctionCall(assetPPAImpl, "initialize", [])],
+      { id: "AssetPPAProxy" },
+    );
+    const assetPPA = m.contractAt("AssetPPA", assetPPAProxy, { id: "AssetPPA" });
+    const assetVendingImpl = m.contract("AssetVending", [consortium, assetRegistry, deviceRegistry], {
+      id: "AssetVendingImpl",
+    });
+    const assetVendingProxy = m.contract(
+      "ERC1967Proxy",
+      [assetVendingImpl, m.encodeFunctionCall(assetVendingImpl, "initialize", [])],
+      { id: "AssetVendingProxy" },
+    );
+    const assetVending = m.contractAt("AssetVending", assetVendingProxy, { id: "AssetVending" });
     m.call(assetRegistry, "bindMetering", [assetPPA, assetVending], { after: [initialised] });
 
     return {
@@ -91,6 +131,7 @@ export function buildCityChain(regulator?: string, storageClasses: StorageClassP
       assetRegistry,
       assetOffering,
       assetMarket,
+      assetShareTokenBeacon,
       assetPPA,
       assetVending,
     };

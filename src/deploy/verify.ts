@@ -1,6 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
+import { implementationOf } from "./proxy";
 
 /** The chain a deployment journal belongs to, written beside Ignition's journal. */
 export interface ChainIdentity {
@@ -64,10 +65,19 @@ export interface CodeCheck {
   detail: string;
 }
 
-/** Checks that the code at `address` is the runtime code of the artifact `fqn` (immutables masked). */
+/**
+ * Checks that the code at `address` is the runtime code of the artifact `fqn` (immutables masked); at an
+ * ERC-1967 proxy (the proxy artifact's code), the code of the implementation it delegates to is checked instead.
+ */
 export async function checkCode(hre: HardhatRuntimeEnvironment, fqn: string, address: string): Promise<CodeCheck> {
   const onChain = await hre.ethers.provider.getCode(address);
   if (onChain === "0x") return { contract: fqn, address, ok: false, detail: "no code at the address" };
+  const proxyArtifact = await hre.artifacts.readArtifact("ERC1967Proxy");
+  if (onChain.toLowerCase() === proxyArtifact.deployedBytecode.toLowerCase()) {
+    const implementation = await implementationOf(hre, address);
+    const inner = await checkCode(hre, fqn, implementation);
+    return { ...inner, address, detail: `proxy of ${implementation}: ${inner.detail}` };
+  }
   const buildInfo = await hre.artifacts.getBuildInfo(fqn);
   const [source, name] = fqn.split(":");
   const compiled = buildInfo?.output.contracts[source]?.[name];

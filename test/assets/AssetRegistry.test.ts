@@ -5,6 +5,20 @@ import { deployAssetsFixture, fundedAssetFixture, termsFor } from "../fixtures/a
 import { ASSET_KIND, openOffering } from "../../src/assets";
 import { documentHash } from "../../src/consortium";
 import { ROLES } from "../../src/roles";
+import { deployProxied } from "../../src/deploy/proxy";
+import type { AssetRegistry } from "../../typechain-types";
+
+/** A registry proxy not yet bound to an offering, market and beacon, deployed by the fixture's deployer. */
+async function freshRegistry(f: Awaited<ReturnType<typeof deployAssetsFixture>>): Promise<AssetRegistry> {
+  const deployed = await deployProxied<AssetRegistry>(
+    hre,
+    "AssetRegistry",
+    [await f.consortium.getAddress()],
+    [],
+    f.actors.deployer,
+  );
+  return deployed.contract;
+}
 
 const STATUS = { None: 0, Funding: 1, Construction: 2, Operating: 3, Decommissioned: 4 };
 
@@ -102,24 +116,31 @@ describe("AssetRegistry", function () {
 
   it("binds the system once, by the deployer, with distinct non-zero contracts, before registrations", async function () {
     const f = await loadFixture(deployAssetsFixture);
+    const beacon = await f.registry.shareTokenBeacon();
     await expect(
-      f.registry.connect(f.actors.deployer).initialise(f.actors.outsider.address, f.actors.outsider2.address),
+      f.registry.connect(f.actors.deployer).initialise(f.actors.outsider.address, f.actors.outsider2.address, beacon),
     )
       .to.be.revertedWithCustomError(f.registry, "AssetSystemNotReady")
       .withArgs(f.actors.deployer.address);
-    const fresh = await hre.ethers.deployContract("AssetRegistry", [await f.consortium.getAddress()]);
-    await expect(fresh.connect(f.actors.outsider).initialise(f.actors.outsider.address, f.actors.outsider2.address))
+    const fresh = await freshRegistry(f);
+    await expect(
+      fresh.connect(f.actors.outsider).initialise(f.actors.outsider.address, f.actors.outsider2.address, beacon),
+    )
       .to.be.revertedWithCustomError(fresh, "AssetSystemNotReady")
       .withArgs(f.actors.outsider.address);
-    await expect(fresh.initialise(hre.ethers.ZeroAddress, f.actors.outsider2.address))
+    await expect(fresh.initialise(hre.ethers.ZeroAddress, f.actors.outsider2.address, beacon))
       .to.be.revertedWithCustomError(fresh, "AssetInvalidSystem")
       .withArgs(hre.ethers.ZeroAddress, f.actors.outsider2.address);
-    await expect(fresh.initialise(f.actors.outsider.address, hre.ethers.ZeroAddress))
+    await expect(fresh.initialise(f.actors.outsider.address, hre.ethers.ZeroAddress, beacon))
       .to.be.revertedWithCustomError(fresh, "AssetInvalidSystem")
       .withArgs(f.actors.outsider.address, hre.ethers.ZeroAddress);
-    await expect(fresh.initialise(f.actors.outsider.address, f.actors.outsider.address))
+    await expect(fresh.initialise(f.actors.outsider.address, f.actors.outsider.address, beacon))
       .to.be.revertedWithCustomError(fresh, "AssetInvalidSystem")
       .withArgs(f.actors.outsider.address, f.actors.outsider.address);
+    // The share tokens' beacon must be a contract.
+    await expect(fresh.initialise(f.actors.outsider.address, f.actors.outsider2.address, f.actors.investor1.address))
+      .to.be.revertedWithCustomError(fresh, "AssetInvalidSystem")
+      .withArgs(f.actors.outsider.address, f.actors.investor1.address);
     await expect(
       fresh.connect(f.actors.assetOperator).register({
         kind: 0,
@@ -134,16 +155,17 @@ describe("AssetRegistry", function () {
     )
       .to.be.revertedWithCustomError(fresh, "AssetSystemNotReady")
       .withArgs(f.actors.assetOperator.address);
-    await expect(fresh.initialise(f.actors.outsider.address, f.actors.outsider2.address))
+    await expect(fresh.initialise(f.actors.outsider.address, f.actors.outsider2.address, beacon))
       .to.emit(fresh, "AssetSystemInitialised")
       .withArgs(f.actors.outsider.address, f.actors.outsider2.address);
+    expect(await fresh.shareTokenBeacon()).to.equal(beacon);
   });
 
   it("binds the metering contracts once, by the deployer, after initialisation, with distinct non-zero addresses", async function () {
     const f = await loadFixture(deployAssetsFixture);
     const ppa = f.actors.outsider.address;
     const vending = f.actors.outsider2.address;
-    const fresh = await hre.ethers.deployContract("AssetRegistry", [await f.consortium.getAddress()]);
+    const fresh = await freshRegistry(f);
     // Not initialised yet: no offering bound.
     await expect(fresh.bindMetering(ppa, vending))
       .to.be.revertedWithCustomError(fresh, "AssetSystemNotReady")

@@ -502,7 +502,7 @@ describe("AssetShareToken", function () {
       },
       {
         name: "initialise",
-        send: () => r.initialise(o, a),
+        send: () => r.initialise(o, a, o),
         contract: f.registry,
         error: "AssetSystemNotReady",
         args: [o],

@@ -21,8 +21,14 @@ export const target: OutsiderTarget = {
     };
   },
   accessErrors: {
+    AccessNotConsortium: 0, // unpauseDomain: only the consortium, executing a vote
+    AccessUpgradeNotVoted: 0, // upgradeToAndCall: only the consortium, applying a voted upgrade
     MarketNotSeller: 1, // cancel: only the seller before expiry (anyone may clean up an expired listing)
     AssetNotOperator: 1, // setFee: the asset's operator organisation
     MarketNotRegulator: 0, // reassignFees: a REGULATOR
+  },
+  permissionless: {
+    "initialize()":
+      "Runs once, inside the proxy's constructor at deployment; afterwards it refuses everyone with InvalidInitialization (test/assets/upgrades.test.ts).",
   },
 };

@@ -29,11 +29,15 @@ export const target: OutsiderTarget = {
     };
   },
   accessErrors: {
+    AccessNotConsortium: 0, // unpauseDomain: only the consortium, executing a vote
+    AccessUpgradeNotVoted: 0, // upgradeToAndCall: only the consortium, applying a voted upgrade
     OfferingNotInitiator: 1, // open, setPrice, cancel: only the asset's operator organisation
     OfferingNotParty: 1, // approveMilestone (initiator or cosigner), withdraw (beneficiary)
     OfferingNotRegulator: 0, // recoverRefund, replaceParty: a REGULATOR
   },
   permissionless: {
+    "initialize()":
+      "Runs once, inside the proxy's constructor at deployment; afterwards it refuses everyone with InvalidInitialization (test/assets/upgrades.test.ts).",
     "finalise(uint256)":
       "Anyone may close a sale after its deadline (or at its hard cap): the outcome is fixed by sold vs soft cap, the caller chooses nothing.",
     "refund(uint256)":

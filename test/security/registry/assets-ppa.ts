@@ -25,11 +25,15 @@ export const target: OutsiderTarget = {
     };
   },
   permissionless: {
+    "initialize()":
+      "Runs once, inside the proxy's constructor at deployment; afterwards it refuses everyone with InvalidInitialization (test/assets/upgrades.test.ts).",
     "settle((address,uint256,uint64,uint64,uint32,bytes),bytes)":
       "a keeper or the meter's relayer settles; the device's EIP-712 signature is the authority",
     "collect(uint256)": "a keeper pulls agreed arrears from the grid's allowance into the waterfall",
   },
   accessErrors: {
+    AccessNotConsortium: 0, // unpauseDomain: only the consortium, executing a vote
+    AccessUpgradeNotVoted: 0, // upgradeToAndCall: only the consortium, applying a voted upgrade
     PpaNotParty: 1, // propose, accept: the asset's operator or the named grid operator
     PpaNotRegulator: 0, // reviewHeld, redirectCredit
     PpaNotOrgAccount: 1, // withdraw: an account of the credited organisation

@@ -24,8 +24,14 @@ export const target: OutsiderTarget = {
     };
   },
   accessErrors: {
+    AccessNotConsortium: 0, // unpauseDomain: only the consortium, executing a vote
+    AccessUpgradeNotVoted: 0, // upgradeToAndCall: only the consortium, applying a voted upgrade
     AssetNotOperator: 1, // setStatus, setMetadata, setDevices, add/retirePaymentToken, setGridOperator: the operator
     AssetNotOffering: 0, // fundingSucceeded: only the bound offering contract
     AssetSystemNotReady: 0, // initialise, bindMetering: only the deployer, once
+  },
+  permissionless: {
+    "initialize()":
+      "Runs once, inside the proxy's constructor at deployment; afterwards it refuses everyone with InvalidInitialization (test/assets/upgrades.test.ts).",
   },
 };

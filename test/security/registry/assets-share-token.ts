@@ -22,10 +22,13 @@ export const target: OutsiderTarget = {
     };
   },
   accessErrors: {
+    AccessNotConsortium: 0, // unpauseDomain: only the consortium, executing a vote
     ShareUnauthorised: 0, // agent functions, operator's issue, registry/offering/market hooks
     RevenueNotDepositor: 0, // deposit: the asset's named GRID_OPERATOR or its operator organisation
   },
   permissionless: {
+    "initialize((uint256,uint32,string,string,uint256,address[],uint32))":
+      "Runs once, inside the asset's beacon proxy constructor (the registry's register); afterwards it refuses everyone with InvalidInitialization (test/assets/upgrades.test.ts).",
     "transfer(address,uint256)":
       "ERC-20 transfer of the caller's own shares; still compliance-checked in _update: the receiver must be an active INVESTOR, neither side frozen, not paused, locked shares excluded.",
     "approve(address,uint256)":

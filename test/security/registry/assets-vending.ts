@@ -18,10 +18,14 @@ export const target: OutsiderTarget = {
     };
   },
   permissionless: {
+    "initialize()":
+      "Runs once, inside the proxy's constructor at deployment; afterwards it refuses everyone with InvalidInitialization (test/assets/upgrades.test.ts).",
     "reconcile((address,uint256,uint64,uint64,uint32,bytes),bytes)":
       "a relayer submits the controller's signed sales; the device's EIP-712 signature is the authority",
   },
   accessErrors: {
+    AccessNotConsortium: 0, // unpauseDomain: only the consortium, executing a vote
+    AccessUpgradeNotVoted: 0, // upgradeToAndCall: only the consortium, applying a voted upgrade
     VendingNotParty: 1, // propose, deposit: the asset's operator; accept: a regulator
   },
 };

@@ -62,5 +62,9 @@ export const target: WrongPartyTarget = {
       exempt: "any investor fills a public listing for itself, paying from its own balance (delivery versus payment)",
     },
     "withdrawFees(address)": { exempt: "withdraws only the fees accrued to the caller's own organisation" },
+    "initialize()": { exempt: "runs once, inside the proxy's constructor; refused to everyone afterwards" },
+    "pauseDomain(string)": { exempt: "any REGULATOR stops the whole domain at once; it acts on no member's object" },
+    "unpauseDomain(uint256)": { exempt: "only the consortium, executing a vote, lifts the pause; no member's object" },
+    "upgradeToAndCall(address,bytes)": { exempt: "only the consortium, applying a voted upgrade; no member's object" },
   },
 };

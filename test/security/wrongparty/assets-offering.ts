@@ -105,5 +105,9 @@ export const target: WrongPartyTarget = {
     "sweepToHolders(uint256)": {
       exempt: "permissionless after ESCROW_TIMEOUT; the escrow becomes revenue of the holders, the caller gets nothing",
     },
+    "initialize()": { exempt: "runs once, inside the proxy's constructor; refused to everyone afterwards" },
+    "pauseDomain(string)": { exempt: "any REGULATOR stops the whole domain at once; it acts on no member's object" },
+    "unpauseDomain(uint256)": { exempt: "only the consortium, executing a vote, lifts the pause; no member's object" },
+    "upgradeToAndCall(address,bytes)": { exempt: "only the consortium, applying a voted upgrade; no member's object" },
   },
 };

@@ -67,5 +67,9 @@ export const target: WrongPartyTarget = {
     "redirectCredit(address,uint32,uint32)": {
       exempt: "the city's regulator redirects held credits of any organisation; REGULATOR is city-wide by design",
     },
+    "initialize()": { exempt: "runs once, inside the proxy's constructor; refused to everyone afterwards" },
+    "pauseDomain(string)": { exempt: "any REGULATOR stops the whole domain at once; it acts on no member's object" },
+    "unpauseDomain(uint256)": { exempt: "only the consortium, executing a vote, lifts the pause; no member's object" },
+    "upgradeToAndCall(address,bytes)": { exempt: "only the consortium, applying a voted upgrade; no member's object" },
   },
 };

@@ -55,8 +55,13 @@ export const target: WrongPartyTarget = {
     "bindMetering(address,address)": {
       exempt: "the deployer binds the PPA and vending contracts once after initialise (outsider gate)",
     },
-    "initialise(address,address)": {
-      exempt: "the deployer binds the offering and market once before any asset exists (outsider gate)",
+    "initialise(address,address,address)": {
+      exempt:
+        "the proxy's deployer binds the offering, market and share-token beacon once before any asset exists (outsider gate)",
     },
+    "initialize()": { exempt: "runs once, inside the proxy's constructor; refused to everyone afterwards" },
+    "pauseDomain(string)": { exempt: "any REGULATOR stops the whole domain at once; it acts on no member's object" },
+    "unpauseDomain(uint256)": { exempt: "only the consortium, executing a vote, lifts the pause; no member's object" },
+    "upgradeToAndCall(address,bytes)": { exempt: "only the consortium, applying a voted upgrade; no member's object" },
   },
 };

@@ -128,5 +128,10 @@ export const target: WrongPartyTarget = {
     "lockListing(address,uint256)": onlyContract("market"),
     "unlockListing(address,uint256,uint256)": onlyContract("market"),
     "fillListing(address,address,uint256,uint256)": onlyContract("market"),
+    "initialize((uint256,uint32,string,string,uint256,address[],uint32))": {
+      exempt: "runs once, inside the proxy's constructor; refused to everyone afterwards",
+    },
+    "pauseDomain(string)": { exempt: "any REGULATOR stops the whole domain at once; it acts on no member's object" },
+    "unpauseDomain(uint256)": { exempt: "only the consortium, executing a vote, lifts the pause; no member's object" },
   },
 };

@@ -45,5 +45,9 @@ export const target: WrongPartyTarget = {
     "reconcile((address,uint256,uint64,uint64,uint32,bytes),bytes)": {
       exempt: "anyone may relay a controller's signed batch (relayer); the device signature is the authority",
     },
+    "initialize()": { exempt: "runs once, inside the proxy's constructor; refused to everyone afterwards" },
+    "pauseDomain(string)": { exempt: "any REGULATOR stops the whole domain at once; it acts on no member's object" },
+    "unpauseDomain(uint256)": { exempt: "only the consortium, executing a vote, lifts the pause; no member's object" },
+    "upgradeToAndCall(address,bytes)": { exempt: "only the consortium, applying a voted upgrade; no member's object" },
   },
 };
