@@ -1,6 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
+import { IMPLEMENTATION_SLOT, implementationOf } from "./proxy";
 
 /** The chain a deployment journal belongs to, written beside Ignition's journal. */
 export interface ChainIdentity {
@@ -64,17 +65,27 @@ export interface CodeCheck {
   detail: string;
 }
 
-/** Checks that the code at `address` is the runtime code of the artifact `fqn` (immutables masked). */
+/**
+ * Checks that the code at `address` is the runtime code of the artifact `fqn` (immutables and linked library
+ * addresses masked). Behind an ERC-1967 proxy, the implementation it delegates to is checked.
+ */
 export async function checkCode(hre: HardhatRuntimeEnvironment, fqn: string, address: string): Promise<CodeCheck> {
-  const onChain = await hre.ethers.provider.getCode(address);
-  if (onChain === "0x") return { contract: fqn, address, ok: false, detail: "no code at the address" };
+  const slot = await hre.ethers.provider.getStorage(address, IMPLEMENTATION_SLOT);
+  const proxied = BigInt(slot) !== 0n;
+  const target = proxied ? await implementationOf(hre, address) : address;
+  const where = proxied ? ` (implementation ${target} behind the proxy)` : "";
+  const onChain = await hre.ethers.provider.getCode(target);
+  if (onChain === "0x") return { contract: fqn, address, ok: false, detail: `no code at the address${where}` };
   const buildInfo = await hre.artifacts.getBuildInfo(fqn);
   const [source, name] = fqn.split(":");
   const compiled = buildInfo?.output.contracts[source]?.[name];
   if (!compiled) return { contract: fqn, address, ok: false, detail: "no build info for the artifact" };
-  const refs = compiled.evm.deployedBytecode.immutableReferences;
-  const expected = maskImmutables(`0x${compiled.evm.deployedBytecode.object}`, refs);
+  const libraries = Object.values(compiled.evm.deployedBytecode.linkReferences ?? {}).flatMap((l) => Object.entries(l));
+  const refs = { ...compiled.evm.deployedBytecode.immutableReferences, ...Object.fromEntries(libraries) };
+  const artifactHex = compiled.evm.deployedBytecode.object.replace(/__\$[0-9a-fA-F]{34}\$__/g, "0".repeat(40));
+  const expected = maskImmutables(`0x${artifactHex}`, refs);
   const actual = maskImmutables(onChain, refs);
   const ok = expected === actual;
-  return { contract: fqn, address, ok, detail: ok ? "code matches the artifact" : "code differs from the artifact" };
+  const detail = (ok ? "code matches the artifact" : "code differs from the artifact") + where;
+  return { contract: fqn, address, ok, detail };
 }
