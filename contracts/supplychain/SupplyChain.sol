@@ -589,14 +589,40 @@ contract SupplyChain is ConsortiumGated, ISupplyChain {
     }
 
     /// @dev One shared copy of the item slot's packing (the contract stays under the EIP-170 size limit).
-    function _loadItem(bytes32 key) private view returns (ItemData memory) {
-        SupplyChainStorage storage $ = _supplyChainStorage();
-        return $.items[key];
+    function _loadItem(bytes32 key) private view returns (ItemData memory it) {
+        ItemData storage slot = _supplyChainStorage().items[key];
+        uint256 word;
+        assembly ("memory-safe") {
+            word := sload(slot.slot)
+        }
+        // The inverse of _storeItem (one SLOAD, fields in ItemData's storage layout); a state byte outside the enum
+        // cannot have been stored.
+        it.state = ItemState(uint8(word));
+        it.suspect = uint8(word >> 8) != 0;
+        it.owner = uint32(word >> 16);
+        it.custodian = uint32(word >> 48);
+        it.receiver = uint32(word >> 80);
+        it.pendingOwner = uint32(word >> 112);
+        it.pallet = uint64(word >> 144);
+        it.since = uint40(word >> 208);
     }
 
+    /// @dev Writes the item's slot with one SSTORE (a struct copy writes each packed field in turn). The word follows
+    /// ItemData's storage layout: state, suspect, owner, custodian, receiver, pendingOwner, pallet, since from the
+    /// low byte up; SupplyChainOversight and the views read it back through that layout.
     function _storeItem(bytes32 key, ItemData memory it) private {
-        SupplyChainStorage storage $ = _supplyChainStorage();
-        $.items[key] = it;
+        ItemData storage slot = _supplyChainStorage().items[key];
+        uint256 word = uint256(uint8(it.state)) |
+            (it.suspect ? 1 << 8 : 0) |
+            (uint256(it.owner) << 16) |
+            (uint256(it.custodian) << 48) |
+            (uint256(it.receiver) << 80) |
+            (uint256(it.pendingOwner) << 112) |
+            (uint256(it.pallet) << 144) |
+            (uint256(it.since) << 208);
+        assembly ("memory-safe") {
+            sstore(slot.slot, word)
+        }
     }
 
     function _singleLeafTree(LotData storage ld) private view returns (bool) {
