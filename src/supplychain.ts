@@ -7,6 +7,7 @@ import type { HardhatRuntimeEnvironment } from "hardhat/types";
 import { z } from "zod";
 import type { Consortium, ISupplyChain, SupplyChain } from "../typechain-types";
 import { listMembers } from "./consortium";
+import { deployProxied } from "./deploy/proxy";
 import {
   DigitalLink,
   expiryFromYymmdd,
@@ -245,16 +246,21 @@ export function loadLotCsv(file: string): LotFile {
   return parseLotCsv(fs.readFileSync(file, "utf8"), file);
 }
 
-/** Deploys the supply-chain contract against a consortium. */
+/**
+ * Deploys the supply-chain contract against a consortium: its SupplyChainOversight library, the implementation
+ * linked to it, and the ERC-1967 proxy (initialised in its constructor). Returns the binding at the proxy.
+ */
 export async function deploySupplyChain(
   hre: HardhatRuntimeEnvironment,
   consortium: string,
   deployer?: Signer,
 ): Promise<SupplyChain> {
-  const factory = await hre.ethers.getContractFactory("SupplyChain", deployer);
-  const c = (await factory.deploy(consortium)) as unknown as SupplyChain;
-  await c.waitForDeployment();
-  return c;
+  const library = await (await hre.ethers.getContractFactory("SupplyChainOversight", deployer)).deploy();
+  await library.waitForDeployment();
+  const { contract } = await deployProxied<SupplyChain>(hre, "SupplyChain", [consortium], [], deployer, {
+    SupplyChainOversight: await library.getAddress(),
+  });
+  return contract;
 }
 
 /** Where a lot comes from and what it was made of. */

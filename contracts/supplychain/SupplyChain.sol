@@ -7,6 +7,13 @@ import {IConsortium} from "../interfaces/IConsortium.sol";
 import {ISupplyChain} from "../interfaces/ISupplyChain.sol";
 import {GS1} from "../libraries/GS1.sol";
 import {Roles} from "../libraries/Roles.sol";
+import {SupplyChainOversight} from "./SupplyChainOversight.sol";
+
+// A lot's overlay flags (LotData.flags), shared with SupplyChainOversight.
+uint8 constant LOT_RECALLED = 1;
+uint8 constant LOT_QUARANTINED = 2;
+uint8 constant LOT_DESTROYED = 4;
+uint8 constant LOT_TREE = 8;
 
 /**
  * @title SupplyChain
@@ -17,18 +24,13 @@ import {Roles} from "../libraries/Roles.sol";
  */
 contract SupplyChain is ConsortiumGated, ISupplyChain {
     /// @notice How long the decommissioning organisation may undo its own decommission.
-    uint64 public constant UNDO_WINDOW = 10 days;
+    uint64 public constant UNDO_WINDOW = SupplyChainOversight.UNDO_WINDOW;
     /// @notice Most items packed or unpacked in one call.
-    uint256 public constant MAX_BATCH = 1000;
+    uint256 public constant MAX_BATCH = SupplyChainOversight.MAX_BATCH;
     /// @notice Most input lots of one transformation.
     uint256 public constant MAX_INPUT_LOTS = 32;
     /// @notice Most lots whose items one pallet holds (bounds the recall check of a pallet move).
     uint256 public constant MAX_PALLET_LOTS = 8;
-
-    uint8 private constant _RECALLED = 1;
-    uint8 private constant _QUARANTINED = 2;
-    uint8 private constant _DESTROYED = 4;
-    uint8 private constant _TREE = 8;
 
     struct LotData {
         uint32 manufacturer;
@@ -74,36 +76,45 @@ contract SupplyChain is ConsortiumGated, ISupplyChain {
         bool proven;
     }
 
-    mapping(uint64 gtin => Product) private _products;
-    mapping(bytes32 lotId => LotData) private _lots;
-    mapping(bytes32 itemKey => ItemData) private _items;
-    mapping(uint64 sscc => PalletData) private _pallets;
-    mapping(uint64 sscc => mapping(uint256 index => bytes32)) private _palletLots;
-    mapping(bytes32 itemKey => bool) private _cloneReports;
-    mapping(address guardian => bool) private _guardians;
+    /// @custom:storage-location erc7201:citychain.storage.SupplyChain
+    struct SupplyChainStorage {
+        mapping(uint64 gtin => Product) products;
+        mapping(bytes32 lotId => LotData) lots;
+        mapping(bytes32 itemKey => ItemData) items;
+        mapping(uint64 sscc => PalletData) pallets;
+        mapping(uint64 sscc => mapping(uint256 index => bytes32)) palletLots;
+        mapping(bytes32 itemKey => bool) cloneReports;
+        mapping(address guardian => bool) guardians;
+    }
 
-    /// @param consortium_ The consortium contract.
+    // keccak256(abi.encode(uint256(keccak256("citychain.storage.SupplyChain")) - 1)) & ~bytes32(uint256(0xff))
+    bytes32 private constant SUPPLY_CHAIN_STORAGE = 0x397434264ec779ad196d8204491d63d3212915a28806072e9b6f0deda9647000;
+
+    /// @param consortium_ The consortium contract (its proxy).
+    /// @custom:oz-upgrades-unsafe-allow constructor
     constructor(IConsortium consortium_) ConsortiumGated(consortium_) {}
+
+    /// @notice Initialises the proxy: the UUPS and pause state of the base (the supply chain itself starts empty).
+    function initialize() external initializer {
+        __UUPSUpgradeable_init();
+    }
 
     // ------------------------------------------------------------------ products and lots
 
     /// @inheritdoc ISupplyChain
-    function registerProduct(uint64 gtin, bytes32 metadataHash) external {
-        uint32 org = _requireRole(Roles.MANUFACTURER);
-        if (!GS1.isValidGtin14(gtin)) revert SupplyChainInvalidGtin(gtin);
-        if (_products[gtin].manufacturer != 0) revert SupplyChainProductExists(gtin);
-        _products[gtin] = Product({
-            manufacturer: org,
-            registeredAt: uint64(block.timestamp),
-            metadataHash: metadataHash
-        });
-        emit ProductRegistered(gtin, org, metadataHash);
+    function registerProduct(uint64 gtin, bytes32 metadataHash) external whenNotPaused {
+        SupplyChainOversight.registerProduct(
+            _supplyChainStorage(),
+            _requireRole(Roles.MANUFACTURER),
+            gtin,
+            metadataHash
+        );
     }
 
     /// @inheritdoc ISupplyChain
-    function commissionLot(LotInput calldata input) external returns (bytes32 lotId) {
+    function commissionLot(LotInput calldata input) external whenNotPaused returns (bytes32 lotId) {
         uint32 org = _requireRole(Roles.MANUFACTURER);
-        uint32 maker = _products[input.gtin].manufacturer;
+        uint32 maker = _supplyChainStorage().products[input.gtin].manufacturer;
         if (maker == 0) revert SupplyChainUnknownProduct(input.gtin);
         if (maker != org) revert SupplyChainNotProductManufacturer(input.gtin, org);
         if (input.expiry <= block.timestamp || input.expiry > type(uint40).max) {
@@ -116,15 +127,16 @@ contract SupplyChain is ConsortiumGated, ISupplyChain {
         uint256 inputs = input.inputLots.length;
         if (inputs > MAX_INPUT_LOTS) revert SupplyChainTooManyInputs(inputs, MAX_INPUT_LOTS);
         for (uint256 i; i < inputs; ++i) {
-            if (_lots[input.inputLots[i]].manufacturer == 0) revert SupplyChainUnknownLot(input.inputLots[i]);
+            if (_supplyChainStorage().lots[input.inputLots[i]].manufacturer == 0)
+                revert SupplyChainUnknownLot(input.inputLots[i]);
         }
         lotId = _lotIdOf(input.gtin, input.lotNumberHash);
-        LotData storage ld = _lots[lotId];
+        LotData storage ld = _supplyChainStorage().lots[lotId];
         if (ld.manufacturer != 0) revert SupplyChainLotExists(lotId);
         ld.manufacturer = org;
         ld.gtin = input.gtin;
         ld.expiry = uint40(input.expiry);
-        ld.flags = tree ? _TREE : 0;
+        ld.flags = tree ? LOT_TREE : 0;
         ld.itemCount = input.itemCount;
         ld.commissionedAt = uint40(block.timestamp);
         if (tree) ld.merkleRoot = input.merkleRoot;
@@ -142,7 +154,7 @@ contract SupplyChain is ConsortiumGated, ISupplyChain {
     }
 
     /// @inheritdoc ISupplyChain
-    function registerItem(bytes32 lotId, bytes32 serialHash) external returns (bytes32 itemKey) {
+    function registerItem(bytes32 lotId, bytes32 serialHash) external whenNotPaused returns (bytes32 itemKey) {
         uint32 org = _requireRole(Roles.MANUFACTURER);
         LotData storage ld = _registrableLot(lotId, org);
         itemKey = _register(lotId, serialHash, org);
@@ -150,7 +162,7 @@ contract SupplyChain is ConsortiumGated, ISupplyChain {
     }
 
     /// @inheritdoc ISupplyChain
-    function registerItems(bytes32 lotId, bytes32[] calldata serialHashes) external {
+    function registerItems(bytes32 lotId, bytes32[] calldata serialHashes) external whenNotPaused {
         uint32 org = _requireRole(Roles.MANUFACTURER);
         uint256 n = serialHashes.length;
         if (n == 0 || n > MAX_BATCH) revert SupplyChainInvalidBatch(n, MAX_BATCH);
@@ -168,13 +180,13 @@ contract SupplyChain is ConsortiumGated, ISupplyChain {
         bytes32 serialHash,
         bytes32[] calldata proof,
         Shipment calldata shipment
-    ) external {
+    ) external whenNotPaused {
         uint32 org = _custodyOrg();
         LotData storage ld = _lot(lotId);
         uint8 flags = ld.flags;
-        if (flags & _DESTROYED != 0) revert SupplyChainLotDestroyed(lotId);
+        if (flags & LOT_DESTROYED != 0) revert SupplyChainLotDestroyed(lotId);
         // A recalled lot may only flow back to its manufacturer.
-        if (flags & _RECALLED != 0 && shipment.receiver != ld.manufacturer) revert SupplyChainLotRecalled(lotId);
+        if (flags & LOT_RECALLED != 0 && shipment.receiver != ld.manufacturer) revert SupplyChainLotRecalled(lotId);
         // An expired lot, too, may only flow back to its manufacturer.
         // solhint-disable-next-line gas-strict-inequalities
         if (block.timestamp >= ld.expiry && shipment.receiver != ld.manufacturer) {
@@ -210,7 +222,7 @@ contract SupplyChain is ConsortiumGated, ISupplyChain {
         bool sellable,
         bytes32 location,
         bytes32 epcisHash
-    ) external {
+    ) external whenNotPaused {
         uint32 org = _custodyOrg();
         LotData storage ld = _lot(lotId);
         bytes32 key = _itemKeyOf(lotId, serialHash);
@@ -242,14 +254,14 @@ contract SupplyChain is ConsortiumGated, ISupplyChain {
         bytes32[] calldata serialHashes,
         bytes32[] calldata proof,
         bool[] calldata proofFlags
-    ) external {
+    ) external whenNotPaused {
         uint32 org = _custodyOrg();
         if (!GS1.isValidSscc(sscc)) revert SupplyChainInvalidSscc(sscc);
         uint256 n = serialHashes.length;
         if (n == 0 || n > MAX_BATCH) revert SupplyChainInvalidBatch(n, MAX_BATCH);
         LotData storage ld = _lot(lotId);
         _requireUsable(lotId, ld.flags);
-        PalletData memory p = _pallets[sscc];
+        PalletData memory p = _supplyChainStorage().pallets[sscc];
         if (p.itemCount == 0) {
             p = PalletData({
                 owner: org,
@@ -279,39 +291,19 @@ contract SupplyChain is ConsortiumGated, ISupplyChain {
         for (uint256 i; i < n; ++i) _packOne(c, serialHashes[i]);
         // n <= MAX_BATCH and a pallet only grows through this bounded call; checked arithmetic guards uint32.
         p.itemCount += uint32(n);
-        _pallets[sscc] = p;
+        _supplyChainStorage().pallets[sscc] = p;
     }
 
     /// @inheritdoc ISupplyChain
-    function unpackItems(uint64 sscc, bytes32 lotId, bytes32[] calldata serialHashes) external {
-        uint32 org = _custodyOrg();
-        PalletData memory p = _heldPallet(sscc, org);
-        if (p.quarantined) revert SupplyChainPalletQuarantined(sscc, true);
-        uint256 n = serialHashes.length;
-        if (n == 0 || n > MAX_BATCH) revert SupplyChainInvalidBatch(n, MAX_BATCH);
-        LotData storage ld = _lot(lotId);
-        ItemState arrived = org == ld.manufacturer ? ItemState.Returned : ItemState.Received;
-        for (uint256 i; i < n; ++i) {
-            bytes32 key = _itemKeyOf(lotId, serialHashes[i]);
-            ItemData memory it = _loadItem(key);
-            if (it.pallet != sscc) revert SupplyChainNotInPallet(key, sscc);
-            it.pallet = 0;
-            it.custodian = p.custodian;
-            it.owner = p.owner;
-            if (p.moved) it.state = arrived;
-            it.since = uint40(block.timestamp);
-            _storeItem(key, it);
-            emit ItemUnpacked(sscc, key);
-        }
-        // Every unpacked item was counted when packed (its pallet field equals sscc), so this cannot underflow.
-        p.itemCount -= uint32(n);
-        _pallets[sscc] = p;
+    function unpackItems(uint64 sscc, bytes32 lotId, bytes32[] calldata serialHashes) external whenNotPaused {
+        SupplyChainOversight.unpackItems(_supplyChainStorage(), _custodyOrg(), sscc, lotId, serialHashes);
     }
 
     /// @inheritdoc ISupplyChain
-    function shipPallet(uint64 sscc, Shipment calldata shipment) external {
+    function shipPallet(uint64 sscc, Shipment calldata shipment) external whenNotPaused {
+        SupplyChainStorage storage $ = _supplyChainStorage();
         uint32 org = _custodyOrg();
-        PalletData storage p = _pallets[sscc];
+        PalletData storage p = $.pallets[sscc];
         if (p.itemCount == 0) revert SupplyChainUnknownPallet(sscc);
         if (p.custodian != org) revert SupplyChainPalletNotHolder(sscc, org);
         if (p.inTransit) revert SupplyChainPalletInTransit(sscc);
@@ -335,9 +327,10 @@ contract SupplyChain is ConsortiumGated, ISupplyChain {
     }
 
     /// @inheritdoc ISupplyChain
-    function receivePallet(uint64 sscc, bytes32 location, bytes32 epcisHash) external {
+    function receivePallet(uint64 sscc, bytes32 location, bytes32 epcisHash) external whenNotPaused {
+        SupplyChainStorage storage $ = _supplyChainStorage();
         uint32 org = _custodyOrg();
-        PalletData memory p = _pallets[sscc];
+        PalletData memory p = $.pallets[sscc];
         if (!p.inTransit) revert SupplyChainPalletNotInTransit(sscc);
         if (p.receiver != org) revert SupplyChainPalletNotReceiver(sscc, org);
         p.custodian = org;
@@ -346,7 +339,7 @@ contract SupplyChain is ConsortiumGated, ISupplyChain {
         p.pendingOwner = 0;
         p.inTransit = false;
         p.moved = true;
-        _pallets[sscc] = p;
+        $.pallets[sscc] = p;
         emit PalletReceived(sscc, org, location, epcisHash);
     }
 
@@ -359,53 +352,21 @@ contract SupplyChain is ConsortiumGated, ISupplyChain {
         bytes32[] calldata proof,
         bytes32 bizStep,
         bytes32 location
-    ) external {
-        uint32 org = _dispenseOrg();
-        LotData storage ld = _lot(lotId);
-        (bytes32 key, ItemData memory it) = _activate(ld, lotId, serialHash, proof);
-        // Enum comparison (no balance or timestamp): Slither taints the item because it stores times.
-        // slither-disable-next-line incorrect-equality
-        if (it.state == ItemState.Decommissioned) {
-            // The same code is presented again: a clone is reported (anyone with a code could present it, so a
-            // report blocks nothing until a regulator confirms it). Recorded instead of reverting.
-            _cloneReports[key] = true;
-            emit CloneAlerted(lotId, key, org, it.custodian);
-            return;
-        }
-        _requireUsable(lotId, ld.flags);
-        if (block.timestamp >= ld.expiry) revert SupplyChainLotExpired(lotId, ld.expiry);
-        if (it.suspect) revert SupplyChainItemSuspect(key);
-        if (it.pallet != 0) revert SupplyChainItemPacked(key, it.pallet);
-        // Enum comparison, as above.
-        // slither-disable-next-line incorrect-equality
-        if (it.state == ItemState.Stolen) revert SupplyChainItemStolen(key);
-        if (!_isHeld(it.state)) revert SupplyChainInvalidItemState(key, it.state);
-        if (it.custodian != org) revert SupplyChainNotHolder(key, org);
-        it.state = ItemState.Decommissioned;
-        it.since = uint40(block.timestamp);
-        _storeItem(key, it);
-        emit ItemDecommissioned(key, org, bizStep, location);
+    ) external whenNotPaused {
+        SupplyChainOversight.decommission(
+            _supplyChainStorage(),
+            consortium(),
+            lotId,
+            serialHash,
+            proof,
+            bizStep,
+            location
+        );
     }
 
     /// @inheritdoc ISupplyChain
-    function undoDecommission(bytes32 lotId, bytes32 serialHash) external {
-        uint32 org = _dispenseOrg();
-        LotData storage ld = _lot(lotId);
-        bytes32 key = _itemKeyOf(lotId, serialHash);
-        ItemData memory it = _loadItem(key);
-        if (it.state == ItemState.Stolen) revert SupplyChainItemStolen(key);
-        if (it.state != ItemState.Decommissioned) revert SupplyChainInvalidItemState(key, it.state);
-        if (it.custodian != org) revert SupplyChainNotDecommissioner(key, org);
-        uint64 deadline = uint64(it.since) + UNDO_WINDOW;
-        if (block.timestamp > deadline) revert SupplyChainUndoWindowClosed(key, deadline);
-        uint8 flags = ld.flags;
-        if (flags & _RECALLED != 0) revert SupplyChainLotRecalled(lotId);
-        if (flags & _DESTROYED != 0) revert SupplyChainLotDestroyed(lotId);
-        if (block.timestamp >= ld.expiry) revert SupplyChainLotExpired(lotId, ld.expiry);
-        it.state = ItemState.Received;
-        it.since = uint40(block.timestamp);
-        _storeItem(key, it);
-        emit DecommissionUndone(key, org);
+    function undoDecommission(bytes32 lotId, bytes32 serialHash) external whenNotPaused {
+        SupplyChainOversight.undoDecommission(_supplyChainStorage(), consortium(), lotId, serialHash);
     }
 
     /// @inheritdoc ISupplyChain
@@ -415,7 +376,7 @@ contract SupplyChain is ConsortiumGated, ISupplyChain {
         bytes32[] calldata proof,
         ItemState state,
         bytes32 reasonHash
-    ) external {
+    ) external whenNotPaused {
         uint32 org = _custodyOrg();
         LotData storage ld = _lot(lotId);
         (bytes32 key, ItemData memory it) = _activate(ld, lotId, serialHash, proof);
@@ -436,93 +397,50 @@ contract SupplyChain is ConsortiumGated, ISupplyChain {
     // ------------------------------------------------------------------ lot overlays
 
     /// @inheritdoc ISupplyChain
-    function recallLot(bytes32 lotId, bytes32 reasonHash) external {
-        LotData storage ld = _lot(lotId);
-        uint32 maker = ld.manufacturer;
-        uint32 org = _roleOrg(Roles.MANUFACTURER, msg.sender);
-        if (org != maker) {
-            uint32 regulator = _roleOrg(Roles.REGULATOR, msg.sender);
-            if (regulator == 0) {
-                if (org != 0) revert SupplyChainNotLotManufacturer(lotId, org);
-                revert AccessMissingRole(msg.sender, Roles.MANUFACTURER);
-            }
-            org = regulator;
-        }
-        uint8 flags = ld.flags;
-        if (flags & _RECALLED != 0) revert SupplyChainLotRecalled(lotId);
-        ld.flags = flags | _RECALLED;
-        emit LotRecalled(lotId, org, reasonHash);
+    function recallLot(bytes32 lotId, bytes32 reasonHash) external whenNotPaused {
+        SupplyChainOversight.recallLot(_supplyChainStorage(), consortium(), lotId, reasonHash);
     }
 
     /// @inheritdoc ISupplyChain
-    function setGuardian(address guardian, bool allowed) external {
-        _requireRole(Roles.REGULATOR);
-        if (guardian == address(0)) revert SupplyChainZeroGuardian();
-        _guardians[guardian] = allowed;
-        emit GuardianSet(guardian, allowed);
+    function setGuardian(address guardian, bool allowed) external whenNotPaused {
+        SupplyChainOversight.setGuardian(_supplyChainStorage(), consortium(), guardian, allowed);
     }
 
     /// @inheritdoc ISupplyChain
-    function quarantineLot(bytes32 lotId, bytes32 reasonHash) external {
-        if (!_guardians[msg.sender] && !_hasRole(Roles.REGULATOR, msg.sender)) {
-            revert SupplyChainNotGuardian(msg.sender);
-        }
-        LotData storage ld = _lot(lotId);
-        uint8 flags = ld.flags;
-        if (flags & _DESTROYED != 0) revert SupplyChainLotDestroyed(lotId);
-        if (flags & _QUARANTINED != 0) revert SupplyChainLotQuarantined(lotId);
-        ld.flags = flags | _QUARANTINED;
-        emit LotQuarantined(lotId, msg.sender, reasonHash);
+    function quarantineLot(bytes32 lotId, bytes32 reasonHash) external whenNotPaused {
+        SupplyChainOversight.quarantineLot(_supplyChainStorage(), consortium(), lotId, reasonHash);
     }
 
     /// @inheritdoc ISupplyChain
-    function releaseLot(bytes32 lotId, bytes32 reasonHash) external {
-        _requireRole(Roles.REGULATOR);
-        LotData storage ld = _lot(lotId);
-        uint8 flags = ld.flags;
-        if (flags & _DESTROYED != 0) revert SupplyChainLotDestroyed(lotId);
-        if (flags & _QUARANTINED == 0) revert SupplyChainLotNotQuarantined(lotId);
-        ld.flags = flags & ~_QUARANTINED;
-        emit LotReleased(lotId, msg.sender, reasonHash);
+    function releaseLot(bytes32 lotId, bytes32 reasonHash) external whenNotPaused {
+        SupplyChainOversight.releaseLot(_supplyChainStorage(), consortium(), lotId, reasonHash);
     }
 
     /// @inheritdoc ISupplyChain
-    function destroyLot(bytes32 lotId, bytes32 reasonHash) external {
-        _requireRole(Roles.REGULATOR);
-        LotData storage ld = _lot(lotId);
-        uint8 flags = ld.flags;
-        if (flags & _DESTROYED != 0) revert SupplyChainLotDestroyed(lotId);
-        ld.flags = flags | _DESTROYED;
-        emit LotDestroyed(lotId, msg.sender, reasonHash);
+    function destroyLot(bytes32 lotId, bytes32 reasonHash) external whenNotPaused {
+        SupplyChainOversight.destroyLot(_supplyChainStorage(), consortium(), lotId, reasonHash);
     }
 
     /// @inheritdoc ISupplyChain
-    function setPalletQuarantine(uint64 sscc, bool quarantined, bytes32 reasonHash) external {
-        if (quarantined) {
-            if (!_guardians[msg.sender] && !_hasRole(Roles.REGULATOR, msg.sender)) {
-                revert SupplyChainNotGuardian(msg.sender);
-            }
-        } else {
-            _requireRole(Roles.REGULATOR);
-        }
-        PalletData storage p = _pallets[sscc];
-        if (p.itemCount == 0) revert SupplyChainUnknownPallet(sscc);
-        if (p.quarantined == quarantined) revert SupplyChainPalletQuarantined(sscc, p.quarantined);
-        p.quarantined = quarantined;
-        emit PalletQuarantineSet(sscc, msg.sender, quarantined, reasonHash);
+    function setPalletQuarantine(uint64 sscc, bool quarantined, bytes32 reasonHash) external whenNotPaused {
+        SupplyChainOversight.setPalletQuarantine(_supplyChainStorage(), consortium(), sscc, quarantined, reasonHash);
     }
 
     /// @inheritdoc ISupplyChain
-    function decideCloneReport(bytes32 lotId, bytes32 serialHash, bool confirmed, bytes32 reasonHash) external {
-        _requireRole(Roles.REGULATOR);
-        _lot(lotId);
-        bytes32 key = _itemKeyOf(lotId, serialHash);
-        ItemData storage it = _items[key];
-        // confirming needs a pending report; clearing needs a report or a confirmed flag
-        if (!_cloneReports[key] && (confirmed || !it.suspect)) revert SupplyChainNoCloneReport(key);
-        delete _cloneReports[key];
-        it.suspect = confirmed;
-        emit CloneReportDecided(key, msg.sender, confirmed, reasonHash);
+    function decideCloneReport(
+        bytes32 lotId,
+        bytes32 serialHash,
+        bool confirmed,
+        bytes32 reasonHash
+    ) external whenNotPaused {
+        SupplyChainOversight.decideCloneReport(
+            _supplyChainStorage(),
+            consortium(),
+            lotId,
+            serialHash,
+            confirmed,
+            reasonHash
+        );
     }
 
     // ------------------------------------------------------------------ views
@@ -539,25 +457,28 @@ contract SupplyChain is ConsortiumGated, ISupplyChain {
 
     /// @inheritdoc ISupplyChain
     function isGuardian(address account) external view returns (bool) {
-        return _guardians[account];
+        SupplyChainStorage storage $ = _supplyChainStorage();
+        return $.guardians[account];
     }
 
     /// @inheritdoc ISupplyChain
     function product(uint64 gtin) external view returns (Product memory) {
-        return _products[gtin];
+        SupplyChainStorage storage $ = _supplyChainStorage();
+        return $.products[gtin];
     }
 
     /// @inheritdoc ISupplyChain
     function lot(bytes32 lotId) external view returns (Lot memory) {
-        LotData memory ld = _lots[lotId];
+        SupplyChainStorage storage $ = _supplyChainStorage();
+        LotData memory ld = $.lots[lotId];
         return
             Lot({
                 manufacturer: ld.manufacturer,
                 gtin: ld.gtin,
                 expiry: ld.expiry,
-                recalled: ld.flags & _RECALLED != 0,
-                quarantined: ld.flags & _QUARANTINED != 0,
-                destroyed: ld.flags & _DESTROYED != 0,
+                recalled: ld.flags & LOT_RECALLED != 0,
+                quarantined: ld.flags & LOT_QUARANTINED != 0,
+                destroyed: ld.flags & LOT_DESTROYED != 0,
                 itemCount: ld.itemCount,
                 commissionedAt: ld.commissionedAt,
                 merkleRoot: ld.merkleRoot
@@ -565,36 +486,14 @@ contract SupplyChain is ConsortiumGated, ISupplyChain {
     }
 
     /// @inheritdoc ISupplyChain
-    function item(bytes32 lotId, bytes32 serialHash) external view returns (Item memory view_) {
-        ItemData memory it = _loadItem(_itemKeyOf(lotId, serialHash));
-        if (it.state == ItemState.None) return view_;
-        view_ = Item({
-            state: it.state,
-            activated: true,
-            suspect: it.suspect,
-            cloneReported: _cloneReports[_itemKeyOf(lotId, serialHash)],
-            owner: it.owner,
-            custodian: it.custodian,
-            receiver: it.receiver,
-            pendingOwner: it.pendingOwner,
-            pallet: it.pallet,
-            since: it.since
-        });
-        if (it.pallet != 0) {
-            PalletData memory p = _pallets[it.pallet];
-            view_.owner = p.owner;
-            view_.custodian = p.custodian;
-            view_.receiver = p.receiver;
-            view_.pendingOwner = p.pendingOwner;
-            if (p.inTransit) view_.state = ItemState.InTransit;
-            else if (p.moved) view_.state = ItemState.Received;
-        }
-        if (_lots[lotId].flags & _DESTROYED != 0) view_.state = ItemState.Destroyed;
+    function item(bytes32 lotId, bytes32 serialHash) external view returns (Item memory) {
+        return SupplyChainOversight.item(_supplyChainStorage(), lotId, serialHash);
     }
 
     /// @inheritdoc ISupplyChain
     function pallet(uint64 sscc) external view returns (Pallet memory) {
-        PalletData memory p = _pallets[sscc];
+        SupplyChainStorage storage $ = _supplyChainStorage();
+        PalletData memory p = $.pallets[sscc];
         return
             Pallet({
                 owner: p.owner,
@@ -611,9 +510,10 @@ contract SupplyChain is ConsortiumGated, ISupplyChain {
 
     /// @inheritdoc ISupplyChain
     function palletLots(uint64 sscc) external view returns (bytes32[] memory lots) {
-        uint256 n = _pallets[sscc].lotCount;
+        SupplyChainStorage storage $ = _supplyChainStorage();
+        uint256 n = $.pallets[sscc].lotCount;
         lots = new bytes32[](n);
-        for (uint256 i; i < n; ++i) lots[i] = _palletLots[sscc][i];
+        for (uint256 i; i < n; ++i) lots[i] = $.palletLots[sscc][i];
     }
 
     /// @inheritdoc ISupplyChain
@@ -624,44 +524,10 @@ contract SupplyChain is ConsortiumGated, ISupplyChain {
         uint64 expiry,
         bytes32[] calldata proof
     ) external view returns (bool sellable, VerifyReason reason) {
-        if (!GS1.isValidGtin14(gtin)) revert SupplyChainInvalidGtin(gtin);
-        if (!GS1.isValidSerial(bytes(serial))) revert SupplyChainInvalidSerial(bytes(serial).length);
-        // Existence check of a product (organisation id 0 = none), not a balance or time.
-        // slither-disable-next-line incorrect-equality
-        if (_products[gtin].manufacturer == 0) return (false, VerifyReason.UnknownProduct);
-        bytes32 lotId = _lotIdOf(gtin, keccak256(bytes(lotNumber)));
-        LotData memory ld = _lots[lotId];
-        if (ld.manufacturer == 0) return (false, VerifyReason.LotMismatch);
-        bytes32 serialHash = keccak256(bytes(serial));
-        ItemData memory it = _loadItem(_itemKeyOf(lotId, serialHash));
-        if (it.state == ItemState.None) {
-            bool proven = ld.flags & _TREE != 0 && MerkleProof.verifyCalldata(proof, ld.merkleRoot, _leaf(serialHash));
-            if (!proven) return (false, VerifyReason.UnknownSerial);
-        }
-        if (ld.expiry != expiry) return (false, VerifyReason.ExpiryMismatch);
-        reason = _overlayReason(ld.flags, it);
-        if (reason == VerifyReason.Verified && it.pallet != 0 && _pallets[it.pallet].quarantined) {
-            reason = VerifyReason.Quarantined;
-        }
-        // solhint-disable-next-line gas-strict-inequalities
-        if (reason == VerifyReason.Verified && block.timestamp >= ld.expiry) reason = VerifyReason.Expired;
-        if (reason == VerifyReason.Verified && _cloneReports[_itemKeyOf(lotId, serialHash)]) {
-            reason = VerifyReason.SuspectReported;
-        }
-        // A pending clone report does not block a sale (anyone who saw the code could file it); it is shown.
-        sellable = reason == VerifyReason.Verified || reason == VerifyReason.SuspectReported;
+        return SupplyChainOversight.verify(_supplyChainStorage(), gtin, serial, lotNumber, expiry, proof);
     }
 
     // ------------------------------------------------------------------ internals
-
-    function _overlayReason(uint8 flags, ItemData memory it) private pure returns (VerifyReason) {
-        if (flags & _DESTROYED != 0 || it.state == ItemState.Destroyed) return VerifyReason.Destroyed;
-        if (flags & _RECALLED != 0) return VerifyReason.Recalled;
-        if (flags & _QUARANTINED != 0) return VerifyReason.Quarantined;
-        if (it.suspect || it.state == ItemState.Stolen) return VerifyReason.Suspect;
-        if (it.state == ItemState.Decommissioned) return VerifyReason.AlreadyDecommissioned;
-        return VerifyReason.Verified;
-    }
 
     /// @dev Loads an item, materialising it from its Merkle proof on first use (in memory; the caller stores it).
     function _activate(
@@ -674,7 +540,7 @@ contract SupplyChain is ConsortiumGated, ISupplyChain {
         it = _loadItem(key);
         if (it.state != ItemState.None) return (key, it);
         // A one-serial tree's root is its only leaf: its proof is empty.
-        if (ld.flags & _TREE == 0 || (proof.length == 0 && ld.itemCount != 1)) {
+        if (ld.flags & LOT_TREE == 0 || (proof.length == 0 && ld.itemCount != 1)) {
             revert SupplyChainUnknownItem(lotId, serialHash);
         }
         if (!MerkleProof.verifyCalldata(proof, ld.merkleRoot, _leaf(serialHash))) {
@@ -694,7 +560,7 @@ contract SupplyChain is ConsortiumGated, ISupplyChain {
     ) private view returns (bool) {
         // An empty multiproof proves a one-serial tree's only leaf; otherwise it means "no proof given".
         if (proof.length == 0 && proofFlags.length == 0 && !_singleLeafTree(ld)) return false;
-        if (ld.flags & _TREE == 0) revert SupplyChainInvalidProof(lotId, serialHashes[0]);
+        if (ld.flags & LOT_TREE == 0) revert SupplyChainInvalidProof(lotId, serialHashes[0]);
         uint256 n = serialHashes.length;
         bytes32[] memory leaves = new bytes32[](n);
         for (uint256 i; i < n; ++i) leaves[i] = _leaf(serialHashes[i]);
@@ -723,24 +589,53 @@ contract SupplyChain is ConsortiumGated, ISupplyChain {
     }
 
     /// @dev One shared copy of the item slot's packing (the contract stays under the EIP-170 size limit).
-    function _loadItem(bytes32 key) private view returns (ItemData memory) {
-        return _items[key];
+    function _loadItem(bytes32 key) private view returns (ItemData memory it) {
+        ItemData storage slot = _supplyChainStorage().items[key];
+        uint256 word;
+        assembly ("memory-safe") {
+            word := sload(slot.slot)
+        }
+        // The inverse of _storeItem (one SLOAD, fields in ItemData's storage layout); a state byte outside the enum
+        // cannot have been stored.
+        it.state = ItemState(uint8(word));
+        it.suspect = uint8(word >> 8) != 0;
+        it.owner = uint32(word >> 16);
+        it.custodian = uint32(word >> 48);
+        it.receiver = uint32(word >> 80);
+        it.pendingOwner = uint32(word >> 112);
+        it.pallet = uint64(word >> 144);
+        it.since = uint40(word >> 208);
     }
 
+    /// @dev Writes the item's slot with one SSTORE (a struct copy writes each packed field in turn). The word follows
+    /// ItemData's storage layout: state, suspect, owner, custodian, receiver, pendingOwner, pallet, since from the
+    /// low byte up; SupplyChainOversight and the views read it back through that layout.
     function _storeItem(bytes32 key, ItemData memory it) private {
-        _items[key] = it;
+        ItemData storage slot = _supplyChainStorage().items[key];
+        uint256 word = uint256(uint8(it.state)) |
+            (it.suspect ? 1 << 8 : 0) |
+            (uint256(it.owner) << 16) |
+            (uint256(it.custodian) << 48) |
+            (uint256(it.receiver) << 80) |
+            (uint256(it.pendingOwner) << 112) |
+            (uint256(it.pallet) << 144) |
+            (uint256(it.since) << 208);
+        assembly ("memory-safe") {
+            sstore(slot.slot, word)
+        }
     }
 
     function _singleLeafTree(LotData storage ld) private view returns (bool) {
-        return ld.flags & _TREE != 0 && ld.itemCount == 1;
+        return ld.flags & LOT_TREE != 0 && ld.itemCount == 1;
     }
 
     /// @dev Adds a lot to a pallet's bounded lot set (in memory `p`; the caller stores it).
     function _addPalletLot(uint64 sscc, PalletData memory p, bytes32 lotId) private {
+        SupplyChainStorage storage $ = _supplyChainStorage();
         uint256 n = p.lotCount;
-        for (uint256 i; i < n; ++i) if (_palletLots[sscc][i] == lotId) return;
+        for (uint256 i; i < n; ++i) if ($.palletLots[sscc][i] == lotId) return;
         if (n == MAX_PALLET_LOTS) revert SupplyChainPalletLotsFull(sscc, MAX_PALLET_LOTS);
-        _palletLots[sscc][n] = lotId;
+        $.palletLots[sscc][n] = lotId;
         // n < MAX_PALLET_LOTS = 8
         p.lotCount = uint8(n + 1);
     }
@@ -748,13 +643,14 @@ contract SupplyChain is ConsortiumGated, ISupplyChain {
     /// @dev A pallet move checks every lot inside (at most MAX_PALLET_LOTS): none destroyed; a recalled or
     /// expired lot only flows back to its manufacturer.
     function _checkPalletLots(uint64 sscc, uint256 lotCount, uint32 receiver) private view {
+        SupplyChainStorage storage $ = _supplyChainStorage();
         for (uint256 i; i < lotCount; ++i) {
-            bytes32 lotId = _palletLots[sscc][i];
-            LotData storage ld = _lots[lotId];
+            bytes32 lotId = $.palletLots[sscc][i];
+            LotData storage ld = $.lots[lotId];
             uint8 flags = ld.flags;
-            if (flags & _DESTROYED != 0) revert SupplyChainLotDestroyed(lotId);
+            if (flags & LOT_DESTROYED != 0) revert SupplyChainLotDestroyed(lotId);
             if (receiver == ld.manufacturer) continue;
-            if (flags & _RECALLED != 0) revert SupplyChainLotRecalled(lotId);
+            if (flags & LOT_RECALLED != 0) revert SupplyChainLotRecalled(lotId);
             // solhint-disable-next-line gas-strict-inequalities
             if (block.timestamp >= ld.expiry) revert SupplyChainLotExpired(lotId, ld.expiry);
         }
@@ -778,13 +674,14 @@ contract SupplyChain is ConsortiumGated, ISupplyChain {
         ld = _lot(lotId);
         if (ld.manufacturer != org) revert SupplyChainNotLotManufacturer(lotId, org);
         uint8 flags = ld.flags;
-        if (flags & _TREE != 0) revert SupplyChainLotHasTree(lotId);
+        if (flags & LOT_TREE != 0) revert SupplyChainLotHasTree(lotId);
         _requireUsable(lotId, flags);
     }
 
     function _register(bytes32 lotId, bytes32 serialHash, uint32 org) private returns (bytes32 itemKey) {
+        SupplyChainStorage storage $ = _supplyChainStorage();
         itemKey = _itemKeyOf(lotId, serialHash);
-        ItemData storage it = _items[itemKey];
+        ItemData storage it = $.items[itemKey];
         if (it.state != ItemState.None) revert SupplyChainDuplicateSerial(lotId, serialHash);
         it.state = ItemState.Commissioned;
         it.owner = org;
@@ -793,23 +690,17 @@ contract SupplyChain is ConsortiumGated, ISupplyChain {
         emit ItemActivated(lotId, itemKey, serialHash, true);
     }
 
-    function _heldPallet(uint64 sscc, uint32 org) private view returns (PalletData memory p) {
-        p = _pallets[sscc];
-        if (p.itemCount == 0) revert SupplyChainUnknownPallet(sscc);
-        if (p.custodian != org) revert SupplyChainPalletNotHolder(sscc, org);
-        if (p.inTransit) revert SupplyChainPalletInTransit(sscc);
-    }
-
     function _lot(bytes32 lotId) private view returns (LotData storage ld) {
-        ld = _lots[lotId];
+        SupplyChainStorage storage $ = _supplyChainStorage();
+        ld = $.lots[lotId];
         if (ld.manufacturer == 0) revert SupplyChainUnknownLot(lotId);
     }
 
     /// @dev Reverts when the lot is recalled, quarantined or destroyed.
     function _requireUsable(bytes32 lotId, uint8 flags) private pure {
-        if (flags & _DESTROYED != 0) revert SupplyChainLotDestroyed(lotId);
-        if (flags & _RECALLED != 0) revert SupplyChainLotRecalled(lotId);
-        if (flags & _QUARANTINED != 0) revert SupplyChainLotQuarantined(lotId);
+        if (flags & LOT_DESTROYED != 0) revert SupplyChainLotDestroyed(lotId);
+        if (flags & LOT_RECALLED != 0) revert SupplyChainLotRecalled(lotId);
+        if (flags & LOT_QUARANTINED != 0) revert SupplyChainLotQuarantined(lotId);
     }
 
     function _checkShipment(Shipment calldata shipment, uint32 org) private view {
@@ -839,14 +730,6 @@ contract SupplyChain is ConsortiumGated, ISupplyChain {
         if (org == 0) revert SupplyChainNoCustodyRole(msg.sender);
     }
 
-    /// @dev The caller's organisation if it may sell or dispense (HOSPITAL or DISTRIBUTOR).
-    function _dispenseOrg() private view returns (uint32 org) {
-        org = _roleOrg(Roles.HOSPITAL, msg.sender);
-        if (org != 0) return org;
-        org = _roleOrg(Roles.DISTRIBUTOR, msg.sender);
-        if (org == 0) revert SupplyChainNoDispenseRole(msg.sender);
-    }
-
     function _isCustodyOrg(uint32 orgId) private view returns (bool) {
         IConsortium c = consortium();
         return
@@ -855,6 +738,12 @@ contract SupplyChain is ConsortiumGated, ISupplyChain {
                 c.memberHasRole(orgId, Roles.DISTRIBUTOR) ||
                 c.memberHasRole(orgId, Roles.HOSPITAL) ||
                 c.memberHasRole(orgId, Roles.MANUFACTURER));
+    }
+
+    function _supplyChainStorage() private pure returns (SupplyChainStorage storage $) {
+        assembly ("memory-safe") {
+            $.slot := SUPPLY_CHAIN_STORAGE
+        }
     }
 
     function _lotIdOf(uint64 gtin, bytes32 lotNumberHash) private pure returns (bytes32) {

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.28;
 
+import {ERC1967Proxy} from "@openzeppelin/contracts/proxy/ERC1967/ERC1967Proxy.sol";
 import {SupplyChain} from "../../contracts/supplychain/SupplyChain.sol";
 import {ISupplyChain} from "../../contracts/interfaces/ISupplyChain.sol";
 import {IConsortium} from "../../contracts/interfaces/IConsortium.sol";
@@ -160,7 +161,11 @@ contract CustodyInvariants is CityFuzz {
     function setUp() public {
         _formCity();
         vm.warp(1_800_000_000);
-        sc = new SupplyChain(consortium);
+        // As deployed: the implementation (linked to SupplyChainOversight by forge) behind an initialised proxy.
+        SupplyChain implementation = new SupplyChain(consortium);
+        sc = SupplyChain(
+            address(new ERC1967Proxy(address(implementation), abi.encodeCall(SupplyChain.initialize, ())))
+        );
         vm.startPrank(manufacturer);
         sc.registerProduct(GTIN, keccak256("Paracetamol 500 mg"));
         bytes32[] memory serials = new bytes32[](4);

@@ -49,7 +49,17 @@ export function buildCityChain(regulator?: string, storageClasses: StorageClassP
       m.getParameter("tokenIssuer"),
     ]);
 
-    const supplyChain = m.contract("SupplyChain", [consortium]);
+    const supplyChainOversight = m.library("SupplyChainOversight");
+    const supplyChainImpl = m.contract("SupplyChain", [consortium], {
+      id: "SupplyChainImpl",
+      libraries: { SupplyChainOversight: supplyChainOversight },
+    });
+    const supplyChainProxy = m.contract(
+      "ERC1967Proxy",
+      [supplyChainImpl, m.encodeFunctionCall(supplyChainImpl, "initialize", [])],
+      { id: "SupplyChainProxy" },
+    );
+    const supplyChain = m.contractAt("SupplyChain", supplyChainProxy, { id: "SupplyChain" });
     const deviceRegistry = m.contract("DeviceRegistry", [consortium]);
     const coldChain = m.contract("ColdChain", [consortium, deviceRegistry, supplyChain]);
     const asRegulator = regulator ?? m.getAccount(1);

@@ -27,8 +27,12 @@ export function forbiddenFor(target: Hardfork): Record<number, string> {
   return out;
 }
 
+/** solc's placeholder for an unlinked library address (`__$` + 34 hex digits + `$__`), inside a PUSH20. */
+const LINK_PLACEHOLDER = /__\$[0-9a-fA-F]{34}\$__/g;
+
 function toBytes(hex: string): Uint8Array {
-  const clean = hex.startsWith("0x") ? hex.slice(2) : hex;
+  // An unlinked library address is PUSH20 data: zeros in its place leave the instruction walk unchanged.
+  const clean = (hex.startsWith("0x") ? hex.slice(2) : hex).replace(LINK_PLACEHOLDER, "0".repeat(40));
   if (clean.length % 2 !== 0 || /[^0-9a-fA-F]/.test(clean)) throw new Error("bytecode is not even-length hex");
   return Uint8Array.from(clean.match(/../g) ?? [], (b) => parseInt(b, 16));
 }

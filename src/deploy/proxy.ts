@@ -15,7 +15,8 @@ export interface Proxied<T> {
 
 /**
  * Deploys `name`'s implementation with `constructorArgs`, then an `ERC1967Proxy` that delegates to it and runs
- * `initialize(...initializeArgs)` in its constructor (so nobody can initialise it in between).
+ * `initialize(...initializeArgs)` in its constructor (so nobody can initialise it in between). `libraries` links
+ * the implementation's external libraries (name → deployed address).
  */
 export async function deployProxied<T extends BaseContract>(
   hre: HardhatRuntimeEnvironment,
@@ -23,8 +24,9 @@ export async function deployProxied<T extends BaseContract>(
   constructorArgs: unknown[],
   initializeArgs: unknown[],
   deployer?: Signer,
+  libraries?: Record<string, string>,
 ): Promise<Proxied<T>> {
-  const factory = await hre.ethers.getContractFactory(name, deployer);
+  const factory = await hre.ethers.getContractFactory(name, { signer: deployer, libraries });
   const impl = await factory.deploy(...constructorArgs);
   await impl.waitForDeployment();
   const implementation = await impl.getAddress();

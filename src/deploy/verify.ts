@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
-import { implementationOf } from "./proxy";
+import { IMPLEMENTATION_SLOT, implementationOf } from "./proxy";
 
 /** The chain a deployment journal belongs to, written beside Ignition's journal. */
 export interface ChainIdentity {
@@ -66,24 +66,20 @@ export interface CodeCheck {
 }
 
 /**
- * Checks that the code at `address` is the runtime code of the artifact `fqn` (immutables masked); at an
- * ERC-1967 proxy (the proxy artifact's code), the code of the implementation it delegates to is checked instead.
+ * Checks that the code at `address` is the runtime code of the artifact `fqn` (immutables and linked library
+ * addresses masked). It does not follow proxies: checkDeployedCode checks a proxy and its implementation.
  */
 export async function checkCode(hre: HardhatRuntimeEnvironment, fqn: string, address: string): Promise<CodeCheck> {
   const onChain = await hre.ethers.provider.getCode(address);
   if (onChain === "0x") return { contract: fqn, address, ok: false, detail: "no code at the address" };
-  const proxyArtifact = await hre.artifacts.readArtifact("ERC1967Proxy");
-  if (onChain.toLowerCase() === proxyArtifact.deployedBytecode.toLowerCase()) {
-    const implementation = await implementationOf(hre, address);
-    const inner = await checkCode(hre, fqn, implementation);
-    return { ...inner, address, detail: `proxy of ${implementation}: ${inner.detail}` };
-  }
   const buildInfo = await hre.artifacts.getBuildInfo(fqn);
   const [source, name] = fqn.split(":");
   const compiled = buildInfo?.output.contracts[source]?.[name];
   if (!compiled) return { contract: fqn, address, ok: false, detail: "no build info for the artifact" };
-  const refs = compiled.evm.deployedBytecode.immutableReferences;
-  const expected = maskImmutables(`0x${compiled.evm.deployedBytecode.object}`, refs);
+  const libraries = Object.values(compiled.evm.deployedBytecode.linkReferences ?? {}).flatMap((l) => Object.entries(l));
+  const refs = { ...compiled.evm.deployedBytecode.immutableReferences, ...Object.fromEntries(libraries) };
+  const artifactHex = compiled.evm.deployedBytecode.object.replace(/__\$[0-9a-fA-F]{34}\$__/g, "0".repeat(40));
+  const expected = maskImmutables(`0x${artifactHex}`, refs);
   const actual = maskImmutables(onChain, refs);
   const ok = expected === actual;
   return { contract: fqn, address, ok, detail: ok ? "code matches the artifact" : "code differs from the artifact" };
@@ -91,9 +87,6 @@ export async function checkCode(hre: HardhatRuntimeEnvironment, fqn: string, add
 
 /** The artifact of the ERC-1967 proxy every upgradeable contract sits behind. */
 export const ERC1967_PROXY_FQN = "@openzeppelin/contracts/proxy/ERC1967/ERC1967Proxy.sol:ERC1967Proxy";
-
-/** `bytes32(uint256(keccak256("eip1967.proxy.implementation")) - 1)` */
-const IMPLEMENTATION_SLOT = "0x360894a13ba1a3210667c828492db98dca3e2076cc3735a920a3ca505d382bbc";
 
 /**
  * Checks the code of a deployed contract: for an ERC-1967 proxy, the proxy's code against the proxy artifact and

@@ -21,9 +21,15 @@ export const target: OutsiderTarget = {
       },
     };
   },
+  permissionless: {
+    "initialize()":
+      "runs once, inside the proxy's constructor; any later call reverts InvalidInitialization (test/supplychain/upgrades.test.ts)",
+  },
   accessErrors: {
     SupplyChainNoCustodyRole: 0, // ship/receive/pack/unpack/report: one of the custody roles
     SupplyChainNoDispenseRole: 0, // decommission, undoDecommission: HOSPITAL or DISTRIBUTOR
     SupplyChainNotGuardian: 0, // quarantineLot: only the guardian contract (the cold chain)
+    AccessNotConsortium: 0, // unpauseDomain: only the consortium, executing a vote
+    AccessUpgradeNotVoted: 0, // upgradeToAndCall: only the consortium, applying a voted upgrade
   },
 };

@@ -202,5 +202,11 @@ export const target: WrongPartyTarget = {
     "decideCloneReport(bytes32,bytes32,bool,bytes32)": {
       exempt: "a REGULATOR's decision on a clone report, by office: the report itself blocks nothing",
     },
+    "initialize()": { exempt: "runs once inside the proxy's constructor and refuses every later call" },
+    "pauseDomain(string)": { exempt: "any active REGULATOR stops the whole domain by office: no member-owned object" },
+    "unpauseDomain(uint256)": { exempt: "only the consortium, executing an unpause vote: no member-owned object" },
+    "upgradeToAndCall(address,bytes)": {
+      exempt: "only the consortium, applying a voted and delayed upgrade: no member-owned object",
+    },
   },
 };
