@@ -1,9 +1,11 @@
 import path from "node:path";
+import { ZeroAddress } from "ethers";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 import { Hardfork, findForbiddenOpcodes } from "./opcodes";
 import { CodeCheck, chainIdentity, checkCode, guardJournal } from "./verify";
 import { consortiumArgs, parametersPath, readParameters, resolveAccount, resolveSigningAccount } from "./parameters";
 import { SYSTEM_MODULE, deploymentDir } from "../deployments";
+import { implementationOf } from "./proxy";
 import type { StorageClassParameter } from "../../ignition/modules/CityChain";
 
 /** Futures of the CityChain module and the artifact each must match. */
@@ -21,6 +23,9 @@ export const SYSTEM_CONTRACTS: Record<string, string> = {
   AssetPPA: "contracts/assets/AssetPPA.sol:AssetPPA",
   AssetVending: "contracts/assets/AssetVending.sol:AssetVending",
 };
+
+/** The artifact of every domain contract's proxy. */
+export const ERC1967_PROXY = "@openzeppelin/contracts/proxy/ERC1967/ERC1967Proxy.sol:ERC1967Proxy";
 
 /**
  * Links the deployment must have: `contract.getter()` returns the address of `expected`. Every gated contract
@@ -254,7 +259,14 @@ export async function deploySystem(
   }
   const checks: CodeCheck[] = [];
   for (const [name, fqn] of Object.entries(SYSTEM_CONTRACTS)) {
-    checks.push(await checkCode(hre, fqn, addresses[name]));
+    // A contract behind an ERC-1967 proxy: the proxy's code is OpenZeppelin's proxy, the implementation's the artifact.
+    const implementation = await implementationOf(hre, addresses[name]);
+    if (implementation === ZeroAddress) {
+      checks.push(await checkCode(hre, fqn, addresses[name]));
+    } else {
+      checks.push(await checkCode(hre, ERC1967_PROXY, addresses[name]));
+      checks.push(await checkCode(hre, fqn, implementation));
+    }
   }
   checks.push(...(await checkLinks(hre, addresses)));
   checks.push(...(await checkStorageClasses(hre, addresses.ColdChain, params.storageClasses)));
