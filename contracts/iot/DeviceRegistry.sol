@@ -4,6 +4,7 @@ pragma solidity 0.8.28;
 import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
 import {EIP712Upgradeable} from "@openzeppelin/contracts-upgradeable/utils/cryptography/EIP712Upgradeable.sol";
 import {MerkleProof} from "@openzeppelin/contracts/utils/cryptography/MerkleProof.sol";
+import {MessageHashUtils} from "@openzeppelin/contracts/utils/cryptography/MessageHashUtils.sol";
 import {ConsortiumGated} from "../consortium/ConsortiumGated.sol";
 import {IConsortium} from "../interfaces/IConsortium.sol";
 import {IDeviceRegistry} from "../interfaces/IDeviceRegistry.sol";
@@ -26,6 +27,10 @@ contract DeviceRegistry is ConsortiumGated, EIP712Upgradeable, IDeviceTelemetry 
     /// @dev The EIP-712 domain's name and version (unchanged since the registry was immutable).
     string private constant EIP712_NAME = "CityChain DeviceRegistry";
     string private constant EIP712_VERSION = "1";
+    bytes32 private constant DOMAIN_TYPEHASH =
+        keccak256("EIP712Domain(string name,string version,uint256 chainId,address verifyingContract)");
+    bytes32 private constant NAME_HASH = keccak256(bytes(EIP712_NAME));
+    bytes32 private constant VERSION_HASH = keccak256(bytes(EIP712_VERSION));
 
     /// @dev 1 + 2^32 + ... + 2^224: multiplying by it adds the eight 32-bit lanes of a word into the top one.
     uint256 private constant _LANES = 0x0000000100000001000000010000000100000001000000010000000100000001;
@@ -721,7 +726,7 @@ contract DeviceRegistry is ConsortiumGated, EIP712Upgradeable, IDeviceTelemetry 
     }
 
     /// @dev The domain's name as a constant: the upgradeable EIP-712 base would read it from storage (a cold SLOAD
-    /// and a hash per signature check); `initialize` stores the same string.
+    /// and a hash per call); `initialize` stores the same string.
     function _EIP712Name() internal pure override returns (string memory) {
         return EIP712_NAME;
     }
@@ -729,6 +734,15 @@ contract DeviceRegistry is ConsortiumGated, EIP712Upgradeable, IDeviceTelemetry 
     /// @dev The domain's version as a constant (see `_EIP712Name`).
     function _EIP712Version() internal pure override returns (string memory) {
         return EIP712_VERSION;
+    }
+
+    /// @dev The same digest as the base's, with the name and version hashes as compile-time constants (the base
+    /// rebuilds them from strings on every signature check). The verifying contract is the proxy (`this`).
+    function _hashTypedDataV4(bytes32 structHash) internal view override returns (bytes32) {
+        bytes32 domainSeparator = keccak256(
+            abi.encode(DOMAIN_TYPEHASH, NAME_HASH, VERSION_HASH, block.chainid, address(this))
+        );
+        return MessageHashUtils.toTypedDataHash(domainSeparator, structHash);
     }
 
     function _deviceRegistryStorage() private pure returns (DeviceRegistryStorage storage $) {
