@@ -1,6 +1,7 @@
 import type { Signer } from "ethers";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 import type { ColdChain, DeviceRegistry, IColdChain, SupplyChain } from "../typechain-types";
+import { deployProxied } from "./deploy/proxy";
 import { type SerialTree, textHash } from "./supplychain";
 
 /**
@@ -40,7 +41,21 @@ export interface PharmaSystem {
   coldChain: ColdChain;
 }
 
-/** Deploys the device registry and the cold chain; the regulator makes the cold chain a supply-chain guardian. */
+/** Deploys the device registry behind its ERC-1967 proxy (UUPS) and returns its binding at the proxy. */
+export async function deployDeviceRegistry(
+  hre: HardhatRuntimeEnvironment,
+  consortium: string,
+  deployer: Signer,
+): Promise<DeviceRegistry> {
+  const { contract } = await deployProxied<DeviceRegistry>(hre, "DeviceRegistry", [consortium], [], deployer);
+  return contract;
+}
+
+/**
+ * Deploys the device registry and the cold chain, each behind its ERC-1967 proxy (the cold chain's implementation
+ * is wired to the registry's and the supply chain's proxies); the regulator makes the cold chain a supply-chain
+ * guardian.
+ */
 export async function deployPharma(
   hre: HardhatRuntimeEnvironment,
   consortium: string,
@@ -48,14 +63,14 @@ export async function deployPharma(
   deployer: Signer,
   regulator: Signer,
 ): Promise<PharmaSystem> {
-  const registry = (await (
-    await hre.ethers.getContractFactory("DeviceRegistry", deployer)
-  ).deploy(consortium)) as unknown as DeviceRegistry;
-  await registry.waitForDeployment();
-  const coldChain = (await (
-    await hre.ethers.getContractFactory("ColdChain", deployer)
-  ).deploy(consortium, await registry.getAddress(), await supplyChain.getAddress())) as unknown as ColdChain;
-  await coldChain.waitForDeployment();
+  const registry = await deployDeviceRegistry(hre, consortium, deployer);
+  const { contract: coldChain } = await deployProxied<ColdChain>(
+    hre,
+    "ColdChain",
+    [consortium, await registry.getAddress(), await supplyChain.getAddress()],
+    [],
+    deployer,
+  );
   await (await supplyChain.connect(regulator).setGuardian(await coldChain.getAddress(), true)).wait();
   return { registry, coldChain };
 }

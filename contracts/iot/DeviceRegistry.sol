@@ -2,8 +2,9 @@
 pragma solidity 0.8.28;
 
 import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
-import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
+import {EIP712Upgradeable} from "@openzeppelin/contracts-upgradeable/utils/cryptography/EIP712Upgradeable.sol";
 import {MerkleProof} from "@openzeppelin/contracts/utils/cryptography/MerkleProof.sol";
+import {MessageHashUtils} from "@openzeppelin/contracts/utils/cryptography/MessageHashUtils.sol";
 import {ConsortiumGated} from "../consortium/ConsortiumGated.sol";
 import {IConsortium} from "../interfaces/IConsortium.sol";
 import {IDeviceRegistry} from "../interfaces/IDeviceRegistry.sol";
@@ -17,11 +18,19 @@ import {Roles} from "../libraries/Roles.sol";
  * telemetry batches relayed by gateways, each anchored as a Merkle root. Shared by every domain that trusts
  * sensors: the cold chain, solar meters, vending controllers.
  */
-contract DeviceRegistry is ConsortiumGated, EIP712, IDeviceTelemetry {
+contract DeviceRegistry is ConsortiumGated, EIP712Upgradeable, IDeviceTelemetry {
     /// @notice Most readings in one batch.
     uint256 public constant MAX_READINGS = 1024;
     /// @notice How far in the future (seconds) a reading may lie, to absorb clock drift between device and chain.
     uint256 public constant MAX_CLOCK_SKEW = 120;
+
+    /// @dev The EIP-712 domain's name and version (unchanged since the registry was immutable).
+    string private constant EIP712_NAME = "CityChain DeviceRegistry";
+    string private constant EIP712_VERSION = "1";
+    bytes32 private constant DOMAIN_TYPEHASH =
+        keccak256("EIP712Domain(string name,string version,uint256 chainId,address verifyingContract)");
+    bytes32 private constant NAME_HASH = keccak256(bytes(EIP712_NAME));
+    bytes32 private constant VERSION_HASH = keccak256(bytes(EIP712_VERSION));
 
     /// @dev 1 + 2^32 + ... + 2^224: multiplying by it adds the eight 32-bit lanes of a word into the top one.
     uint256 private constant _LANES = 0x0000000100000001000000010000000100000001000000010000000100000001;
@@ -50,90 +59,108 @@ contract DeviceRegistry is ConsortiumGated, EIP712, IDeviceTelemetry {
         bytes32 metadataHash;
     }
 
-    mapping(address device => DeviceData) private _devices;
-    /// @dev Firmware listings by id (1..65535); ids keep the device record in one hot slot. A listing belongs to
-    /// the DEVICE_MANAGER organisation that made it (`listedBy`), or to the city (0) when a REGULATOR made it.
-    mapping(uint16 id => Firmware) private _firmwareById;
-    mapping(uint16 id => bytes32) private _firmwareDigest;
-    mapping(uint32 org => mapping(bytes32 digest => uint16)) private _firmwareIds;
-    uint16 private _firmwareCount;
-    /// @dev Version floors per listing organisation (0: the city's) and device kind.
-    mapping(uint32 org => mapping(uint8 kind => uint32)) private _floors;
-    /// @dev Anchored roots, full 256 bits, one slot per batch.
-    mapping(address device => mapping(uint64 sequence => bytes32)) private _roots;
+    /// @custom:storage-location erc7201:citychain.storage.DeviceRegistry
+    struct DeviceRegistryStorage {
+        mapping(address device => DeviceData) devices;
+        /// @dev Firmware listings by id (1..65535); ids keep the device record in one hot slot. A listing belongs to
+        /// the DEVICE_MANAGER organisation that made it (`listedBy`), or to the city (0) when a REGULATOR made it.
+        mapping(uint16 id => Firmware) firmwareById;
+        mapping(uint16 id => bytes32) firmwareDigest;
+        mapping(uint32 org => mapping(bytes32 digest => uint16)) firmwareIds;
+        uint16 firmwareCount;
+        /// @dev Version floors per listing organisation (0: the city's) and device kind.
+        mapping(uint32 org => mapping(uint8 kind => uint32)) floors;
+        /// @dev Anchored roots, full 256 bits, one slot per batch.
+        mapping(address device => mapping(uint64 sequence => bytes32)) roots;
+    }
 
-    /// @param consortium_ The consortium contract.
-    constructor(IConsortium consortium_) ConsortiumGated(consortium_) EIP712("CityChain DeviceRegistry", "1") {}
+    // keccak256(abi.encode(uint256(keccak256("citychain.storage.DeviceRegistry")) - 1)) & ~bytes32(uint256(0xff))
+    bytes32 private constant DEVICE_REGISTRY_STORAGE =
+        0xe182ab3cafca32d43d6aac48249e7ab21a64ab748a78966ad0cf126ee9efd000;
+
+    /// @param consortium_ The consortium contract (its proxy).
+    /// @custom:oz-upgrades-unsafe-allow constructor
+    constructor(IConsortium consortium_) ConsortiumGated(consortium_) {}
+
+    /// @notice Sets up the proxy: the EIP-712 domain ("CityChain DeviceRegistry", "1"), the same as before the
+    /// registry was upgradeable, so device keys sign exactly what they signed before.
+    function initialize() external initializer {
+        __EIP712_init(EIP712_NAME, EIP712_VERSION);
+        __UUPSUpgradeable_init();
+    }
 
     // ---------------------------------------------------------------- firmware allow-list
 
     /// @inheritdoc IDeviceTelemetry
-    function setFirmware(bytes32 digest, uint8 kind, uint32 version, bool allowed) external {
+    function setFirmware(bytes32 digest, uint8 kind, uint32 version, bool allowed) external whenNotPaused {
         _list(_requireRole(Roles.DEVICE_MANAGER), digest, kind, version, allowed);
     }
 
     /// @inheritdoc IDeviceTelemetry
-    function setCityFirmware(bytes32 digest, uint8 kind, uint32 version, bool allowed) external {
+    function setCityFirmware(bytes32 digest, uint8 kind, uint32 version, bool allowed) external whenNotPaused {
         _requireRole(Roles.REGULATOR);
         _list(0, digest, kind, version, allowed);
     }
 
     /// @inheritdoc IDeviceTelemetry
-    function raiseFirmwareFloor(uint8 kind, uint32 floor) external {
+    function raiseFirmwareFloor(uint8 kind, uint32 floor) external whenNotPaused {
+        DeviceRegistryStorage storage $ = _deviceRegistryStorage();
         uint32 org = _requireRole(Roles.DEVICE_MANAGER);
         _requireKind(kind);
-        uint32 previous = _floors[org][kind];
+        uint32 previous = $.floors[org][kind];
         // solhint-disable-next-line gas-strict-inequalities
         if (floor <= previous) revert DeviceFloorNotRaised(kind, previous, floor);
-        _floors[org][kind] = floor;
+        $.floors[org][kind] = floor;
         emit FirmwareFloorSet(org, kind, previous, floor, bytes32(0));
     }
 
     /// @inheritdoc IDeviceTelemetry
-    function lowerFirmwareFloor(uint8 kind, uint32 floor, bytes32 reasonHash) external {
+    function lowerFirmwareFloor(uint8 kind, uint32 floor, bytes32 reasonHash) external whenNotPaused {
+        DeviceRegistryStorage storage $ = _deviceRegistryStorage();
         uint32 org = _requireRole(Roles.DEVICE_MANAGER);
         _requireKind(kind);
-        uint32 previous = _floors[org][kind];
+        uint32 previous = $.floors[org][kind];
         // solhint-disable-next-line gas-strict-inequalities
         if (floor >= previous) revert DeviceFloorNotLowered(kind, previous, floor);
-        _floors[org][kind] = floor;
+        $.floors[org][kind] = floor;
         emit FirmwareFloorSet(org, kind, previous, floor, reasonHash);
     }
 
     /// @inheritdoc IDeviceTelemetry
-    function setCityFirmwareFloor(uint8 kind, uint32 floor, bytes32 reasonHash) external {
+    function setCityFirmwareFloor(uint8 kind, uint32 floor, bytes32 reasonHash) external whenNotPaused {
+        DeviceRegistryStorage storage $ = _deviceRegistryStorage();
         _requireRole(Roles.REGULATOR);
         _requireKind(kind);
-        uint32 previous = _floors[0][kind];
+        uint32 previous = $.floors[0][kind];
         if (floor == previous) revert DeviceFloorNotRaised(kind, previous, floor);
-        _floors[0][kind] = floor;
+        $.floors[0][kind] = floor;
         emit FirmwareFloorSet(0, kind, previous, floor, reasonHash);
     }
 
     // ---------------------------------------------------------------- device lifecycle
 
     /// @inheritdoc IDeviceTelemetry
-    function registerDevice(Registration calldata r, bytes calldata signature) external {
+    function registerDevice(Registration calldata r, bytes calldata signature) external whenNotPaused {
         uint32 managerOrg = _requireRole(Roles.DEVICE_MANAGER);
         address dev = r.device;
-        if (_devices[dev].status != DeviceStatus.None) revert DeviceExists(dev);
+        DeviceData storage d = _deviceRegistryStorage().devices[dev];
+        if (d.status != DeviceStatus.None) revert DeviceExists(dev);
         if (r.managerOrg != managerOrg) revert DeviceRegistrationWrongManager(dev, r.managerOrg, managerOrg);
-        uint64 nonce = _devices[dev].registrationNonce;
+        uint64 nonce = d.registrationNonce;
         if (r.nonce != nonce) revert DeviceRegistrationNonceUsed(dev, r.nonce, nonce);
         // solhint-disable-next-line gas-strict-inequalities
         if (r.deadline < block.timestamp) revert DeviceRegistrationExpired(dev, r.deadline);
         _requireKind(r.kind);
         _requireActiveOrg(r.ownerOrg);
         uint16 firmwareId = _firmwareIdFor(managerOrg, r.firmware);
-        if (!_firmwareAllowed(_firmwareById[firmwareId], r.kind)) revert DeviceFirmwareNotAllowed(r.firmware);
+        if (!_firmwareAllowed(_deviceRegistryStorage().firmwareById[firmwareId], r.kind))
+            revert DeviceFirmwareNotAllowed(r.firmware);
         // solhint-disable-next-line gas-strict-inequalities
         if (r.calibratedUntil <= block.timestamp || r.calibratedUntil > type(uint40).max) {
             revert DeviceCalibrationExpired(dev, r.calibratedUntil, uint64(block.timestamp));
         }
-        bytes32 digest = _registrationDigest(r);
-        _requireSigner(digest, signature, dev);
+        _requireSigner(_registrationDigest(r), signature, dev);
 
-        DeviceData storage d = _devices[dev];
         // nonces count registrations of this key: far below 2^64
         d.registrationNonce = nonce + 1;
         d.ownerOrg = r.ownerOrg;
@@ -148,7 +175,7 @@ contract DeviceRegistry is ConsortiumGated, EIP712, IDeviceTelemetry {
     }
 
     /// @inheritdoc IDeviceTelemetry
-    function setSuspended(address dev, bool suspended) external {
+    function setSuspended(address dev, bool suspended) external whenNotPaused {
         DeviceData storage d = _managed(dev);
         DeviceStatus expected = suspended ? DeviceStatus.Active : DeviceStatus.Suspended;
         if (d.status != expected) revert DeviceNotActive(dev, d.status);
@@ -157,7 +184,7 @@ contract DeviceRegistry is ConsortiumGated, EIP712, IDeviceTelemetry {
     }
 
     /// @inheritdoc IDeviceTelemetry
-    function transferDevice(address dev, uint32 toOrg) external {
+    function transferDevice(address dev, uint32 toOrg) external whenNotPaused {
         DeviceData storage d = _managed(dev);
         if (d.status == DeviceStatus.Revoked) revert DeviceNotActive(dev, d.status);
         uint32 fromOrg = d.ownerOrg;
@@ -168,7 +195,7 @@ contract DeviceRegistry is ConsortiumGated, EIP712, IDeviceTelemetry {
     }
 
     /// @inheritdoc IDeviceTelemetry
-    function revokeDevice(address dev, uint64 fromTime, bytes32 reasonHash) external {
+    function revokeDevice(address dev, uint64 fromTime, bytes32 reasonHash) external whenNotPaused {
         DeviceData storage d = _managed(dev);
         if (d.status == DeviceStatus.Revoked) revert DeviceNotActive(dev, d.status);
         if (fromTime < d.registeredAt || fromTime > type(uint40).max) revert DeviceInvalidRevocationTime(dev, fromTime);
@@ -178,7 +205,7 @@ contract DeviceRegistry is ConsortiumGated, EIP712, IDeviceTelemetry {
     }
 
     /// @inheritdoc IDeviceTelemetry
-    function recalibrate(address dev, uint64 calibratedUntil, bytes32 certificateHash) external {
+    function recalibrate(address dev, uint64 calibratedUntil, bytes32 certificateHash) external whenNotPaused {
         DeviceData storage d = _managed(dev);
         if (d.status == DeviceStatus.Revoked) revert DeviceNotActive(dev, d.status);
         // solhint-disable-next-line gas-strict-inequalities
@@ -190,13 +217,14 @@ contract DeviceRegistry is ConsortiumGated, EIP712, IDeviceTelemetry {
     }
 
     /// @inheritdoc IDeviceTelemetry
-    function updateFirmware(address dev, bytes32 digest) external {
+    function updateFirmware(address dev, bytes32 digest) external whenNotPaused {
+        DeviceRegistryStorage storage $ = _deviceRegistryStorage();
         DeviceData storage d = _managed(dev);
         if (d.status == DeviceStatus.Revoked) revert DeviceNotActive(dev, d.status);
         uint16 id = _firmwareIdFor(d.managerOrg, digest);
-        Firmware memory fw = _firmwareById[id];
+        Firmware memory fw = $.firmwareById[id];
         if (!_firmwareAllowed(fw, d.kind)) revert DeviceFirmwareNotAllowed(digest);
-        uint32 current = _firmwareById[d.firmwareId].version;
+        uint32 current = $.firmwareById[d.firmwareId].version;
         // solhint-disable-next-line gas-strict-inequalities
         if (fw.version <= current) revert DeviceFirmwareRollback(dev, current, fw.version);
         d.firmwareId = id;
@@ -210,9 +238,10 @@ contract DeviceRegistry is ConsortiumGated, EIP712, IDeviceTelemetry {
         TelemetryBatch calldata batch,
         bytes calldata signature,
         Watch calldata watch
-    ) external returns (BatchSummary memory summary) {
+    ) external whenNotPaused returns (BatchSummary memory summary) {
+        DeviceRegistryStorage storage $ = _deviceRegistryStorage();
         address dev = batch.device;
-        DeviceData storage d = _devices[dev];
+        DeviceData storage d = $.devices[dev];
         uint256 hot = _loadHot(d);
         _checkHeader(hot, batch);
         summary = _summarise(batch.baseTime, batch.readings, watch);
@@ -243,18 +272,20 @@ contract DeviceRegistry is ConsortiumGated, EIP712, IDeviceTelemetry {
 
     /// @inheritdoc IDeviceRegistry
     function deviceOf(address dev) external view returns (uint32 ownerOrg, uint8 kind, bool active) {
-        DeviceData storage d = _devices[dev];
+        DeviceRegistryStorage storage $ = _deviceRegistryStorage();
+        DeviceData storage d = $.devices[dev];
         ownerOrg = d.ownerOrg;
         kind = d.kind;
         active =
             d.status == DeviceStatus.Active &&
             d.calibratedUntil > block.timestamp &&
-            _firmwareAllowed(_firmwareById[d.firmwareId], kind);
+            _firmwareAllowed($.firmwareById[d.firmwareId], kind);
     }
 
     /// @inheritdoc IDeviceTelemetry
     function device(address dev) external view returns (Device memory) {
-        DeviceData storage d = _devices[dev];
+        DeviceRegistryStorage storage $ = _deviceRegistryStorage();
+        DeviceData storage d = $.devices[dev];
         return
             Device({
                 ownerOrg: d.ownerOrg,
@@ -265,36 +296,41 @@ contract DeviceRegistry is ConsortiumGated, EIP712, IDeviceTelemetry {
                 lastTimestamp: d.lastTimestamp,
                 lastSequence: d.lastSequence,
                 managerOrg: d.managerOrg,
-                firmwareVersion: _firmwareById[d.firmwareId].version,
+                firmwareVersion: $.firmwareById[d.firmwareId].version,
                 registeredAt: d.registeredAt,
-                firmware: _firmwareDigest[d.firmwareId],
+                firmware: $.firmwareDigest[d.firmwareId],
                 metadataHash: d.metadataHash
             });
     }
 
     /// @inheritdoc IDeviceTelemetry
     function firmware(uint32 org, bytes32 digest) external view returns (Firmware memory) {
-        return _firmwareById[_firmwareIds[org][digest]];
+        DeviceRegistryStorage storage $ = _deviceRegistryStorage();
+        return $.firmwareById[$.firmwareIds[org][digest]];
     }
 
     /// @inheritdoc IDeviceTelemetry
     function firmwareFloor(uint32 org, uint8 kind) external view returns (uint32) {
-        return _floors[org][kind];
+        DeviceRegistryStorage storage $ = _deviceRegistryStorage();
+        return $.floors[org][kind];
     }
 
     /// @inheritdoc IDeviceTelemetry
     function registrationNonce(address dev) external view returns (uint64) {
-        return _devices[dev].registrationNonce;
+        DeviceRegistryStorage storage $ = _deviceRegistryStorage();
+        return $.devices[dev].registrationNonce;
     }
 
     /// @inheritdoc IDeviceTelemetry
     function lastSequence(address dev) external view returns (uint64) {
-        return _devices[dev].lastSequence;
+        DeviceRegistryStorage storage $ = _deviceRegistryStorage();
+        return $.devices[dev].lastSequence;
     }
 
     /// @inheritdoc IDeviceTelemetry
     function batchRoot(address dev, uint64 sequence) external view returns (bytes32) {
-        return _roots[dev][sequence];
+        DeviceRegistryStorage storage $ = _deviceRegistryStorage();
+        return $.roots[dev][sequence];
     }
 
     /// @inheritdoc IDeviceTelemetry
@@ -308,12 +344,12 @@ contract DeviceRegistry is ConsortiumGated, EIP712, IDeviceTelemetry {
         bytes32[] calldata proof
     ) external view returns (bool valid, uint64 timestamp, int16 value) {
         if (index >= count) return (false, 0, 0);
-        bytes32 anchored = _roots[dev][sequence];
+        bytes32 anchored = _deviceRegistryStorage().roots[dev][sequence];
         bytes32 root = MerkleProof.processProofCalldata(proof, _leaf(baseTime, count, index / 8, word));
         valid = anchored != bytes32(0) && root == anchored;
         (timestamp, value) = _decode(baseTime, index, word);
         // A reading at or after a revocation time is not evidence (the key may have leaked before it was revoked).
-        DeviceData storage d = _devices[dev];
+        DeviceData storage d = _deviceRegistryStorage().devices[dev];
         // solhint-disable-next-line gas-strict-inequalities
         if (d.status == DeviceStatus.Revoked && timestamp >= d.revokedFrom) valid = false;
     }
@@ -546,6 +582,7 @@ contract DeviceRegistry is ConsortiumGated, EIP712, IDeviceTelemetry {
     /// @dev Time checks of a batch (after the previous one, not in the future, before revocation, calibrated)
     /// and the device's firmware (`hot`: see `_loadHot`). A last time that passes fits uint40.
     function _checkTimes(uint256 hot, address dev, uint64 firstTimestamp, uint64 lastTimestamp) private view {
+        DeviceRegistryStorage storage $ = _deviceRegistryStorage();
         uint40 previous = uint40(hot >> 128);
         // solhint-disable-next-line gas-strict-inequalities
         if (firstTimestamp <= previous) revert DeviceStaleBatch(dev, firstTimestamp, previous);
@@ -560,27 +597,29 @@ contract DeviceRegistry is ConsortiumGated, EIP712, IDeviceTelemetry {
         uint40 calibratedUntil = uint40(hot >> 48);
         if (lastTimestamp > calibratedUntil) revert DeviceCalibrationExpired(dev, calibratedUntil, lastTimestamp);
         uint16 firmwareId = uint16(hot >> 232);
-        if (!_firmwareAllowed(_firmwareById[firmwareId], uint8(hot >> 32))) {
-            revert DeviceFirmwareNotAllowed(_firmwareDigest[firmwareId]);
+        if (!_firmwareAllowed($.firmwareById[firmwareId], uint8(hot >> 32))) {
+            revert DeviceFirmwareNotAllowed($.firmwareDigest[firmwareId]);
         }
     }
 
     /// @dev Stores a batch's full root (each slot is written once: sequences strictly increase).
     function _anchor(address dev, uint64 sequence, bytes32 root) private {
-        _roots[dev][sequence] = root;
+        DeviceRegistryStorage storage $ = _deviceRegistryStorage();
+        $.roots[dev][sequence] = root;
     }
 
     /// @dev Adds or changes a listing of `org` (0: the city's).
     function _list(uint32 org, bytes32 digest, uint8 kind, uint32 version, bool allowed) private {
+        DeviceRegistryStorage storage $ = _deviceRegistryStorage();
         _requireKind(kind);
-        uint16 id = _firmwareIds[org][digest];
+        uint16 id = $.firmwareIds[org][digest];
         if (id == 0) {
-            if (_firmwareCount == type(uint16).max) revert DeviceFirmwareListFull();
-            id = ++_firmwareCount;
-            _firmwareIds[org][digest] = id;
-            _firmwareDigest[id] = digest;
+            if ($.firmwareCount == type(uint16).max) revert DeviceFirmwareListFull();
+            id = ++$.firmwareCount;
+            $.firmwareIds[org][digest] = id;
+            $.firmwareDigest[id] = digest;
         }
-        Firmware storage fw = _firmwareById[id];
+        Firmware storage fw = $.firmwareById[id];
         if (fw.kind == 0) {
             fw.kind = kind;
             fw.version = version;
@@ -594,8 +633,9 @@ contract DeviceRegistry is ConsortiumGated, EIP712, IDeviceTelemetry {
 
     /// @dev The listing a device managed by `managerOrg` runs for `digest`: the manager's own, else the city's.
     function _firmwareIdFor(uint32 managerOrg, bytes32 digest) private view returns (uint16 id) {
-        id = _firmwareIds[managerOrg][digest];
-        if (id == 0) id = _firmwareIds[0][digest];
+        DeviceRegistryStorage storage $ = _deviceRegistryStorage();
+        id = $.firmwareIds[managerOrg][digest];
+        if (id == 0) id = $.firmwareIds[0][digest];
     }
 
     /// @dev EIP-712 digest of a registration.
@@ -654,8 +694,9 @@ contract DeviceRegistry is ConsortiumGated, EIP712, IDeviceTelemetry {
 
     /// @dev The device managed by the caller's DEVICE_MANAGER organisation.
     function _managed(address dev) private view returns (DeviceData storage d) {
+        DeviceRegistryStorage storage $ = _deviceRegistryStorage();
         uint32 orgId = _requireRole(Roles.DEVICE_MANAGER);
-        d = _devices[dev];
+        d = $.devices[dev];
         if (d.status == DeviceStatus.None) revert DeviceUnknown(dev);
         if (d.managerOrg != orgId) revert DeviceNotManager(dev, orgId);
     }
@@ -672,8 +713,9 @@ contract DeviceRegistry is ConsortiumGated, EIP712, IDeviceTelemetry {
     }
 
     function _firmwareAllowed(Firmware memory fw, uint8 kind) private view returns (bool) {
+        DeviceRegistryStorage storage $ = _deviceRegistryStorage();
         // solhint-disable-next-line gas-strict-inequalities
-        return fw.allowed && fw.kind == kind && fw.version >= _floors[fw.listedBy][kind];
+        return fw.allowed && fw.kind == kind && fw.version >= $.floors[fw.listedBy][kind];
     }
 
     function _requireSigner(bytes32 digest, bytes calldata signature, address expected) private pure {
@@ -681,5 +723,31 @@ contract DeviceRegistry is ConsortiumGated, EIP712, IDeviceTelemetry {
         // slither-disable-next-line unused-return
         (address signer, , ) = ECDSA.tryRecover(digest, signature);
         if (signer != expected) revert DeviceInvalidSignature(expected, signer);
+    }
+
+    /// @dev The domain's name as a constant: the upgradeable EIP-712 base would read it from storage (a cold SLOAD
+    /// and a hash per call); `initialize` stores the same string.
+    function _EIP712Name() internal pure override returns (string memory) {
+        return EIP712_NAME;
+    }
+
+    /// @dev The domain's version as a constant (see `_EIP712Name`).
+    function _EIP712Version() internal pure override returns (string memory) {
+        return EIP712_VERSION;
+    }
+
+    /// @dev The same digest as the base's, with the name and version hashes as compile-time constants (the base
+    /// rebuilds them from strings on every signature check). The verifying contract is the proxy (`this`).
+    function _hashTypedDataV4(bytes32 structHash) internal view override returns (bytes32) {
+        bytes32 domainSeparator = keccak256(
+            abi.encode(DOMAIN_TYPEHASH, NAME_HASH, VERSION_HASH, block.chainid, address(this))
+        );
+        return MessageHashUtils.toTypedDataHash(domainSeparator, structHash);
+    }
+
+    function _deviceRegistryStorage() private pure returns (DeviceRegistryStorage storage $) {
+        assembly ("memory-safe") {
+            $.slot := DEVICE_REGISTRY_STORAGE
+        }
     }
 }

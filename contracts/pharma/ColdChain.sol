@@ -28,24 +28,34 @@ contract ColdChain is ConsortiumGated, IColdChain {
     /// @notice Most sensors on one shipment (bounds release/close loops).
     uint256 public constant MAX_DEVICES = 4;
 
+    /// @custom:oz-upgrades-unsafe-allow state-variable-immutable
     IDeviceTelemetry private immutable _registry;
+    /// @custom:oz-upgrades-unsafe-allow state-variable-immutable
     ISupplyChain private immutable _supply;
 
-    uint32 private _classCount;
-    uint64 private _shipmentCount;
-    mapping(uint32 id => StorageClass) private _classes;
-    mapping(uint64 gtin => Drug) private _drugs;
-    mapping(uint64 id => Shipment) private _shipments;
-    mapping(uint64 id => uint64[MAX_PALLETS]) private _pallets;
-    mapping(uint64 id => mapping(uint256 index => address)) private _devices;
-    mapping(address device => Track) private _tracks;
-    mapping(uint64 id => Alarm) private _alarms;
-    /// @dev The sender organisation a carrier approved its sensor for (consumed by the next opening).
-    mapping(address device => uint32 senderOrg) private _approvals;
+    /// @custom:storage-location erc7201:citychain.storage.ColdChain
+    struct ColdChainStorage {
+        uint32 classCount;
+        uint64 shipmentCount;
+        mapping(uint32 id => StorageClass) classes;
+        mapping(uint64 gtin => Drug) drugs;
+        mapping(uint64 id => Shipment) shipments;
+        mapping(uint64 id => uint64[MAX_PALLETS]) pallets;
+        mapping(uint64 id => mapping(uint256 index => address)) devices;
+        mapping(address device => Track) tracks;
+        mapping(uint64 id => Alarm) alarms;
+        /// @dev The sender organisation a carrier approved its sensor for (consumed by the next opening).
+        mapping(address device => uint32 senderOrg) approvals;
+    }
 
-    /// @param consortium_ The consortium.
-    /// @param registry_ The device registry that verifies and anchors telemetry.
-    /// @param supply_ The supply chain (this contract must be made a guardian there).
+    // keccak256(abi.encode(uint256(keccak256("citychain.storage.ColdChain")) - 1)) & ~bytes32(uint256(0xff))
+    bytes32 private constant COLD_CHAIN_STORAGE = 0x6c746dab26c9be3bac73e9acc1743115a590d607359bce9300673cee89f0bd00;
+
+    /// @dev Wiring to the sibling proxies is immutable (every implementation of this proxy carries the same).
+    /// @param consortium_ The consortium (its proxy).
+    /// @param registry_ The device registry (its proxy) that verifies and anchors telemetry.
+    /// @param supply_ The supply chain (its proxy; this contract must be made a guardian there).
+    /// @custom:oz-upgrades-unsafe-allow constructor
     constructor(
         IConsortium consortium_,
         IDeviceTelemetry registry_,
@@ -56,43 +66,54 @@ contract ColdChain is ConsortiumGated, IColdChain {
         _supply = supply_;
     }
 
+    /// @notice Sets up the proxy (the cold chain starts empty: no class, drug or shipment).
+    function initialize() external initializer {
+        __UUPSUpgradeable_init();
+    }
+
     // ---------------------------------------------------------------- products
 
     /// @inheritdoc IColdChain
-    function defineStorageClass(StorageClass calldata rule, bytes32 nameHash) external returns (uint32 id) {
+    function defineStorageClass(
+        StorageClass calldata rule,
+        bytes32 nameHash
+    ) external whenNotPaused returns (uint32 id) {
+        ColdChainStorage storage $ = _coldChainStorage();
         _requireRole(Roles.REGULATOR);
         // solhint-disable-next-line gas-strict-inequalities
         if (rule.hardMin > rule.low || rule.low >= rule.high || rule.high > rule.hardMax || rule.maxGap == 0) {
             revert ColdChainInvalidStorageClass();
         }
-        id = ++_classCount;
+        id = ++$.classCount;
         StorageClass memory stored = rule;
         stored.defined = true;
-        _classes[id] = stored;
+        $.classes[id] = stored;
         emit StorageClassDefined(id, nameHash, stored);
     }
 
     /// @inheritdoc IColdChain
-    function registerDrug(uint64 gtin, uint32 storageClass_) external {
+    function registerDrug(uint64 gtin, uint32 storageClass_) external whenNotPaused {
+        ColdChainStorage storage $ = _coldChainStorage();
         uint32 orgId = _requireRole(Roles.MANUFACTURER);
-        if (!_classes[storageClass_].defined) revert ColdChainUnknownStorageClass(storageClass_);
-        if (_drugs[gtin].storageClass != 0) revert ColdChainDrugExists(gtin);
+        if (!$.classes[storageClass_].defined) revert ColdChainUnknownStorageClass(storageClass_);
+        if ($.drugs[gtin].storageClass != 0) revert ColdChainDrugExists(gtin);
         if (_supply.product(gtin).manufacturer != orgId) revert ColdChainNotProductManufacturer(gtin, orgId);
-        _drugs[gtin] = Drug({manufacturer: orgId, storageClass: storageClass_});
+        $.drugs[gtin] = Drug({manufacturer: orgId, storageClass: storageClass_});
         emit DrugRegistered(gtin, orgId, storageClass_);
     }
 
     // ---------------------------------------------------------------- shipments
 
     /// @inheritdoc IColdChain
-    function openShipment(ShipmentInput calldata input) external returns (uint64 id) {
+    function openShipment(ShipmentInput calldata input) external whenNotPaused returns (uint64 id) {
+        ColdChainStorage storage $ = _coldChainStorage();
         uint32 sender = _roleOrg(Roles.MANUFACTURER, msg.sender);
         if (sender == 0) sender = _requireRole(Roles.DISTRIBUTOR);
         _checkParties(input);
-        id = ++_shipmentCount;
+        id = ++$.shipmentCount;
         uint32 classId = _storePallets(id, input.pallets, sender);
         _assignDevices(id, input.devices, sender, input.carrier);
-        _shipments[id] = Shipment({
+        $.shipments[id] = Shipment({
             sender: sender,
             carrier: input.carrier,
             receiver: input.receiver,
@@ -109,11 +130,12 @@ contract ColdChain is ConsortiumGated, IColdChain {
     }
 
     /// @inheritdoc IColdChain
-    function approveSensor(address dev, uint32 senderOrg) external {
+    function approveSensor(address dev, uint32 senderOrg) external whenNotPaused {
+        ColdChainStorage storage $ = _coldChainStorage();
         uint32 orgId = _requireRole(Roles.CARRIER);
         (uint32 owner, , ) = _registry.deviceOf(dev);
         if (owner != orgId) revert ColdChainNotDeviceOwner(dev, orgId);
-        _approvals[dev] = senderOrg;
+        $.approvals[dev] = senderOrg;
         emit SensorApproved(dev, orgId, senderOrg);
     }
 
@@ -122,14 +144,15 @@ contract ColdChain is ConsortiumGated, IColdChain {
         uint64 id,
         IDeviceTelemetry.TelemetryBatch calldata batch,
         bytes calldata signature
-    ) external {
+    ) external whenNotPaused {
+        ColdChainStorage storage $ = _coldChainStorage();
         Shipment storage s = _openShipment(id);
         address dev = batch.device;
-        Track memory t = _tracks[dev];
+        Track memory t = $.tracks[dev];
         if (t.shipmentId != id) revert ColdChainDeviceNotAssigned(id, dev);
         if (batch.sink != address(this)) revert ColdChainWrongSink(batch.sink);
         if (batch.sequence != t.nextSequence) revert ColdChainSequenceGap(id, dev, batch.sequence, t.nextSequence);
-        StorageClass memory rule = _classes[s.storageClass];
+        StorageClass memory rule = $.classes[s.storageClass];
         // The callee is the system's immutable DeviceRegistry, which makes no external call back.
         // slither-disable-next-line reentrancy-no-eth,reentrancy-benign,reentrancy-events
         IDeviceTelemetry.BatchSummary memory b = _registry.submitBatch(
@@ -164,9 +187,10 @@ contract ColdChain is ConsortiumGated, IColdChain {
     }
 
     /// @inheritdoc IColdChain
-    function reportSequenceGap(uint64 id, address dev) external {
+    function reportSequenceGap(uint64 id, address dev) external whenNotPaused {
+        ColdChainStorage storage $ = _coldChainStorage();
         Shipment storage s = _monitored(id);
-        Track storage t = _tracks[dev];
+        Track storage t = $.tracks[dev];
         if (t.shipmentId != id) revert ColdChainDeviceNotAssigned(id, dev);
         uint64 expected = t.nextSequence;
         uint64 anchored = _registry.lastSequence(dev);
@@ -186,12 +210,13 @@ contract ColdChain is ConsortiumGated, IColdChain {
     }
 
     /// @inheritdoc IColdChain
-    function reportSilence(uint64 id, address dev) external {
+    function reportSilence(uint64 id, address dev) external whenNotPaused {
+        ColdChainStorage storage $ = _coldChainStorage();
         Shipment storage s = _monitored(id);
-        Track storage t = _tracks[dev];
+        Track storage t = $.tracks[dev];
         if (t.shipmentId != id) revert ColdChainDeviceNotAssigned(id, dev);
         uint40 last = t.lastTime;
-        uint32 maxGap = _classes[s.storageClass].maxGap;
+        uint32 maxGap = $.classes[s.storageClass].maxGap;
         // solhint-disable-next-line gas-strict-inequalities
         if (_since(last) <= maxGap) revert ColdChainSensorNotSilent(id, dev, last);
         _alarm(
@@ -202,7 +227,7 @@ contract ColdChain is ConsortiumGated, IColdChain {
     }
 
     /// @inheritdoc IColdChain
-    function quarantineShipment(uint64 id, bytes32 reasonHash) external {
+    function quarantineShipment(uint64 id, bytes32 reasonHash) external whenNotPaused {
         _requireRole(Roles.REGULATOR);
         Shipment storage s = _monitored(id);
         s.status = ShipmentStatus.Quarantined;
@@ -212,12 +237,13 @@ contract ColdChain is ConsortiumGated, IColdChain {
 
     /// @inheritdoc IColdChain
     function releaseShipment(uint64 id, bytes32 reasonHash) external {
+        ColdChainStorage storage $ = _coldChainStorage();
         _requireRole(Roles.REGULATOR);
         Shipment storage s = _quarantined(id);
         s.status = ShipmentStatus.Released;
         uint256 n = s.deviceCount;
         for (uint256 i = 0; i < n; ++i) {
-            Track storage t = _tracks[_devices[id][i]];
+            Track storage t = $.tracks[$.devices[id][i]];
             // monitoring restarts at the decision as at an opening: nothing held, nothing counted; readings
             // timed before it are skipped, the sequence stays contiguous
             t.outside = 0;
@@ -229,7 +255,7 @@ contract ColdChain is ConsortiumGated, IColdChain {
     }
 
     /// @inheritdoc IColdChain
-    function destroyShipment(uint64 id, bytes32 reasonHash) external {
+    function destroyShipment(uint64 id, bytes32 reasonHash) external whenNotPaused {
         _requireRole(Roles.REGULATOR);
         Shipment storage s = _quarantined(id);
         s.status = ShipmentStatus.Destroyed;
@@ -238,15 +264,16 @@ contract ColdChain is ConsortiumGated, IColdChain {
     }
 
     /// @inheritdoc IColdChain
-    function receiveShipment(uint64 id, int16 mkt) external {
+    function receiveShipment(uint64 id, int16 mkt) external whenNotPaused {
+        ColdChainStorage storage $ = _coldChainStorage();
         Shipment storage s = _monitored(id);
         uint32 orgId = _roleOrg(Roles.HOSPITAL, msg.sender);
         if (orgId != s.receiver) orgId = _roleOrg(Roles.DISTRIBUTOR, msg.sender);
         if (orgId == 0 || orgId != s.receiver) revert ColdChainNotReceiver(id, orgId);
-        StorageClass memory rule = _classes[s.storageClass];
+        StorageClass memory rule = $.classes[s.storageClass];
         uint256 n = s.deviceCount;
         for (uint256 i = 0; i < n; ++i) {
-            Alarm memory tail = _receiptCheck(id, _devices[id][i], rule);
+            Alarm memory tail = _receiptCheck(id, $.devices[id][i], rule);
             if (tail.kind != ExcursionKind.None) {
                 _alarm(id, s, tail);
                 return;
@@ -262,26 +289,30 @@ contract ColdChain is ConsortiumGated, IColdChain {
 
     /// @inheritdoc IColdChain
     function storageClass(uint32 id) external view returns (StorageClass memory) {
-        return _classes[id];
+        ColdChainStorage storage $ = _coldChainStorage();
+        return $.classes[id];
     }
 
     /// @inheritdoc IColdChain
     function drug(uint64 gtin) external view returns (Drug memory) {
-        return _drugs[gtin];
+        ColdChainStorage storage $ = _coldChainStorage();
+        return $.drugs[gtin];
     }
 
     /// @inheritdoc IColdChain
     function shipment(uint64 id) external view returns (Shipment memory) {
-        return _shipments[id];
+        ColdChainStorage storage $ = _coldChainStorage();
+        return $.shipments[id];
     }
 
     /// @inheritdoc IColdChain
     function shipmentLots(uint64 id) external view returns (bytes32[] memory lots) {
-        uint256 n = _shipments[id].palletCount;
+        ColdChainStorage storage $ = _coldChainStorage();
+        uint256 n = $.shipments[id].palletCount;
         bytes32[] memory found = new bytes32[](MAX_PALLETS * 8);
         uint256 count;
         for (uint256 i = 0; i < n; ++i) {
-            bytes32[] memory inPallet = _supply.palletLots(_pallets[id][i]);
+            bytes32[] memory inPallet = _supply.palletLots($.pallets[id][i]);
             for (uint256 j = 0; j < inPallet.length; ++j) count = _addOnce(found, count, inPallet[j]);
         }
         lots = new bytes32[](count);
@@ -290,36 +321,42 @@ contract ColdChain is ConsortiumGated, IColdChain {
 
     /// @inheritdoc IColdChain
     function shipmentPallets(uint64 id) external view returns (uint64[] memory pallets) {
-        uint256 n = _shipments[id].palletCount;
+        ColdChainStorage storage $ = _coldChainStorage();
+        uint256 n = $.shipments[id].palletCount;
         pallets = new uint64[](n);
-        for (uint256 i = 0; i < n; ++i) pallets[i] = _pallets[id][i];
+        for (uint256 i = 0; i < n; ++i) pallets[i] = $.pallets[id][i];
     }
 
     /// @inheritdoc IColdChain
     function sensorApproval(address dev) external view returns (uint32 senderOrg) {
-        return _approvals[dev];
+        ColdChainStorage storage $ = _coldChainStorage();
+        return $.approvals[dev];
     }
 
     /// @inheritdoc IColdChain
     function shipmentDevices(uint64 id) external view returns (address[] memory devices) {
-        uint256 n = _shipments[id].deviceCount;
+        ColdChainStorage storage $ = _coldChainStorage();
+        uint256 n = $.shipments[id].deviceCount;
         devices = new address[](n);
-        for (uint256 i = 0; i < n; ++i) devices[i] = _devices[id][i];
+        for (uint256 i = 0; i < n; ++i) devices[i] = $.devices[id][i];
     }
 
     /// @inheritdoc IColdChain
     function track(address dev) external view returns (Track memory) {
-        return _tracks[dev];
+        ColdChainStorage storage $ = _coldChainStorage();
+        return $.tracks[dev];
     }
 
     /// @inheritdoc IColdChain
     function alarmOf(uint64 id) external view returns (Alarm memory) {
-        return _alarms[id];
+        ColdChainStorage storage $ = _coldChainStorage();
+        return $.alarms[id];
     }
 
     /// @inheritdoc IColdChain
     function shipmentCount() external view returns (uint64) {
-        return _shipmentCount;
+        ColdChainStorage storage $ = _coldChainStorage();
+        return $.shipmentCount;
     }
 
     /// @inheritdoc IColdChain
@@ -418,7 +455,8 @@ contract ColdChain is ConsortiumGated, IColdChain {
     /// not silent (else the call reverts); returns the tail break (kind None when none): a value held outside the
     /// range since the last reading, counted up to now, beyond the allowance.
     function _receiptCheck(uint64 id, address dev, StorageClass memory rule) private view returns (Alarm memory a) {
-        Track memory t = _tracks[dev];
+        ColdChainStorage storage $ = _coldChainStorage();
+        Track memory t = $.tracks[dev];
         uint64 anchored = _registry.lastSequence(dev);
         if (anchored + 1 != t.nextSequence) revert ColdChainSequenceGap(id, dev, anchored, t.nextSequence - 1);
         uint256 since = _since(t.lastTime);
@@ -440,12 +478,13 @@ contract ColdChain is ConsortiumGated, IColdChain {
     /// @dev Records an alarm; one that finds the shipment monitored quarantines it and its lots and becomes the
     /// shipment's recorded alarm (an alarm on an already quarantined shipment is on record as an event only).
     function _alarm(uint64 id, Shipment storage s, Alarm memory alarm) private {
+        ColdChainStorage storage $ = _coldChainStorage();
         emit ExcursionAlarmed(id, alarm.device, alarm.kind, alarm.at, alarm.deviation, alarm.duration);
         if (s.status == ShipmentStatus.Quarantined) return;
         // one per quarantine, and each quarantine ends only by a regulator's release: far below 2^16
         ++s.alarms;
         s.status = ShipmentStatus.Quarantined;
-        _alarms[id] = alarm;
+        $.alarms[id] = alarm;
         bytes32 reasonHash = keccak256(abi.encode(id, alarm.device, alarm.kind, alarm.at, alarm.deviation));
         emit ShipmentQuarantined(id, address(this), reasonHash);
         _quarantinePallets(id, s.palletCount, reasonHash);
@@ -455,8 +494,9 @@ contract ColdChain is ConsortiumGated, IColdChain {
     /// travels in the shipment, not the lots chain-wide. A refusal by the supply chain (e.g. already quarantined)
     /// must not undo the alarm, so it is reported instead of bubbled.
     function _quarantinePallets(uint64 id, uint256 palletCount, bytes32 reasonHash) private {
+        ColdChainStorage storage $ = _coldChainStorage();
         for (uint256 i = 0; i < palletCount; ++i) {
-            uint64 sscc = _pallets[id][i];
+            uint64 sscc = $.pallets[id][i];
             try _supply.setPalletQuarantine(sscc, true, reasonHash) {} catch {
                 emit PalletQuarantineFailed(id, sscc);
             }
@@ -483,10 +523,11 @@ contract ColdChain is ConsortiumGated, IColdChain {
     /// @dev Checks and stores the pallets (held by the sender, not quarantined) and checks the lots inside them
     /// (shippable drugs of one storage class, at most MAX_LOTS); returns that class.
     function _storePallets(uint64 id, uint64[] calldata pallets, uint32 sender) private returns (uint32 classId) {
+        ColdChainStorage storage $ = _coldChainStorage();
         uint256 n = pallets.length;
         bytes32[] memory seen = new bytes32[](MAX_LOTS);
         uint256 lotCount;
-        uint64[MAX_PALLETS] storage stored = _pallets[id];
+        uint64[MAX_PALLETS] storage stored = $.pallets[id];
         for (uint256 i = 0; i < n; ++i) {
             uint64 sscc = pallets[i];
             for (uint256 j = 0; j < i; ++j) if (pallets[j] == sscc) revert ColdChainDuplicatePallet(sscc);
@@ -509,13 +550,14 @@ contract ColdChain is ConsortiumGated, IColdChain {
 
     /// @dev A lot that may ship cold (known, not recalled, quarantined, destroyed or expired; a drug): its class.
     function _checkLot(bytes32 lotId) private view returns (uint32 cls) {
+        ColdChainStorage storage $ = _coldChainStorage();
         ISupplyChain.Lot memory info = _supply.lot(lotId);
         if (info.manufacturer == 0) revert ColdChainUnknownLot(lotId);
         // solhint-disable-next-line gas-strict-inequalities
         if (info.recalled || info.quarantined || info.destroyed || info.expiry <= block.timestamp) {
             revert ColdChainLotNotShippable(lotId);
         }
-        cls = _drugs[info.gtin].storageClass;
+        cls = $.drugs[info.gtin].storageClass;
         if (cls == 0) revert ColdChainUnknownDrug(info.gtin);
     }
 
@@ -545,10 +587,10 @@ contract ColdChain is ConsortiumGated, IColdChain {
             }
             // a carrier's sensor is locked to a shipment only with its owner's approval for this sender
             if (owner != sender) {
-                if (_approvals[dev] != sender) revert ColdChainDeviceNotApproved(dev, owner, sender);
-                delete _approvals[dev];
+                if (_coldChainStorage().approvals[dev] != sender) revert ColdChainDeviceNotApproved(dev, owner, sender);
+                delete _coldChainStorage().approvals[dev];
             }
-            uint64 busy = _tracks[dev].shipmentId;
+            uint64 busy = _coldChainStorage().tracks[dev].shipmentId;
             if (busy != 0) revert ColdChainDeviceBusy(dev, busy);
             _storeTrack(
                 dev,
@@ -562,18 +604,20 @@ contract ColdChain is ConsortiumGated, IColdChain {
                     nextSequence: _registry.lastSequence(dev) + 1
                 })
             );
-            _devices[id][i] = dev;
+            _coldChainStorage().devices[id][i] = dev;
         }
     }
 
     /// @dev Ends the sensors' assignment so they can watch another shipment.
     function _freeDevices(uint64 id, uint256 n) private {
-        for (uint256 i = 0; i < n; ++i) delete _tracks[_devices[id][i]];
+        ColdChainStorage storage $ = _coldChainStorage();
+        for (uint256 i = 0; i < n; ++i) delete $.tracks[$.devices[id][i]];
     }
 
     /// @dev A shipment that still accepts readings (in transit, quarantined or released).
     function _openShipment(uint64 id) private view returns (Shipment storage s) {
-        s = _shipments[id];
+        ColdChainStorage storage $ = _coldChainStorage();
+        s = $.shipments[id];
         ShipmentStatus st = s.status;
         if (st == ShipmentStatus.None) revert ColdChainUnknownShipment(id);
         if (st == ShipmentStatus.Received || st == ShipmentStatus.Destroyed) revert ColdChainInvalidStatus(id, st);
@@ -595,7 +639,8 @@ contract ColdChain is ConsortiumGated, IColdChain {
     /// member). Layout of `Track`, low bits first: shipmentId 64, lastTime 40, outside 32, readings 32, lastValue 16,
     /// nextSequence 64.
     function _storeTrack(address dev, Track memory t) private {
-        Track storage stored = _tracks[dev];
+        ColdChainStorage storage $ = _coldChainStorage();
+        Track storage stored = $.tracks[dev];
         uint256 packed = uint256(t.shipmentId) |
             (uint256(t.lastTime) << 64) |
             (uint256(t.outside) << 104) |
@@ -614,5 +659,11 @@ contract ColdChain is ConsortiumGated, IColdChain {
 
     function _toUint32(uint256 x) private pure returns (uint32) {
         return x > type(uint32).max ? type(uint32).max : uint32(x);
+    }
+
+    function _coldChainStorage() private pure returns (ColdChainStorage storage $) {
+        assembly ("memory-safe") {
+            $.slot := COLD_CHAIN_STORAGE
+        }
     }
 }

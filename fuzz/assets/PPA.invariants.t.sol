@@ -5,6 +5,7 @@ import {AssetPPA} from "../../contracts/assets/AssetPPA.sol";
 import {AssetVending} from "../../contracts/assets/AssetVending.sol";
 import {AssetShareToken} from "../../contracts/assets/AssetShareToken.sol";
 import {DeviceRegistry} from "../../contracts/iot/DeviceRegistry.sol";
+import {ERC1967Proxy} from "@openzeppelin/contracts/proxy/ERC1967/ERC1967Proxy.sol";
 import {IAssetPPA} from "../../contracts/interfaces/IAssetPPA.sol";
 import {IDeviceRegistry} from "../../contracts/interfaces/IDeviceRegistry.sol";
 import {IDeviceTelemetry} from "../../contracts/interfaces/IDeviceTelemetry.sol";
@@ -251,7 +252,11 @@ contract PpaInvariants is AssetsFuzz {
     function setUp() public {
         _deployAssets();
         _fund();
-        DeviceRegistry devices = new DeviceRegistry(consortium);
+        DeviceRegistry devices = DeviceRegistry(
+            address(
+                new ERC1967Proxy(address(new DeviceRegistry(consortium)), abi.encodeCall(DeviceRegistry.initialize, ()))
+            )
+        );
         vm.prank(deviceManager);
         devices.setFirmware(FIRMWARE, 2, 1, true);
         uint256 meterKey = keyOf("meter");

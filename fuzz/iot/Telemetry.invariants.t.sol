@@ -2,6 +2,7 @@
 pragma solidity 0.8.28;
 
 import {DeviceRegistry} from "../../contracts/iot/DeviceRegistry.sol";
+import {ERC1967Proxy} from "@openzeppelin/contracts/proxy/ERC1967/ERC1967Proxy.sol";
 import {IDeviceTelemetry} from "../../contracts/interfaces/IDeviceTelemetry.sol";
 import {HandlerBase} from "../base/FuzzBase.sol";
 import {CityFuzz} from "../base/CityFuzz.sol";
@@ -149,7 +150,11 @@ contract TelemetryInvariants is CityFuzz {
     function setUp() public {
         _formCity();
         vm.warp(1_800_000_000);
-        registry = new DeviceRegistry(consortium);
+        registry = DeviceRegistry(
+            address(
+                new ERC1967Proxy(address(new DeviceRegistry(consortium)), abi.encodeCall(DeviceRegistry.initialize, ()))
+            )
+        );
         vm.prank(deviceManager);
         registry.setFirmware(FIRMWARE, 1, 1, true);
         address[] memory devices = new address[](3);

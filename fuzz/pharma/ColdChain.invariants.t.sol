@@ -3,6 +3,7 @@ pragma solidity 0.8.28;
 
 import {ColdChain} from "../../contracts/pharma/ColdChain.sol";
 import {DeviceRegistry} from "../../contracts/iot/DeviceRegistry.sol";
+import {ERC1967Proxy} from "@openzeppelin/contracts/proxy/ERC1967/ERC1967Proxy.sol";
 import {SupplyChain} from "../../contracts/supplychain/SupplyChain.sol";
 import {IColdChain} from "../../contracts/interfaces/IColdChain.sol";
 import {IDeviceTelemetry} from "../../contracts/interfaces/IDeviceTelemetry.sol";
@@ -283,8 +284,19 @@ contract ColdChainInvariants is CityFuzz {
         _formCity();
         vm.warp(1_800_000_000);
         supply = new SupplyChain(consortium);
-        registry = new DeviceRegistry(consortium);
-        cold = new ColdChain(consortium, registry, supply);
+        registry = DeviceRegistry(
+            address(
+                new ERC1967Proxy(address(new DeviceRegistry(consortium)), abi.encodeCall(DeviceRegistry.initialize, ()))
+            )
+        );
+        cold = ColdChain(
+            address(
+                new ERC1967Proxy(
+                    address(new ColdChain(consortium, registry, supply)),
+                    abi.encodeCall(ColdChain.initialize, ())
+                )
+            )
+        );
         vm.prank(regulator);
         supply.setGuardian(address(cold), true);
         vm.prank(regulator);

@@ -60,8 +60,22 @@ export function buildCityChain(regulator?: string, storageClasses: StorageClassP
       { id: "SupplyChainProxy" },
     );
     const supplyChain = m.contractAt("SupplyChain", supplyChainProxy, { id: "SupplyChain" });
-    const deviceRegistry = m.contract("DeviceRegistry", [consortium]);
-    const coldChain = m.contract("ColdChain", [consortium, deviceRegistry, supplyChain]);
+    // Device registry and cold chain behind ERC-1967 proxies (UUPS): `CityChain#DeviceRegistry` and
+    // `CityChain#ColdChain` are the proxies; the cold chain's implementation is wired to the sibling proxies.
+    const deviceRegistryImpl = m.contract("DeviceRegistry", [consortium], { id: "DeviceRegistryImpl" });
+    const deviceRegistryProxy = m.contract(
+      "ERC1967Proxy",
+      [deviceRegistryImpl, m.encodeFunctionCall(deviceRegistryImpl, "initialize", [])],
+      { id: "DeviceRegistryProxy" },
+    );
+    const deviceRegistry = m.contractAt("DeviceRegistry", deviceRegistryProxy, { id: "DeviceRegistry" });
+    const coldChainImpl = m.contract("ColdChain", [consortium, deviceRegistry, supplyChain], { id: "ColdChainImpl" });
+    const coldChainProxy = m.contract(
+      "ERC1967Proxy",
+      [coldChainImpl, m.encodeFunctionCall(coldChainImpl, "initialize", [])],
+      { id: "ColdChainProxy" },
+    );
+    const coldChain = m.contractAt("ColdChain", coldChainProxy, { id: "ColdChain" });
     const asRegulator = regulator ?? m.getAccount(1);
     m.call(supplyChain, "setGuardian", [coldChain, true], { from: asRegulator });
     let previous: Future | undefined;

@@ -1,10 +1,11 @@
 import { SingleBar, Presets } from "cli-progress";
 import { Wallet } from "ethers";
-import type { AssetsBenchPopulator, DeviceRegistry, SettlementToken } from "../../typechain-types";
+import type { AssetsBenchPopulator, SettlementToken } from "../../typechain-types";
 import { BenchRow, BenchSuite, gasOf } from "./harness";
 import { formCity } from "../city";
 import { documentHash } from "../consortium";
 import { deployAssets, registerAsset } from "../assets";
+import { deployDeviceRegistry } from "../coldchain";
 import { DEVICE_KIND, DeviceSimulator, digestOf, registryDomain } from "../telemetry";
 import { MeterSimulator, QUARTER_HOUR, deployMetering, ppaDomain, solarDay, vendingDomain } from "../ppa";
 
@@ -38,9 +39,7 @@ export const suite: BenchSuite = {
       await (await ceur.mint(who.address, 100_000_000_00n)).wait();
     }
     const system = await deployAssets(hre, consortium, actors.deployer);
-    const devices = (await (
-      await ethers.getContractFactory("DeviceRegistry", actors.deployer)
-    ).deploy(consortiumAddr)) as unknown as DeviceRegistry;
+    const devices = await deployDeviceRegistry(hre, consortiumAddr, actors.deployer);
     const { chainId } = await ethers.provider.getNetwork();
     const devDomain = registryDomain(chainId, await devices.getAddress());
     const meterFw = digestOf("bench-meter-fw");

@@ -1,6 +1,7 @@
 import { type BaseWallet, Wallet } from "ethers";
 import type { DeviceRegistry, SettlementToken } from "../../../typechain-types";
 import { type AssetsSystem, deployAssets, registerAsset } from "../../assets";
+import { deployDeviceRegistry } from "../../coldchain";
 import { deployPaymentToken } from "../../medical";
 import {
   MeterSimulator,
@@ -47,9 +48,7 @@ export const chapter: DemoChapter = {
     }
     let devices = ctx.system.deviceRegistry as DeviceRegistry | undefined;
     if (!devices) {
-      devices = (await (
-        await hre.ethers.getContractFactory("DeviceRegistry", actors.deployer)
-      ).deploy(await consortium.getAddress())) as unknown as DeviceRegistry;
+      devices = await deployDeviceRegistry(hre, await consortium.getAddress(), actors.deployer);
       await devices.waitForDeployment();
       ctx.system.deviceRegistry = devices;
     }

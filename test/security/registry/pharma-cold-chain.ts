@@ -24,9 +24,13 @@ export const target: OutsiderTarget = {
     };
   },
   accessErrors: {
+    AccessNotConsortium: 0, // unpauseDomain: only the consortium executing a vote
+    AccessUpgradeNotVoted: 0, // upgradeToAndCall: only the consortium applying a voted upgrade
     ColdChainNotReceiver: { org: 1 }, // receiveShipment: names the caller's receiving organisation (none: 0)
   },
   permissionless: {
+    "initialize()":
+      "Runs once, in the proxy's constructor (deployProxied / Ignition); any later call reverts InvalidInitialization.",
     "submitReadings(uint64,(address,uint64,uint64,address,bytes),bytes)":
       "Any gateway relays a device-signed batch: the registry checks the device's EIP-712 signature, the strictly increasing sequence and that the batch names this contract as its sink; the relay cannot alter it.",
     "reportSequenceGap(uint64,address)":

@@ -33,6 +33,14 @@ export const target: WrongPartyTarget = {
     return (await loadFixture(deployTwoManagersFixture)).registry;
   },
   functions: {
+    "pauseDomain(string)": {
+      exempt: "any REGULATOR stops the whole domain by office: no member-owned object (outsider gate checks the role)",
+    },
+    "unpauseDomain(uint256)": { exempt: "only the consortium, executing a vote (AccessNotConsortium for anyone else)" },
+    "upgradeToAndCall(address,bytes)": {
+      exempt: "only the consortium, applying a voted and delayed upgrade (AccessUpgradeNotVoted for anyone else)",
+    },
+    "initialize()": { exempt: "runs once, in the proxy's constructor; any later call reverts InvalidInitialization" },
     "setFirmware(bytes32,uint8,uint32,bool)": {
       exempt: "writes only the caller organisation's own allow-list; other organisations' lists are out of reach",
     },

@@ -27,6 +27,14 @@ export const target: WrongPartyTarget = {
     return (await loadFixture(shippedFixture)).coldChain;
   },
   functions: {
+    "pauseDomain(string)": {
+      exempt: "any REGULATOR stops the whole domain by office: no member-owned object (outsider gate checks the role)",
+    },
+    "unpauseDomain(uint256)": { exempt: "only the consortium, executing a vote (AccessNotConsortium for anyone else)" },
+    "upgradeToAndCall(address,bytes)": {
+      exempt: "only the consortium, applying a voted and delayed upgrade (AccessUpgradeNotVoted for anyone else)",
+    },
+    "initialize()": { exempt: "runs once, in the proxy's constructor; any later call reverts InvalidInitialization" },
     "defineStorageClass((int16,int16,int16,int16,uint32,uint32,bool),bytes32)": {
       exempt: "a REGULATOR defines a new city-wide storage class: no member-owned object",
     },
