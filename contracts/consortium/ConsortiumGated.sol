@@ -39,7 +39,7 @@ abstract contract ConsortiumGated is Initializable, UUPSUpgradeable, IConsortium
 
     /// @dev Refuses while a regulator has stopped the domain.
     modifier whenNotPaused() {
-        if (_gated().paused) revert AccessDomainPaused();
+        if (_paused()) revert AccessDomainPaused();
         _;
     }
 
@@ -51,24 +51,22 @@ abstract contract ConsortiumGated is Initializable, UUPSUpgradeable, IConsortium
     /// @inheritdoc IConsortiumGated
     function pauseDomain(string calldata reason) external {
         uint32 orgId = _requireRole(Roles.REGULATOR);
-        GatedStorage storage $ = _gated();
-        if ($.paused) revert AccessPauseUnchanged(true);
-        $.paused = true;
+        if (_paused()) revert AccessPauseUnchanged(true);
+        _setPaused(true);
         emit DomainPaused(msg.sender, orgId, uint64(block.timestamp), reason);
     }
 
     /// @inheritdoc IConsortiumGated
     function unpauseDomain(uint256 proposalId) external {
         if (msg.sender != address(_consortium)) revert AccessNotConsortium(msg.sender);
-        GatedStorage storage $ = _gated();
-        if (!$.paused) revert AccessPauseUnchanged(false);
-        $.paused = false;
+        if (!_paused()) revert AccessPauseUnchanged(false);
+        _setPaused(false);
         emit DomainUnpaused(proposalId, uint64(block.timestamp));
     }
 
     /// @inheritdoc IConsortiumGated
     function domainPaused() external view returns (bool) {
-        return _gated().paused;
+        return _paused();
     }
 
     /// @dev Only the consortium applies an upgrade (after the vote, the delay and the code-hash check), and only to an
@@ -96,6 +94,17 @@ abstract contract ConsortiumGated is Initializable, UUPSUpgradeable, IConsortium
     /// @dev True when `account`'s organisation is active and holds `role`.
     function _hasRole(uint8 role, address account) internal view returns (bool) {
         return _consortium.roleOrg(role, account) != 0;
+    }
+
+    /// @dev Whether the domain is stopped. A domain may override this pair to keep the flag in a slot its hot paths
+    /// read anyway (one cold storage read fewer per call); it then never uses the base's slot.
+    function _paused() internal view virtual returns (bool) {
+        return _gated().paused;
+    }
+
+    /// @dev Records the pause flag (see `_paused`).
+    function _setPaused(bool paused) internal virtual {
+        _gated().paused = paused;
     }
 
     function _gated() private pure returns (GatedStorage storage $) {

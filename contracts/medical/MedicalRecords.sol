@@ -41,14 +41,17 @@ contract MedicalRecords is ConsortiumGated, IMedicalRecords {
         mapping(uint32 hospitalOrg => Standing) standing;
         // The account that initialised the proxy: the only one that binds the claims processor, once.
         address deployer;
+        // claimsProcessor, paused and auditCount share one slot: a claim's disclosure reads all three, an access
+        // reads the last two (one cold read instead of three).
         address claimsProcessor;
+        bool paused;
+        uint64 auditCount;
         mapping(address patient => address guardian) guardians;
         mapping(uint256 consentId => bytes32 termsHash) consents;
         mapping(uint256 emergencyId => Emergency) emergencies;
         uint256 recordCount;
         uint256 consentCount;
         uint256 emergencyCount;
-        uint256 auditCount;
     }
 
     // keccak256(abi.encode(uint256(keccak256("citychain.storage.MedicalRecords")) - 1)) & ~bytes32(uint256(0xff))
@@ -501,6 +504,16 @@ contract MedicalRecords is ConsortiumGated, IMedicalRecords {
         MedicalRecordsStorage storage $ = _medicalRecordsStorage();
         e = $.emergencies[emergencyId];
         if (e.patient == address(0)) revert MedicalUnknownEmergency(emergencyId);
+    }
+
+    /// @dev The pause flag lives beside the claims processor and the audit counter (see MedicalRecordsStorage).
+    function _paused() internal view override returns (bool) {
+        return _medicalRecordsStorage().paused;
+    }
+
+    /// @dev See `_paused`.
+    function _setPaused(bool paused) internal override {
+        _medicalRecordsStorage().paused = paused;
     }
 
     function _medicalRecordsStorage() private pure returns (MedicalRecordsStorage storage $) {

@@ -110,17 +110,21 @@ describe("MedicalRecords and HealthInsurance behind their proxies", function () 
       const { records, insurance, actors } = await world();
       const base = erc7201("citychain.storage.MedicalRecords");
       expect(word(base)).to.equal("0x11dcfa44c3e9eb46f15a14053570aa77fef6515eecad5e378eec983f08ddc100");
-      const at = (i: bigint) => hre.ethers.provider.getStorage(records, base + i);
-      // deployer (3), claimsProcessor (4), recordCount (8), consentCount (9), auditCount (11)
-      expect(await at(3n)).to.equal(hre.ethers.zeroPadValue(actors.deployer.address.toLowerCase(), 32));
-      expect(await at(4n)).to.equal(hre.ethers.zeroPadValue((await insurance.getAddress()).toLowerCase(), 32));
-      expect(BigInt(await at(8n)))
+      await records.connect(actors.hospital).breakGlass(1, 1); // one audit entry
+      const at = async (i: bigint) => BigInt(await hre.ethers.provider.getStorage(records, base + i));
+      // deployer (3); claimsProcessor, paused and auditCount packed (4); recordCount (7), consentCount (8)
+      expect(await at(3n)).to.equal(BigInt(actors.deployer.address));
+      const packed = await at(4n);
+      expect(packed & ((1n << 160n) - 1n)).to.equal(BigInt(await insurance.getAddress()));
+      expect((packed >> 160n) & 0xffn).to.equal(0n);
+      expect(packed >> 168n).to.equal(await records.auditCount());
+      expect(await records.auditCount()).to.equal(1n);
+      expect(await at(7n))
         .to.equal(await records.recordCount())
         .and.to.equal(2n);
-      expect(BigInt(await at(9n)))
+      expect(await at(8n))
         .to.equal(await records.consentCount())
         .and.to.equal(2n);
-      expect(BigInt(await at(11n))).to.equal(await records.auditCount());
     });
 
     it("keeps HealthInsurance's state at its ERC-7201 slot, the pool packed in one slot", async function () {
@@ -138,12 +142,20 @@ describe("MedicalRecords and HealthInsurance behind their proxies", function () 
       expect(packed >> 128n).to.equal(pool.owed);
     });
 
-    it("stores the pause flag at ConsortiumGated's ERC-7201 slot", async function () {
-      const { records, actors } = await world();
-      const base = erc7201("citychain.storage.ConsortiumGated");
-      expect(BigInt(await hre.ethers.provider.getStorage(records, base))).to.equal(0n);
+    it("keeps each pause flag in the slot its hot path reads anyway, not in ConsortiumGated's", async function () {
+      const { records, insurance, actors } = await world();
+      const gated = erc7201("citychain.storage.ConsortiumGated");
+      const recordsSlot = erc7201("citychain.storage.MedicalRecords") + 4n; // claimsProcessor | paused | auditCount
+      const insuranceSlot = erc7201("citychain.storage.HealthInsurance") + 9n; // claimCount | paused
+      const read = async (c: BaseContract, slot: bigint) => BigInt(await hre.ethers.provider.getStorage(c, slot));
+      expect((await read(records, recordsSlot)) >> 160n).to.equal(await records.auditCount());
+      expect(await read(insurance, insuranceSlot)).to.equal(await insurance.claimCount());
       await records.connect(actors.regulator).pauseDomain("flag");
-      expect(BigInt(await hre.ethers.provider.getStorage(records, base))).to.equal(1n);
+      await insurance.connect(actors.regulator).pauseDomain("flag");
+      expect(((await read(records, recordsSlot)) >> 160n) & 0xffn).to.equal(1n);
+      expect(((await read(insurance, insuranceSlot)) >> 64n) & 0xffn).to.equal(1n);
+      expect(await read(records, gated)).to.equal(0n);
+      expect(await read(insurance, gated)).to.equal(0n);
     });
   });
 
