@@ -112,19 +112,22 @@ describe("MedicalRecords and HealthInsurance behind their proxies", function () 
       expect(word(base)).to.equal("0x11dcfa44c3e9eb46f15a14053570aa77fef6515eecad5e378eec983f08ddc100");
       await records.connect(actors.hospital).breakGlass(1, 1); // one audit entry
       const at = async (i: bigint) => BigInt(await hre.ethers.provider.getStorage(records, base + i));
-      // deployer (3); claimsProcessor, paused and auditCount packed (4); recordCount (7), consentCount (8)
+      // deployer (3); claimsProcessor, paused and auditCount packed (4); recordCount (8), consentCount (9)
       expect(await at(3n)).to.equal(BigInt(actors.deployer.address));
       const packed = await at(4n);
       expect(packed & ((1n << 160n) - 1n)).to.equal(BigInt(await insurance.getAddress()));
       expect((packed >> 160n) & 0xffn).to.equal(0n);
       expect(packed >> 168n).to.equal(await records.auditCount());
       expect(await records.auditCount()).to.equal(1n);
-      expect(await at(7n))
+      expect(await at(8n))
         .to.equal(await records.recordCount())
         .and.to.equal(2n);
-      expect(await at(8n))
+      expect(await at(9n))
         .to.equal(await records.consentCount())
         .and.to.equal(2n);
+      expect(await at(10n))
+        .to.equal(await records.emergencyCount())
+        .and.to.equal(1n);
     });
 
     it("keeps HealthInsurance's state at its ERC-7201 slot, the pool packed in one slot", async function () {
