@@ -1,6 +1,7 @@
 import path from "node:path";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 import { Hardfork, findForbiddenOpcodes } from "./opcodes";
+import { implementationOf } from "./proxy";
 import { CodeCheck, chainIdentity, checkCode, guardJournal } from "./verify";
 import { consortiumArgs, parametersPath, readParameters, resolveAccount, resolveSigningAccount } from "./parameters";
 import { SYSTEM_MODULE, deploymentDir } from "../deployments";
@@ -21,6 +22,15 @@ export const SYSTEM_CONTRACTS: Record<string, string> = {
   AssetPPA: "contracts/assets/AssetPPA.sol:AssetPPA",
   AssetVending: "contracts/assets/AssetVending.sol:AssetVending",
 };
+
+/** The proxy every upgradeable contract sits behind. */
+export const PROXY_ARTIFACT = "@openzeppelin/contracts/proxy/ERC1967/ERC1967Proxy.sol:ERC1967Proxy";
+
+/**
+ * Futures of SYSTEM_CONTRACTS deployed behind an ERC-1967 proxy: the address is the proxy's, so the proof checks the
+ * proxy's code against PROXY_ARTIFACT and the implementation its slot names against the contract's artifact.
+ */
+export const PROXIED = new Set<string>(["MedicalRecords", "HealthInsurance"]);
 
 /**
  * Links the deployment must have: `contract.getter()` returns the address of `expected`. Every gated contract
@@ -254,7 +264,12 @@ export async function deploySystem(
   }
   const checks: CodeCheck[] = [];
   for (const [name, fqn] of Object.entries(SYSTEM_CONTRACTS)) {
-    checks.push(await checkCode(hre, fqn, addresses[name]));
+    if (PROXIED.has(name)) {
+      checks.push(await checkCode(hre, PROXY_ARTIFACT, addresses[name]));
+      checks.push(await checkCode(hre, fqn, await implementationOf(hre, addresses[name])));
+    } else {
+      checks.push(await checkCode(hre, fqn, addresses[name]));
+    }
   }
   checks.push(...(await checkLinks(hre, addresses)));
   checks.push(...(await checkStorageClasses(hre, addresses.ColdChain, params.storageClasses)));
