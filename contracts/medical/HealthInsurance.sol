@@ -20,6 +20,10 @@ import {Roles} from "../libraries/Roles.sol";
  * blocklisted payee account (a tokenized deposit can freeze accounts) can neither block adjudication nor the other
  * claims of the same pool, and the hot path stays cheap. Token moves (premiums, funding, withdrawals) use SafeERC20
  * behind ReentrancyGuard, after the state change.
+ * Sits behind an ERC-1967 proxy (UUPS, see ConsortiumGated), wired to the records proxy and the payment token by
+ * immutables. While a regulator has paused it, policies, premiums, funding and claim decisions stop; what returns
+ * money already owed stays open: settling an approved claim from funds already in the pool, withdrawing credit,
+ * directing a removed member's credit and withdrawing the pool's free balance (never what approved claims are owed).
  * Invariant: token balance of this contract = Σ pool balances + Σ credits; per policy `used` ≤ `annualLimit`.
  */
 contract HealthInsurance is ConsortiumGated, ReentrancyGuardUpgradeable, IHealthInsurance {

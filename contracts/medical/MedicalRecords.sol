@@ -13,6 +13,9 @@ import {Roles} from "../libraries/Roles.sol";
  * @dev Consents are stored as the hash of their terms: a grant writes one slot and each check recomputes the hash
  * from the terms the caller supplies (read from `ConsentGranted`), so a forged or altered term is simply "unknown".
  * Revocation overwrites the hash with a sentinel, which takes effect in the same block.
+ * Sits behind an ERC-1967 proxy (UUPS, see ConsortiumGated). While a regulator has paused it, anchoring, guardians,
+ * grants, accesses, break-glass, reviews and claim disclosures stop; revoking a consent stays open, because a patient
+ * can always withdraw consent and a revocation only takes rights away (it can neither disclose nor extend access).
  */
 contract MedicalRecords is ConsortiumGated, IMedicalRecords {
     /// @inheritdoc IMedicalRecords
