@@ -39,7 +39,7 @@ abstract contract ConsortiumGated is Initializable, UUPSUpgradeable, IConsortium
 
     /// @dev Refuses while a regulator has stopped the domain.
     modifier whenNotPaused() {
-        if (_paused()) revert AccessDomainPaused();
+        if (_isDomainPaused()) revert AccessDomainPaused();
         _;
     }
 
@@ -51,22 +51,22 @@ abstract contract ConsortiumGated is Initializable, UUPSUpgradeable, IConsortium
     /// @inheritdoc IConsortiumGated
     function pauseDomain(string calldata reason) external {
         uint32 orgId = _requireRole(Roles.REGULATOR);
-        if (_paused()) revert AccessPauseUnchanged(true);
-        _setPaused(true);
+        if (_isDomainPaused()) revert AccessPauseUnchanged(true);
+        _setDomainPaused(true);
         emit DomainPaused(msg.sender, orgId, uint64(block.timestamp), reason);
     }
 
     /// @inheritdoc IConsortiumGated
     function unpauseDomain(uint256 proposalId) external {
         if (msg.sender != address(_consortium)) revert AccessNotConsortium(msg.sender);
-        if (!_paused()) revert AccessPauseUnchanged(false);
-        _setPaused(false);
+        if (!_isDomainPaused()) revert AccessPauseUnchanged(false);
+        _setDomainPaused(false);
         emit DomainUnpaused(proposalId, uint64(block.timestamp));
     }
 
     /// @inheritdoc IConsortiumGated
     function domainPaused() external view returns (bool) {
-        return _paused();
+        return _isDomainPaused();
     }
 
     /// @dev Only the consortium applies an upgrade (after the vote, the delay and the code-hash check), and only to an
@@ -98,12 +98,12 @@ abstract contract ConsortiumGated is Initializable, UUPSUpgradeable, IConsortium
 
     /// @dev Whether the domain is stopped. A domain may override this pair to keep the flag in a slot its hot paths
     /// read anyway (one cold storage read fewer per call); it then never uses the base's slot.
-    function _paused() internal view virtual returns (bool) {
+    function _isDomainPaused() internal view virtual returns (bool) {
         return _gated().paused;
     }
 
-    /// @dev Records the pause flag (see `_paused`).
-    function _setPaused(bool paused) internal virtual {
+    /// @dev Records the pause flag (see `_isDomainPaused`).
+    function _setDomainPaused(bool paused) internal virtual {
         _gated().paused = paused;
     }
 

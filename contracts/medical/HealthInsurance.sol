@@ -602,12 +602,12 @@ contract HealthInsurance is ConsortiumGated, ReentrancyGuardUpgradeable, IHealth
     }
 
     /// @dev The pause flag lives beside the claim counter (see HealthInsuranceStorage).
-    function _paused() internal view override returns (bool) {
+    function _isDomainPaused() internal view override returns (bool) {
         return _healthInsuranceStorage().paused;
     }
 
-    /// @dev See `_paused`.
-    function _setPaused(bool paused) internal override {
+    /// @dev See `_isDomainPaused`.
+    function _setDomainPaused(bool paused) internal override {
         _healthInsuranceStorage().paused = paused;
     }
 

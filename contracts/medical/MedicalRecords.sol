@@ -510,12 +510,12 @@ contract MedicalRecords is ConsortiumGated, IMedicalRecords {
     }
 
     /// @dev The pause flag lives beside the claims processor and the audit counter (see MedicalRecordsStorage).
-    function _paused() internal view override returns (bool) {
+    function _isDomainPaused() internal view override returns (bool) {
         return _medicalRecordsStorage().paused;
     }
 
-    /// @dev See `_paused`.
-    function _setPaused(bool paused) internal override {
+    /// @dev See `_isDomainPaused`.
+    function _setDomainPaused(bool paused) internal override {
         _medicalRecordsStorage().paused = paused;
     }
 
