@@ -7,6 +7,7 @@ import type {
 } from "ethers";
 import { zeroPadValue, toBeHex } from "ethers";
 import { findRevertData } from "./app/revert";
+import { deployProxied } from "./deploy/proxy";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 import type {
   Consortium,
@@ -63,7 +64,11 @@ export async function deployPaymentToken(hre: HardhatRuntimeEnvironment, issuer:
   return token;
 }
 
-/** Deploys MedicalRecords and HealthInsurance on a consortium, paying in `token`. */
+/**
+ * Deploys MedicalRecords and HealthInsurance on a consortium, paying in `token`, each behind its ERC-1967 proxy:
+ * the insurance implementation is wired to the records proxy, and the records proxy binds the insurance proxy as
+ * its claims processor.
+ */
 export async function deployMedical<T extends { getAddress(): Promise<string> } = SettlementToken>(
   hre: HardhatRuntimeEnvironment,
   consortium: Consortium,
@@ -71,16 +76,22 @@ export async function deployMedical<T extends { getAddress(): Promise<string> } 
   deployer?: Signer,
 ): Promise<MedicalSystem<T>> {
   const consortiumAddress = await consortium.getAddress();
-  const records = (await (
-    await hre.ethers.getContractFactory("MedicalRecords", deployer)
-  ).deploy(consortiumAddress)) as unknown as MedicalRecords;
-  await records.waitForDeployment();
-  const insurance = (await (
-    await hre.ethers.getContractFactory("HealthInsurance", deployer)
-  ).deploy(consortiumAddress, await records.getAddress(), await token.getAddress())) as unknown as HealthInsurance;
-  await insurance.waitForDeployment();
+  const { contract: records, proxy: recordsAddress } = await deployProxied<MedicalRecords>(
+    hre,
+    "MedicalRecords",
+    [consortiumAddress],
+    [],
+    deployer,
+  );
+  const { contract: insurance, proxy: insuranceAddress } = await deployProxied<HealthInsurance>(
+    hre,
+    "HealthInsurance",
+    [consortiumAddress, recordsAddress, await token.getAddress()],
+    [],
+    deployer,
+  );
   // The records contract audits disclosures through claims only from this insurance contract.
-  await (await records.setClaimsProcessor(await insurance.getAddress())).wait();
+  await (await records.setClaimsProcessor(insuranceAddress)).wait();
   return { records, insurance, token };
 }
 

@@ -2,8 +2,8 @@
 pragma solidity 0.8.28;
 
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {ReentrancyGuardUpgradeable} from "@openzeppelin/contracts-upgradeable/utils/ReentrancyGuardUpgradeable.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
-import {ReentrancyGuard} from "@openzeppelin/contracts/utils/ReentrancyGuard.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {ConsortiumGated} from "../consortium/ConsortiumGated.sol";
 import {IConsortium} from "../interfaces/IConsortium.sol";
@@ -20,9 +20,13 @@ import {Roles} from "../libraries/Roles.sol";
  * blocklisted payee account (a tokenized deposit can freeze accounts) can neither block adjudication nor the other
  * claims of the same pool, and the hot path stays cheap. Token moves (premiums, funding, withdrawals) use SafeERC20
  * behind ReentrancyGuard, after the state change.
+ * Sits behind an ERC-1967 proxy (UUPS, see ConsortiumGated), wired to the records proxy and the payment token by
+ * immutables. While a regulator has paused it, policies, premiums, funding and claim decisions stop; what returns
+ * money already owed stays open: settling an approved claim from funds already in the pool, withdrawing credit,
+ * directing a removed member's credit and withdrawing the pool's free balance (never what approved claims are owed).
  * Invariant: token balance of this contract = Σ pool balances + Σ credits; per policy `used` ≤ `annualLimit`.
  */
-contract HealthInsurance is ConsortiumGated, ReentrancyGuard, IHealthInsurance {
+contract HealthInsurance is ConsortiumGated, ReentrancyGuardUpgradeable, IHealthInsurance {
     using SafeERC20 for IERC20;
 
     /// @inheritdoc IHealthInsurance
@@ -53,34 +57,54 @@ contract HealthInsurance is ConsortiumGated, ReentrancyGuard, IHealthInsurance {
         uint128 tail;
     }
 
+    /// @custom:oz-upgrades-unsafe-allow state-variable-immutable
     IERC20 private immutable _token;
+    /// @custom:oz-upgrades-unsafe-allow state-variable-immutable
     IMedicalRecords private immutable _records;
 
-    mapping(uint256 policyId => Policy) private _policies;
-    mapping(uint256 policyId => mapping(bytes32 category => bool)) private _covered;
-    mapping(uint256 claimId => StoredClaim) private _claims;
-    /// @dev keccak256(policy, record, service date) => the claim resting on it: one live claim per record and day.
-    mapping(bytes32 serviceKey => uint256 claimId) private _claimOfService;
-    /// @dev Per insurer, the approved claims waiting for funds, in approval order (FIFO settlement).
-    mapping(uint32 insurerOrg => mapping(uint256 position => uint256 claimId)) private _waiting;
-    mapping(uint32 insurerOrg => Line) private _lines;
-    mapping(uint32 insurerOrg => Pool) private _pools;
-    mapping(uint32 orgId => uint256) private _credits;
-    uint256 private _policyCount;
-    uint256 private _claimCount;
+    /// @custom:storage-location erc7201:citychain.storage.HealthInsurance
+    struct HealthInsuranceStorage {
+        mapping(uint256 policyId => Policy) policies;
+        mapping(uint256 policyId => mapping(bytes32 category => bool)) covered;
+        mapping(uint256 claimId => StoredClaim) claims;
+        // keccak256(policy, record, service date) => the claim resting on it: one live claim per record and day.
+        mapping(bytes32 serviceKey => uint256 claimId) claimOfService;
+        // Per insurer, the approved claims waiting for funds, in approval order (FIFO settlement).
+        mapping(uint32 insurerOrg => mapping(uint256 position => uint256 claimId)) waiting;
+        mapping(uint32 insurerOrg => Line) lines;
+        mapping(uint32 insurerOrg => Pool) pools;
+        mapping(uint32 orgId => uint256) credits;
+        uint256 policyCount;
+        // claimCount and paused share one slot: submitting a claim reads both (one cold read instead of two). Claims
+        // rest on policies whose ids are uint64; fewer than 2^64 claims ever exist.
+        uint64 claimCount;
+        bool paused;
+    }
 
-    /// @param consortium_ The consortium.
-    /// @param records_ The medical records contract.
+    // keccak256(abi.encode(uint256(keccak256("citychain.storage.HealthInsurance")) - 1)) & ~bytes32(uint256(0xff))
+    bytes32 private constant HEALTH_INSURANCE_STORAGE =
+        0x361247ac7127c44c27c2fbae62a8255d8707cadb3106b23c39c2e091cc8f5600;
+
+    /// @param consortium_ The consortium (its proxy).
+    /// @param records_ The medical records contract (its proxy).
     /// @param token_ The payment token (premiums, pools, payouts).
+    /// @custom:oz-upgrades-unsafe-allow constructor
     constructor(IConsortium consortium_, IMedicalRecords records_, IERC20 token_) ConsortiumGated(consortium_) {
         _records = records_;
         _token = token_;
     }
 
+    /// @notice Initialises the proxy (its reentrancy guard).
+    function initialize() external initializer {
+        __ReentrancyGuard_init();
+        __UUPSUpgradeable_init();
+    }
+
     // ------------------------------------------------------------------------------------------------ policies
 
     /// @inheritdoc IHealthInsurance
-    function issuePolicy(PolicyTerms calldata terms) external returns (uint256 policyId) {
+    function issuePolicy(PolicyTerms calldata terms) external whenNotPaused returns (uint256 policyId) {
+        HealthInsuranceStorage storage $ = _healthInsuranceStorage();
         uint32 insurerOrg = _requireRole(Roles.INSURER);
         uint32 patientOrg = _roleOrg(Roles.PATIENT, terms.patient);
         if (patientOrg == 0) revert InsuranceNotPatient(terms.patient);
@@ -97,13 +121,13 @@ contract HealthInsurance is ConsortiumGated, ReentrancyGuard, IHealthInsurance {
         }
         uint256 n = terms.coveredCategories.length;
         if (n == 0 || n > MAX_CATEGORIES) revert InsuranceInvalidCategories(n, MAX_CATEGORIES);
-        policyId = ++_policyCount;
+        policyId = ++$.policyCount;
         for (uint256 i; i < n; ++i) {
             bytes32 category = terms.coveredCategories[i];
             if (category == 0) revert InsuranceInvalidCategories(n, MAX_CATEGORIES);
-            _covered[policyId][category] = true;
+            $.covered[policyId][category] = true;
         }
-        _policies[policyId] = Policy({
+        $.policies[policyId] = Policy({
             patient: terms.patient,
             insurerOrg: insurerOrg,
             patientOrg: patientOrg,
@@ -124,7 +148,8 @@ contract HealthInsurance is ConsortiumGated, ReentrancyGuard, IHealthInsurance {
     }
 
     /// @inheritdoc IHealthInsurance
-    function payPremium(uint256 policyId) external nonReentrant {
+    function payPremium(uint256 policyId) external whenNotPaused nonReentrant {
+        HealthInsuranceStorage storage $ = _healthInsuranceStorage();
         Policy storage p = _existingPolicy(policyId);
         // Accepting binds the patient: only the patient or the guardian the patient named accepts.
         if (msg.sender != p.patient && msg.sender != _records.guardianOf(p.patient)) {
@@ -136,14 +161,14 @@ contract HealthInsurance is ConsortiumGated, ReentrancyGuard, IHealthInsurance {
         uint96 premium = p.premium;
         p.status = PolicyStatus.Active;
         p.activatedAt = uint64(block.timestamp);
-        Pool storage pl = _pools[p.insurerOrg];
+        Pool storage pl = $.pools[p.insurerOrg];
         pl.balance += premium;
         emit PolicyActivated(policyId, msg.sender, premium);
         _token.safeTransferFrom(msg.sender, address(this), premium);
     }
 
     /// @inheritdoc IHealthInsurance
-    function withdrawOffer(uint256 policyId) external {
+    function withdrawOffer(uint256 policyId) external whenNotPaused {
         uint32 insurerOrg = _requireRole(Roles.INSURER);
         Policy storage p = _existingPolicy(policyId);
         if (p.insurerOrg != insurerOrg) revert InsuranceNotPolicyInsurer(policyId, insurerOrg);
@@ -155,10 +180,11 @@ contract HealthInsurance is ConsortiumGated, ReentrancyGuard, IHealthInsurance {
     // --------------------------------------------------------------------------------------------------- pools
 
     /// @inheritdoc IHealthInsurance
-    function fundPool(uint256 amount) external nonReentrant {
+    function fundPool(uint256 amount) external whenNotPaused nonReentrant {
+        HealthInsuranceStorage storage $ = _healthInsuranceStorage();
         uint32 insurerOrg = _requireRole(Roles.INSURER);
         if (amount == 0) revert InsuranceZeroAmount();
-        Pool storage pl = _pools[insurerOrg];
+        Pool storage pl = $.pools[insurerOrg];
         uint128 balance = pl.balance + SafeCast.toUint128(amount);
         pl.balance = balance;
         emit PoolFunded(insurerOrg, msg.sender, amount, balance);
@@ -167,9 +193,10 @@ contract HealthInsurance is ConsortiumGated, ReentrancyGuard, IHealthInsurance {
 
     /// @inheritdoc IHealthInsurance
     function withdrawPool(uint256 amount) external nonReentrant {
+        HealthInsuranceStorage storage $ = _healthInsuranceStorage();
         uint32 insurerOrg = _requireRole(Roles.INSURER);
         if (amount == 0) revert InsuranceZeroAmount();
-        Pool storage pl = _pools[insurerOrg];
+        Pool storage pl = $.pools[insurerOrg];
         uint256 available = _available(pl);
         if (amount > available) revert InsuranceInsufficientPool(insurerOrg, available, amount);
         // amount <= available <= balance, so the cast is exact and the subtraction cannot underflow.
@@ -185,15 +212,16 @@ contract HealthInsurance is ConsortiumGated, ReentrancyGuard, IHealthInsurance {
     function submitClaim(
         ClaimInput calldata claim_,
         IMedicalRecords.ConsentTerms calldata consent
-    ) external returns (uint256 claimId, ClaimStatus status) {
+    ) external whenNotPaused returns (uint256 claimId, ClaimStatus status) {
         uint32 providerOrg = _requireRole(Roles.HOSPITAL);
         Policy storage p = _existingPolicy(claim_.policyId);
         _checkClaimInput(claim_, p);
-        claimId = ++_claimCount;
+        // No storage pointer local here: the function is at the stack limit.
+        claimId = ++_healthInsuranceStorage().claimCount;
         _reserveService(claim_, claimId);
         uint8 flags = _reviewFlags(claim_, consent, p, providerOrg);
 
-        StoredClaim storage c = _claims[claimId];
+        StoredClaim storage c = _healthInsuranceStorage().claims[claimId];
         c.policyId = uint64(claim_.policyId);
         c.providerOrg = providerOrg;
         c.serviceDate = uint48(claim_.serviceDate);
@@ -229,7 +257,7 @@ contract HealthInsurance is ConsortiumGated, ReentrancyGuard, IHealthInsurance {
     }
 
     /// @inheritdoc IHealthInsurance
-    function approveClaim(uint256 claimId, uint96 eligible) external returns (ClaimStatus status) {
+    function approveClaim(uint256 claimId, uint96 eligible) external whenNotPaused returns (ClaimStatus status) {
         (StoredClaim storage c, Policy storage p) = _pendingClaimOfCallerInsurer(claimId);
         uint96 submitted = c.submitted;
         if (eligible == 0 || eligible > submitted) revert InsuranceInvalidEligible(claimId, eligible, submitted);
@@ -249,7 +277,7 @@ contract HealthInsurance is ConsortiumGated, ReentrancyGuard, IHealthInsurance {
     }
 
     /// @inheritdoc IHealthInsurance
-    function denyClaim(uint256 claimId, bytes32 reason) external {
+    function denyClaim(uint256 claimId, bytes32 reason) external whenNotPaused {
         (StoredClaim storage c, ) = _pendingClaimOfCallerInsurer(claimId);
         if (reason == 0) revert InsuranceMissingReason(claimId);
         // A denied claim frees its records and service date (see claimIdOfService) for a corrected claim.
@@ -259,18 +287,19 @@ contract HealthInsurance is ConsortiumGated, ReentrancyGuard, IHealthInsurance {
 
     /// @inheritdoc IHealthInsurance
     function settleClaim(uint256 claimId) external {
+        HealthInsuranceStorage storage $ = _healthInsuranceStorage();
         StoredClaim storage c = _existingClaim(claimId);
         if (c.status != ClaimStatus.Approved) revert InsuranceWrongClaimStatus(claimId, c.status);
-        Policy storage p = _policies[c.policyId];
-        Line storage line = _lines[p.insurerOrg];
-        uint256 next = _waiting[p.insurerOrg][line.head];
+        Policy storage p = $.policies[c.policyId];
+        Line storage line = $.lines[p.insurerOrg];
+        uint256 next = $.waiting[p.insurerOrg][line.head];
         if (next != claimId) revert InsuranceNotNextInLine(claimId, next);
-        Pool storage pl = _pools[p.insurerOrg];
+        Pool storage pl = $.pools[p.insurerOrg];
         uint96 benefit = _benefit(c.eligible, c.deductibleApplied, p.coinsuranceBps);
         if (pl.balance < benefit) revert InsurancePoolUnderfunded(p.insurerOrg, pl.balance, benefit);
         // The benefit was added to `owed` when the claim was approved and is removed only here, once.
         pl.owed -= benefit;
-        delete _waiting[p.insurerOrg][line.head];
+        delete $.waiting[p.insurerOrg][line.head];
         // head < tail: the line holds this claim.
         unchecked {
             ++line.head;
@@ -280,28 +309,30 @@ contract HealthInsurance is ConsortiumGated, ReentrancyGuard, IHealthInsurance {
 
     /// @inheritdoc IHealthInsurance
     function withdrawCredit() external nonReentrant returns (uint256 amount) {
+        HealthInsuranceStorage storage $ = _healthInsuranceStorage();
         IConsortium cons = consortium();
         uint32 orgId = cons.memberOf(msg.sender);
         if (orgId == 0) revert InsuranceNotMember(msg.sender);
         // Suspension holds payouts; a removed member's credits are directed by a regulator (directCredit).
         IConsortium.Status status = cons.member(orgId).status;
         if (status != IConsortium.Status.Active) revert InsuranceMemberNotActive(orgId, status);
-        amount = _credits[orgId];
+        amount = $.credits[orgId];
         if (amount == 0) revert InsuranceNothingToWithdraw(orgId);
-        _credits[orgId] = 0;
+        $.credits[orgId] = 0;
         emit CreditWithdrawn(orgId, msg.sender, amount);
         _token.safeTransfer(msg.sender, amount);
     }
 
     /// @inheritdoc IHealthInsurance
     function directCredit(uint32 orgId, address to) external nonReentrant returns (uint256 amount) {
+        HealthInsuranceStorage storage $ = _healthInsuranceStorage();
         uint32 regulatorOrg = _requireRole(Roles.REGULATOR);
         if (to == address(0)) revert InsuranceZeroRecipient();
         IConsortium.Status status = consortium().member(orgId).status;
         if (status != IConsortium.Status.Removed) revert InsuranceMemberNotRemoved(orgId, status);
-        amount = _credits[orgId];
+        amount = $.credits[orgId];
         if (amount == 0) revert InsuranceNothingToWithdraw(orgId);
-        _credits[orgId] = 0;
+        $.credits[orgId] = 0;
         emit CreditDirected(orgId, to, amount, regulatorOrg);
         _token.safeTransfer(to, amount);
     }
@@ -325,16 +356,19 @@ contract HealthInsurance is ConsortiumGated, ReentrancyGuard, IHealthInsurance {
 
     /// @inheritdoc IHealthInsurance
     function covers(uint256 policyId, bytes32 category) external view returns (bool) {
-        return _covered[policyId][category];
+        HealthInsuranceStorage storage $ = _healthInsuranceStorage();
+        return $.covered[policyId][category];
     }
 
     /// @inheritdoc IHealthInsurance
     function policyCount() external view returns (uint256) {
-        return _policyCount;
+        HealthInsuranceStorage storage $ = _healthInsuranceStorage();
+        return $.policyCount;
     }
 
     /// @inheritdoc IHealthInsurance
     function claim(uint256 claimId) external view returns (Claim memory) {
+        HealthInsuranceStorage storage $ = _healthInsuranceStorage();
         StoredClaim storage c = _existingClaim(claimId);
         return
             Claim({
@@ -346,34 +380,39 @@ contract HealthInsurance is ConsortiumGated, ReentrancyGuard, IHealthInsurance {
                 submitted: c.submitted,
                 eligible: c.eligible,
                 deductibleApplied: c.deductibleApplied,
-                benefit: _benefit(c.eligible, c.deductibleApplied, _policies[c.policyId].coinsuranceBps)
+                benefit: _benefit(c.eligible, c.deductibleApplied, $.policies[c.policyId].coinsuranceBps)
             });
     }
 
     /// @inheritdoc IHealthInsurance
     function claimIdOfService(uint256 policyId, uint256 recordId, uint64 serviceDate) external view returns (uint256) {
-        uint256 id = _claimOfService[_serviceKey(policyId, recordId, serviceDate)];
-        return id != 0 && _claims[id].status != ClaimStatus.Denied ? id : 0;
+        HealthInsuranceStorage storage $ = _healthInsuranceStorage();
+        uint256 id = $.claimOfService[_serviceKey(policyId, recordId, serviceDate)];
+        return id != 0 && $.claims[id].status != ClaimStatus.Denied ? id : 0;
     }
 
     /// @inheritdoc IHealthInsurance
     function nextToSettle(uint32 insurerOrg) external view returns (uint256) {
-        return _waiting[insurerOrg][_lines[insurerOrg].head];
+        HealthInsuranceStorage storage $ = _healthInsuranceStorage();
+        return $.waiting[insurerOrg][$.lines[insurerOrg].head];
     }
 
     /// @inheritdoc IHealthInsurance
     function claimCount() external view returns (uint256) {
-        return _claimCount;
+        HealthInsuranceStorage storage $ = _healthInsuranceStorage();
+        return $.claimCount;
     }
 
     /// @inheritdoc IHealthInsurance
     function pool(uint32 insurerOrg) external view returns (Pool memory) {
-        return _pools[insurerOrg];
+        HealthInsuranceStorage storage $ = _healthInsuranceStorage();
+        return $.pools[insurerOrg];
     }
 
     /// @inheritdoc IHealthInsurance
     function creditOf(uint32 orgId) external view returns (uint256) {
-        return _credits[orgId];
+        HealthInsuranceStorage storage $ = _healthInsuranceStorage();
+        return $.credits[orgId];
     }
 
     // ------------------------------------------------------------------------------------------------ internal
@@ -396,16 +435,17 @@ contract HealthInsurance is ConsortiumGated, ReentrancyGuard, IHealthInsurance {
      * not denied. A record listed twice in one claim is refused the same way.
      */
     function _reserveService(ClaimInput calldata claim_, uint256 claimId) private {
+        HealthInsuranceStorage storage $ = _healthInsuranceStorage();
         uint256 n = claim_.recordIds.length;
         // n <= MAX_CLAIM_RECORDS, checked by _checkClaimInput.
         for (uint256 i; i < n; ++i) {
             uint256 recordId = claim_.recordIds[i];
             bytes32 key = _serviceKey(claim_.policyId, recordId, claim_.serviceDate);
-            uint256 existing = _claimOfService[key];
-            if (existing != 0 && (existing == claimId || _claims[existing].status != ClaimStatus.Denied)) {
+            uint256 existing = $.claimOfService[key];
+            if (existing != 0 && (existing == claimId || $.claims[existing].status != ClaimStatus.Denied)) {
                 revert InsuranceDuplicateClaim(claim_.policyId, recordId, claim_.serviceDate, existing);
             }
-            _claimOfService[key] = claimId;
+            $.claimOfService[key] = claimId;
         }
     }
 
@@ -460,11 +500,12 @@ contract HealthInsurance is ConsortiumGated, ReentrancyGuard, IHealthInsurance {
         uint256 i,
         uint32 providerOrg
     ) private returns (uint8 flags) {
+        HealthInsuranceStorage storage $ = _healthInsuranceStorage();
         uint256 recordId = claim_.recordIds[i];
         (address patient, uint32 authorOrg, bytes32 category, IMedicalRecords.Decision decision) = _records
             .discloseForClaim(recordId, claim_.consentId, consent, p.insurerOrg, providerOrg);
         if (patient != p.patient) revert InsuranceRecordOfOtherPatient(recordId, patient);
-        if (!_covered[claim_.policyId][category]) flags = MedicalCodes.FLAG_CATEGORY_NOT_COVERED;
+        if (!$.covered[claim_.policyId][category]) flags = MedicalCodes.FLAG_CATEGORY_NOT_COVERED;
         if (decision != IMedicalRecords.Decision.Permit) flags |= MedicalCodes.FLAG_NO_PAYMENT_CONSENT;
         if (authorOrg != providerOrg) flags |= _FOREIGN;
     }
@@ -493,11 +534,12 @@ contract HealthInsurance is ConsortiumGated, ReentrancyGuard, IHealthInsurance {
         uint96 benefit,
         Outcome outcome
     ) private returns (ClaimStatus status) {
+        HealthInsuranceStorage storage $ = _healthInsuranceStorage();
         p.used += benefit;
         p.deductibleMet += deductible;
         c.eligible = eligible;
         c.deductibleApplied = deductible;
-        Pool storage pl = _pools[p.insurerOrg];
+        Pool storage pl = $.pools[p.insurerOrg];
         uint256 available = _available(pl);
         status = available >= benefit ? ClaimStatus.Paid : ClaimStatus.Approved;
         emit ClaimAdjudicated(claimId, outcome, status, c.submitted, eligible, deductible, benefit, 0);
@@ -506,8 +548,8 @@ contract HealthInsurance is ConsortiumGated, ReentrancyGuard, IHealthInsurance {
         } else {
             c.status = ClaimStatus.Approved;
             pl.owed += benefit;
-            Line storage line = _lines[p.insurerOrg];
-            _waiting[p.insurerOrg][line.tail] = claimId;
+            Line storage line = $.lines[p.insurerOrg];
+            $.waiting[p.insurerOrg][line.tail] = claimId;
             // One position per approved claim: fewer than 2^128 claims ever exist.
             unchecked {
                 ++line.tail;
@@ -518,11 +560,12 @@ contract HealthInsurance is ConsortiumGated, ReentrancyGuard, IHealthInsurance {
 
     /// @dev Moves the benefit from the pool to the payee's credit and closes the claim.
     function _pay(uint256 claimId, StoredClaim storage c, Policy storage p, Pool storage pl, uint96 benefit) private {
+        HealthInsuranceStorage storage $ = _healthInsuranceStorage();
         uint32 payeeOrg = p.payee == Payee.Provider ? c.providerOrg : p.patientOrg;
         c.status = ClaimStatus.Paid;
         // Callers checked benefit <= balance (free balance on approval, whole balance on settlement).
         pl.balance -= benefit;
-        _credits[payeeOrg] += benefit;
+        $.credits[payeeOrg] += benefit;
         emit ClaimPaid(claimId, payeeOrg, benefit);
     }
 
@@ -536,22 +579,41 @@ contract HealthInsurance is ConsortiumGated, ReentrancyGuard, IHealthInsurance {
     function _pendingClaimOfCallerInsurer(
         uint256 claimId
     ) private view returns (StoredClaim storage c, Policy storage p) {
+        HealthInsuranceStorage storage $ = _healthInsuranceStorage();
         uint32 orgId = _requireRole(Roles.INSURER);
         c = _existingClaim(claimId);
-        p = _policies[c.policyId];
+        p = $.policies[c.policyId];
         if (p.insurerOrg != orgId) revert InsuranceNotPolicyInsurer(c.policyId, orgId);
         if (c.status != ClaimStatus.Pending) revert InsuranceWrongClaimStatus(claimId, c.status);
     }
 
     /// @dev The policy, or revert if the id was never issued.
     function _existingPolicy(uint256 policyId) private view returns (Policy storage p) {
-        p = _policies[policyId];
+        HealthInsuranceStorage storage $ = _healthInsuranceStorage();
+        p = $.policies[policyId];
         if (p.status == PolicyStatus.None) revert InsuranceUnknownPolicy(policyId);
     }
 
     /// @dev The claim, or revert if the id was never submitted.
     function _existingClaim(uint256 claimId) private view returns (StoredClaim storage c) {
-        c = _claims[claimId];
+        HealthInsuranceStorage storage $ = _healthInsuranceStorage();
+        c = $.claims[claimId];
         if (c.status == ClaimStatus.None) revert InsuranceUnknownClaim(claimId);
+    }
+
+    /// @dev The pause flag lives beside the claim counter (see HealthInsuranceStorage).
+    function _isDomainPaused() internal view override returns (bool) {
+        return _healthInsuranceStorage().paused;
+    }
+
+    /// @dev See `_isDomainPaused`.
+    function _setDomainPaused(bool paused) internal override {
+        _healthInsuranceStorage().paused = paused;
+    }
+
+    function _healthInsuranceStorage() private pure returns (HealthInsuranceStorage storage $) {
+        assembly ("memory-safe") {
+            $.slot := HEALTH_INSURANCE_STORAGE
+        }
     }
 }

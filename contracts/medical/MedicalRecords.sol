@@ -13,6 +13,9 @@ import {Roles} from "../libraries/Roles.sol";
  * @dev Consents are stored as the hash of their terms: a grant writes one slot and each check recomputes the hash
  * from the terms the caller supplies (read from `ConsentGranted`), so a forged or altered term is simply "unknown".
  * Revocation overwrites the hash with a sentinel, which takes effect in the same block.
+ * Sits behind an ERC-1967 proxy (UUPS, see ConsortiumGated). While a regulator has paused it, anchoring, guardians,
+ * grants, accesses, break-glass, reviews and claim disclosures stop; revoking a consent stays open, because a patient
+ * can always withdraw consent and a revocation only takes rights away (it can neither disclose nor extend access).
  */
 contract MedicalRecords is ConsortiumGated, IMedicalRecords {
     /// @inheritdoc IMedicalRecords
@@ -33,31 +36,48 @@ contract MedicalRecords is ConsortiumGated, IMedicalRecords {
     /// @dev Stored in place of a revoked consent's terms hash.
     bytes32 private constant REVOKED = bytes32(uint256(1));
 
-    mapping(uint256 recordId => Record) private _records;
-    /// @dev Keyed by keccak256(author, content hash): another hospital cannot block the author by anchoring first.
-    mapping(bytes32 authorAndHash => uint256 recordId) private _recordIdOf;
-    mapping(uint32 hospitalOrg => Standing) private _standing;
-    address private immutable _deployer;
-    address private _claimsProcessor;
-    mapping(address patient => address guardian) private _guardians;
-    mapping(uint256 consentId => bytes32 termsHash) private _consents;
-    mapping(uint256 emergencyId => Emergency) private _emergencies;
-    uint256 private _recordCount;
-    uint256 private _consentCount;
-    uint256 private _emergencyCount;
-    uint256 private _auditCount;
+    /// @custom:storage-location erc7201:citychain.storage.MedicalRecords
+    struct MedicalRecordsStorage {
+        mapping(uint256 recordId => Record) records;
+        // Keyed by keccak256(author, content hash): another hospital cannot block the author by anchoring first.
+        mapping(bytes32 authorAndHash => uint256 recordId) recordIdOf;
+        mapping(uint32 hospitalOrg => Standing) standing;
+        // The account that initialised the proxy: the only one that binds the claims processor, once.
+        address deployer;
+        // claimsProcessor, paused and auditCount share one slot: a claim's disclosure reads all three, an access
+        // reads the last two (one cold read instead of three).
+        address claimsProcessor;
+        bool paused;
+        uint64 auditCount;
+        mapping(address patient => address guardian) guardians;
+        mapping(uint256 consentId => bytes32 termsHash) consents;
+        mapping(uint256 emergencyId => Emergency) emergencies;
+        uint256 recordCount;
+        uint256 consentCount;
+        uint256 emergencyCount;
+    }
 
-    /// @param consortium_ The consortium.
-    constructor(IConsortium consortium_) ConsortiumGated(consortium_) {
-        _deployer = msg.sender;
+    // keccak256(abi.encode(uint256(keccak256("citychain.storage.MedicalRecords")) - 1)) & ~bytes32(uint256(0xff))
+    bytes32 private constant MEDICAL_RECORDS_STORAGE =
+        0x11dcfa44c3e9eb46f15a14053570aa77fef6515eecad5e378eec983f08ddc100;
+
+    /// @param consortium_ The consortium (its proxy).
+    /// @custom:oz-upgrades-unsafe-allow constructor
+    constructor(IConsortium consortium_) ConsortiumGated(consortium_) {}
+
+    /// @notice Initialises the proxy; its caller (the deployer) is the one account that binds the claims processor.
+    function initialize() external initializer {
+        __UUPSUpgradeable_init();
+        _medicalRecordsStorage().deployer = msg.sender;
     }
 
     /// @inheritdoc IMedicalRecords
-    function setClaimsProcessor(address processor) external {
-        if (msg.sender != _deployer || _claimsProcessor != address(0) || processor == address(0)) {
-            revert MedicalClaimsProcessorLocked(msg.sender, _claimsProcessor);
+    function setClaimsProcessor(address processor) external whenNotPaused {
+        MedicalRecordsStorage storage $ = _medicalRecordsStorage();
+        if (msg.sender != $.deployer || $.claimsProcessor != address(0) || processor == address(0)) {
+            revert MedicalClaimsProcessorLocked(msg.sender, $.claimsProcessor);
         }
-        _claimsProcessor = processor;
+        $.claimsProcessor = processor;
     }
 
     // ------------------------------------------------------------------------------------------------- records
@@ -69,7 +89,8 @@ contract MedicalRecords is ConsortiumGated, IMedicalRecords {
         bytes32 locationHash,
         bytes32 category,
         uint64 authoredAt
-    ) external returns (uint256 recordId) {
+    ) external whenNotPaused returns (uint256 recordId) {
+        MedicalRecordsStorage storage $ = _medicalRecordsStorage();
         uint32 authorOrg = _requireRole(Roles.HOSPITAL);
         if (!_hasRole(Roles.PATIENT, patient)) revert MedicalNotPatient(patient);
         if (contentHash == 0 || locationHash == 0 || category == 0) {
@@ -79,10 +100,10 @@ contract MedicalRecords is ConsortiumGated, IMedicalRecords {
             revert MedicalInvalidAuthoredTime(authoredAt, block.timestamp);
         }
         bytes32 key = _recordKey(authorOrg, contentHash);
-        uint256 existing = _recordIdOf[key];
+        uint256 existing = $.recordIdOf[key];
         if (existing != 0) revert MedicalRecordAlreadyAnchored(contentHash, existing);
-        recordId = ++_recordCount;
-        _records[recordId] = Record({
+        recordId = ++$.recordCount;
+        $.records[recordId] = Record({
             patient: patient,
             authorOrg: authorOrg,
             authoredAt: authoredAt,
@@ -90,38 +111,41 @@ contract MedicalRecords is ConsortiumGated, IMedicalRecords {
             contentHash: contentHash,
             locationHash: locationHash
         });
-        _recordIdOf[key] = recordId;
+        $.recordIdOf[key] = recordId;
         emit RecordAnchored(recordId, patient, authorOrg, category, contentHash, locationHash, authoredAt);
     }
 
     // ------------------------------------------------------------------------------------------------- consent
 
     /// @inheritdoc IMedicalRecords
-    function setGuardian(address guardian) external {
+    function setGuardian(address guardian) external whenNotPaused {
+        MedicalRecordsStorage storage $ = _medicalRecordsStorage();
         _requireRole(Roles.PATIENT);
         if (guardian == msg.sender) revert MedicalInvalidGuardian(guardian);
-        address previous = _guardians[msg.sender];
-        _guardians[msg.sender] = guardian;
+        address previous = $.guardians[msg.sender];
+        $.guardians[msg.sender] = guardian;
         emit GuardianChanged(msg.sender, previous, guardian);
     }
 
     /// @inheritdoc IMedicalRecords
-    function grantConsent(ConsentTerms calldata terms) external returns (uint256 consentId) {
+    function grantConsent(ConsentTerms calldata terms) external whenNotPaused returns (uint256 consentId) {
+        MedicalRecordsStorage storage $ = _medicalRecordsStorage();
         _requirePatientOrGuardian(terms.patient);
         if (!_hasRole(Roles.PATIENT, terms.patient)) revert MedicalNotPatient(terms.patient);
         _validateTerms(terms);
-        consentId = ++_consentCount;
-        _consents[consentId] = keccak256(abi.encode(terms));
+        consentId = ++$.consentCount;
+        $.consents[consentId] = keccak256(abi.encode(terms));
         emit ConsentGranted(consentId, terms.patient, msg.sender, terms);
     }
 
     /// @inheritdoc IMedicalRecords
     function revokeConsent(uint256 consentId, ConsentTerms calldata terms) external {
+        MedicalRecordsStorage storage $ = _medicalRecordsStorage();
         _requirePatientOrGuardian(terms.patient);
-        bytes32 stored = _consents[consentId];
+        bytes32 stored = $.consents[consentId];
         if (stored == REVOKED) revert MedicalConsentAlreadyRevoked(consentId);
         if (stored == 0 || stored != keccak256(abi.encode(terms))) revert MedicalUnknownConsent(consentId);
-        _consents[consentId] = REVOKED;
+        $.consents[consentId] = REVOKED;
         emit ConsentRevoked(consentId, terms.patient, msg.sender);
     }
 
@@ -134,7 +158,7 @@ contract MedicalRecords is ConsortiumGated, IMedicalRecords {
         ConsentTerms calldata terms,
         uint8 action,
         uint8 purpose
-    ) external returns (bool granted, uint256 auditId) {
+    ) external whenNotPaused returns (bool granted, uint256 auditId) {
         uint32 accessorOrg = _recipientOrg();
         _requireRequest(action, purpose);
         Record storage r = _existingRecord(recordId);
@@ -145,11 +169,15 @@ contract MedicalRecords is ConsortiumGated, IMedicalRecords {
     }
 
     /// @inheritdoc IMedicalRecords
-    function breakGlass(uint256 recordId, uint8 reason) external returns (uint256 emergencyId, uint256 auditId) {
+    function breakGlass(
+        uint256 recordId,
+        uint8 reason
+    ) external whenNotPaused returns (uint256 emergencyId, uint256 auditId) {
+        MedicalRecordsStorage storage $ = _medicalRecordsStorage();
         uint32 hospitalOrg = _requireRole(Roles.HOSPITAL);
         if (reason == 0 || reason > MedicalCodes.MAX_EMERGENCY_REASON) revert MedicalInvalidReason(reason);
         address patient = _existingRecord(recordId).patient;
-        Standing storage st = _standing[hospitalOrg];
+        Standing storage st = $.standing[hospitalOrg];
         if (block.timestamp < st.barredUntil) revert MedicalBreakGlassBarred(hospitalOrg, st.barredUntil);
         if (st.pendingReviews >= MAX_PENDING_EMERGENCIES) {
             revert MedicalTooManyPendingEmergencies(hospitalOrg, MAX_PENDING_EMERGENCIES);
@@ -159,8 +187,8 @@ contract MedicalRecords is ConsortiumGated, IMedicalRecords {
             ++st.pendingReviews;
         }
         uint64 expiresAt = uint64(block.timestamp) + BREAK_GLASS_WINDOW;
-        emergencyId = ++_emergencyCount;
-        _emergencies[emergencyId] = Emergency({
+        emergencyId = ++$.emergencyCount;
+        $.emergencies[emergencyId] = Emergency({
             patient: patient,
             hospitalOrg: hospitalOrg,
             reason: reason,
@@ -185,7 +213,10 @@ contract MedicalRecords is ConsortiumGated, IMedicalRecords {
     }
 
     /// @inheritdoc IMedicalRecords
-    function emergencyAccess(uint256 emergencyId, uint256 recordId) external returns (bool granted, uint256 auditId) {
+    function emergencyAccess(
+        uint256 emergencyId,
+        uint256 recordId
+    ) external whenNotPaused returns (bool granted, uint256 auditId) {
         uint32 hospitalOrg = _requireRole(Roles.HOSPITAL);
         Emergency storage e = _existingEmergency(emergencyId);
         Record storage r = _existingRecord(recordId);
@@ -207,13 +238,14 @@ contract MedicalRecords is ConsortiumGated, IMedicalRecords {
     }
 
     /// @inheritdoc IMedicalRecords
-    function reviewEmergency(uint256 emergencyId, bool justified, bytes32 findingsHash) external {
+    function reviewEmergency(uint256 emergencyId, bool justified, bytes32 findingsHash) external whenNotPaused {
+        MedicalRecordsStorage storage $ = _medicalRecordsStorage();
         uint32 regulatorOrg = _requireRole(Roles.REGULATOR);
         Emergency storage e = _existingEmergency(emergencyId);
         if (e.review != Review.Pending) revert MedicalEmergencyAlreadyReviewed(emergencyId, e.review);
         if (e.hospitalOrg == regulatorOrg) revert MedicalSelfReview(emergencyId, regulatorOrg);
         Review review = justified ? Review.Justified : Review.Unjustified;
-        Standing storage st = _standing[e.hospitalOrg];
+        Standing storage st = $.standing[e.hospitalOrg];
         // Every pending emergency counted one when it opened, and this one is reviewed only once.
         unchecked {
             --st.pendingReviews;
@@ -246,8 +278,9 @@ contract MedicalRecords is ConsortiumGated, IMedicalRecords {
         ConsentTerms calldata terms,
         uint32 insurerOrg,
         uint32 providerOrg
-    ) external returns (address patient, uint32 authorOrg, bytes32 category, Decision decision) {
-        if (msg.sender != _claimsProcessor || msg.sender == address(0)) revert MedicalNotClaimsProcessor(msg.sender);
+    ) external whenNotPaused returns (address patient, uint32 authorOrg, bytes32 category, Decision decision) {
+        MedicalRecordsStorage storage $ = _medicalRecordsStorage();
+        if (msg.sender != $.claimsProcessor || msg.sender == address(0)) revert MedicalNotClaimsProcessor(msg.sender);
         Record storage r = _existingRecord(recordId);
         (patient, authorOrg, category) = (r.patient, r.authorOrg, r.category);
         decision = _decide(
@@ -278,12 +311,14 @@ contract MedicalRecords is ConsortiumGated, IMedicalRecords {
 
     /// @inheritdoc IMedicalRecords
     function claimsProcessor() external view returns (address) {
-        return _claimsProcessor;
+        MedicalRecordsStorage storage $ = _medicalRecordsStorage();
+        return $.claimsProcessor;
     }
 
     /// @inheritdoc IMedicalRecords
     function breakGlassStanding(uint32 hospitalOrg) external view returns (uint32 pendingReviews, uint64 barredUntil) {
-        Standing storage st = _standing[hospitalOrg];
+        MedicalRecordsStorage storage $ = _medicalRecordsStorage();
+        Standing storage st = $.standing[hospitalOrg];
         return (st.pendingReviews, st.barredUntil);
     }
 
@@ -294,29 +329,34 @@ contract MedicalRecords is ConsortiumGated, IMedicalRecords {
 
     /// @inheritdoc IMedicalRecords
     function recordIdOf(uint32 authorOrg, bytes32 contentHash) external view returns (uint256) {
-        return _recordIdOf[_recordKey(authorOrg, contentHash)];
+        MedicalRecordsStorage storage $ = _medicalRecordsStorage();
+        return $.recordIdOf[_recordKey(authorOrg, contentHash)];
     }
 
     /// @inheritdoc IMedicalRecords
     function recordCount() external view returns (uint256) {
-        return _recordCount;
+        MedicalRecordsStorage storage $ = _medicalRecordsStorage();
+        return $.recordCount;
     }
 
     /// @inheritdoc IMedicalRecords
     function guardianOf(address patient) external view returns (address) {
-        return _guardians[patient];
+        MedicalRecordsStorage storage $ = _medicalRecordsStorage();
+        return $.guardians[patient];
     }
 
     /// @inheritdoc IMedicalRecords
     function consentState(uint256 consentId) external view returns (bytes32 termsHash, bool revoked) {
-        bytes32 stored = _consents[consentId];
+        MedicalRecordsStorage storage $ = _medicalRecordsStorage();
+        bytes32 stored = $.consents[consentId];
         revoked = stored == REVOKED;
         termsHash = revoked ? bytes32(0) : stored;
     }
 
     /// @inheritdoc IMedicalRecords
     function consentCount() external view returns (uint256) {
-        return _consentCount;
+        MedicalRecordsStorage storage $ = _medicalRecordsStorage();
+        return $.consentCount;
     }
 
     /// @inheritdoc IMedicalRecords
@@ -326,12 +366,14 @@ contract MedicalRecords is ConsortiumGated, IMedicalRecords {
 
     /// @inheritdoc IMedicalRecords
     function emergencyCount() external view returns (uint256) {
-        return _emergencyCount;
+        MedicalRecordsStorage storage $ = _medicalRecordsStorage();
+        return $.emergencyCount;
     }
 
     /// @inheritdoc IMedicalRecords
     function auditCount() external view returns (uint256) {
-        return _auditCount;
+        MedicalRecordsStorage storage $ = _medicalRecordsStorage();
+        return $.auditCount;
     }
 
     // ------------------------------------------------------------------------------------------------ internal
@@ -343,7 +385,8 @@ contract MedicalRecords is ConsortiumGated, IMedicalRecords {
 
     /// @dev Reverts unless the caller is `patient` or the guardian `patient` named.
     function _requirePatientOrGuardian(address patient) private view {
-        if (msg.sender != patient && msg.sender != _guardians[patient]) {
+        MedicalRecordsStorage storage $ = _medicalRecordsStorage();
+        if (msg.sender != patient && msg.sender != $.guardians[patient]) {
             revert MedicalNotPatientOrGuardian(msg.sender, patient);
         }
     }
@@ -401,7 +444,8 @@ contract MedicalRecords is ConsortiumGated, IMedicalRecords {
         uint8 purpose,
         uint32 accessorOrg
     ) private view returns (Decision) {
-        bytes32 stored = _consents[consentId];
+        MedicalRecordsStorage storage $ = _medicalRecordsStorage();
+        bytes32 stored = $.consents[consentId];
         if (stored == REVOKED) return Decision.Revoked;
         if (stored == 0 || stored != keccak256(abi.encode(terms))) return Decision.UnknownConsent;
         if (terms.patient != r.patient) return Decision.OtherPatient;
@@ -435,7 +479,8 @@ contract MedicalRecords is ConsortiumGated, IMedicalRecords {
         uint8 purpose,
         Decision decision
     ) private returns (uint256 auditId) {
-        auditId = ++_auditCount;
+        MedicalRecordsStorage storage $ = _medicalRecordsStorage();
+        auditId = ++$.auditCount;
         emit AccessAudited(
             auditId,
             patient,
@@ -452,13 +497,31 @@ contract MedicalRecords is ConsortiumGated, IMedicalRecords {
 
     /// @dev The record, or revert if the id was never anchored.
     function _existingRecord(uint256 recordId) private view returns (Record storage r) {
-        r = _records[recordId];
+        MedicalRecordsStorage storage $ = _medicalRecordsStorage();
+        r = $.records[recordId];
         if (r.patient == address(0)) revert MedicalUnknownRecord(recordId);
     }
 
     /// @dev The emergency, or revert if the id was never opened.
     function _existingEmergency(uint256 emergencyId) private view returns (Emergency storage e) {
-        e = _emergencies[emergencyId];
+        MedicalRecordsStorage storage $ = _medicalRecordsStorage();
+        e = $.emergencies[emergencyId];
         if (e.patient == address(0)) revert MedicalUnknownEmergency(emergencyId);
+    }
+
+    /// @dev The pause flag lives beside the claims processor and the audit counter (see MedicalRecordsStorage).
+    function _isDomainPaused() internal view override returns (bool) {
+        return _medicalRecordsStorage().paused;
+    }
+
+    /// @dev See `_isDomainPaused`.
+    function _setDomainPaused(bool paused) internal override {
+        _medicalRecordsStorage().paused = paused;
+    }
+
+    function _medicalRecordsStorage() private pure returns (MedicalRecordsStorage storage $) {
+        assembly ("memory-safe") {
+            $.slot := MEDICAL_RECORDS_STORAGE
+        }
     }
 }

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.28;
 
+import {ERC1967Proxy} from "@openzeppelin/contracts/proxy/ERC1967/ERC1967Proxy.sol";
 import {HealthInsurance} from "../../contracts/medical/HealthInsurance.sol";
 import {MedicalRecords} from "../../contracts/medical/MedicalRecords.sol";
 import {IHealthInsurance} from "../../contracts/interfaces/IHealthInsurance.sol";
@@ -238,8 +239,20 @@ contract HealthInsuranceInvariants is CityFuzz {
         _formCity();
         vm.warp(1_800_000_000);
         money = new SettlementToken("City EUR", "cEUR", 2, address(this));
-        records = new MedicalRecords(consortium);
-        insurance = new HealthInsurance(consortium, records, money);
+        // Both behind their ERC-1967 proxies, initialised in the proxies' constructors, as deployMedical does.
+        records = MedicalRecords(
+            address(
+                new ERC1967Proxy(address(new MedicalRecords(consortium)), abi.encodeCall(MedicalRecords.initialize, ()))
+            )
+        );
+        insurance = HealthInsurance(
+            address(
+                new ERC1967Proxy(
+                    address(new HealthInsurance(consortium, records, money)),
+                    abi.encodeCall(HealthInsurance.initialize, ())
+                )
+            )
+        );
         records.setClaimsProcessor(address(insurance));
         money.mint(insurer, 1e12);
         vm.prank(insurer);

@@ -2,6 +2,7 @@
 pragma solidity 0.8.28;
 
 import {Consortium} from "../../contracts/consortium/Consortium.sol";
+import {ERC1967Proxy} from "@openzeppelin/contracts/proxy/ERC1967/ERC1967Proxy.sol";
 import {MedicalRecords} from "../../contracts/medical/MedicalRecords.sol";
 import {IMedicalRecords} from "../../contracts/interfaces/IMedicalRecords.sol";
 import {MedicalCodes} from "../../contracts/libraries/MedicalCodes.sol";
@@ -328,7 +329,12 @@ contract MedicalRecordsInvariants is CityFuzz {
     function setUp() public {
         _formCity();
         vm.warp(1_800_000_000);
-        records = new MedicalRecords(consortium);
+        // Behind its ERC-1967 proxy, initialised in the proxy's constructor, as deployMedical does.
+        records = MedicalRecords(
+            address(
+                new ERC1967Proxy(address(new MedicalRecords(consortium)), abi.encodeCall(MedicalRecords.initialize, ()))
+            )
+        );
         address practitioner = _actor("practitioner");
         vm.prank(pharmacy);
         consortium.addAccount(practitioner);

@@ -88,8 +88,22 @@ export function buildCityChain(regulator?: string, storageClasses: StorageClassP
       });
     });
 
-    const medicalRecords = m.contract("MedicalRecords", [consortium]);
-    const healthInsurance = m.contract("HealthInsurance", [consortium, medicalRecords, settlementToken]);
+    const medicalRecordsImpl = m.contract("MedicalRecords", [consortium], { id: "MedicalRecordsImpl" });
+    const medicalRecordsProxy = m.contract(
+      "ERC1967Proxy",
+      [medicalRecordsImpl, m.encodeFunctionCall(medicalRecordsImpl, "initialize", [])],
+      { id: "MedicalRecordsProxy" },
+    );
+    const medicalRecords = m.contractAt("MedicalRecords", medicalRecordsProxy, { id: "MedicalRecords" });
+    const healthInsuranceImpl = m.contract("HealthInsurance", [consortium, medicalRecordsProxy, settlementToken], {
+      id: "HealthInsuranceImpl",
+    });
+    const healthInsuranceProxy = m.contract(
+      "ERC1967Proxy",
+      [healthInsuranceImpl, m.encodeFunctionCall(healthInsuranceImpl, "initialize", [])],
+      { id: "HealthInsuranceProxy" },
+    );
+    const healthInsurance = m.contractAt("HealthInsurance", healthInsuranceProxy, { id: "HealthInsurance" });
     // One-time binding by the deployer: the records contract audits disclosures through claims of this contract only.
     m.call(medicalRecords, "setClaimsProcessor", [healthInsurance]);
 

@@ -23,6 +23,13 @@ export const SYSTEM_CONTRACTS: Record<string, string> = {
 };
 
 /**
+ * Futures of SYSTEM_CONTRACTS deployed behind an ERC-1967 proxy (every domain contract; the settlement token is not
+ * the city's to upgrade): the address is the proxy's, so the proof checks the proxy's code against OpenZeppelin's
+ * ERC1967Proxy and the implementation its slot names against the contract's artifact, and fails if there is no proxy.
+ */
+export const PROXIED = new Set<string>(Object.keys(SYSTEM_CONTRACTS).filter((name) => name !== "SettlementToken"));
+
+/**
  * Links the deployment must have: `contract.getter()` returns the address of `expected`. Every gated contract
  * must point at the consortium; domain contracts at the contracts they build on.
  */
@@ -255,7 +262,7 @@ export async function deploySystem(
   }
   const checks: CodeCheck[] = [];
   for (const [name, fqn] of Object.entries(SYSTEM_CONTRACTS)) {
-    checks.push(...(await checkDeployedCode(hre, fqn, addresses[name])));
+    checks.push(...(await checkDeployedCode(hre, fqn, addresses[name], PROXIED.has(name))));
   }
   checks.push(...(await checkLinks(hre, addresses)));
   checks.push(...(await checkStorageClasses(hre, addresses.ColdChain, params.storageClasses)));

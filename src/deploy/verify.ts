@@ -91,15 +91,20 @@ export const ERC1967_PROXY_FQN = "@openzeppelin/contracts/proxy/ERC1967/ERC1967P
 /**
  * Checks the code of a deployed contract: for an ERC-1967 proxy, the proxy's code against the proxy artifact and
  * the implementation's (read from the proxy's slot) against `fqn`; otherwise the code at `address` against `fqn`.
+ * With `proxied`, an address whose implementation slot is empty fails (the contract must sit behind its proxy).
  */
 export async function checkDeployedCode(
   hre: HardhatRuntimeEnvironment,
   fqn: string,
   address: string,
+  proxied = false,
 ): Promise<CodeCheck[]> {
   const word = await hre.ethers.provider.getStorage(address, IMPLEMENTATION_SLOT);
-  if (BigInt(word) === 0n) return [await checkCode(hre, fqn, address)];
-  const implementation = hre.ethers.getAddress("0x" + word.slice(26));
+  if (BigInt(word) === 0n) {
+    if (!proxied) return [await checkCode(hre, fqn, address)];
+    return [{ contract: `${fqn} (proxy)`, address, ok: false, detail: "no ERC-1967 implementation slot: not a proxy" }];
+  }
+  const implementation = await implementationOf(hre, address);
   const proxy = await checkCode(hre, ERC1967_PROXY_FQN, address);
   return [{ ...proxy, contract: `${fqn} (proxy)` }, await checkCode(hre, fqn, implementation)];
 }

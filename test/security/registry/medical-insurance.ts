@@ -18,8 +18,12 @@ export const target: OutsiderTarget = {
   accessErrors: {
     InsuranceNotMember: 0, // withdrawCredit: credit belongs to an organisation, the caller must be bound to one
     InsuranceNotPolicyholder: 0, // payPremium: only the patient (or guardian) accepts a policy
+    AccessNotConsortium: 0, // unpauseDomain: only the consortium, executing a vote
+    AccessUpgradeNotVoted: 0, // upgradeToAndCall: only the consortium, applying a voted upgrade
   },
   permissionless: {
+    "initialize()":
+      "Runs once, inside the proxy's constructor at deployment; afterwards it refuses everyone with InvalidInitialization (test/medical/upgrades.test.ts).",
     "settleClaim(uint256)":
       "Anyone may trigger payment of an already approved claim once the pool holds its benefit; the payee and amount are fixed by the claim.",
   },

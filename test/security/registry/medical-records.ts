@@ -14,5 +14,11 @@ export const target: OutsiderTarget = {
     MedicalNotRecipient: 0, // only HOSPITAL or INSURER accounts ask for access
     MedicalNotClaimsProcessor: 0, // discloseForClaim: only the HealthInsurance contract audits claim disclosures
     MedicalClaimsProcessorLocked: 0, // setClaimsProcessor: the deployer, once
+    AccessNotConsortium: 0, // unpauseDomain: only the consortium, executing a vote
+    AccessUpgradeNotVoted: 0, // upgradeToAndCall: only the consortium, applying a voted upgrade
+  },
+  permissionless: {
+    "initialize()":
+      "Runs once, inside the proxy's constructor at deployment; afterwards it refuses everyone with InvalidInitialization (test/medical/upgrades.test.ts).",
   },
 };

@@ -147,5 +147,9 @@ export const target: WrongPartyTarget = {
       exempt: "permissionless: pays an approved claim first in, first out; payee fixed by the claim",
     },
     "withdrawCredit()": { exempt: "withdraws only the caller's own organisation's credit, while it is active" },
+    "initialize()": { exempt: "runs once, inside the proxy's constructor; refused to everyone afterwards" },
+    "pauseDomain(string)": { exempt: "any REGULATOR stops the whole domain at once; it acts on no member's object" },
+    "unpauseDomain(uint256)": { exempt: "only the consortium, executing a vote, lifts the pause; no member's object" },
+    "upgradeToAndCall(address,bytes)": { exempt: "only the consortium, applying a voted upgrade; no member's object" },
   },
 };

@@ -98,5 +98,9 @@ export const target: WrongPartyTarget = {
         exempt: "callable only by the claims processor contract, never by a member account (outsider gate)",
       },
     "setClaimsProcessor(address)": { exempt: "the deployer binds the claims processor once; no member-owned object" },
+    "initialize()": { exempt: "runs once, inside the proxy's constructor; refused to everyone afterwards" },
+    "pauseDomain(string)": { exempt: "any REGULATOR stops the whole domain at once; it acts on no member's object" },
+    "unpauseDomain(uint256)": { exempt: "only the consortium, executing a vote, lifts the pause; no member's object" },
+    "upgradeToAndCall(address,bytes)": { exempt: "only the consortium, applying a voted upgrade; no member's object" },
   },
 };
