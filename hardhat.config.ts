@@ -42,9 +42,6 @@ subtask(TASK_COMPILE_SOLIDITY_CHECK_ERRORS, async (args: { output: { errors?: So
   await runSuper(args);
   const coverage = (hre as unknown as { __SOLIDITY_COVERAGE_RUNNING?: boolean }).__SOLIDITY_COVERAGE_RUNNING;
   if (coverage) return;
-  // TEMPORARY on the upgrades branch (removed before it merges): CITY_SIZE_PROBE=1 lets the contracts over the
-  // 24,576-byte limit compile and deploy while they are being reduced.
-  if (process.env.CITY_SIZE_PROBE) return;
   const ours = (args.output.errors ?? []).filter(
     (e) => e.severity === "warning" && e.sourceLocation?.file.startsWith("contracts/"),
   );
@@ -68,7 +65,6 @@ const config: HardhatUserConfig = {
       // Bulk loads and large fixtures: keep the in-process chain close to the PoA one.
       blockGasLimit: 30_000_000,
       initialBaseFeePerGas: 0,
-      allowUnlimitedContractSize: !!process.env.CITY_SIZE_PROBE, // TEMPORARY, see above
       accounts: { count: 40 },
     },
     localhost: { url: "http://127.0.0.1:8545" },
