@@ -1,8 +1,9 @@
 import { expect } from "chai";
 import hre from "hardhat";
-import { impersonateAccount, loadFixture, setBalance, time } from "@nomicfoundation/hardhat-network-helpers";
+import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import type { BaseContract, ParamType, Signer } from "ethers";
 import { fundedAssetFixture } from "../fixtures/assets";
+import { voteUnpause, voteUpgrade } from "../fixtures/upgrades";
 import { CAPACITY_W, deployPpaFixture, deployVendingFixture } from "../fixtures/ppa";
 import { MeterSimulator, QUARTER_HOUR, solarDay } from "../../src/ppa";
 import { depositRevenue } from "../../src/assets";
@@ -13,8 +14,7 @@ import type { AssetShareToken, UpgradeableBeacon } from "../../typechain-types";
 /**
  * Upgrades and the regulator's emergency stop in the assets domain: the registry behind its UUPS proxy, every
  * asset's share token behind a beacon proxy following one beacon owned by the consortium.
- * The consortium's vote path (`voteUnpause`, voted upgrades) is not in this branch yet: the consortium's address is
- * impersonated where only it may act.
+ * Where only the consortium may act, the members vote (test/fixtures/upgrades.ts: voteUpgrade, voteUnpause).
  */
 
 /** ERC-7201 base slot of `namespace`. */
@@ -50,14 +50,6 @@ async function sendWithPlaceholders(contract: BaseContract, signature: string, f
   const fragment = contract.interface.getFunction(signature)!;
   const data = contract.interface.encodeFunctionData(fragment, fragment.inputs.map(placeholder));
   return from.sendTransaction({ to: await contract.getAddress(), data });
-}
-
-/** The consortium's own address as a signer (stand-in for an executed vote). */
-async function consortiumSigner(f: Awaited<ReturnType<typeof fundedAssetFixture>>): Promise<Signer> {
-  const address = await f.consortium.getAddress();
-  await impersonateAccount(address);
-  await setBalance(address, 10n ** 18n);
-  return hre.ethers.getSigner(address);
 }
 
 async function beaconOf(f: Awaited<ReturnType<typeof fundedAssetFixture>>): Promise<UpgradeableBeacon> {
@@ -212,7 +204,7 @@ describe("Assets upgrades and emergency stop", function () {
     }
   });
 
-  it("lets only the consortium move the share tokens' beacon, and one move upgrades every asset's token", async function () {
+  it("lets only a vote move the share tokens' beacon, and one move upgrades every asset's token", async function () {
     const f = await loadFixture(fundedAssetFixture);
     const beacon = await beaconOf(f);
     expect(await beacon.owner()).to.equal(await f.consortium.getAddress());
@@ -228,7 +220,7 @@ describe("Assets upgrades and emergency stop", function () {
         .withArgs(who.address);
     }
     const balance = await f.token.balanceOf(f.actors.investor1.address);
-    await beacon.connect(await consortiumSigner(f)).upgradeTo(await next.getAddress());
+    await voteUpgrade(f, beacon, next);
     expect(await beacon.implementation()).to.equal(await next.getAddress());
     // State survives (it lives in the proxy) and the token runs the new code.
     expect(await f.token.balanceOf(f.actors.investor1.address)).to.equal(balance);
@@ -281,7 +273,7 @@ describe("Assets upgrades and emergency stop", function () {
           .withArgs(true);
       });
 
-      it("only the consortium lifts the stop", async function () {
+      it("only a vote of the members lifts the stop", async function () {
         const { f, contract } = await load();
         await contract.connect(f.actors.regulator).pauseDomain("audit");
         for (const who of [f.actors.regulator, f.actors.deployer, f.actors.outsider]) {
@@ -289,16 +281,14 @@ describe("Assets upgrades and emergency stop", function () {
             .to.be.revertedWithCustomError(contract, "AccessNotConsortium")
             .withArgs(who.address);
         }
-        const consortium = await consortiumSigner(f);
-        const at = (await time.latest()) + 100;
-        await time.setNextBlockTimestamp(at);
-        await expect(contract.connect(consortium).unpauseDomain(7n))
-          .to.emit(contract, "DomainUnpaused")
-          .withArgs(7n, at);
+        const proposalId = await voteUnpause(f, contract);
+        const [lifted] = await contract.queryFilter(contract.filters.DomainUnpaused(proposalId));
+        expect(lifted.args.toObject().at).to.equal((await lifted.getBlock()).timestamp);
         expect(await contract.domainPaused()).to.equal(false);
-        await expect(contract.connect(await consortiumSigner(f)).unpauseDomain(7n))
-          .to.be.revertedWithCustomError(contract, "AccessPauseUnchanged")
-          .withArgs(false);
+        // a second unpause is refused by the consortium before any vote
+        await expect(f.consortium.connect(f.actors.regulator).proposeUnpause(await contract.getAddress()))
+          .to.be.revertedWithCustomError(f.consortium, "ConsortiumDomainNotPaused")
+          .withArgs(await contract.getAddress());
       });
     });
   }
@@ -389,10 +379,7 @@ describe("Assets upgrades and emergency stop", function () {
         await expect(contract.connect(f.actors.regulator).unpauseDomain(1n))
           .to.be.revertedWithCustomError(contract, "AccessNotConsortium")
           .withArgs(f.actors.regulator.address);
-        const address = await f.consortium.getAddress();
-        await impersonateAccount(address);
-        await setBalance(address, 10n ** 18n);
-        await contract.connect(await hre.ethers.getSigner(address)).unpauseDomain(1n);
+        await voteUnpause(f, contract);
         expect(await contract.domainPaused()).to.equal(false);
       });
     }

@@ -1,9 +1,9 @@
 import { expect } from "chai";
 import hre from "hardhat";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
-import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
 import { AbiCoder, type BaseContract, keccak256, toBeHex, toUtf8Bytes } from "ethers";
 import { deployMedicalWorldFixture } from "../fixtures/medical";
+import { voteUnpause, voteUpgrade } from "../fixtures/upgrades";
 import { revertData, stateChangingFunctions, zeroValue } from "../security/outsiders";
 import { claimFingerprint } from "../../src/fhir";
 import { proposeStatus, voteUntilClosed } from "../../src/consortium";
@@ -68,14 +68,7 @@ async function world() {
       ...over,
     };
   };
-  const consortiumAddress = await w.consortium.getAddress();
-  /** The consortium contract as a signer (until the consortium's vote path for upgrades and unpausing exists). */
-  const asConsortium = async (): Promise<HardhatEthersSigner> => {
-    await hre.network.provider.send("hardhat_impersonateAccount", [consortiumAddress]);
-    await hre.network.provider.send("hardhat_setBalance", [consortiumAddress, "0xde0b6b3a7640000"]);
-    return hre.ethers.getSigner(consortiumAddress);
-  };
-  return { ...w, claim, asConsortium };
+  return { ...w, claim };
 }
 type World = Awaited<ReturnType<typeof world>>;
 
@@ -208,8 +201,9 @@ describe("MedicalRecords and HealthInsurance behind their proxies", function () 
       }
     });
 
-    it("lets the consortium replace the code and keeps every record, consent and pool (impersonated consortium)", async function () {
-      const { records, insurance, consortium, token, orgIds, actors, asConsortium } = await world();
+    it("replaces the code by a vote of the members and keeps every record, consent and pool", async function () {
+      const w = await world();
+      const { records, insurance, consortium, token, orgIds, actors } = w;
       const consortiumAddress = await consortium.getAddress();
       const before = {
         record: await records.record(1),
@@ -218,13 +212,12 @@ describe("MedicalRecords and HealthInsurance behind their proxies", function () 
         pool: await insurance.pool(orgIds.insurer),
         policy: await insurance.policy(1),
       };
-      const c = await asConsortium();
       const nextRecords = await (await hre.ethers.getContractFactory("MedicalRecords")).deploy(consortiumAddress);
       const nextInsurance = await (
         await hre.ethers.getContractFactory("HealthInsurance")
       ).deploy(consortiumAddress, await records.getAddress(), await token.getAddress());
-      await records.connect(c).upgradeToAndCall(await nextRecords.getAddress(), "0x");
-      await insurance.connect(c).upgradeToAndCall(await nextInsurance.getAddress(), "0x");
+      await voteUpgrade(w, records, nextRecords);
+      await voteUpgrade(w, insurance, nextInsurance);
       expect(await implementationOf(hre, await records.getAddress())).to.equal(await nextRecords.getAddress());
       expect(await implementationOf(hre, await insurance.getAddress())).to.equal(await nextInsurance.getAddress());
       expect(await records.record(1)).to.deep.equal(before.record);
@@ -233,11 +226,15 @@ describe("MedicalRecords and HealthInsurance behind their proxies", function () 
       expect(await insurance.pool(orgIds.insurer)).to.deep.equal(before.pool);
       expect(await insurance.policy(1)).to.deep.equal(before.policy);
       expect(await records.claimsProcessor()).to.equal(await insurance.getAddress());
-      // an implementation wired to another consortium is refused
+      // an implementation wired to another consortium cannot even be proposed
       const rewired = await (await hre.ethers.getContractFactory("MedicalRecords")).deploy(actors.outsider.address);
-      await expect(records.connect(c).upgradeToAndCall(await rewired.getAddress(), "0x"))
-        .to.be.revertedWithCustomError(records, "AccessUpgradeRewires")
-        .withArgs(await rewired.getAddress());
+      const rewiredAddress = await rewired.getAddress();
+      const rewiredHash = keccak256(await hre.ethers.provider.getCode(rewiredAddress));
+      await expect(
+        consortium.connect(actors.regulator).proposeUpgrade(await records.getAddress(), rewiredAddress, rewiredHash),
+      )
+        .to.be.revertedWithCustomError(consortium, "ConsortiumUpgradeNotUpgradeable")
+        .withArgs(rewiredAddress);
     });
   });
 
@@ -326,8 +323,9 @@ describe("MedicalRecords and HealthInsurance behind their proxies", function () 
       ).to.changeTokenBalances(token, [actors.outsider, insurance], [credit, -credit]);
     });
 
-    it("lifts the pause only from the consortium (impersonated until the vote path exists)", async function () {
-      const { records, insurance, actors, asConsortium, treatmentTerms } = await world();
+    it("lifts the pause only by a vote of the members", async function () {
+      const w = await world();
+      const { records, insurance, actors, treatmentTerms } = w;
       for (const c of [records, insurance]) {
         await c.connect(actors.regulator).pauseDomain("stop");
         for (const who of [actors.deployer, actors.regulator, actors.outsider]) {
@@ -335,11 +333,10 @@ describe("MedicalRecords and HealthInsurance behind their proxies", function () 
             .to.be.revertedWithCustomError(c, "AccessNotConsortium")
             .withArgs(who.address);
         }
-        const at = (await time.latest()) + 5;
-        await time.setNextBlockTimestamp(at);
-        await expect(c.connect(await asConsortium()).unpauseDomain(7))
-          .to.emit(c, "DomainUnpaused")
-          .withArgs(7, at);
+        const proposalId = await voteUnpause(w, c);
+        const [lifted] = await c.queryFilter(c.filters.DomainUnpaused(proposalId));
+        const block = await lifted.getBlock();
+        expect(lifted.args.toObject().at).to.equal(block.timestamp);
         expect(await c.domainPaused()).to.equal(false);
       }
       await expect(records.connect(actors.patient1).grantConsent(treatmentTerms)).to.emit(records, "ConsentGranted");

@@ -1,12 +1,13 @@
 import hre from "hardhat";
 import { expect } from "chai";
 import { AbiCoder, type Interface, keccak256, toUtf8Bytes } from "ethers";
-import { loadFixture, impersonateAccount, setBalance } from "@nomicfoundation/hardhat-network-helpers";
+import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
 import { implementationOf } from "../../src/deploy/proxy";
 import { ROLES } from "../../src/roles";
 import { textHash } from "../../src/supplychain";
 import { stateChangingFunctions, zeroValue } from "../security/outsiders";
 import { GTIN, GTIN2, deploySupplyChainFixture } from "../fixtures/supplychain";
+import { voteUnpause, voteUpgrade } from "../fixtures/upgrades";
 
 const coder = AbiCoder.defaultAbiCoder();
 
@@ -42,13 +43,6 @@ async function newImplementation(proxy: string, consortium: string) {
   return impl.getAddress();
 }
 
-/** The consortium contract as a signer: what it is when it executes a vote (no vote helper exists yet). */
-async function asConsortium(address: string) {
-  await impersonateAccount(address);
-  await setBalance(address, 10n ** 18n);
-  return hre.ethers.getSigner(address);
-}
-
 describe("SupplyChain behind its UUPS proxy", function () {
   it("keeps its state in the ERC-7201 namespace citychain.storage.SupplyChain", async function () {
     const { sc, orgIds } = await loadFixture(deploySupplyChainFixture);
@@ -79,17 +73,18 @@ describe("SupplyChain behind its UUPS proxy", function () {
     }
   });
 
-  it("upgrades when the consortium applies it, keeping every lot, and refuses an implementation of another consortium", async function () {
-    const { sc, consortium, actors, lotId } = await loadFixture(deploySupplyChainFixture);
+  it("upgrades by a vote of the members, keeping every lot, and refuses a proposal of an implementation of another consortium", async function () {
+    const city = await loadFixture(deploySupplyChainFixture);
+    const { sc, consortium, actors, lotId } = city;
     const proxy = await sc.getAddress();
     const before = await sc.lot(lotId);
     const next = await newImplementation(proxy, await consortium.getAddress());
-    const voted = await asConsortium(await consortium.getAddress());
     const rewired = await newImplementation(proxy, actors.outsider.address);
-    await expect(sc.connect(voted).upgradeToAndCall(rewired, "0x"))
-      .to.be.revertedWithCustomError(sc, "AccessUpgradeRewires")
+    const rewiredHash = keccak256(await hre.ethers.provider.getCode(rewired));
+    await expect(consortium.connect(actors.regulator).proposeUpgrade(proxy, rewired, rewiredHash))
+      .to.be.revertedWithCustomError(consortium, "ConsortiumUpgradeNotUpgradeable")
       .withArgs(rewired);
-    await expect(sc.connect(voted).upgradeToAndCall(next, "0x")).to.emit(sc, "Upgraded").withArgs(next);
+    await voteUpgrade(city, proxy, next);
     expect(await implementationOf(hre, proxy)).to.equal(next);
     expect(await sc.lot(lotId)).to.deep.equal(before);
   });
@@ -142,16 +137,18 @@ describe("SupplyChain behind its UUPS proxy", function () {
       expect((await sc.product(GTIN)).manufacturer).to.not.equal(0n);
     });
 
-    it("lifts the pause only from the consortium (impersonated: no vote helper yet), then works again", async function () {
-      const { sc, consortium, actors } = await loadFixture(deploySupplyChainFixture);
+    it("lifts the pause only by a vote of the members, then works again", async function () {
+      const city = await loadFixture(deploySupplyChainFixture);
+      const { sc, actors } = city;
       await sc.connect(actors.regulator).pauseDomain("audit");
       for (const who of [actors.regulator, actors.deployer, actors.outsider]) {
         await expect(sc.connect(who).unpauseDomain(1))
           .to.be.revertedWithCustomError(sc, "AccessNotConsortium")
           .withArgs(who.address);
       }
-      const voted = await asConsortium(await consortium.getAddress());
-      await expect(sc.connect(voted).unpauseDomain(7)).to.emit(sc, "DomainUnpaused");
+      const proposalId = await voteUnpause(city, sc);
+      // the executed vote is the one the domain names as lifting its pause
+      expect(await sc.queryFilter(sc.filters.DomainUnpaused(proposalId))).to.have.lengthOf(1);
       expect(await sc.domainPaused()).to.equal(false);
       await expect(sc.connect(actors.manufacturer).registerProduct(GTIN2, textHash("after the pause"))).to.emit(
         sc,
