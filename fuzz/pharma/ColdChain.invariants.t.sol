@@ -283,7 +283,11 @@ contract ColdChainInvariants is CityFuzz {
     function setUp() public {
         _formCity();
         vm.warp(1_800_000_000);
-        supply = new SupplyChain(consortium);
+        // Every contract as deployed: implementation behind an initialised ERC-1967 proxy (the supply chain's
+        // implementation linked to SupplyChainOversight by forge).
+        supply = SupplyChain(
+            address(new ERC1967Proxy(address(new SupplyChain(consortium)), abi.encodeCall(SupplyChain.initialize, ())))
+        );
         registry = DeviceRegistry(
             address(
                 new ERC1967Proxy(address(new DeviceRegistry(consortium)), abi.encodeCall(DeviceRegistry.initialize, ()))
