@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import hre from "hardhat";
-import { checkLinks, deploySystem, preflightOpcodes } from "../../src/deploy/system";
+import { PROXIED, SYSTEM_CONTRACTS, checkLinks, deploySystem, preflightOpcodes } from "../../src/deploy/system";
 
 describe("system deployment (Ignition)", function () {
   it("deploys every contract of the system, proves its code and its links", async function () {
@@ -8,6 +8,11 @@ describe("system deployment (Ignition)", function () {
     expect(system.chainId).to.equal("31337");
     expect(system.checks.length).to.be.greaterThan(Object.keys(system.addresses).length);
     for (const c of system.checks) expect(c.ok, `${c.contract}: ${c.detail}`).to.equal(true);
+    // every domain contract is proven twice: its proxy against ERC1967Proxy, its implementation against its artifact
+    const proven = system.checks.map((c) => c.contract);
+    for (const name of PROXIED)
+      expect(proven).to.include.members([`${SYSTEM_CONTRACTS[name]} (proxy)`, SYSTEM_CONTRACTS[name]]);
+    expect(PROXIED.size).to.equal(Object.keys(SYSTEM_CONTRACTS).length - 1);
     const consortium = await hre.ethers.getContractAt("Consortium", system.addresses.Consortium);
     expect(await consortium.activeRegulators()).to.equal(1);
   });

@@ -21,6 +21,17 @@ describe("deployment checks", function () {
     for (const c of checks) expect(c.ok, c.detail).to.equal(true);
   });
 
+  it("fails a contract that must sit behind a proxy and does not, and a proxy of another implementation", async function () {
+    const { consortium } = await loadFixture(deployConsortiumFixture);
+    const probe = await hre.ethers.deployContract("GatedProbe", [await consortium.getAddress()]);
+    const fqn = "contracts/mocks/GatedProbe.sol:GatedProbe";
+    const [bare] = await checkDeployedCode(hre, fqn, await probe.getAddress(), true);
+    expect(bare).to.include({ ok: false, detail: "no ERC-1967 implementation slot: not a proxy" });
+    const [proxy, implementation] = await checkDeployedCode(hre, fqn, await consortium.getAddress(), true);
+    expect(proxy.ok, proxy.detail).to.equal(true);
+    expect(implementation).to.include({ ok: false, detail: "code differs from the artifact" });
+  });
+
   it("rejects another contract's code and an empty address", async function () {
     const { consortium, actors } = await loadFixture(deployConsortiumFixture);
     const wrong = await checkCode(
