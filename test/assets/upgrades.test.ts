@@ -283,7 +283,9 @@ describe("Assets upgrades and emergency stop", function () {
         }
         const proposalId = await voteUnpause(f, contract);
         const [lifted] = await contract.queryFilter(contract.filters.DomainUnpaused(proposalId));
-        expect(lifted.args.toObject().at).to.equal((await lifted.getBlock()).timestamp);
+        // the event's `at` (its second field; `args.at` is the array method)
+        const [, at] = lifted.args;
+        expect(at).to.equal((await lifted.getBlock()).timestamp);
         expect(await contract.domainPaused()).to.equal(false);
         // a second unpause is refused by the consortium before any vote
         await expect(f.consortium.connect(f.actors.regulator).proposeUnpause(await contract.getAddress()))

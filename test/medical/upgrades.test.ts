@@ -336,7 +336,8 @@ describe("MedicalRecords and HealthInsurance behind their proxies", function () 
         const proposalId = await voteUnpause(w, c);
         const [lifted] = await c.queryFilter(c.filters.DomainUnpaused(proposalId));
         const block = await lifted.getBlock();
-        expect(lifted.args.toObject().at).to.equal(block.timestamp);
+        const [, at] = lifted.args; // `args.at` is the array method
+        expect(at).to.equal(block.timestamp);
         expect(await c.domainPaused()).to.equal(false);
       }
       await expect(records.connect(actors.patient1).grantConsent(treatmentTerms)).to.emit(records, "ConsentGranted");
