@@ -64,8 +64,12 @@ export interface HistoryStatus {
 /** The JSON body of every non-2xx answer (404 unknown object, 503 chain reset / not ready). */
 export interface HistoryError {
   error: string;
-  /** Machine-readable reason: `not-found`, `chain-reset`, `not-ready`, `bad-request`. */
-  code: "not-found" | "chain-reset" | "not-ready" | "bad-request";
+  /**
+   * Machine-readable reason: `not-found`, `bad-request`, `not-ready`; `chain-reset` (the chain's genesis or block 1
+   * changed: the indexer stops and is rebuilt) and `stopped` (the indexer stopped, e.g. a reorg deeper than its
+   * finality depth): nothing it holds may be served then.
+   */
+  code: "not-found" | "chain-reset" | "not-ready" | "bad-request" | "stopped";
 }
 
 // ---------------------------------------------------------------------------------------------------------------
