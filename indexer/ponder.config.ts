@@ -39,6 +39,8 @@ function env(name: string): string {
 
 const deployment = JSON.parse(fs.readFileSync(env("CITY_DEPLOYMENT"), "utf8")) as Deployment;
 const startBlock = Number(deployment.startBlock ?? 0);
+if (!Number.isSafeInteger(startBlock) || startBlock < 0)
+  throw new Error(`startBlock ${deployment.startBlock} is not a block number`);
 /** An address that never emits: a system missing from the description yields no events. */
 const NOWHERE = "0x000000000000000000000000000000000000dEaD" as const;
 

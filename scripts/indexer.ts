@@ -284,6 +284,15 @@ async function preparePostgres(
   }
 }
 
+/** Ponder's command line, from the indexer workspace's node_modules or the root's (npm hoists it). */
+function ponderCli(): string {
+  for (const dir of [path.join(INDEXER_ROOT, "node_modules"), path.join(REPO_ROOT, "node_modules")]) {
+    const bin = path.join(dir, "ponder", "dist", "esm", "bin", "ponder.js");
+    if (fs.existsSync(bin)) return bin;
+  }
+  throw new Error("ponder is not installed: run `npm ci` at the repository root (indexer/ is a workspace)");
+}
+
 /** Ponder's messages that mean "this database belongs to another build of the indexer: rebuild it". */
 const STALE_BUILD = /was previously used by a (different Ponder app|Ponder app with a different minor version)/;
 /** Ponder 0.16's message for a reorg deeper than its finality depth. */
@@ -320,20 +329,15 @@ export async function startIndexer(options: StartIndexerOptions): Promise<Runnin
   if (options.databaseUrl) await preparePostgres(options.databaseUrl, schema, identity, log);
   else preparePglite(dbDir, identity, log);
 
-  const ponderBin = path.join(
-    path.dirname(require.resolve("ponder/package.json", { paths: [INDEXER_ROOT] })),
-    "dist",
-    "esm",
-    "bin",
-    "ponder.js",
-  );
+  const ponderBin = ponderCli();
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     PONDER_TELEMETRY_DISABLED: "1",
     CITY_DEPLOYMENT: deploymentFile,
     CITY_RPC_URL: options.rpcUrl,
     CITY_GETLOGS_RANGE: String(options.getLogsRange ?? DEFAULT_GETLOGS_RANGE),
-    CITY_INDEXER_DB_DIR: dbDir,
+    // PGlite wants a directory of its own: the identity file sits beside it.
+    CITY_INDEXER_DB_DIR: path.join(dbDir, "pglite"),
     CITY_PONDER_PORT: String(ponderPort),
   };
   if (options.databaseUrl) env.DATABASE_URL = options.databaseUrl;

@@ -22,6 +22,11 @@ export interface AppDeployment {
   rpcUrl: string;
   /** True on a local development chain whose node holds unlocked developer accounts (the picker is shown). */
   devAccounts: boolean;
+  /**
+   * The block before the system's first deployment (decimal): the history indexer starts there instead of at 0.
+   * Absent when unknown.
+   */
+  startBlock?: string;
   /** Contract addresses by system key (`consortium`, `supplyChain`, …). */
   contracts: Record<string, string>;
   actors: AppActor[];

@@ -1,0 +1,79 @@
+/**
+ * The indexer test harness: the in-process Hardhat network seeded with the demo (its chapters and the app's
+ * scenario, `seedChain`), served over JSON-RPC like a `hardhat node`, described in a deployment file, and indexed
+ * by a Ponder process (scripts/indexer.ts `startIndexer`). One seeded chain per mocha process: the seed takes
+ * minutes, every test file shares it.
+ */
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import hre from "hardhat";
+import { describeDeployment, seedChain, startRpcServer, writeDeployment } from "../src/app/stack";
+import type { AppDeployment } from "../src/app/deployment";
+import type { DemoContext } from "../src/demo/context";
+import type { HistoryEnvelope, HistoryError } from "../src/history/types";
+import { type RunningIndexer, type StartIndexerOptions, startIndexer } from "../scripts/indexer";
+
+export interface SeededChain {
+  ctx: DemoContext;
+  rpcUrl: string;
+  deployment: AppDeployment;
+  deploymentFile: string;
+  /** Seconds the seed took. */
+  seedSeconds: number;
+  close(): Promise<void>;
+}
+
+let seeded: Promise<SeededChain> | undefined;
+
+/** Seeds the in-process network once per process (later calls share it) and serves it over JSON-RPC. */
+export function seededChain(): Promise<SeededChain> {
+  seeded ??= (async () => {
+    const started = Date.now();
+    const before = await hre.ethers.provider.getBlockNumber();
+    const ctx = await seedChain(hre, () => undefined);
+    const seedSeconds = (Date.now() - started) / 1000;
+    const rpc = await startRpcServer(hre);
+    const { chainId } = await hre.ethers.provider.getNetwork();
+    const deployment: AppDeployment = {
+      ...describeDeployment(ctx, "localhost", chainId, rpc.url, true),
+      startBlock: String(before),
+    };
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "city-indexer-"));
+    const deploymentFile = writeDeployment(deployment, dir);
+    return { ctx, rpcUrl: rpc.url, deployment, deploymentFile, seedSeconds, close: () => rpc.close() };
+  })();
+  return seeded;
+}
+
+/** Starts an indexer over the seeded chain (a private PGlite directory unless `databaseUrl`) and waits for it. */
+export async function indexSeeded(
+  chain: SeededChain,
+  options: Partial<StartIndexerOptions> = {},
+  readyMs = 600_000,
+): Promise<{ indexer: RunningIndexer; readySeconds: number; dataDir: string }> {
+  const dataDir = options.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), "city-indexer-db-"));
+  const started = Date.now();
+  const indexer = await startIndexer({
+    deploymentFile: chain.deploymentFile,
+    rpcUrl: chain.rpcUrl,
+    dataDir,
+    log: () => undefined,
+    ...options,
+  });
+  try {
+    await indexer.waitReady(readyMs);
+  } catch (err) {
+    await indexer.stop();
+    throw err;
+  }
+  return { indexer, readySeconds: (Date.now() - started) / 1000, dataDir };
+}
+
+/** GET a history route; throws with the JSON error on a non-2xx answer. */
+export async function history<T>(indexer: { url: string }, route: string): Promise<HistoryEnvelope<T>> {
+  const res = await fetch(`${indexer.url}${route}`);
+  const body = (await res.json()) as HistoryEnvelope<T> | HistoryError;
+  if (!res.ok) throw new Error(`${route}: HTTP ${res.status} ${(body as HistoryError).error}`);
+  return body as HistoryEnvelope<T>;
+}
