@@ -1,6 +1,8 @@
+import { getAddress } from "ethers";
 import type { Signer } from "ethers";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 import type { ColdChain, DeviceRegistry, IColdChain, SupplyChain } from "../typechain-types";
+import type { HistoryClient } from "./history/client";
 import { type SerialTree, textHash } from "./supplychain";
 
 /**
@@ -158,20 +160,25 @@ export interface ShipmentReport {
   mktCenti: number | null;
 }
 
-/** Reads a shipment's state and history (alarms and readings from events). */
+/**
+ * A shipment's current state from the contracts' views (status, lots, pallets, devices) with its history (readings,
+ * alarms, receipt) from the indexer.
+ */
 export async function shipmentReport(
   coldChain: ColdChain,
   supplyChain: SupplyChain,
   id: bigint,
+  history: HistoryClient,
 ): Promise<ShipmentReport> {
   const s = await coldChain.shipment(id);
   if (Number(s.status) === 0) throw new Error(`shipment ${id} does not exist`);
-  const lots = await coldChain.shipmentLots(id);
-  const pallets = await coldChain.shipmentPallets(id);
-  const devices = await coldChain.shipmentDevices(id);
-  const recorded = await coldChain.queryFilter(coldChain.filters.ReadingsRecorded(id));
-  const alarmLogs = await coldChain.queryFilter(coldChain.filters.ExcursionAlarmed(id));
-  const received = await coldChain.queryFilter(coldChain.filters.ShipmentReceived(id));
+  const [lots, pallets, devices, past] = await Promise.all([
+    coldChain.shipmentLots(id),
+    coldChain.shipmentPallets(id),
+    coldChain.shipmentDevices(id),
+    history.shipment(id),
+  ]);
+  const { readings, alarms, receipt } = past.data;
   return {
     id,
     status: SHIPMENT_STATUS[Number(s.status)],
@@ -189,24 +196,23 @@ export async function shipmentReport(
       pallets.map(async (sscc) => ({ sscc, quarantined: (await supplyChain.pallet(sscc)).quarantined })),
     ),
     devices: devices.map((device) => {
-      const mine = recorded.filter((e) => e.args.device === device);
+      const mine = readings.filter((e) => e.device.toLowerCase() === device.toLowerCase());
       return {
         device,
-        readings: mine.reduce((n, e) => n + Number(e.args.count), 0),
-        first: mine.length ? Number(mine[0].args.firstValue) : 0,
-        last: mine.length ? Number(mine[mine.length - 1].args.lastValue) : 0,
-        outsideSeconds: mine.length ? Number(mine[mine.length - 1].args.outside) : 0,
+        readings: mine.reduce((n, e) => n + e.count, 0),
+        first: mine.length ? mine[0].firstValue : 0,
+        last: mine.length ? mine[mine.length - 1].lastValue : 0,
+        outsideSeconds: mine.length ? mine[mine.length - 1].outside : 0,
       };
     }),
-    alarms: alarmLogs.map((e) => ({
-      device: e.args.device,
-      kind: EXCURSION_KIND[Number(e.args.kind)],
-      // positional: `at` is also Array.prototype.at on an ethers Result
-      at: Number(e.args[3]),
-      deviation: Number(e.args.deviation),
-      duration: Number(e.args.duration),
-      block: e.blockNumber,
+    alarms: alarms.map((e) => ({
+      device: getAddress(e.device),
+      kind: EXCURSION_KIND[e.kind],
+      at: Number(e.at),
+      deviation: e.deviation,
+      duration: e.duration,
+      block: Number(e.blockNumber),
     })),
-    mktCenti: received.length ? Number(received[0].args.mkt) : null,
+    mktCenti: receipt ? receipt.mkt : null,
   };
 }

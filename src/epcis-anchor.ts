@@ -5,8 +5,9 @@
  * with the on-chain fields the document does not match.
  */
 import fs from "node:fs";
-import { ZeroHash, keccak256, toUtf8Bytes } from "ethers";
-import type { SupplyChain } from "../typechain-types";
+import { ZeroHash, getAddress, keccak256, toUtf8Bytes } from "ethers";
+import type { HistoryClient } from "./history/client";
+import type { EpcisAnchor } from "./history/types";
 import {
   EpcisError,
   type JsonObject,
@@ -49,79 +50,35 @@ export type EpcisVerification =
       candidates: { anchor: ChainAnchor; differs: string[] }[];
     };
 
-/** Every custody anchor the contract emitted (ship and receive of items and pallets). */
-export async function chainAnchors(sc: SupplyChain): Promise<ChainAnchor[]> {
-  const [itemShipped, itemReceived, palletShipped, palletReceived] = await Promise.all([
-    sc.queryFilter(sc.filters.ItemShipped()),
-    sc.queryFilter(sc.filters.ItemReceived()),
-    sc.queryFilter(sc.filters.PalletShipped()),
-    sc.queryFilter(sc.filters.PalletReceived()),
-  ]);
-  const provider = sc.runner!.provider!;
-  const senders = new Map<string, string>();
-  const senderOf = async (tx: string) => {
-    if (!senders.has(tx)) senders.set(tx, (await provider.getTransaction(tx))!.from);
-    return senders.get(tx)!;
+const ANCHOR_KINDS: ReadonlySet<string> = new Set(["ItemShipped", "ItemReceived", "PalletShipped", "PalletReceived"]);
+
+/** An indexed supply-chain event carrying an EPCIS hash, as a custody anchor. */
+export function anchorOf(e: EpcisAnchor): ChainAnchor | undefined {
+  if (!ANCHOR_KINDS.has(e.event)) return undefined;
+  const a = e.args as Record<string, string | boolean>;
+  const shipped = e.event.endsWith("Shipped");
+  const pallet = e.event.startsWith("Pallet");
+  return {
+    kind: e.event as ChainAnchor["kind"],
+    block: Number(e.blockNumber),
+    tx: e.txHash,
+    sender: getAddress(e.from),
+    org: Number(shipped ? a.from : a.by),
+    subject: pallet ? String(a.sscc).padStart(18, "0") : String(a.itemKey),
+    epcisHash: String(a.epcisHash),
+    location: String(a.location),
+    ...(shipped ? { bizStep: String(a.bizStep), bizTransaction: String(a.bizTransaction) } : {}),
+    ...(e.event === "ItemReceived" ? { sellable: Boolean(a.sellable) } : {}),
   };
-  const out: ChainAnchor[] = [];
-  for (const e of itemShipped) {
-    const a = e.args;
-    out.push({
-      kind: "ItemShipped",
-      block: e.blockNumber,
-      tx: e.transactionHash,
-      sender: await senderOf(e.transactionHash),
-      org: Number(a.from),
-      subject: a.itemKey,
-      epcisHash: a.epcisHash,
-      location: a.location,
-      bizStep: a.bizStep,
-      bizTransaction: a.bizTransaction,
-    });
-  }
-  for (const e of palletShipped) {
-    const a = e.args;
-    out.push({
-      kind: "PalletShipped",
-      block: e.blockNumber,
-      tx: e.transactionHash,
-      sender: await senderOf(e.transactionHash),
-      org: Number(a.from),
-      subject: a.sscc.toString().padStart(18, "0"),
-      epcisHash: a.epcisHash,
-      location: a.location,
-      bizStep: a.bizStep,
-      bizTransaction: a.bizTransaction,
-    });
-  }
-  for (const e of itemReceived) {
-    const a = e.args;
-    out.push({
-      kind: "ItemReceived",
-      block: e.blockNumber,
-      tx: e.transactionHash,
-      sender: await senderOf(e.transactionHash),
-      org: Number(a.by),
-      subject: a.itemKey,
-      epcisHash: a.epcisHash,
-      location: a.location,
-      sellable: a.sellable,
-    });
-  }
-  for (const e of palletReceived) {
-    const a = e.args;
-    out.push({
-      kind: "PalletReceived",
-      block: e.blockNumber,
-      tx: e.transactionHash,
-      sender: await senderOf(e.transactionHash),
-      org: Number(a.by),
-      subject: a.sscc.toString().padStart(18, "0"),
-      epcisHash: a.epcisHash,
-      location: a.location,
-    });
-  }
-  return out.sort((x, y) => x.block - y.block);
+}
+
+/** Custody anchors (ship and receive of items and pallets) from the indexer, optionally only those of one hash. */
+export async function chainAnchors(history: HistoryClient, epcisHash?: string): Promise<ChainAnchor[]> {
+  const { data } = await history.anchors(epcisHash ? { epcisHash } : {});
+  return data
+    .map(anchorOf)
+    .filter((x): x is ChainAnchor => x !== undefined)
+    .sort((x, y) => x.block - y.block);
 }
 
 const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === "string") : []);
@@ -162,16 +119,18 @@ function differences(event: JsonObject, anchor: ChainAnchor): string[] {
  * digest is looked up among the custody anchors.
  */
 export async function verifyEpcisEvent(
-  sc: SupplyChain,
+  history: HistoryClient,
   event: JsonObject,
   anchors?: ChainAnchor[],
 ): Promise<EpcisVerification> {
   validateEpcis(event);
   const hashId = epcisEventHash(event);
   const epcisHash = epcisHashToBytes32(hashId);
-  const all = anchors ?? (await chainAnchors(sc));
-  const found = all.filter((a) => a.epcisHash.toLowerCase() === epcisHash);
+  const found = (anchors ?? (await chainAnchors(history, epcisHash))).filter(
+    (a) => a.epcisHash.toLowerCase() === epcisHash,
+  );
   if (found.length > 0) return { status: "anchored", hashId, epcisHash, anchors: found };
+  const all = anchors ?? (await chainAnchors(history));
   const ids = [
     ...strings(event.epcList),
     ...strings(event.childEPCs),

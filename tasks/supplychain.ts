@@ -1,3 +1,4 @@
+import { cliHistory } from "../src/history/endpoint";
 import fs from "node:fs";
 import path from "node:path";
 import { SingleBar, Presets } from "cli-progress";
@@ -111,7 +112,7 @@ task("supply:trace", "Prints the history of an item or a pallet (SSCC) from any 
     const time = (t: number) => new Date(t * 1000).toISOString().slice(0, 19);
     if (data.elements[0].ai === "00" || (data.form !== "digital link" && data.elements.some((e) => e.ai === "00"))) {
       const sscc = palletOf(data);
-      const view = await palletView(sc, sscc);
+      const view = await palletView(sc, sscc, await cliHistory(hre));
       printTable(
         ["time (UTC)", "block", "event", "detail"],
         view.events.map((e) => [
@@ -130,7 +131,8 @@ task("supply:trace", "Prints the history of an item or a pallet (SSCC) from any 
       return;
     }
     const link = itemOf(data);
-    const { lotId, itemKey, events } = await traceItem(sc, link, names, args.depth);
+    const { lotId, itemKey, events, lag } = await traceItem(await cliHistory(hre), link, names, args.depth);
+    if (lag) console.log(`history ${lag}`);
     printTable(
       ["time (UTC)", "block", "event", "detail"],
       events.map((e) => [time(e.timestamp), e.block, e.what, e.detail]),

@@ -17,6 +17,8 @@ export interface DemoContext {
   city?: City;
   /** Deployed contracts and facts handed from chapter to chapter, by name. */
   system: Record<string, unknown>;
+  /** The chain's head when the story began: its history indexer starts there, never at block 0. */
+  firstBlock: number;
 }
 
 /** One chapter of the story. Chapters live in src/demo/chapters/NN-name.ts and export `chapter`. */
@@ -43,7 +45,8 @@ export function say(text: string): void {
 
 /** A new context for `hre`: the cast's signers and the network's clock; nothing deployed yet. */
 export async function demoContext(hre: HardhatRuntimeEnvironment): Promise<DemoContext> {
-  return { hre, actors: await cityActors(hre), clock: await demoClock(hre), system: {} };
+  const firstBlock = await hre.ethers.provider.getBlockNumber();
+  return { hre, actors: await cityActors(hre), clock: await demoClock(hre), system: {}, firstBlock };
 }
 
 /**

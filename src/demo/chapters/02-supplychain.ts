@@ -6,6 +6,7 @@ import { cbv, commissionLot, deploySupplyChain, orgNamer, textHash, traceItem, v
 import type { SupplyChain } from "../../../typechain-types";
 import { printTable } from "../../table";
 import { DemoChapter, heading, refusal, requireCity, say, sendAll } from "../context";
+import { storyHistory } from "../../history/demo";
 
 const LOT_SIZE = 10_000;
 const PALLET_SIZE = 1_000;
@@ -158,7 +159,7 @@ export const chapter: DemoChapter = {
 
     heading("A consumer traces her pack");
     const bought = buildDigitalLink({ gtin, lot: "PCM-2026-118", serial: serials[1], expiry });
-    const trace = await traceItem(sc, bought, names);
+    const trace = await traceItem(await storyHistory(ctx), bought, names);
     printTable(
       ["block", "event", "detail"],
       trace.events.map((e) => [e.block, e.what, e.detail]),

@@ -26,6 +26,7 @@ import {
   simulateTemperatures,
 } from "../../telemetry";
 import { DemoChapter, describeSpan, refusal, requireCity, say } from "../context";
+import { storyHistory } from "../../history/demo";
 
 /** The journey, in minutes, and how its readings are relayed: one signed batch per hour of the journey. */
 const JOURNEY_MINUTES = 120;
@@ -231,7 +232,7 @@ export const chapter: DemoChapter = {
       `Northside Hospital received shipment ${clean}; MKT ${mkt / 100} °C committed (the door opening stayed within the allowance)`,
     );
 
-    const report = await shipmentReport(coldChain, sc, broken);
+    const report = await shipmentReport(coldChain, sc, broken, await storyHistory(ctx));
     for (const a of report.alarms) {
       say(
         `ALARM on shipment ${broken}: ${a.kind} excursion seen by ${short(a.device)} at ${new Date(a.at * 1000).toISOString()}, ` +
@@ -273,17 +274,18 @@ export const chapter: DemoChapter = {
       `${describeSpan(report.alarms[0].duration)} outside 2–8 °C, peak ${Math.max(...journeyB.map((r) => r.centi)) / 100} °C: ` +
         "stability not demonstrated",
     );
-    const final = await shipmentReport(coldChain, sc, broken);
+    const final = await shipmentReport(coldChain, sc, broken, await storyHistory(ctx));
     say(
       `the regulator ordered shipment ${broken} destroyed with its reason recorded; its pallet stays quarantined: ` +
         `${final.pallets[0].quarantined}`,
     );
 
+    const historyNow = await storyHistory(ctx);
     printTable(
       ["shipment", "to", "status", "readings", "alarms", "MKT (°C)"],
       await Promise.all(
         [clean, broken].map(async (id) => {
-          const r = await shipmentReport(coldChain, sc, id);
+          const r = await shipmentReport(coldChain, sc, id, historyNow);
           return [
             id,
             id === clean ? "Northside Hospital" : "Corner Pharmacy",
