@@ -441,19 +441,15 @@ export async function startIndexer(options: StartIndexerOptions): Promise<Runnin
       res.end(JSON.stringify({ error: stopped.error, code: stopped.code }));
       return;
     }
+    const headers = { ...req.headers };
+    delete headers.host;
     const upstream = http.request(
-      {
-        host: "127.0.0.1",
-        port: ponderPort,
-        method: req.method,
-        path: url,
-        headers: { ...req.headers, host: undefined },
-      },
+      { host: "127.0.0.1", port: ponderPort, method: req.method, path: url, headers },
       (up) => {
-        const headers = Object.fromEntries(
+        const answered = Object.fromEntries(
           Object.entries(up.headers).filter(([k]) => !k.toLowerCase().startsWith("access-control-")),
         );
-        res.writeHead(up.statusCode ?? 502, { ...headers, ...cors });
+        res.writeHead(up.statusCode ?? 502, { ...answered, ...cors });
         up.pipe(res);
       },
     );

@@ -11,7 +11,7 @@ import hre from "hardhat";
 import { describeDeployment, seedChain, startRpcServer, writeDeployment } from "../src/app/stack";
 import type { AppDeployment } from "../src/app/deployment";
 import type { DemoContext } from "../src/demo/context";
-import type { HistoryEnvelope, HistoryError } from "../src/history/types";
+import type { HistoryEnvelope, HistoryError, HistoryStatus } from "../src/history/types";
 import { type RunningIndexer, type StartIndexerOptions, startIndexer } from "../scripts/indexer";
 
 export interface SeededChain {
@@ -63,11 +63,27 @@ export async function indexSeeded(
   });
   try {
     await indexer.waitReady(readyMs);
+    await waitCaughtUp(indexer);
   } catch (err) {
     await indexer.stop();
     throw err;
   }
   return { indexer, readySeconds: (Date.now() - started) / 1000, dataDir };
+}
+
+/** Resolves once the indexer has read up to the chain's head (Ponder is ready at head - finality, then follows). */
+export async function waitCaughtUp(indexer: { url: string }, timeoutMs = 120_000): Promise<HistoryStatus> {
+  const deadline = Date.now() + timeoutMs;
+  let last: HistoryStatus | undefined;
+  while (Date.now() < deadline) {
+    const res = await fetch(`${indexer.url}/history/status`);
+    if (res.ok) {
+      last = (await res.json()) as HistoryStatus;
+      if (last.ready && last.behind === "0") return last;
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`the indexer did not reach the head within ${timeoutMs / 1000} s (${JSON.stringify(last)})`);
 }
 
 /** GET a history route; throws with the JSON error on a non-2xx answer. */

@@ -532,7 +532,8 @@ async function handle(source: string, name: string, e: LogEvent, db: Db): Promis
     logIndex: e.log.logIndex,
     from: lower(e.transaction.from),
   };
-  const a = e.args;
+  // Events without arguments (FundingClosed()) come with none.
+  const a = e.args ?? {};
   await db.insert(schema.event).values({
     id,
     contract,
