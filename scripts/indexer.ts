@@ -444,7 +444,9 @@ export async function startIndexer(options: StartIndexerOptions): Promise<Runnin
     const headers = { ...req.headers };
     delete headers.host;
     const upstream = http.request(
-      { host: "127.0.0.1", port: ponderPort, method: req.method, path: url, headers },
+      // A fresh loopback connection per request: a kept-alive socket that Ponder's server closes while idle
+      // would reset the next answer.
+      { host: "127.0.0.1", port: ponderPort, method: req.method, path: url, headers, agent: false },
       (up) => {
         const answered = Object.fromEntries(
           Object.entries(up.headers).filter(([k]) => !k.toLowerCase().startsWith("access-control-")),
@@ -460,6 +462,9 @@ export async function startIndexer(options: StartIndexerOptions): Promise<Runnin
     });
     req.pipe(upstream);
   });
+  // Clients (fetch) keep connections alive: outlive their idle time so a reused socket is never closed under them.
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(port, host, () => resolve());

@@ -122,6 +122,8 @@ export interface PalletHistory {
   members: Hex[];
   /** Every item ever packed on it. */
   everMembers: Hex[];
+  /** The lot of every item ever packed on it (item key → lot id), so contents can be told by lot. */
+  itemLots: Record<Hex, Hex>;
   events: HistoryEvent[];
 }
 

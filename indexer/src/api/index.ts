@@ -5,7 +5,7 @@
  * launcher's proxy, scripts/indexer.ts): Ponder's own server answers any origin.
  */
 import { Hono, type Context as HonoContext } from "hono";
-import { and, asc, client, eq, graphql, inArray, isNotNull, or } from "ponder";
+import { and, asc, client, desc, eq, graphql, inArray, isNotNull, or } from "ponder";
 import { db, publicClients } from "ponder:api";
 import schema from "ponder:schema";
 import type {
@@ -184,6 +184,27 @@ function lotSummary(l: typeof schema.lot.$inferSelect): LotSummary {
   };
 }
 
+app.get("/history/lots", async (c) => {
+  const { gtin, limit } = c.req.query();
+  if (gtin !== undefined && !UINT.test(gtin)) return fail(c, 400, "bad-request", "gtin must be a decimal number");
+  if (limit !== undefined && !/^[0-9]{1,4}$/.test(limit)) return fail(c, 400, "bad-request", "limit must be 1-1000");
+  const max = Math.min(Math.max(Number(limit ?? 200), 1), 1_000);
+  const rows = await db
+    .select()
+    .from(schema.lot)
+    .where(gtin !== undefined ? eq(schema.lot.gtin, BigInt(gtin)) : undefined);
+  // Newest commissioning first; the page asks for as many as it shows.
+  const body: LotSummary[] = rows
+    .map(lotSummary)
+    .sort(
+      (x, y) =>
+        Number(BigInt(y.commissioned.blockNumber) - BigInt(x.commissioned.blockNumber)) ||
+        y.commissioned.logIndex - x.commissioned.logIndex,
+    )
+    .slice(0, max);
+  return answer(c, body);
+});
+
 app.get("/history/lots/:lotId", async (c) => {
   const lotId = c.req.param("lotId").toLowerCase() as `0x${string}`;
   if (!HEX32.test(lotId)) return fail(c, 400, "bad-request", "lotId must be a bytes32 hex string");
@@ -223,10 +244,19 @@ app.get("/history/pallets/:sscc", async (c) => {
   const [pallet] = await db.select().from(schema.pallet).where(eq(schema.pallet.sscc, sscc));
   const rows = await events(eq(schema.event.sscc, sscc));
   if (!pallet && rows.length === 0) return fail(c, 404, "not-found", `pallet ${raw} is not on chain`);
+  const everMembers = pallet?.everMembers ?? [];
+  const items =
+    everMembers.length > 0
+      ? await db
+          .select()
+          .from(schema.item)
+          .where(inArray(schema.item.itemKey, everMembers as `0x${string}`[]))
+      : [];
   const body: PalletHistory = {
     sscc: sscc.toString(),
     members: pallet?.members ?? [],
-    everMembers: pallet?.everMembers ?? [],
+    everMembers,
+    itemLots: Object.fromEntries(items.filter((i) => i.lotId !== null).map((i) => [i.itemKey, i.lotId!])),
     events: rows.map(historyEvent),
   };
   return answer(c, body);
@@ -652,6 +682,35 @@ app.get("/history/anchors", async (c) => {
     sscc: r.sscc === null ? null : r.sscc.toString(),
   }));
   return answer(c, body);
+});
+
+// --- event feeds ----------------------------------------------------------------------------------------------------
+
+/**
+ * `GET /history/events?name=A,B&contract=0x…&limit=N`: the newest events of the given names (and contract), for
+ * feeds such as the console's alarms. At most `limit` (1-1,000, default 500), newest first.
+ */
+app.get("/history/events", async (c) => {
+  const { name, contract, limit } = c.req.query();
+  const names = (name ?? "").split(",").filter((n) => /^[A-Za-z][A-Za-z0-9]{0,63}$/.test(n));
+  if (names.length === 0) return fail(c, 400, "bad-request", "name must list one or more event names");
+  if (contract !== undefined && !ADDRESS.test(contract)) {
+    return fail(c, 400, "bad-request", "contract must be a 20-byte hex address");
+  }
+  if (limit !== undefined && !/^[0-9]{1,4}$/.test(limit)) return fail(c, 400, "bad-request", "limit must be 1-1000");
+  const max = Math.min(Math.max(Number(limit ?? 500), 1), 1_000);
+  const rows = await db
+    .select()
+    .from(schema.event)
+    .where(
+      and(
+        inArray(schema.event.name, names),
+        contract !== undefined ? eq(schema.event.contract, contract.toLowerCase() as `0x${string}`) : undefined,
+      ),
+    )
+    .orderBy(desc(schema.event.id))
+    .limit(max);
+  return answer(c, rows.map(historyEvent));
 });
 
 app.all("/history/*", (c) => fail(c, 404, "not-found", `no route ${c.req.path}`));
