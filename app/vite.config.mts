@@ -42,9 +42,15 @@ export default defineConfig({
     host: "127.0.0.1",
     strictPort: true,
     fs: { allow: [repo] },
-    proxy: process.env.APP_RPC_TARGET
-      ? { "/rpc": { target: process.env.APP_RPC_TARGET, changeOrigin: true, rewrite: () => "/" } }
-      : undefined,
+    proxy: {
+      ...(process.env.APP_RPC_TARGET
+        ? { "/rpc": { target: process.env.APP_RPC_TARGET, changeOrigin: true, rewrite: () => "/" } }
+        : {}),
+      // The history indexer (its /history/* routes) on the page's own origin: no CORS needed for the app.
+      ...(process.env.APP_HISTORY_TARGET
+        ? { "/history": { target: process.env.APP_HISTORY_TARGET, changeOrigin: true } }
+        : {}),
+    },
   },
   build: { outDir: path.join(repo, "dist", "app"), emptyOutDir: true },
 });

@@ -4,7 +4,7 @@
  * app's pallet page.
  */
 import type { SupplyChain } from "../typechain-types";
-import type { HistoryClient } from "./history/client";
+import { type HistoryClient, HistoryNotFoundError } from "./history/client";
 
 /** One line of a pallet's history. */
 export interface PalletEvent {
@@ -40,8 +40,19 @@ export interface PalletView {
  * receipts, unpacking) from the indexer. Packing and unpacking are grouped per transaction, as members did them.
  */
 export async function palletView(sc: SupplyChain, sscc: bigint, history: HistoryClient): Promise<PalletView> {
-  const [p, past] = await Promise.all([sc.pallet(sscc), history.pallet(sscc)]);
-  const { itemLots, members } = past.data;
+  const [p, past] = await Promise.all([
+    sc.pallet(sscc),
+    history.pallet(sscc).then(
+      (a) => a.data,
+      (err: unknown) => {
+        // A pallet the chain never saw has no history: the page says so.
+        if (err instanceof HistoryNotFoundError)
+          return { itemLots: {} as Record<string, string>, members: [], events: [] };
+        throw err;
+      },
+    ),
+  ]);
+  const { itemLots, members } = past;
   const lotOf = (itemKey: string) => itemLots[itemKey.toLowerCase()] ?? itemLots[itemKey];
   const lotItems = new Map<string, number>();
   for (const key of members) {
@@ -50,7 +61,7 @@ export async function palletView(sc: SupplyChain, sscc: bigint, history: History
   }
   const events: PalletEvent[] = [];
   const groups = new Map<string, PalletEvent>();
-  for (const e of past.data.events) {
+  for (const e of past.events) {
     const base = { block: Number(e.blockNumber), index: e.logIndex, timestamp: Number(e.timestamp) };
     const a = e.args as Record<string, string>;
     if (e.event === "ItemPacked" || e.event === "ItemUnpacked") {

@@ -9,15 +9,7 @@ import type { Consortium, ISupplyChain, SupplyChain } from "../typechain-types";
 import { listMembers } from "./consortium";
 import { HistoryClient, HistoryNotFoundError, lagNote } from "./history/client";
 import { timelineEntries } from "./history/timeline";
-import {
-  DigitalLink,
-  expiryFromYymmdd,
-  Gs1Error,
-  normaliseGtin,
-  parsePack,
-  validateLot,
-  validateSerial,
-} from "./gs1";
+import { DigitalLink, expiryFromYymmdd, Gs1Error, normaliseGtin, parsePack, validateLot, validateSerial } from "./gs1";
 
 /** `ItemState` of ISupplyChain, by index. */
 export const ITEM_STATES = [

@@ -1,3 +1,4 @@
+import { HistoryClient } from "../../src/history/client";
 import { useCallback, useEffect, useMemo, useState } from "react";
 import { useTranslation } from "react-i18next";
 import type { JsonRpcProvider, Signer } from "ethers";
@@ -117,6 +118,8 @@ export function App() {
         ? {
             deployment: loaded.deployment,
             provider: loaded.provider,
+            history:
+              loaded.deployment.historyUrl === undefined ? undefined : new HistoryClient(loaded.deployment.historyUrl),
             namer: makeNamer(loaded.deployment, loaded.orgNames),
             account,
             version,

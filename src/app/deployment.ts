@@ -27,6 +27,11 @@ export interface AppDeployment {
    * Absent when unknown.
    */
   startBlock?: string;
+  /**
+   * Where the history indexer answers (`/history/*`): "" when the app's own origin proxies it (the local stack), or
+   * a full URL. Absent: the page has no history, and says so.
+   */
+  historyUrl?: string;
   /** Contract addresses by system key (`consortium`, `supplyChain`, …). */
   contracts: Record<string, string>;
   actors: AppActor[];

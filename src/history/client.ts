@@ -12,10 +12,12 @@ import type {
   EpcisAnchor,
   HistoryEnvelope,
   HistoryError,
+  HistoryEvent,
   HistoryStatus,
   ItemTimeline,
   ListingSummary,
   LotHistory,
+  LotSummary,
   MemberSummary,
   MeteredHistory,
   OfferingSummary,
@@ -73,7 +75,8 @@ export interface HistoryClientOptions {
 
 /** A typed client of one indexer (its base URL, e.g. `http://127.0.0.1:42069` or `/indexer` behind the app). */
 export class HistoryClient {
-  private readonly base: string;
+  /** The indexer's base URL ("" when it is served on the page's own origin, e.g. behind the app's proxy). */
+  readonly base: string;
   private readonly timeoutMs: number;
   private readonly fetcher: Fetch;
 
@@ -110,6 +113,15 @@ export class HistoryClient {
 
   itemTimeline(itemKey: string): Promise<Indexed<ItemTimeline>> {
     return this.get(`/history/items/${itemKey}/timeline`);
+  }
+
+  /** Commissioned lots, newest first (of one GTIN when given), at most `limit` (1-1,000, default 200). */
+  lots(filter: { gtin?: bigint | string; limit?: number } = {}): Promise<Indexed<LotSummary[]>> {
+    const q = new URLSearchParams();
+    if (filter.gtin !== undefined) q.set("gtin", BigInt(filter.gtin).toString());
+    if (filter.limit !== undefined) q.set("limit", String(filter.limit));
+    const qs = q.toString();
+    return this.get(`/history/lots${qs ? `?${qs}` : ""}`);
   }
 
   lot(lotId: string): Promise<Indexed<LotHistory>> {
@@ -178,6 +190,14 @@ export class HistoryClient {
 
   proposals(): Promise<Indexed<ProposalSummary[]>> {
     return this.get("/history/proposals");
+  }
+
+  /** The newest events of the given names (of one contract when given), newest first, at most `limit` (≤ 1,000). */
+  events(names: string[], filter: { contract?: string; limit?: number } = {}): Promise<Indexed<HistoryEvent[]>> {
+    const q = new URLSearchParams({ name: names.join(",") });
+    if (filter.contract) q.set("contract", filter.contract);
+    if (filter.limit !== undefined) q.set("limit", String(filter.limit));
+    return this.get(`/history/events?${q.toString()}`);
   }
 
   /** Supply-chain events carrying an EPCIS hash, filtered by any of hash, item and pallet. */

@@ -15,6 +15,9 @@ export const en = {
     loadingData: "Loading…",
     notDeployed: "{{what}} is not deployed on this chain (no address in deployment.json).",
     supplyChain: "The supply chain",
+    noHistory:
+      "This deployment has no history indexer (no historyUrl in deployment.json): start it with npm run indexer.",
+    historyLag: "History indexed to block {{indexed}} of {{head}}: the latest events may be missing.",
   },
   home: {
     title: "The city's chain",

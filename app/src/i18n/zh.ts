@@ -17,6 +17,8 @@ export const zh: Strings = {
     loadingData: "加载中…",
     notDeployed: "{{what}}未部署在此链上（deployment.json 中没有地址）。",
     supplyChain: "供应链",
+    noHistory: "此部署没有历史索引器（deployment.json 中没有 historyUrl）：请用 npm run indexer 启动。",
+    historyLag: "历史已索引到区块 {{indexed}}（共 {{head}}）：最新事件可能缺失。",
   },
   home: {
     title: "城市区块链",

@@ -15,13 +15,14 @@ import {
   toDigitalLink,
   yymmddFromExpiry,
 } from "../../../src/gs1";
-import { ITEM_STATES, VERIFY_REASONS, VerifyReasonName, lotIdOf, textHash } from "../../../src/supplychain";
+import { ITEM_STATES, VERIFY_REASONS, VerifyReasonName, itemKeyOf, lotIdOf, textHash } from "../../../src/supplychain";
 import { useApp } from "../app-context";
-import { Hash, Loading, NotDeployed, useChainData } from "../components";
+import { Hash, HistoryLag, Loading, NotDeployed, useChainData } from "../components";
 import { useFormat } from "../i18n";
 import { itemStateText, localiseTimelineText } from "../i18n/timeline";
 import { CameraScanner } from "../scanner";
-import { TimelineEntry, itemTimeline } from "../supply";
+import { HistoryNotFoundError } from "../../../src/history/client";
+import { type TimelineEntry, timelineEntries } from "../../../src/history/timeline";
 
 interface CatalogueEntry {
   name: string;
@@ -163,7 +164,7 @@ function Qr({ text }: { text: string }) {
 export function VerifyPage({ path }: { path: string }) {
   const { t } = useTranslation();
   const fmt = useFormat();
-  const { deployment, provider, namer, navigate } = useApp();
+  const { deployment, provider, history, namer, navigate } = useApp();
   const address = deployment.contracts.supplyChain;
   const href = window.location.origin + path + window.location.search;
   let link: DigitalLink | undefined;
@@ -181,46 +182,56 @@ export function VerifyPage({ path }: { path: string }) {
     const sc = SupplyChain__factory.connect(address, provider);
     const gtin = BigInt(link.gtin);
     const lotId = lotIdOf(link.gtin, link.lot);
-    const [product, lot, item, commissioned] = await Promise.all([
+    if (!history) throw new Error(t("app.noHistory"));
+    const itemKey = itemKeyOf(lotId, link.serial);
+    const [product, lot, item, lotHistory, itemHistory, alarms] = await Promise.all([
       sc.product(gtin),
       sc.lot(lotId),
       sc.item(lotId, textHash(link.serial)),
-      sc.queryFilter(sc.filters.LotCommissioned(lotId)),
+      history.lot(lotId).catch((err: unknown) => {
+        if (err instanceof HistoryNotFoundError) return undefined;
+        throw err;
+      }),
+      history.itemTimeline(itemKey),
+      deployment.contracts.coldChain ? history.alarms(false) : undefined,
     ]);
     const expiry = link.expiry ? expiryFromYymmdd(link.expiry) : Number(lot.expiry);
     const [sellable, reason] = await sc.verify(gtin, link.serial, link.lot, expiry, []);
-    const org = (id: bigint) => namer.org?.(Number(id)) ?? t("common.member", { id: id.toString() });
+    const org = (id: bigint | number) => namer.org?.(Number(id)) ?? t("common.member", { id: id.toString() });
     const who = (a: string) => namer.address?.(a) ?? a;
-    const timeline = await itemTimeline(sc, link.gtin, link.lot, link.serial, org, who);
+    const timeline = timelineEntries(itemHistory.data, { org, who });
     // Cold-chain alarms of shipments that carried this pack's pallet: the "why" of a quarantine (an alarm holds the
-    // pallets of its shipment, not the lot).
+    // pallets of its shipment, not the lot). Which pallets a shipment carries is current state (a view).
     const excursions: TimelineEntry[] = [];
     const ccAddress = deployment.contracts.coldChain;
-    if (ccAddress) {
+    if (ccAddress && alarms && item.pallet !== 0n) {
       const cc = ColdChain__factory.connect(ccAddress, provider);
-      for (const e of await cc.queryFilter(cc.filters.ExcursionAlarmed())) {
-        if (item.pallet === 0n || !(await cc.shipmentPallets(e.args.id)).includes(item.pallet)) continue;
-        const kind = EXCURSION_KIND[Number(e.args.kind)];
+      for (const e of alarms.data.shipmentAlarms) {
+        if (!(await cc.shipmentPallets(BigInt(e.shipmentId))).includes(item.pallet)) continue;
+        const kind = EXCURSION_KIND[e.kind];
         const how =
           kind === "Gap"
-            ? `the sensor was silent for ${Math.round(Number(e.args.duration) / 60)} min`
+            ? `the sensor was silent for ${Math.round(e.duration / 60)} min`
             : kind === "Cumulative"
-              ? `${Math.round(Number(e.args.duration) / 60)} min outside the storage range, up to ${Number(e.args.deviation) / 100} °C beyond it`
-              : `a reading ${Number(e.args.deviation) / 100} °C beyond the hard limit`;
+              ? `${Math.round(e.duration / 60)} min outside the storage range, up to ${e.deviation / 100} °C beyond it`
+              : `a reading ${e.deviation / 100} °C beyond the hard limit`;
         excursions.push({
-          block: e.blockNumber,
-          index: e.index - 0.5,
-          timestamp: Number(e.args[3] as bigint),
-          title: `Cold-chain alarm on shipment ${e.args.id}`,
+          block: Number(e.blockNumber),
+          index: e.logIndex - 0.5,
+          timestamp: Number(e.at),
+          title: `Cold-chain alarm on shipment ${e.shipmentId}`,
           detail: how,
           tone: "bad",
+          event: e,
         });
       }
     }
     timeline.push(...excursions);
     timeline.sort((a, b) => a.block - b.block || a.index - b.index);
-    const inputs = commissioned[0]?.args.inputLots ?? [];
+    const commissioned = lotHistory?.data.lot;
+    const inputs = commissioned?.inputLots ?? [];
     const inputLots = await Promise.all(inputs.map(async (id) => ({ id, lot: await sc.lot(id) })));
+    const lag = { indexedBlock: itemHistory.indexedBlock, headBlock: itemHistory.headBlock };
     return {
       product,
       lot,
@@ -228,8 +239,9 @@ export function VerifyPage({ path }: { path: string }) {
       sellable,
       reason: VERIFY_REASONS[Number(reason)],
       timeline,
-      commissioned: commissioned[0],
+      commissioned,
       inputLots,
+      lag,
       org,
       excursions,
     };
@@ -245,7 +257,7 @@ export function VerifyPage({ path }: { path: string }) {
   const entry = catalogue[link.gtin];
   const entryMatches = entry && textHash(JSON.stringify(entry)) === data.product.metadataHash;
   const lotFact = lots.find((l) => l.gtin === link.gtin && l.lot === link.lot);
-  const originMatches = lotFact && data.commissioned && textHash(lotFact.origin) === data.commissioned.args.origin;
+  const originMatches = lotFact && data.commissioned && textHash(lotFact.origin) === data.commissioned.origin;
   const known = data.product.manufacturer !== 0n;
   const matchBadge = (ok: boolean | undefined) =>
     ok ? <span className="badge ok">{t("pack.matches")}</span> : <span className="badge bad">{t("pack.noMatch")}</span>;
@@ -379,6 +391,7 @@ export function VerifyPage({ path }: { path: string }) {
           )}
           {data.item.suspect ? <span className="badge bad">{t("pack.suspect")}</span> : null}
         </p>
+        <HistoryLag answer={data.lag} />
         <Timeline entries={data.timeline} />
       </section>
       <p>
