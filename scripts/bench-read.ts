@@ -49,6 +49,8 @@ interface ResultRow {
   backfill_seconds: number;
   backfill_events_per_s: number;
   build_seconds: number;
+  /** The machine's 1-minute load average when the reads were measured (2 cores: above 2 the figures are inflated). */
+  load_avg: number;
 }
 
 interface Backfill {
@@ -200,6 +202,7 @@ async function main(): Promise<void> {
             backfill_seconds: Math.round(b.seconds * 10) / 10,
             backfill_events_per_s: b.eventsPerSecond,
             build_seconds: Math.round(built.buildSeconds * 10) / 10,
+            load_avg: Math.round(os.loadavg()[0] * 10) / 10,
           });
         }
         // written after every database: a long run that is stopped keeps what it measured
