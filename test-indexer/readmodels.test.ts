@@ -13,6 +13,7 @@ import {
   AssetShareToken__factory,
   ColdChain__factory,
   Consortium__factory,
+  DeviceRegistry__factory,
   HealthInsurance__factory,
   MedicalRecords__factory,
   SupplyChain__factory,
@@ -21,6 +22,7 @@ import type {
   ArgValue,
   AssetRevenue,
   ConsentHistory,
+  DeviceSummary,
   EpcisAnchor,
   HistoryEvent,
   ItemTimeline,
@@ -379,6 +381,27 @@ describe("indexer read models answer what the chain says", function () {
     expect(filtered.map(comparable)).to.deep.equal(
       expected.filter((e) => s((e.args as unknown as { epcisHash: string }).epcisHash) === hash).map(fromChain),
     );
+  });
+
+  it("devices and their anchored telemetry batches equal the device registry's logs", async function () {
+    const registry = DeviceRegistry__factory.connect(address("deviceRegistry"), provider);
+    const registered = (await registry.queryFilter(registry.filters.DeviceRegistered(), from)) as EventLog[];
+    const batches = (await registry.queryFilter(registry.filters.BatchAnchored(), from)) as EventLog[];
+    expect(registered).to.have.length.greaterThan(0);
+    const { data } = await history<DeviceSummary[]>(indexer, "/history/devices");
+    const expected = registered
+      .map((e) => ({
+        address: s(e.args.device),
+        ownerOrg: Number(e.args.ownerOrg),
+        batches: batches.filter((b) => s(b.args.device) === s(e.args.device)).length,
+      }))
+      .sort((x, y) => (x.address < y.address ? -1 : 1));
+    const transferred = (await registry.queryFilter(registry.filters.DeviceTransferred(), from)) as EventLog[];
+    for (const t of transferred.sort(byOrder)) {
+      const d = expected.find((x) => x.address === s(t.args.device));
+      if (d) d.ownerOrg = Number(t.args.toOrg);
+    }
+    expect(data.map((d) => ({ address: d.address, ownerOrg: d.ownerOrg, batches: d.batches }))).to.deep.equal(expected);
   });
 
   it("answers say how far the indexer has read and refuse unknown objects with a typed error", async function () {

@@ -166,6 +166,20 @@ export interface ShipmentHistory {
   events: HistoryEvent[];
 }
 
+/** `GET /history/devices`: the registered sensors, meters and controllers as their events left them. */
+export interface DeviceSummary {
+  address: Address;
+  ownerOrg: number;
+  managerOrg: number;
+  kind: number;
+  firmware: Hex;
+  calibratedUntil: DecimalString;
+  suspended: boolean;
+  revoked: boolean;
+  /** Telemetry batches anchored (BatchAnchored). */
+  batches: number;
+}
+
 /** `GET /history/alarms?open=1`: cold-chain excursion alarms (and PPA meter alarms) awaiting action. */
 export interface AlarmsAnswer {
   shipmentAlarms: ShipmentAlarm[];

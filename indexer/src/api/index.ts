@@ -15,6 +15,7 @@ import type {
   AssetSummary,
   ConsentHistory,
   ConsentTermsJson,
+  DeviceSummary,
   EpcisAnchor,
   EventRef,
   HistoryEnvelope,
@@ -343,6 +344,22 @@ app.get("/history/alarms", async (c) => {
         reviewed: m.reviewed,
       })),
   };
+  return answer(c, body);
+});
+
+app.get("/history/devices", async (c) => {
+  const rows = await db.select().from(schema.device).orderBy(asc(schema.device.address));
+  const body: DeviceSummary[] = rows.map((d) => ({
+    address: d.address,
+    ownerOrg: d.ownerOrg,
+    managerOrg: d.managerOrg,
+    kind: d.kind,
+    firmware: d.firmware,
+    calibratedUntil: d.calibratedUntil.toString(),
+    suspended: d.suspended,
+    revoked: d.revoked,
+    batches: d.batches,
+  }));
   return answer(c, body);
 });
 
