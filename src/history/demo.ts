@@ -14,6 +14,8 @@ import { getLogsRangeFor, startIndexer } from "../../scripts/indexer";
 
 /** How long one indexer start may take to finish its backfill of the story's chain (milliseconds). */
 export const STORY_INDEXER_READY_MS = 180_000;
+/** How long a read waits for the indexer to reach the chain's head (milliseconds): a stalled indexer fails. */
+export const STORY_SYNC_MS = 180_000;
 
 interface StoryIndexer {
   key: string;
@@ -117,7 +119,7 @@ export async function indexChain(
     client,
     url: indexer.url,
     async synced() {
-      await client.waitForBlock(await hre.ethers.provider.getBlockNumber());
+      await client.waitForBlock(await hre.ethers.provider.getBlockNumber(), STORY_SYNC_MS);
       return client;
     },
     stop,
