@@ -28,3 +28,20 @@ export function useApp(): AppState {
   if (!app) throw new Error("useApp outside the app");
   return app;
 }
+
+/** How long a page waits for the history indexer to reach the block it renders before it shows what is indexed. */
+export const HISTORY_SYNC_MS = 10_000;
+
+/**
+ * The history client once the indexer has read the chain's latest block (bounded by `HISTORY_SYNC_MS`; a lagging
+ * indexer still answers, and the page says how far it is). Throws when the deployment has no indexer.
+ */
+export async function syncedHistory(app: Pick<AppState, "history" | "provider">): Promise<HistoryClient> {
+  if (!app.history)
+    throw new Error("no history indexer in deployment.json (historyUrl): start it with npm run indexer");
+  const head = await app.provider.getBlockNumber();
+  await app.history.waitForBlock(head, HISTORY_SYNC_MS).catch((err: unknown) => {
+    if ((err as { code?: string }).code !== "timeout") throw err;
+  });
+  return app.history;
+}

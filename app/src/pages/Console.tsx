@@ -5,7 +5,7 @@ import type { SupplyChain } from "../../../typechain-types";
 import { expiryFromYymmdd } from "../../../src/gs1";
 import { LotFile, LotFileError, SerialTree, parseLotCsv, textHash } from "../../../src/supplychain";
 import { LabelSheetButton } from "../labels";
-import { useApp } from "../app-context";
+import { syncedHistory, useApp } from "../app-context";
 import { Hash, Loading, NotDeployed, useChainData } from "../components";
 import { useFormat } from "../i18n";
 import { TxStatus, useTx } from "../tx";
@@ -204,6 +204,7 @@ function RecallLot({ address }: { address: string }) {
   const known = Object.values((deployment.facts.appLots ?? {}) as Record<string, LotFact>);
   const { data, error } = useChainData(async () => {
     if (!history) throw new Error(t("app.noHistory"));
+    await syncedHistory({ history, provider });
     const sc: SupplyChain = SupplyChain__factory.connect(address, provider);
     // Which lots exist comes from the history (the newest 200); whether each is recalled, from the contract now.
     const commissioned = (await history.lots({ limit: 200 })).data;

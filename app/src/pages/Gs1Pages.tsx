@@ -3,7 +3,7 @@ import { SupplyChain__factory } from "../../../typechain-types";
 import { toBracketed, yymmddFromExpiry } from "../../../src/gs1";
 import { ssccElement } from "../../../src/gs1-chain";
 import { palletView } from "../../../src/pallet";
-import { useApp } from "../app-context";
+import { syncedHistory, useApp } from "../app-context";
 import { Hash, Loading, NotDeployed, useChainData } from "../components";
 import { useFormat } from "../i18n";
 
@@ -34,6 +34,7 @@ export function PalletPage({ sscc }: { sscc: bigint }) {
   const { data, error } = useChainData(async () => {
     if (!address) return undefined;
     if (!history) throw new Error(t("app.noHistory"));
+    await syncedHistory({ history, provider });
     const sc = SupplyChain__factory.connect(address, provider);
     const view = await palletView(sc, sscc, history);
     const lotInfo = await Promise.all(view.lots.map(async (l) => ({ ...l, lot: await sc.lot(l.lotId) })));
@@ -135,6 +136,7 @@ export function ProductPage({ gtin }: { gtin: string }) {
   const { data, error } = useChainData(async () => {
     if (!address) return undefined;
     if (!history) throw new Error(t("app.noHistory"));
+    await syncedHistory({ history, provider });
     const sc = SupplyChain__factory.connect(address, provider);
     const [product, commissioned] = await Promise.all([sc.product(BigInt(gtin)), history.lots({ gtin })]);
     // The lots' current state (recalled, quarantined…) from the contract; which lots exist from the history.

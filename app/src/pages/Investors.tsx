@@ -11,7 +11,7 @@ import {
 } from "../../../typechain-types";
 import { ASSET_KIND_NAMES, ASSET_STATUS, OFFERING_STATE } from "../../../src/assets";
 import { documentHash } from "../../../src/consortium";
-import { useApp } from "../app-context";
+import { syncedHistory, useApp } from "../app-context";
 import type { AppState } from "../app-context";
 import { Addr, Hash, Loading, NotDeployed, useChainData } from "../components";
 import i18n, { useFormat } from "../i18n";
@@ -28,8 +28,7 @@ async function loadInvestorView(app: AppState) {
   const offering = AssetOffering__factory.connect(c.assetOffering ?? (await registry.offering()), p);
   const market = AssetMarket__factory.connect(c.assetMarket ?? (await registry.market()), p);
   const now = BigInt((await p.getBlock("latest"))!.timestamp);
-  const history = app.history;
-  if (!history) throw new Error("no history indexer in deployment.json (historyUrl)");
+  const history = await syncedHistory(app);
   const payTokens = new Map<string, PayToken>();
   const payToken = async (address: string) => {
     const key = address.toLowerCase();

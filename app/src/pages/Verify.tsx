@@ -16,7 +16,7 @@ import {
   yymmddFromExpiry,
 } from "../../../src/gs1";
 import { ITEM_STATES, VERIFY_REASONS, VerifyReasonName, itemKeyOf, lotIdOf, textHash } from "../../../src/supplychain";
-import { useApp } from "../app-context";
+import { syncedHistory, useApp } from "../app-context";
 import { Hash, HistoryLag, Loading, NotDeployed, useChainData } from "../components";
 import { useFormat } from "../i18n";
 import { itemStateText, localiseTimelineText } from "../i18n/timeline";
@@ -183,6 +183,7 @@ export function VerifyPage({ path }: { path: string }) {
     const gtin = BigInt(link.gtin);
     const lotId = lotIdOf(link.gtin, link.lot);
     if (!history) throw new Error(t("app.noHistory"));
+    await syncedHistory({ history, provider });
     const itemKey = itemKeyOf(lotId, link.serial);
     const [product, lot, item, lotHistory, itemHistory, alarms] = await Promise.all([
       sc.product(gtin),

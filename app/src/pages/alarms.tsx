@@ -5,7 +5,7 @@ import { ColdChain__factory, MedicalRecords__factory, SupplyChain__factory } fro
 import { EXCURSION_KIND } from "../../../src/coldchain";
 import { EMERGENCY_REASONS } from "../../../src/fhir";
 import { textHash } from "../../../src/supplychain";
-import { useApp } from "../app-context";
+import { syncedHistory, useApp } from "../app-context";
 import type { AppState } from "../app-context";
 import { Hash, useChainData } from "../components";
 import { Msg, msg, useFormat, useMsg } from "../i18n";
@@ -75,6 +75,7 @@ interface LotFact {
 export function useAlarms(): { data?: Alarm[]; error?: string } {
   const app = useApp();
   return useChainData(async () => {
+    await syncedHistory(app);
     const all = (await Promise.all([supplyAlarms(app), excursionAlarms(app), breakGlassAlarms(app)])).flat();
     return all.sort((a, b) => b.block - a.block);
   }, []);
