@@ -11,6 +11,7 @@ import hre from "hardhat";
 import { describeDeployment, seedChain, startRpcServer, writeDeployment } from "../src/app/stack";
 import type { AppDeployment } from "../src/app/deployment";
 import type { DemoContext } from "../src/demo/context";
+import { stopStoryHistory } from "../src/history/demo";
 import type { HistoryEnvelope, HistoryError, HistoryStatus } from "../src/history/types";
 import { type RunningIndexer, type StartIndexerOptions, startIndexer } from "../scripts/indexer";
 
@@ -32,6 +33,8 @@ export function seededChain(): Promise<SeededChain> {
     const started = Date.now();
     const before = await hre.ethers.provider.getBlockNumber();
     const ctx = await seedChain(hre, () => undefined);
+    // The story's own indexers (the chapters read their history while they run) are not the one under test.
+    await stopStoryHistory(ctx);
     const seedSeconds = (Date.now() - started) / 1000;
     const rpc = await startRpcServer(hre);
     const { chainId } = await hre.ethers.provider.getNetwork();

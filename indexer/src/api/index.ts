@@ -53,7 +53,27 @@ type SQL = NonNullable<ReturnType<typeof and>>;
 
 const BASE = `http://127.0.0.1:${process.env.CITY_PONDER_PORT ?? "42069"}`;
 const CACHE_MS = 500;
+const RPC_URL = process.env.CITY_RPC_URL ?? "";
 let progress: { at: number; indexed: bigint; head: bigint; ready: boolean } | undefined;
+
+/**
+ * The chain's head, asked of the node directly (eth_blockNumber): Ponder's own RPC queue can be busy with the
+ * backfill, and a status answer must not wait behind it. The last known head stands in if the node is slow.
+ */
+async function headBlock(fallback: bigint): Promise<bigint> {
+  try {
+    const res = await fetch(RPC_URL, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "eth_blockNumber", params: [] }),
+      signal: AbortSignal.timeout(5_000),
+    });
+    const body = (await res.json()) as { result?: string };
+    return body.result ? BigInt(body.result) : fallback;
+  } catch {
+    return fallback;
+  }
+}
 
 /** How far the indexer has read (Ponder's checkpoint) and the chain's head, cached for half a second. */
 async function chainProgress(): Promise<{ indexed: bigint; head: bigint; ready: boolean }> {
@@ -61,10 +81,10 @@ async function chainProgress(): Promise<{ indexed: bigint; head: bigint; ready: 
   const [status, ready, head] = await Promise.all([
     fetch(`${BASE}/status`).then((r) => r.json() as Promise<Record<string, { block: { number: number } }>>),
     fetch(`${BASE}/ready`).then((r) => r.status === 200),
-    publicClients.city.getBlockNumber({ cacheTime: 0 }),
+    headBlock(progress?.head ?? 0n),
   ]);
   const indexed = BigInt(Object.values(status)[0]?.block.number ?? 0);
-  progress = { at: Date.now(), indexed, head, ready };
+  progress = { at: Date.now(), indexed, head: head > indexed ? head : indexed, ready };
   return progress;
 }
 
@@ -132,10 +152,15 @@ const LOT_EVENTS = ["LotCommissioned", "LotRecalled", "LotQuarantined", "LotRele
 app.get("/history/items/:itemKey/timeline", async (c) => {
   const itemKey = c.req.param("itemKey").toLowerCase() as `0x${string}`;
   if (!HEX32.test(itemKey)) return fail(c, 400, "bad-request", "itemKey must be a bytes32 hex string");
+  // An item still inside its lot's Merkle root has no events of its own: the caller, who read the lot from the
+  // pack, names it (`?lotId=`) and gets the lot's history.
+  const hint = c.req.query("lotId")?.toLowerCase() as `0x${string}` | undefined;
+  if (hint !== undefined && !HEX32.test(hint)) return fail(c, 400, "bad-request", "lotId must be a bytes32 hex string");
   const [item] = await db.select().from(schema.item).where(eq(schema.item.itemKey, itemKey));
   const own = await events(eq(schema.event.itemKey, itemKey));
-  if (!item && own.length === 0) return fail(c, 404, "not-found", `item ${itemKey} is not on chain`);
-  const lotId = item?.lotId ?? own.find((e) => e.lotId)?.lotId ?? null;
+  const hinted = hint ? (await db.select().from(schema.lot).where(eq(schema.lot.lotId, hint)))[0] : undefined;
+  if (!item && own.length === 0 && !hinted) return fail(c, 404, "not-found", `item ${itemKey} is not on chain`);
+  const lotId = item?.lotId ?? own.find((e) => e.lotId)?.lotId ?? hinted?.lotId ?? null;
   const lotEvents = lotId
     ? await events(and(eq(schema.event.lotId, lotId), inArray(schema.event.name, LOT_EVENTS)))
     : [];
