@@ -334,7 +334,7 @@ export async function traceItem(
   const lotId = lotIdOf(l.gtin, l.lot);
   const itemKey = itemKeyOf(lotId, l.serial);
   const [timeline, lot] = await Promise.all([
-    history.itemTimeline(itemKey),
+    history.itemTimeline(itemKey, lotId),
     history.lot(lotId).catch((err: unknown) => {
       if (err instanceof HistoryNotFoundError) return undefined;
       throw err;

@@ -111,8 +111,12 @@ export class HistoryClient {
     }
   }
 
-  itemTimeline(itemKey: string): Promise<Indexed<ItemTimeline>> {
-    return this.get(`/history/items/${itemKey}/timeline`);
+  /**
+   * An item's timeline. With `lotId` (read from the pack), an item still inside its lot's Merkle root, which has no
+   * events of its own, answers with its lot's history instead of "not found".
+   */
+  itemTimeline(itemKey: string, lotId?: string): Promise<Indexed<ItemTimeline>> {
+    return this.get(`/history/items/${itemKey}/timeline${lotId ? `?lotId=${lotId}` : ""}`);
   }
 
   /** Commissioned lots, newest first (of one GTIN when given), at most `limit` (1-1,000, default 200). */

@@ -193,7 +193,7 @@ export function VerifyPage({ path }: { path: string }) {
         if (err instanceof HistoryNotFoundError) return undefined;
         throw err;
       }),
-      history.itemTimeline(itemKey),
+      history.itemTimeline(itemKey, lotId),
       deployment.contracts.coldChain ? history.alarms(false) : undefined,
     ]);
     const expiry = link.expiry ? expiryFromYymmdd(link.expiry) : Number(lot.expiry);
