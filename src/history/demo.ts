@@ -127,17 +127,23 @@ export async function indexChain(
 }
 
 /**
- * A history client for the story's chain as it is now: starts the indexer (or restarts it when contracts were
- * deployed since it started) and waits until it has indexed the latest block.
+ * A history client for the story's chain as it is now: starts the indexer for the contracts `only` names (every
+ * contract deployed so far by default), restarts it when that set changed, and waits until it has indexed the
+ * latest block.
  */
 export async function storyHistory(
   ctx: DemoContext,
+  only?: string[],
   log: (line: string) => void = (line) => console.log(`  ${line}`),
 ): Promise<HistoryClient> {
   const { hre } = ctx;
   const rt = runtimes.get(ctx) ?? {};
   runtimes.set(ctx, rt);
-  const contracts = storyContracts(ctx);
+  const all = storyContracts(ctx);
+  // A chapter names the contracts whose history it reads: each restart then backfills only those.
+  const contracts = only ? Object.fromEntries(Object.entries(all).filter(([k]) => only.includes(k))) : all;
+  const missing = (only ?? []).filter((k) => !(k in all));
+  if (missing.length > 0) throw new Error(`the story has not deployed ${missing.join(", ")} yet`);
   const key = JSON.stringify(Object.entries(contracts).sort(([a], [b]) => a.localeCompare(b)));
   if (!rt.running || rt.running.key !== key) {
     if (rt.running) await rt.running.indexed.stop();

@@ -159,7 +159,7 @@ export const chapter: DemoChapter = {
 
     heading("A consumer traces her pack");
     const bought = buildDigitalLink({ gtin, lot: "PCM-2026-118", serial: serials[1], expiry });
-    const trace = await traceItem(await storyHistory(ctx), bought, names);
+    const trace = await traceItem(await storyHistory(ctx, ["supplyChain"]), bought, names);
     printTable(
       ["block", "event", "detail"],
       trace.events.map((e) => [e.block, e.what, e.detail]),

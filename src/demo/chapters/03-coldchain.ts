@@ -232,7 +232,7 @@ export const chapter: DemoChapter = {
       `Northside Hospital received shipment ${clean}; MKT ${mkt / 100} °C committed (the door opening stayed within the allowance)`,
     );
 
-    const report = await shipmentReport(coldChain, sc, broken, await storyHistory(ctx));
+    const report = await shipmentReport(coldChain, sc, broken, await storyHistory(ctx, ["coldChain"]));
     for (const a of report.alarms) {
       say(
         `ALARM on shipment ${broken}: ${a.kind} excursion seen by ${short(a.device)} at ${new Date(a.at * 1000).toISOString()}, ` +
@@ -274,13 +274,13 @@ export const chapter: DemoChapter = {
       `${describeSpan(report.alarms[0].duration)} outside 2–8 °C, peak ${Math.max(...journeyB.map((r) => r.centi)) / 100} °C: ` +
         "stability not demonstrated",
     );
-    const final = await shipmentReport(coldChain, sc, broken, await storyHistory(ctx));
+    const final = await shipmentReport(coldChain, sc, broken, await storyHistory(ctx, ["coldChain"]));
     say(
       `the regulator ordered shipment ${broken} destroyed with its reason recorded; its pallet stays quarantined: ` +
         `${final.pallets[0].quarantined}`,
     );
 
-    const historyNow = await storyHistory(ctx);
+    const historyNow = await storyHistory(ctx, ["coldChain"]);
     printTable(
       ["shipment", "to", "status", "readings", "alarms", "MKT (°C)"],
       await Promise.all(

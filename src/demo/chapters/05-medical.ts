@@ -307,7 +307,7 @@ export const chapter: DemoChapter = {
       ]),
       "Claims (FHIR ClaimResponse)",
     );
-    const history = await storyHistory(ctx);
+    const history = await storyHistory(ctx, ["medicalRecords"]);
     const trail = [
       ...(await auditTrail(history, actors.patient1.address)),
       ...(await auditTrail(history, actors.patient2.address)),
