@@ -86,6 +86,7 @@ async function allEvents(contract: { queryFilter(f: "*", from: number): Promise<
 }
 
 const s = (v: unknown) => String(v).toLowerCase();
+const APP_ORIGIN = "http://127.0.0.1:5173";
 
 describe("indexer read models answer what the chain says", function () {
   let chain: SeededChain;
@@ -102,7 +103,7 @@ describe("indexer read models answer what the chain says", function () {
     provider = hre.ethers.provider;
     from = Number(chain.deployment.startBlock ?? 0);
     const started = Date.now();
-    ({ indexer } = await indexSeeded(chain));
+    ({ indexer } = await indexSeeded(chain, { appOrigin: APP_ORIGIN }));
     console.log(
       `      (seed ${chain.seedSeconds.toFixed(1)} s, index to head ${((Date.now() - started) / 1000).toFixed(1)} s)`,
     );
@@ -412,5 +413,18 @@ describe("indexer read models answer what the chain says", function () {
     const { indexedBlock, headBlock } = await history<unknown>(indexer, "/history/members");
     expect(headBlock).to.equal(String(head));
     expect(indexedBlock).to.equal(String(head));
+  });
+
+  it("allows the app's origin only (CORS), Ponder's own allow-all answer replaced", async function () {
+    const mine = await fetch(`${indexer.url}/history/status`, { headers: { origin: APP_ORIGIN } });
+    expect(mine.headers.get("access-control-allow-origin")).to.equal(APP_ORIGIN);
+    const other = await fetch(`${indexer.url}/history/status`, { headers: { origin: "http://evil.example" } });
+    expect(other.status).to.equal(200);
+    expect(other.headers.get("access-control-allow-origin")).to.equal(null);
+    const preflight = await fetch(`${indexer.url}/graphql`, {
+      method: "OPTIONS",
+      headers: { origin: "http://evil.example", "access-control-request-method": "POST" },
+    });
+    expect(preflight.headers.get("access-control-allow-origin")).to.equal(null);
   });
 });
