@@ -36,7 +36,8 @@ export const INDEXER_ROOT = path.join(REPO_ROOT, "indexer");
 export const INDEXER_RUN_DIR = path.join(REPO_ROOT, ".run", "indexer");
 /** eth_getLogs block range when the network does not say: Besu's default limit. */
 export const BESU_GETLOGS_RANGE = 5_000;
-export const DEFAULT_GETLOGS_RANGE = 10_000;
+/** Besu's default cap, used on every network unless CITY_GETLOGS_RANGE says otherwise: safe everywhere. */
+export const DEFAULT_GETLOGS_RANGE = BESU_GETLOGS_RANGE;
 
 /** The ABIs the indexer reads, from the typechain factories (written to indexer/abis/index.ts `as const`). */
 export const INDEXER_ABIS = {
@@ -301,7 +302,11 @@ const DEEP_REORG = /unrecoverable .*reorg beyond finalized block \d+/i;
 const OUTPUT_LINES = 400;
 /** Routes that must never answer from a database the chain no longer matches. */
 const GUARDED = /^\/(ready|status|history|graphql|sql)(\/|\?|$)/;
-const IDENTITY_CACHE_MS = 1_000;
+/**
+ * Every guarded request re-reads the chain's identity first (two block-hash reads): a cache, even of a second,
+ * answered 200 with the old chain's history right after a reset (test-indexer/faults.test.ts).
+ */
+const IDENTITY_CACHE_MS = 0;
 const IDENTITY_POLL_MS = 3_000;
 
 /**
@@ -395,7 +400,7 @@ export async function startIndexer(options: StartIndexerOptions): Promise<Runnin
   };
   spawnPonder();
 
-  // The chain identity, re-read at most once a second (per request) and every few seconds (timer).
+  // The chain identity, re-read on every guarded request and every few seconds (timer).
   let checkedAt = 0;
   let checking: Promise<void> | undefined;
   const checkIdentity = (): Promise<void> => {

@@ -42,6 +42,17 @@ export interface RunningStack {
  */
 export async function seedChain(hre: HardhatRuntimeEnvironment, log = console.log): Promise<DemoContext> {
   const ctx = await demoContext(hre);
+  try {
+    await seedChapters(ctx, log);
+  } catch (err) {
+    // The story's own indexers (started by chapters that read history) must not outlive a failed seed.
+    await stopStoryHistory(ctx);
+    throw err;
+  }
+  return ctx;
+}
+
+async function seedChapters(ctx: DemoContext, log: typeof console.log): Promise<void> {
   const dirs = [path.join(REPO_ROOT, "src", "demo", "chapters"), path.join(__dirname, "scenario")];
   for (const dir of dirs) {
     if (!fs.existsSync(dir)) continue;
@@ -58,7 +69,6 @@ export async function seedChain(hre: HardhatRuntimeEnvironment, log = console.lo
       log(`  (${file} in ${((Date.now() - started) / 1000).toFixed(1)} s)`);
     }
   }
-  return ctx;
 }
 
 /** The deployment description of a seeded context (the same split as the demo's DEMO_EXPORT). */
