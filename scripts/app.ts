@@ -4,7 +4,7 @@
  * `npm run app -- --network poa` (or any configured network) serves the app against that network's deployment.
  */
 import hre from "hardhat";
-import { startAppOnNetwork, startAppStack } from "../src/app/stack";
+import { startAppOnNetwork, startAppStack } from "../src/stack/stack";
 
 async function main(): Promise<void> {
   const port = process.env.APP_PORT ? Number(process.env.APP_PORT) : undefined;

@@ -11,7 +11,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import hre from "hardhat";
-import { startRpcServer } from "../src/app/stack";
+import { startRpcServer } from "../src/stack/stack";
 import { HISTORY_SIZES, type BuiltHistory, type HistorySize, buildHistory } from "../src/bench/read/chain";
 import { scanPortfolio, scanTraceItem } from "../src/bench/read/baseline";
 import { type Timing, getHistory, portfolioBlocks, sameBlocks, time, timelineBlocks } from "../src/bench/read/measure";

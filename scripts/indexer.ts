@@ -546,7 +546,7 @@ async function main(argv: string[]): Promise<void> {
     const cfg = hre.network.config as { url?: string };
     rpcUrl ??= cfg.url;
     if (!deploymentFile) {
-      const { describeExisting, writeDeployment } = await import("../src/app/stack");
+      const { describeExisting, writeDeployment } = await import("../src/stack/stack");
       const described = await describeExisting(hre);
       deploymentFile = writeDeployment(described, path.join(INDEXER_RUN_DIR, "deployments", network));
     }

@@ -7,7 +7,7 @@ import type {
 } from "ethers";
 import { getAddress, zeroPadValue, toBeHex } from "ethers";
 import { HistoryClient } from "./history/client";
-import { findRevertData } from "./app/revert";
+import { findRevertData } from "./stack/revert";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 import type {
   Consortium,

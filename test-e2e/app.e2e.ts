@@ -6,8 +6,8 @@
 import { expect } from "chai";
 import hre from "hardhat";
 import type { Page } from "playwright-core";
-import type { RunningStack } from "../src/app/stack";
-import { startAppStack } from "../src/app/stack";
+import type { RunningStack } from "../src/stack/stack";
+import { startAppStack } from "../src/stack/stack";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";

@@ -14,8 +14,8 @@ import hre from "hardhat";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { describeDeployment, startRpcServer, withTimeout, writeDeployment } from "../src/app/stack";
-import type { AppDeployment } from "../src/app/deployment";
+import { describeDeployment, startRpcServer, withTimeout, writeDeployment } from "../src/stack/stack";
+import type { AppDeployment } from "../src/stack/deployment";
 import { type DemoChapter, type DemoContext, demoContext } from "../src/demo/context";
 import type { ItemTimeline, HistoryEnvelope, HistoryStatus } from "../src/history/types";
 import { SerialTree, cbv, itemKeyOf, textHash } from "../src/supplychain";
@@ -193,7 +193,7 @@ describe("indexer faults", function () {
   }
 
   /**
-   * A fresh chain with the story's first chapter (the consortium) and the app's seed (src/app/scenario: supply
+   * A fresh chain with the story's first chapter (the consortium) and the app's seed (src/stack/scenario: supply
    * chain, cold chain, assets, metering, medical), each deploying what it needs. The demo's later chapters are left
    * out because they read their history from indexers they start themselves (up to four starts per seed), which
    * these tests cannot afford twice. The chain starts from a reset, so other test files in the same process do not

@@ -13,7 +13,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
-import { freePort } from "../src/app/stack";
+import { freePort } from "../src/stack/stack";
 
 const run = promisify(execFile);
 

@@ -3,7 +3,7 @@ import { useCallback, useEffect, useMemo, useState } from "react";
 import { useTranslation } from "react-i18next";
 import type { JsonRpcProvider, Signer } from "ethers";
 import { Consortium__factory } from "../../typechain-types";
-import type { AppDeployment } from "../../src/app/deployment";
+import type { AppDeployment } from "../../src/stack/deployment";
 import { AppContext, AppState } from "./app-context";
 import { connectInjected, devSigner, loadDeployment, makeNamer, readProvider } from "./chain";
 import { WalletBar } from "./wallet";

@@ -1,7 +1,7 @@
 import { createContext, useContext } from "react";
 import type { JsonRpcProvider, Signer } from "ethers";
-import type { AppDeployment } from "../../src/app/deployment";
-import type { Namer } from "../../src/app/revert";
+import type { AppDeployment } from "../../src/stack/deployment";
+import type { Namer } from "../../src/stack/revert";
 import type { HistoryClient } from "../../src/history/client";
 
 /** What every page reads: the deployment, a read provider, the connected account, and a refresh counter. */

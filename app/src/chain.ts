@@ -1,7 +1,7 @@
 import { BrowserProvider, Interface, JsonRpcProvider, JsonRpcSigner, Signer } from "ethers";
 import { factories } from "../../typechain-types";
-import type { AppDeployment } from "../../src/app/deployment";
-import { DecodedRevert, Namer, explainError, words } from "../../src/app/revert";
+import type { AppDeployment } from "../../src/stack/deployment";
+import { DecodedRevert, Namer, explainError, words } from "../../src/stack/revert";
 import i18n from "./i18n";
 
 /** Every contract interface the build knows (walked from typechain's factories), for decoding custom errors. */

@@ -2,7 +2,7 @@ import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signer
 import { Presets, SingleBar } from "cli-progress";
 import type { ContractTransactionReceipt, ContractTransactionResponse, Interface } from "ethers";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
-import { decodeRevertData, findRevertData } from "../app/revert";
+import { decodeRevertData, findRevertData } from "../stack/revert";
 import { type ActorKey, type City, cityActors } from "../city";
 
 /**

@@ -73,7 +73,7 @@ export async function indexChain(
   let rpcClose: (() => Promise<void>) | undefined;
   if (rpc) rpcUrl = rpc.url;
   else if (hre.network.name === "hardhat") {
-    const { startRpcServer } = await import("../app/stack");
+    const { startRpcServer } = await import("../stack/stack");
     const server = await startRpcServer(hre);
     rpcUrl = server.url;
     rpcClose = () => server.close();
@@ -149,7 +149,7 @@ export async function storyHistory(
     if (rt.running) await rt.running.indexed.stop();
     rt.running = undefined;
     if (hre.network.name === "hardhat" && !rt.rpc) {
-      const { startRpcServer } = await import("../app/stack");
+      const { startRpcServer } = await import("../stack/stack");
       rt.rpc = await startRpcServer(hre);
     }
     const started = Date.now();

@@ -11,7 +11,7 @@ import { Presets, SingleBar } from "cli-progress";
 import type { ContractTransactionResponse } from "ethers";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 import type { AssetShareToken, AssetsBenchPopulator, SupplyChain } from "../../../typechain-types";
-import type { AppDeployment } from "../../app/deployment";
+import type { AppDeployment } from "../../stack/deployment";
 import { type AssetsSystem, deployAssets, openOffering, registerAsset } from "../../assets";
 import { type ActorKey, formCity } from "../../city";
 import { type DigitalLink, makeSscc } from "../../gs1";

@@ -10,7 +10,7 @@ import { demoContext, heading } from "../demo/context";
 import { AppDeployment, actorLabel } from "./deployment";
 import { type IndexedChain, indexChain, stopStoryHistory, storyContracts } from "../history/demo";
 
-/** Repository root (src/app → ..). */
+/** Repository root (src/stack → ..). */
 export const REPO_ROOT = path.join(__dirname, "..", "..");
 /** Where `npm run app` keeps its run state (git-ignored): the deployment description and Vite's cache. */
 export const APP_RUN_DIR = path.join(REPO_ROOT, ".run", "app");
@@ -37,7 +37,7 @@ export interface RunningStack {
 
 /**
  * Seeds the in-process Hardhat network with the demo's chapters (src/demo/chapters, in order) and the app's own
- * scenario chapters (src/app/scenario, in order: the exact states the pages and the browser tests need), and
+ * scenario chapters (src/stack/scenario, in order: the exact states the pages and the browser tests need), and
  * returns the context they built.
  */
 export async function seedChain(hre: HardhatRuntimeEnvironment, log = console.log): Promise<DemoContext> {

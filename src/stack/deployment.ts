@@ -1,6 +1,6 @@
 /**
  * The deployment description the web app loads (`/deployment.json`): which chain, where its JSON-RPC endpoint
- * is, the system's contract addresses, and who is who. Written by `npm run app` (src/app/stack.ts) from the
+ * is, the system's contract addresses, and who is who. Written by `npm run app` (src/stack/stack.ts) from the
  * seeded chain; a production deployment writes the same shape from its Ignition addresses.
  * Browser-safe: no Node imports.
  */
