@@ -99,11 +99,17 @@ export class HistoryClient {
     const deadline = Date.now() + timeoutMs;
     let last: HistoryStatus | undefined;
     for (;;) {
-      last = await this.status();
-      if (BigInt(last.indexedBlock) >= BigInt(block)) return last;
+      try {
+        last = await this.status();
+        if (BigInt(last.indexedBlock) >= BigInt(block)) return last;
+      } catch (err) {
+        // An indexer busy with a heavy block answers late: that is "not yet", until the overall deadline.
+        if (!(err instanceof HistoryUnavailableError) || err.code !== "timeout" || Date.now() > deadline) throw err;
+      }
       if (Date.now() > deadline) {
+        const where = last ? ` (indexed to block ${last.indexedBlock} of ${last.headBlock})` : "";
         throw new HistoryUnavailableError(
-          `the indexer did not reach block ${block} within ${timeoutMs / 1000} s (indexed to block ${last.indexedBlock} of ${last.headBlock})`,
+          `the indexer did not reach block ${block} within ${timeoutMs / 1000} s${where}`,
           "timeout",
         );
       }
