@@ -205,7 +205,7 @@ describe("indexer faults", function () {
     await hre.network.provider.send("hardhat_reset", []);
     if (startAt !== undefined) await hre.network.provider.send("evm_setNextBlockTimestamp", [startAt]);
     const root = path.join(__dirname, "..", "src");
-    const scenario = path.join(root, "app", "scenario");
+    const scenario = path.join(root, "stack", "scenario");
     const files = [
       path.join(root, "demo", "chapters", "01-consortium.ts"),
       ...fs
