@@ -5,8 +5,9 @@
  * Options: --port N, --host H (default 127.0.0.1), --origin http://127.0.0.1:5173 (CORS), --getlogs-range N.
  * DATABASE_URL selects PostgreSQL; otherwise PGlite under .run/indexer/<chainId>-<genesis hash prefix>/.
  *
- * Never stale: the chain's genesis and first-block hashes are compared with those recorded for the database; on a
- * mismatch the database is wiped and rebuilt (the reason is logged). While running, the indexer's API re-checks them
+ * Never stale: the chain's genesis and first-block hashes are compared with those recorded for the database, and
+ * the newest final block the database holds must still be the chain's block of that number; on a mismatch the
+ * database is wiped and rebuilt (the reason is logged). While running, the indexer's API re-checks them
  * and answers 503 then exits non-zero on a chain reset; a reorg deeper than Ponder's finality stops the indexer with
  * a non-zero exit. `startIndexer` is the same launcher for the test harness, the app stack and the bench.
  */
@@ -244,6 +245,7 @@ async function preparePostgres(
   identity: ChainIdentity,
   log: (s: string) => void,
   force = false,
+  rpcUrl?: string,
 ): Promise<void> {
   const client = await pgClient(databaseUrl);
   try {
@@ -269,6 +271,7 @@ async function preparePostgres(
         identity,
       );
     } else if (!why && schemaExists) why = "no chain identity recorded for it";
+    if (!why && rpcUrl) why = await storedChainMismatch(client, rpcUrl, identity.chainId);
     if (why) {
       log(`dropping schema ${schema} and the sync cache: ${why}`);
       await wipePostgres(client, schema);
@@ -282,6 +285,57 @@ async function preparePostgres(
     );
   } finally {
     await client.end();
+  }
+}
+
+/**
+ * How many blocks behind the head Ponder treats as final on the chains citychain runs (ponder/src/utils/finality.ts:
+ * 30 for every chain it does not list). A block of the database older than that must still be on the chain.
+ */
+export const PONDER_FINALITY_BLOCKS = 30;
+
+type Queryable = { query(sql: string, params?: unknown[]): Promise<{ rows: Record<string, unknown>[] }> };
+
+/**
+ * Why the blocks a database holds no longer match the chain, or undefined. A reset that rebuilds the same genesis
+ * and block 1 (a development seed replayed with the same first timestamp) keeps the chain's identity but not its
+ * later blocks: the newest block of Ponder's sync store that is final on the chain (at least
+ * PONDER_FINALITY_BLOCKS below the head) must still carry the same hash, and no stored block may lie beyond the head.
+ */
+export async function storedChainMismatch(db: Queryable, rpcUrl: string, chainId: string): Promise<string | undefined> {
+  const exists = await db.query(
+    `SELECT 1 FROM information_schema.tables WHERE table_schema = 'ponder_sync' AND table_name = 'blocks'`,
+  );
+  if (exists.rows.length === 0) return undefined;
+  const head = BigInt(await rpc<string>(rpcUrl, "eth_blockNumber", []));
+  const newest = await db.query(`SELECT max(number) AS n FROM ponder_sync.blocks WHERE chain_id = $1`, [chainId]);
+  const top = newest.rows[0]?.n;
+  if (top !== null && top !== undefined && BigInt(String(top)) > head)
+    return `the database holds block ${top} but the chain's head is ${head} (the chain was replaced)`;
+  const final = await db.query(
+    `SELECT number, hash FROM ponder_sync.blocks WHERE chain_id = $1 AND number <= $2 ORDER BY number DESC LIMIT 1`,
+    [chainId, (head - BigInt(PONDER_FINALITY_BLOCKS)).toString()],
+  );
+  if (final.rows.length === 0) return undefined;
+  const number = BigInt(String(final.rows[0].number));
+  const stored = String(final.rows[0].hash);
+  const block = await rpc<{ hash: string } | null>(rpcUrl, "eth_getBlockByNumber", [`0x${number.toString(16)}`, false]);
+  if (block?.hash === stored) return undefined;
+  return `block ${number} ${stored} became ${block?.hash ?? "missing"} (the chain was replaced after block 1)`;
+}
+
+/** The stored-chain check on a PGlite database directory (opened, read and closed before Ponder opens it). */
+async function pgliteStoredMismatch(pgDir: string, rpcUrl: string, chainId: string): Promise<string | undefined> {
+  if (!fs.existsSync(path.join(pgDir, "PG_VERSION"))) return undefined;
+  // PGlite comes with Ponder (the indexer workspace), like pg.
+  const modulePath = require.resolve("@electric-sql/pglite", { paths: [INDEXER_ROOT] });
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { PGlite } = require(modulePath) as { PGlite: new (dir: string) => Queryable & { close(): Promise<void> } };
+  const db = new PGlite(pgDir);
+  try {
+    return await storedChainMismatch(db, rpcUrl, chainId);
+  } finally {
+    await db.close();
   }
 }
 
@@ -331,8 +385,15 @@ export async function startIndexer(options: StartIndexerOptions): Promise<Runnin
   const ponderPort = await freePort();
   const schema = options.schema ?? `citychain_${identity.chainId}`;
   const dbDir = pgliteDir(identity, options.dataDir ?? INDEXER_RUN_DIR);
-  if (options.databaseUrl) await preparePostgres(options.databaseUrl, schema, identity, log);
-  else preparePglite(dbDir, identity, log);
+  if (options.databaseUrl) await preparePostgres(options.databaseUrl, schema, identity, log, false, options.rpcUrl);
+  else {
+    preparePglite(dbDir, identity, log);
+    const why = await pgliteStoredMismatch(path.join(dbDir, "pglite"), options.rpcUrl, identity.chainId);
+    if (why) {
+      log(`wiping ${dbDir}: ${why}`);
+      wipePglite(dbDir, identity);
+    }
+  }
 
   const ponderBin = ponderCli();
   const env: NodeJS.ProcessEnv = {

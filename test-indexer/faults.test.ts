@@ -519,4 +519,67 @@ describe("indexer faults", function () {
       expect((await get(`${idx.url}${route}`)).status, route).to.not.equal(200);
     }
   });
+  it("on a chain replayed with the same genesis and block 1, catches the replaced blocks at start and rebuilds", async function () {
+    this.timeout(2 * WAIT.ready + 180_000);
+    const replayDir = path.join(tmp, "replay");
+    const firstTimestamp = (await hre.ethers.provider.getBlock(0))!.timestamp + 7_200;
+    const gtin = 4_012_345_000_016n;
+    /** The consortium and a SupplyChain from the same first timestamp, then a product whose text differs. */
+    const replay = async (text: string) => {
+      await hre.network.provider.send("hardhat_reset", []);
+      await hre.network.provider.send("evm_setNextBlockTimestamp", [firstTimestamp]);
+      const print = console.log;
+      console.log = () => undefined;
+      try {
+        ctx = await demoContext(hre);
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        const { chapter } = require("../src/demo/chapters/01-consortium") as { chapter: DemoChapter };
+        await chapter.run(ctx);
+      } finally {
+        console.log = print;
+      }
+      const { deploySupplyChain } = await import("../src/supplychain");
+      sc = await deploySupplyChain(hre, await ctx.city!.consortium.getAddress(), ctx.actors.deployer);
+      ctx.system = { supplyChain: sc };
+      await mine(3);
+      const registered = await (await sc.connect(ctx.actors.manufacturer).registerProduct(gtin, textHash(text))).wait();
+      await mine(2 * PONDER_FINALITY + 5);
+      return { block: registered!.blockNumber, file: await describeChain() };
+    };
+    const productText = async (idx: Indexer) => {
+      const a = await get(`${idx.url}/history/events?name=ProductRegistered`);
+      expect(a.status, "product events served").to.equal(200);
+      return (a.body as HistoryEnvelope<{ args: Record<string, string> }[]>).data.map((e) => e.args.metadataHash);
+    };
+
+    const first = await replay("first chain's product");
+    const block1 = (await hre.ethers.provider.getBlock(1))!.hash;
+    const firstProductBlock = (await hre.ethers.provider.getBlock(first.block))!.hash;
+    const before = await start("replay, first chain", { deploymentFile: first.file, dataDir: replayDir });
+    await caughtUp(before);
+    expect(await productText(before)).to.deep.equal([textHash("first chain's product")]);
+    await before.stop();
+
+    const second = await replay("second chain's product");
+    // the situation under test: the same identity (genesis, block 1), other blocks after them
+    expect((await hre.ethers.provider.getBlock(1))!.hash, "block 1 is the same").to.equal(block1);
+    expect(second.block, "the product is registered at the same height").to.equal(first.block);
+    expect((await hre.ethers.provider.getBlock(second.block))!.hash, "that block differs").to.not.equal(
+      firstProductBlock,
+    );
+    const restartLog: string[] = [];
+    const after = await start("replay, second chain", {
+      deploymentFile: second.file,
+      dataDir: replayDir,
+      log: (line) => restartLog.push(line),
+    });
+    console.log(`      [indexer replay] ${restartLog.join("; ")}`);
+    await caughtUp(after);
+    expect(await productText(after), "only the second chain's history").to.deep.equal([
+      textHash("second chain's product"),
+    ]);
+    expect(restartLog.join("\n"), "the launcher saw the replaced block").to.match(
+      new RegExp(`wiping .*block ${first.block} .* \\(the chain was replaced after block 1\\)`),
+    );
+  });
 });
