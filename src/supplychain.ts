@@ -8,7 +8,7 @@ import { z } from "zod";
 import type { Consortium, ISupplyChain, SupplyChain } from "../typechain-types";
 import { listMembers } from "./consortium";
 import { HistoryClient, HistoryNotFoundError, lagNote } from "./history/client";
-import { timelineEntries } from "./history/timeline";
+import { type EpcisFacts, memberSites, sitePlaces, timelineEntries } from "./history/timeline";
 import { DigitalLink, expiryFromYymmdd, Gs1Error, normaliseGtin, parsePack, validateLot, validateSerial } from "./gs1";
 
 /** `ItemState` of ISupplyChain, by index. */
@@ -306,6 +306,8 @@ export interface TraceEvent {
   timestamp: number;
   what: string;
   detail: string;
+  /** The business step, read point and anchored EPCIS event hash of a custody event (see `EpcisFacts`). */
+  epcis?: EpcisFacts;
 }
 
 /** Names organisations in trace lines (falls back to `org #<id>`). */
@@ -315,6 +317,13 @@ export type OrgNamer = (orgId: bigint | number) => string;
 export async function orgNamer(consortium: Consortium): Promise<OrgNamer> {
   const names = new Map((await listMembers(consortium)).map((m) => [m.id, m.name || `person #${m.id}`]));
   return (id) => names.get(Number(id)) ?? `org #${id}`;
+}
+
+/** Names the members' sites (read points `demoGln(orgId)`, see `memberSites`) by their on-chain location hash. */
+export async function memberPlaces(consortium: Consortium): Promise<(locationHash: string) => string | undefined> {
+  const members = await listMembers(consortium);
+  const names = new Map(members.map((m) => [m.id, m.name || `person #${m.id}`]));
+  return sitePlaces(memberSites(names.keys(), (id) => names.get(id) ?? `org #${id}`));
 }
 
 /**
@@ -328,6 +337,7 @@ export async function traceItem(
   link: DigitalLink | string,
   name: OrgNamer = (id) => `org #${id}`,
   depth = 3,
+  place?: (locationHash: string) => string | undefined,
 ): Promise<{ lotId: string; itemKey: string; events: TraceEvent[]; lag?: string }> {
   const l = typeof link === "string" ? parsePack(link) : link;
   if (!l.lot || !l.serial) throw new Gs1Error("tracing needs the lot (10) and serial (21)");
@@ -340,13 +350,14 @@ export async function traceItem(
       throw err;
     }),
   ]);
-  const names = { org: name, who: (address: string) => getAddress(address) };
+  const names = { org: name, who: (address: string) => getAddress(address), place };
   const events = timelineEntries(timeline.data, names, lot?.data, depth).map((e) => ({
     block: e.block,
     logIndex: e.index,
     timestamp: e.timestamp,
     what: e.title,
     detail: e.detail,
+    ...(e.epcis ? { epcis: e.epcis } : {}),
   }));
   return { lotId, itemKey, events, lag: lagNote(timeline) };
 }

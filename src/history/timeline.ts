@@ -4,6 +4,8 @@
  * and the web app's verify page all show these entries (the app renders their English forms in the reader's
  * language, app/src/i18n/timeline.ts). Browser-safe: no Node imports.
  */
+import { keccak256, toUtf8Bytes } from "ethers";
+import { bytes32ToEpcisHash, demoGln, locationUri } from "../epcis";
 import { yymmddFromExpiry } from "../gs1";
 import { ITEM_STATES } from "../supplychain";
 import type { ArgValue, HistoryEvent, ItemTimeline, LotHistory, LotSummary } from "./types";
@@ -17,14 +19,66 @@ export interface TimelineEntry {
   title: string;
   detail: string;
   tone: "normal" | "warn" | "bad";
+  /** What the custody event commits of its EPCIS 2.0 event, when it commits anything (see `EpcisFacts`). */
+  epcis?: EpcisFacts;
   /** The event as the indexer stored it (name, contract, arguments, transaction). */
   event: HistoryEvent;
+}
+
+/**
+ * The EPCIS side of a custody event, from what the contract stored: the CBV business step, the read point (a
+ * keccak256 of its GLN-based id, named when it is a known site), and the anchor (the CBV 2.0 event hash ID of the
+ * EPCIS event the actor anchored, `ni:///sha-256;…?ver=CBV2.0`; an event document with that hash is the one that
+ * happened).
+ */
+export interface EpcisFacts {
+  bizStep?: string;
+  location?: string;
+  anchor?: string;
 }
 
 /** Names an organisation (uint32 id) and an account (a regulator's, a guardian's) in timeline texts. */
 export interface Namers {
   org(id: bigint | number): string;
   who(address: string): string;
+  /** A read point by its on-chain hash (keccak256 of its id), when it is a known site (see `sitePlaces`). */
+  place?(locationHash: string): string | undefined;
+}
+
+/** A place namer for `Namers.place`: each site's read point id (`https://id.gs1.org/414/<gln>`) hashed as on chain. */
+export function sitePlaces(sites: { gln: string; name: string }[]): (locationHash: string) => string | undefined {
+  const byHash = new Map(sites.map((s) => [keccak256(toUtf8Bytes(locationUri(s.gln))).toLowerCase(), s]));
+  return (h) => {
+    const site = byHash.get(h.toLowerCase());
+    return site ? `${site.name} (GLN ${site.gln})` : undefined;
+  };
+}
+
+/**
+ * The members' sites as the demo, the app's seed, the bench and the tests name them: organisation N reads at
+ * `demoGln(N)` (GS1's example prefix 952). A production deployment lists its members' own GLNs with `sitePlaces`.
+ */
+export function memberSites(orgIds: Iterable<number>, org: (id: number) => string): { gln: string; name: string }[] {
+  return [...orgIds].map((id) => ({ gln: demoGln(id), name: org(id) }));
+}
+
+const ZERO32 = /^0x0{64}$/;
+
+/** The EPCIS facts of a custody event: its step (given, or the event's own), read point and anchored hash. */
+function epcisFacts(a: HistoryEvent["args"], names: Namers, step?: string): EpcisFacts {
+  const facts: EpcisFacts = {};
+  const bizStep = step ?? (typeof a.bizStep === "string" ? stepText(a.bizStep) : undefined);
+  if (bizStep) facts.bizStep = bizStep;
+  if (typeof a.location === "string" && !ZERO32.test(a.location))
+    facts.location = names.place?.(a.location) ?? `read point ${a.location.slice(0, 10)}…`;
+  if (typeof a.epcisHash === "string" && !ZERO32.test(a.epcisHash)) facts.anchor = bytes32ToEpcisHash(a.epcisHash);
+  return facts;
+}
+
+/** The EPCIS facts of a custody event in one line (`shipping · MedSupply (GLN …) · ni:///sha-256;…`). */
+export function epcisLine(facts: EpcisFacts | undefined): string {
+  if (!facts) return "";
+  return [facts.bizStep, facts.location, facts.anchor].filter((x) => x).join(" · ");
 }
 
 /** A CBV step (bytes32 short string, `0x7368697070696e67…`) as words (`shipping`), or its hex head when not text. */
@@ -48,7 +102,7 @@ function num(v: ArgValue | undefined): bigint {
   return BigInt(str(v));
 }
 
-type Described = Pick<TimelineEntry, "title" | "detail" | "tone">;
+type Described = Pick<TimelineEntry, "title" | "detail" | "tone" | "epcis">;
 
 /** The words of one item, lot or pallet event; undefined for events that are not part of an item's story. */
 export function describeEvent(e: HistoryEvent, names: Namers): Described | undefined {
@@ -72,12 +126,14 @@ export function describeEvent(e: HistoryEvent, names: Namers): Described | undef
         title: `Shipped (${stepText(str(a.bizStep))})`,
         detail: `${org(num(a.from))} → ${org(num(a.to))}`,
         tone: "normal",
+        epcis: epcisFacts(a, names),
       };
     case "ItemReceived":
       return {
         title: "Received",
         detail: `by ${org(num(a.by))}${a.sellable ? ", sellable" : ", non-sellable"}`,
         tone: "normal",
+        epcis: epcisFacts(a, names, "receiving"),
       };
     case "ItemPacked":
       return { title: "Packed", detail: `into pallet SSCC ${str(a.sscc).padStart(18, "0")}`, tone: "normal" };
@@ -88,9 +144,15 @@ export function describeEvent(e: HistoryEvent, names: Namers): Described | undef
         title: `Pallet shipped (${stepText(str(a.bizStep))})`,
         detail: `${org(num(a.from))} → ${org(num(a.to))}`,
         tone: "normal",
+        epcis: epcisFacts(a, names),
       };
     case "PalletReceived":
-      return { title: "Pallet received", detail: `by ${org(num(a.by))}`, tone: "normal" };
+      return {
+        title: "Pallet received",
+        detail: `by ${org(num(a.by))}`,
+        tone: "normal",
+        epcis: epcisFacts(a, names, "receiving"),
+      };
     case "PalletQuarantineSet":
       return a.quarantined
         ? { title: "Pallet quarantined", detail: `by ${who(str(a.by))}`, tone: "bad" }
@@ -100,6 +162,7 @@ export function describeEvent(e: HistoryEvent, names: Namers): Described | undef
         title: `Decommissioned (${stepText(str(a.bizStep))})`,
         detail: `by ${org(num(a.by))}`,
         tone: "normal",
+        epcis: epcisFacts(a, names),
       };
     case "DecommissionUndone":
       return { title: "Sale undone", detail: `by ${org(num(a.by))}`, tone: "warn" };

@@ -1,5 +1,7 @@
 import { HistoryClient } from "../../src/history/client";
 import { withHistory } from "../fixtures/history";
+import { DEMO_EPOCH, bytes32ToEpcisHash, custodyHop, demoGln, epcisEventHash } from "../../src/epcis";
+import { epcisLine, memberSites, sitePlaces } from "../../src/history/timeline";
 import { expect } from "chai";
 import fs from "node:fs";
 import os from "node:os";
@@ -180,8 +182,16 @@ describe("Trace and verify from a Digital Link", function () {
     const outLot = lotIdOf(GTIN, "L-OUT");
     const mp = out.multiProof(["OUT1", "OUT2"]);
     await m.packItems(SSCC, outLot, mp.serialHashes, mp.proof, mp.proofFlags);
-    await m.shipPallet(SSCC, shipment(orgIds.carrier));
-    await sc.connect(actors.carrier).receivePallet(SSCC, textHash("hub"), textHash("e1"));
+    // the first leg documented by real EPCIS events read at the members' sites; the second by bare hashes
+    const hop = custodyHop({
+      what: { sscc: SSCC },
+      from: orgIds.manufacturer,
+      to: orgIds.carrier,
+      owner: orgIds.manufacturer,
+      time: DEMO_EPOCH,
+    });
+    await m.shipPallet(SSCC, { receiver: orgIds.carrier, newOwner: 0, ...hop.shipment });
+    await sc.connect(actors.carrier).receivePallet(SSCC, hop.receipt.location, hop.receipt.epcisHash);
     await sc.connect(actors.carrier).shipPallet(SSCC, shipment(orgIds.pharmacy));
     await sc.connect(actors.pharmacy).receivePallet(SSCC, textHash("shop"), textHash("e2"));
     await sc.connect(actors.pharmacy).unpackItems(SSCC, outLot, [textHash("OUT1")]);
@@ -204,9 +214,9 @@ describe("Trace and verify from a Digital Link", function () {
       [orgIds.pharmacy]: "Corner",
       [orgIds.hospital]: "Northside",
     };
-    const trace = await withHistory({ supplyChain: sc }, (history) =>
-      traceItem(history, link, (id) => names[Number(id)] ?? `org #${id}`),
-    );
+    const orgName = (id: bigint | number) => names[Number(id)] ?? `org #${id}`;
+    const places = sitePlaces(memberSites(Object.values(orgIds), orgName));
+    const trace = await withHistory({ supplyChain: sc }, (history) => traceItem(history, link, orgName, 3, places));
     expect(trace.events.map((e) => e.what)).to.deep.equal([
       "Upstream lot commissioned (level 1)",
       "Lot commissioned",
@@ -226,6 +236,26 @@ describe("Trace and verify from a Digital Link", function () {
     ]);
     expect(trace.events[0].detail).to.match(/^0x[0-9a-f]{8}… GTIN \d+ by Acme, \d+ items, expiry \d{6}$/);
     expect(trace.events[4].detail).to.equal("Acme → ColdLine");
+    // each custody event's business step, read point (a member's site by its GLN) and anchor: the anchor is the
+    // CBV 2.0 hash of the very event document the actor built
+    const gln = (id: number) => demoGln(id);
+    expect(trace.events[4].epcis).to.deep.equal({
+      bizStep: "shipping",
+      location: `Acme (GLN ${gln(orgIds.manufacturer)})`,
+      anchor: epcisEventHash(hop.shipping),
+    });
+    expect(trace.events[5].epcis).to.deep.equal({
+      bizStep: "receiving",
+      location: `ColdLine (GLN ${gln(orgIds.carrier)})`,
+      anchor: epcisEventHash(hop.receiving),
+    });
+    expect(trace.events[7].epcis, "a read point that is no member's site").to.deep.equal({
+      bizStep: "receiving",
+      location: `read point ${textHash("shop").slice(0, 10)}…`,
+      anchor: bytes32ToEpcisHash(textHash("e2")),
+    });
+    expect(epcisLine(trace.events[9].epcis)).to.equal(`retail selling · read point ${textHash("shop").slice(0, 10)}…`);
+    expect(trace.events[0].epcis, "no custody event").to.equal(undefined);
     expect(trace.events[10].detail).to.equal("code presented again by Northside after Corner sold it");
     expect(trace.events.every((e, i, a) => i === 0 || e.timestamp >= a[i - 1].timestamp)).to.equal(true);
     expect(await verifyCode(sc, link)).to.deep.equal({ sellable: false, reason: "recalled" });

@@ -7,7 +7,9 @@ import path from "node:path";
 import hre from "hardhat";
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
 import { Gs1Error, buildDigitalLink, makeGtin } from "../../src/gs1";
-import { LotFileError, lotIdOf, textHash } from "../../src/supplychain";
+import { LotFileError, SerialTree, lotIdOf, textHash } from "../../src/supplychain";
+import { DEMO_EPOCH, custodyHop, demoGln, epcisEventHash } from "../../src/epcis";
+import { listMembers } from "../../src/consortium";
 import { palletView } from "../../src/pallet";
 import { SERIALS, SSCC, deploySupplyChainFixture, shipment } from "../fixtures/supplychain";
 
@@ -26,7 +28,7 @@ async function run(name: string, args: Record<string, unknown>): Promise<string>
 
 describe("supply:* tasks", function () {
   it("registers a product, commissions a CSV lot, verifies, traces and recalls it", async function () {
-    const { sc } = await loadFixture(deploySupplyChainFixture);
+    const { sc, consortium, actors, orgIds } = await loadFixture(deploySupplyChainFixture);
     const address = await sc.getAddress();
     const gtin = makeGtin("0401234500099");
     await run("supply:product", { gtin, documents: "Ibuprofen 200 mg", from: "manufacturer", address });
@@ -88,12 +90,28 @@ describe("supply:* tasks", function () {
         address,
       }),
     ).to.be.rejectedWith(Error, "no *.tree.json");
+    // the pack leaves the plant documented by a real EPCIS event: the trace names its step, read point and anchor
+    const hop = custodyHop({
+      what: { items: [{ gtin, serial: "I7" }] },
+      from: orgIds.manufacturer,
+      to: orgIds.distributor,
+      owner: orgIds.manufacturer,
+      time: DEMO_EPOCH,
+    });
+    const proof = SerialTree.load(tree).proof("I7");
+    await sc
+      .connect(actors.manufacturer)
+      .shipItem(lotId, textHash("I7"), proof, { receiver: orgIds.distributor, newOwner: 0, ...hop.shipment });
     expect(
       await run("supply:recall", { gtin, lot: "IBU-1", reason: "label misprint", from: "manufacturer", address }),
     ).to.contain("Lot IBU-1 recalled");
     const trace = await withIndexerUrl({ supplyChain: sc }, () => run("supply:trace", { link, depth: 3, address }));
     expect(trace).to.contain("Lot commissioned");
     expect(trace).to.contain("Lot recalled");
+    const plant = (await listMembers(consortium)).find((m) => m.id === orgIds.manufacturer)!.name;
+    expect(trace).to.contain(
+      `shipping · ${plant} (GLN ${demoGln(orgIds.manufacturer)}) · ${epcisEventHash(hop.shipping)}`,
+    );
   });
 
   it("traces a pallet from its SSCC Digital Link or its ]C1 scan: contents by lot, shipments and receipts", async function () {

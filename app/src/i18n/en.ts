@@ -130,6 +130,8 @@ export const en = {
     another: "← verify another pack",
     noEvents: "No events.",
     block: "block {{block}}",
+    epcis: "EPCIS: {{facts}}",
+    anchorTitle: "CBV 2.0 event hash of the anchored EPCIS event: {{anchor}}",
   },
   product: {
     title: "Product {{gtin}}",
@@ -502,6 +504,7 @@ export const en = {
     sensorSilent: "the sensor was silent for {{minutes}} min",
     cumulative: "{{minutes}} min outside the storage range, up to {{deviation}} °C beyond it",
     hardBound: "a reading {{deviation}} °C beyond the hard limit",
+    readPoint: "read point {{hash}}",
   },
   qrAlt: "QR code of {{text}}",
   labelsAlt: "{{lot}} labels, page {{page}}",

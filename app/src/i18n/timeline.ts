@@ -51,6 +51,7 @@ const RULES: Rule[] = [
     ["minutes", "deviation"],
   ],
   [/^a reading (-?[\d.]+) °C beyond the hard limit$/, "timeline.hardBound", ["deviation"]],
+  [/^read point (0x[0-9a-f]+…)$/, "timeline.readPoint", ["hash"]],
 ];
 
 /** The item states of ISupplyChain, each shown through `timeline.itemStates`. */

@@ -112,6 +112,8 @@ export const zh: Strings = {
     another: "← 验证其他包装",
     noEvents: "无事件。",
     block: "区块 {{block}}",
+    epcis: "EPCIS：{{facts}}",
+    anchorTitle: "已锚定 EPCIS 事件的 CBV 2.0 事件哈希：{{anchor}}",
   },
   product: {
     title: "产品 {{gtin}}",
@@ -480,6 +482,7 @@ export const zh: Strings = {
     sensorSilent: "传感器中断 {{minutes}} 分钟",
     cumulative: "超出储存范围 {{minutes}} 分钟，最多超出 {{deviation}} °C",
     hardBound: "读数超出硬性限值 {{deviation}} °C",
+    readPoint: "读取点 {{hash}}",
   },
   qrAlt: "{{text}} 的二维码",
   labelsAlt: "{{lot}} 标签，第 {{page}} 页",

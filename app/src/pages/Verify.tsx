@@ -22,7 +22,7 @@ import { useFormat } from "../i18n";
 import { itemStateText, localiseTimelineText } from "../i18n/timeline";
 import { CameraScanner } from "../scanner";
 import { HistoryNotFoundError } from "../../../src/history/client";
-import { type TimelineEntry, timelineEntries } from "../../../src/history/timeline";
+import { type EpcisFacts, type TimelineEntry, timelineEntries } from "../../../src/history/timeline";
 
 interface CatalogueEntry {
   name: string;
@@ -200,7 +200,7 @@ export function VerifyPage({ path }: { path: string }) {
     const [sellable, reason] = await sc.verify(gtin, link.serial, link.lot, expiry, []);
     const org = (id: bigint | number) => namer.org?.(Number(id)) ?? t("common.member", { id: id.toString() });
     const who = (a: string) => namer.address?.(a) ?? a;
-    const timeline = timelineEntries(itemHistory.data, { org, who });
+    const timeline = timelineEntries(itemHistory.data, { org, who, place: namer.place });
     // Cold-chain alarms of shipments that carried this pack's pallet: the "why" of a quarantine (an alarm holds the
     // pallets of its shipment, not the lot). Which pallets a shipment carries is current state (a view).
     const excursions: TimelineEntry[] = [];
@@ -410,6 +410,24 @@ export function VerifyPage({ path }: { path: string }) {
   );
 }
 
+/** A custody event's business step, read point and anchor (the CBV 2.0 hash of its EPCIS event, shortened). */
+function EpcisFactsLine({ facts }: { facts: EpcisFacts }) {
+  const { t } = useTranslation();
+  const parts = [facts.bizStep, facts.location && localiseTimelineText(facts.location, t)].filter((x) => x);
+  const anchor = facts.anchor && facts.anchor.replace(/^(ni:\/\/\/sha-256;[0-9a-f]{10})[0-9a-f]+(\?ver=.*)$/, "$1…$2");
+  return (
+    <div className="muted" data-testid="epcis-facts">
+      {t("pack.epcis", { facts: parts.join(" · ") })}
+      {anchor && (
+        <>
+          {" · "}
+          <code title={t("pack.anchorTitle", { anchor: facts.anchor })}>{anchor}</code>
+        </>
+      )}
+    </div>
+  );
+}
+
 function Timeline({ entries }: { entries: TimelineEntry[] }) {
   const { t } = useTranslation();
   const fmt = useFormat();
@@ -423,6 +441,7 @@ function Timeline({ entries }: { entries: TimelineEntry[] }) {
             {fmt.when(e.timestamp)} · {t("pack.block", { block: e.block })}
           </span>
           <div>{localiseTimelineText(e.detail, t)}</div>
+          {e.epcis && <EpcisFactsLine facts={e.epcis} />}
         </li>
       ))}
     </ol>
