@@ -4,6 +4,15 @@ import type { HardhatRuntimeEnvironment } from "hardhat/types";
 import type { ColdChain, DeviceRegistry, IColdChain, SupplyChain } from "../typechain-types";
 import type { HistoryClient } from "./history/client";
 import { type SerialTree, textHash } from "./supplychain";
+import {
+  EpcisError,
+  type ObjectEvent,
+  type SensorElement,
+  demoGln,
+  receivingEvent,
+  temperatureSensorElement,
+} from "./epcis";
+import type { Reading, SignedBatch } from "./telemetry";
 
 /**
  * Cold-chain SDK: deployment, the reference storage classes, and the decisions that span the cold-chain and
@@ -215,4 +224,57 @@ export async function shipmentReport(
     })),
     mktCenti: receipt ? receipt.mkt : null,
   };
+}
+
+/** A signed logger in EPCIS `sensorMetadata.deviceID`: its account as a CAIP-10 `did:pkh` URI on this chain. */
+export function deviceUri(chainId: bigint | number, device: string): string {
+  return `did:pkh:eip155:${chainId}:${getAddress(device)}`;
+}
+
+/**
+ * A cold-chain shipment's readings as EPCIS 2.0 sensor elements (`sensorElementList`): one element per device, one
+ * Temperature report per reading, in time order. The input is the signed batches the gateway relayed (each one
+ * anchored on chain by the device registry's Merkle root and evaluated by the cold-chain contract), so every
+ * reported value is one the contract saw; an empty batch list is refused.
+ */
+export function shipmentSensorElements(chainId: bigint | number, batches: readonly SignedBatch[]): SensorElement[] {
+  if (batches.length === 0) throw new EpcisError("a shipment's sensor elements need at least one signed batch");
+  const byDevice = new Map<string, Reading[]>();
+  for (const b of batches) {
+    const device = getAddress(b.batch.device);
+    byDevice.set(device, [...(byDevice.get(device) ?? []), ...b.series]);
+  }
+  return [...byDevice].map(([device, series]) =>
+    temperatureSensorElement(
+      [...series].sort((x, y) => x.time - y.time).map((r) => ({ time: r.time, centiCelsius: r.centi })),
+      deviceUri(chainId, device),
+    ),
+  );
+}
+
+/**
+ * The receiving event of a cold-chain shipment's pallet at its receiver (ObjectEvent OBSERVE, `receiving`) with the
+ * journey's readings as its `sensorElementList`: sellable when the contract accepted the receipt, non-sellable
+ * when it quarantined the shipment instead. Sites and parties are the members' `demoGln(orgId)`; anchor it with
+ * the receiver's key (`anchorOf` validates it first).
+ */
+export function coldChainReceivingEvent(p: {
+  sscc: bigint;
+  sender: number;
+  receiver: number;
+  owner: number;
+  time: number;
+  sellable: boolean;
+  sensorElements: SensorElement[];
+}): ObjectEvent {
+  return receivingEvent({
+    time: p.time,
+    readPoint: demoGln(p.receiver),
+    bizLocation: demoGln(p.receiver),
+    what: { sscc: p.sscc },
+    sellable: p.sellable,
+    from: { owner: demoGln(p.owner), possessor: demoGln(p.sender) },
+    to: { owner: demoGln(p.owner), possessor: demoGln(p.receiver) },
+    sensorElements: p.sensorElements,
+  });
 }
