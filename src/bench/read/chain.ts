@@ -16,7 +16,8 @@ import { type AssetsSystem, deployAssets, openOffering, registerAsset } from "..
 import { type ActorKey, formCity } from "../../city";
 import { type DigitalLink, makeSscc } from "../../gs1";
 import { deployPaymentToken } from "../../medical";
-import { cbv, deploySupplyChain, itemKeyOf, lotIdOf, textHash } from "../../supplychain";
+import { deploySupplyChain, itemKeyOf, lotIdOf, textHash } from "../../supplychain";
+import { DEMO_EPOCH, type What, custodyHop } from "../../epcis";
 
 /** A history size: how many indexed events over how many blocks. */
 export interface HistorySize {
@@ -152,14 +153,21 @@ export async function buildHistory(
   const expiry = Number(start) + 400 * 86_400;
   let ssccCounter = 0;
   const nextSscc = () => BigInt(makeSscc(`004012345${String(++ssccCounter).padStart(8, "0")}`));
-  const ship = (receiver: number, step: string) => ({
-    receiver,
-    newOwner: receiver,
-    bizStep: cbv(step),
-    location: textHash("bench:read location"),
-    epcisHash: textHash(`bench:read epcis ${ssccCounter}`),
-    bizTransaction: textHash(`bench:read asn ${ssccCounter}`),
-  });
+  /** One custody hop documented by real EPCIS 2.0 events: their CBV 2.0 hashes are what the contract anchors. */
+  let hops = 0;
+  const hop = (what: What, from: number, to: number) => {
+    hops++;
+    const h = custodyHop({
+      what,
+      from,
+      to,
+      owner: from,
+      newOwner: to,
+      time: DEMO_EPOCH + hops * 3_600,
+      purchaseOrder: `urn:epcglobal:cbv:bt:4012345000009:ASN-${hops}`,
+    });
+    return { shipment: { receiver: to, newOwner: to, ...h.shipment }, receipt: h.receipt };
+  };
   /** One pallet move: a new per-item lot of ITEM_BATCH items, packed, shipped, received and unpacked. */
   const palletCycle = async (lot: string, serials: string[], mark?: "item") => {
     const lotNumberHash = textHash(lot);
@@ -180,8 +188,9 @@ export async function buildHistory(
     await send(m.registerItems(lotId, hashes), mark);
     const sscc = nextSscc();
     await send(m.packItems(sscc, lotId, hashes, [], []), mark);
-    await send(m.shipPallet(sscc, ship(orgIds.distributor, "shipping")), mark);
-    await send(sc.connect(distributor).receivePallet(sscc, textHash("bench:read DC"), textHash(`recv ${sscc}`)), mark);
+    const toDc = hop({ sscc }, orgIds.manufacturer, orgIds.distributor);
+    await send(m.shipPallet(sscc, toDc.shipment), mark);
+    await send(sc.connect(distributor).receivePallet(sscc, toDc.receipt.location, toDc.receipt.epcisHash), mark);
     await send(sc.connect(distributor).unpackItems(sscc, lotId, hashes), mark);
     return { lotId, hashes };
   };
@@ -189,6 +198,7 @@ export async function buildHistory(
   const measured = await palletCycle(MEASURED_LOT, serialsOf("M"), "item");
   const measuredLotId = measured.lotId;
   const measuredHashes = measured.hashes.slice(0, 10); // the measured item and 9 companions
+  const measuredSerial = serialsOf("M")[0];
 
   // --- bulk: pallet moves, share holders, the investor's transfers, empty blocks between --------------------
   const perCycle = 3 * ITEM_BATCH + 3 + 3 * HOLDER_BATCH;
@@ -216,9 +226,10 @@ export async function buildHistory(
     if (c === middle) {
       const sscc = nextSscc();
       await send(sc.connect(distributor).packItems(sscc, measuredLotId, measuredHashes, [], []), "item");
-      await send(sc.connect(distributor).shipPallet(sscc, ship(orgIds.pharmacy, "shipping")), "item");
+      const toPharmacy = hop({ sscc }, orgIds.distributor, orgIds.pharmacy);
+      await send(sc.connect(distributor).shipPallet(sscc, toPharmacy.shipment), "item");
       await send(
-        sc.connect(pharmacy).receivePallet(sscc, textHash("bench:read pharmacy"), textHash("recv mid")),
+        sc.connect(pharmacy).receivePallet(sscc, toPharmacy.receipt.location, toPharmacy.receipt.epcisHash),
         "item",
       );
       midPallet = sscc;
@@ -226,14 +237,13 @@ export async function buildHistory(
     // … and unpacked there and shipped on to the hospital near the end
     if (c === late) {
       await send(sc.connect(pharmacy).unpackItems(midPallet, measuredLotId, measuredHashes), "item");
-      await send(
-        sc.connect(pharmacy).shipItem(measuredLotId, measuredHashes[0], [], ship(orgIds.hospital, "shipping")),
-        "item",
-      );
+      const pack = { gtin: GTIN.toString().padStart(14, "0"), serial: measuredSerial };
+      const toWard = hop({ items: [pack] }, orgIds.pharmacy, orgIds.hospital);
+      await send(sc.connect(pharmacy).shipItem(measuredLotId, measuredHashes[0], [], toWard.shipment), "item");
       await send(
         sc
           .connect(hospital)
-          .receiveItem(measuredLotId, measuredHashes[0], true, textHash("bench:read ward"), textHash("recv late")),
+          .receiveItem(measuredLotId, measuredHashes[0], true, toWard.receipt.location, toWard.receipt.epcisHash),
         "item",
       );
     }
