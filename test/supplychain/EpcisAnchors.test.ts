@@ -4,18 +4,10 @@ import { loadFixture, mine } from "@nomicfoundation/hardhat-network-helpers";
 import { anyValue } from "@nomicfoundation/hardhat-chai-matchers/withArgs";
 import { ZeroHash, keccak256, toUtf8Bytes } from "ethers";
 import { proposeStatus, voteUntilClosed } from "../../src/consortium";
-import { deployEpcisAnchors } from "../../src/epcis-anchor";
-import { deployConsortiumFixture } from "../fixtures/consortium";
+import { deployEpcisAnchorsFixture } from "../fixtures/epcis";
 
 const h = (s: string) => keccak256(toUtf8Bytes(s));
 const hashes = (n: number, tag = "e") => Array.from({ length: n }, (_, i) => h(`${tag}-${i}`));
-
-/** The city plus the anchors contract. */
-export async function deployEpcisAnchorsFixture() {
-  const city = await deployConsortiumFixture();
-  const anchors = await deployEpcisAnchors(hre, await city.consortium.getAddress(), city.actors.deployer);
-  return { ...city, anchors };
-}
 
 describe("EpcisAnchors", function () {
   describe("anchoring", function () {
