@@ -283,7 +283,8 @@ export async function anchorEpcisEvents(
   const member = await consortium.member(org);
   const status = STATUS[Number(member.status)];
   if (status !== "Active") throw new EpcisAnchorError(`${account}'s member ${org} is not active (${status})`);
-  if (Number(member.kind) !== 0) throw new EpcisAnchorError(`${account}'s member ${org} is a person, not an organisation`);
+  if (Number(member.kind) !== 0)
+    throw new EpcisAnchorError(`${account}'s member ${org} is a person, not an organisation`);
 
   // Where each distinct hash stands: anchored before (its block), or to send.
   const done = new Map<string, { tx: string; block: number; earlier: boolean }>();
@@ -307,7 +308,8 @@ export async function anchorEpcisEvents(
   for (let i = 0; i < toSend.length; i += batchSize) {
     const batch = toSend.slice(i, i + batchSize);
     const receipt = await (await sender.anchor(batch)).wait();
-    if (!receipt || receipt.status !== 1) throw new EpcisAnchorError(`anchor transaction failed (${batch.length} hashes)`);
+    if (!receipt || receipt.status !== 1)
+      throw new EpcisAnchorError(`anchor transaction failed (${batch.length} hashes)`);
     for (const h of batch) done.set(h, { tx: receipt.hash, block: receipt.blockNumber, earlier: false });
     options.onProgress?.(Math.min(i + batchSize, toSend.length), toSend.length);
   }

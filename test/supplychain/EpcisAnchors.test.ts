@@ -65,9 +65,7 @@ describe("EpcisAnchors", function () {
       expect(max).to.equal(500);
       const many = await (await anchors.connect(actors.manufacturer).anchor(hashes(max))).wait();
       const perHash = (many!.gasUsed - one!.gasUsed) / BigInt(max - 1);
-      console.log(
-        `      (gas: 1 hash ${one!.gasUsed}, ${max} hashes ${many!.gasUsed}, marginal ${perHash} per hash)`,
-      );
+      console.log(`      (gas: 1 hash ${one!.gasUsed}, ${max} hashes ${many!.gasUsed}, marginal ${perHash} per hash)`);
       // one storage slot, one event with four topics, the loop: ~25k gas per hash; the first hash with the membership check below 70k
       expect(perHash).to.be.lessThan(27_000n);
       expect(one!.gasUsed).to.be.lessThan(70_000n);
