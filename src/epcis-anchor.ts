@@ -255,7 +255,9 @@ export interface AnchorOptions {
  * EPCIS 2.0 schema and hashed first (one invalid event refuses the whole list, nothing is sent); hashes the
  * organisation already anchored are skipped (their earlier transaction and block are returned), the others are
  * sent in batches of at most the contract's MAX_BATCH. Returns, per event in the order given, its hash and the
- * transaction and block of its anchor.
+ * transaction and block of its anchor. A batch that fails (e.g. the same organisation anchored one of its hashes
+ * from another process in between: `EpcisAnchorsAlreadyAnchored`) throws; batches sent before it stay anchored, and
+ * a second call skips them.
  */
 export async function anchorEpcisEvents(
   contract: EpcisAnchors,
@@ -277,7 +279,7 @@ export async function anchorEpcisEvents(
     throw new EpcisAnchorError(`batch size ${batchSize}: must be an integer from 1 to ${max}`);
   }
   const account = await signer.getAddress();
-  const consortium: Consortium = Consortium__factory.connect(await contract.consortium(), contract.runner);
+  const consortium: Consortium = Consortium__factory.connect(await contract.consortium(), contract.runner ?? signer);
   const org = Number(await consortium.memberOf(account));
   if (org === 0) throw new EpcisAnchorError(`${account} is bound to no member of the consortium`);
   const member = await consortium.member(org);
@@ -290,11 +292,12 @@ export async function anchorEpcisEvents(
   const done = new Map<string, { tx: string; block: number; earlier: boolean }>();
   const earlierBlocks = new Map<string, number>();
   const toSend: string[] = [];
-  for (const { epcisHash } of hashes) {
-    if (earlierBlocks.has(epcisHash) || toSend.includes(epcisHash)) continue;
-    const block = Number(await contract.anchoredAt(epcisHash, org));
-    if (block > 0) earlierBlocks.set(epcisHash, block);
-    else toSend.push(epcisHash);
+  const distinct = [...new Set(hashes.map((x) => x.epcisHash))];
+  // Looked up 50 at a time: a file of thousands of events neither waits on one request per hash nor floods the node.
+  for (let i = 0; i < distinct.length; i += 50) {
+    const slice = distinct.slice(i, i + 50);
+    const blocks = await Promise.all(slice.map((h) => contract.anchoredAt(h, org)));
+    slice.forEach((h, j) => (blocks[j] > 0n ? earlierBlocks.set(h, Number(blocks[j])) : toSend.push(h)));
   }
   // The earlier transactions: one log query per block they were anchored in.
   for (const block of new Set(earlierBlocks.values())) {
