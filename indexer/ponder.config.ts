@@ -20,6 +20,7 @@ import {
   ColdChainAbi,
   ConsortiumAbi,
   DeviceRegistryAbi,
+  EpcisAnchorsAbi,
   HealthInsuranceAbi,
   MedicalRecordsAbi,
   SupplyChainAbi,
@@ -73,6 +74,7 @@ export default createConfig({
   contracts: {
     Consortium: { chain, abi: ConsortiumAbi, address: address("consortium"), startBlock },
     SupplyChain: { chain, abi: SupplyChainAbi, address: address("supplyChain"), startBlock },
+    EpcisAnchors: { chain, abi: EpcisAnchorsAbi, address: address("epcisAnchors"), startBlock },
     DeviceRegistry: { chain, abi: DeviceRegistryAbi, address: address("deviceRegistry"), startBlock },
     ColdChain: { chain, abi: ColdChainAbi, address: address("coldChain"), startBlock },
     AssetRegistry: {

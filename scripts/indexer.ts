@@ -26,6 +26,7 @@ import {
   ColdChain__factory,
   Consortium__factory,
   DeviceRegistry__factory,
+  EpcisAnchors__factory,
   HealthInsurance__factory,
   MedicalRecords__factory,
   SupplyChain__factory,
@@ -44,6 +45,7 @@ export const DEFAULT_GETLOGS_RANGE = BESU_GETLOGS_RANGE;
 export const INDEXER_ABIS = {
   ConsortiumAbi: Consortium__factory.abi,
   SupplyChainAbi: SupplyChain__factory.abi,
+  EpcisAnchorsAbi: EpcisAnchors__factory.abi,
   DeviceRegistryAbi: DeviceRegistry__factory.abi,
   ColdChainAbi: ColdChain__factory.abi,
   AssetRegistryAbi: AssetRegistry__factory.abi,

@@ -1,37 +1,52 @@
 /**
- * Checking EPCIS event documents against the chain: an event is anchored when a custody event of the supply-chain
- * contract (ItemShipped, ItemReceived, PalletShipped, PalletReceived) carries its CBV 2.0 event hash digest as
- * `epcisHash`. When none does, the anchors that document the same pallet, read point or business step are listed
- * with the on-chain fields the document does not match.
+ * EPCIS event documents and the chain. Anchoring: any EPCIS 2.0 event is anchored by the organisation that captured
+ * it through the EpcisAnchors contract (`anchorEpcisEvents`). Checking: an event is anchored when a custody event of
+ * the supply-chain contract (ItemShipped, ItemReceived, PalletShipped, PalletReceived) carries its CBV 2.0 event hash
+ * digest as `epcisHash`, or when a member organisation anchored that digest (EpcisAnchored). When none does, the
+ * custody anchors that document the same pallet, read point or business step are listed with the on-chain fields
+ * the document does not match.
  */
 import fs from "node:fs";
-import { ZeroHash, getAddress, keccak256, toUtf8Bytes } from "ethers";
+import { type Signer, ZeroHash, getAddress, keccak256, toUtf8Bytes } from "ethers";
+import type { HardhatRuntimeEnvironment } from "hardhat/types";
+import type { Consortium, EpcisAnchors } from "../typechain-types";
+import { Consortium__factory } from "../typechain-types";
 import type { HistoryClient } from "./history/client";
 import type { EpcisAnchor } from "./history/types";
 import {
   EpcisError,
+  type EpcisEvent,
   type JsonObject,
+  anchorOf as hashOfEvent,
   bareBizStep,
   epcisEventHash,
   epcisHashToBytes32,
   locationHashOf,
   validateEpcis,
 } from "./epcis";
+import { STATUS } from "./roles";
 import { decodeStep } from "./supplychain";
 
-/** One custody event on chain that carries an `epcisHash`. */
+/** The custody events of the supply-chain contract that carry an `epcisHash`. */
+export type CustodyAnchorKind = "ItemShipped" | "ItemReceived" | "PalletShipped" | "PalletReceived";
+
+/**
+ * One event on chain that carries an `epcisHash`: a custody event of the supply-chain contract, or an
+ * `EpcisAnchored` assertion of the EpcisAnchors contract (which has no subject, location or business step).
+ */
 export interface ChainAnchor {
-  kind: "ItemShipped" | "ItemReceived" | "PalletShipped" | "PalletReceived";
+  kind: CustodyAnchorKind | "EpcisAnchored";
   block: number;
   tx: string;
   /** The member account that sent the transaction. */
   sender: string;
-  /** The organisation that acted (`from` of a shipment, `by` of a receipt). */
+  /** The organisation that acted (`from` of a shipment, `by` of a receipt, the asserting organisation of an anchor). */
   org: number;
-  /** The item key or the SSCC. */
-  subject: string;
+  /** The item key or the SSCC (custody events only). */
+  subject?: string;
   epcisHash: string;
-  location: string;
+  /** keccak256 of the read point (custody events only). */
+  location?: string;
   /** Shipments only: the CBV business step and the business transaction hash. */
   bizStep?: string;
   bizTransaction?: string;
@@ -52,10 +67,20 @@ export type EpcisVerification =
 
 const ANCHOR_KINDS: ReadonlySet<string> = new Set(["ItemShipped", "ItemReceived", "PalletShipped", "PalletReceived"]);
 
-/** An indexed supply-chain event carrying an EPCIS hash, as a custody anchor. */
+/** An indexed event carrying an EPCIS hash (a custody event or an organisation's EpcisAnchored), as a chain anchor. */
 export function anchorOf(e: EpcisAnchor): ChainAnchor | undefined {
-  if (!ANCHOR_KINDS.has(e.event)) return undefined;
   const a = e.args as Record<string, string | boolean>;
+  if (e.event === "EpcisAnchored") {
+    return {
+      kind: "EpcisAnchored",
+      block: Number(e.blockNumber),
+      tx: e.txHash,
+      sender: getAddress(String(a.by)),
+      org: Number(a.orgId),
+      epcisHash: String(a.epcisHash),
+    };
+  }
+  if (!ANCHOR_KINDS.has(e.event)) return undefined;
   const shipped = e.event.endsWith("Shipped");
   const pallet = e.event.startsWith("Pallet");
   return {
@@ -72,7 +97,10 @@ export function anchorOf(e: EpcisAnchor): ChainAnchor | undefined {
   };
 }
 
-/** Custody anchors (ship and receive of items and pallets) from the indexer, optionally only those of one hash. */
+/**
+ * Chain anchors from the indexer (ship and receive of items and pallets, and organisations' EpcisAnchored
+ * assertions), optionally only those of one hash.
+ */
 export async function chainAnchors(history: HistoryClient, epcisHash?: string): Promise<ChainAnchor[]> {
   const { data } = await history.anchors(epcisHash ? { epcisHash } : {});
   return data
@@ -116,7 +144,9 @@ function differences(event: JsonObject, anchor: ChainAnchor): string[] {
 
 /**
  * Checks one EPCIS 2.0 event document against the chain. The document must be schema-valid; its CBV 2.0 hash
- * digest is looked up among the custody anchors.
+ * digest is looked up among the chain anchors: custody events and organisations' EpcisAnchored assertions (each
+ * anchor names its organisation: a caller that requires a given capturing member filters on `org`). Only custody
+ * anchors are offered as candidates of an event that is not anchored (an assertion carries nothing but the hash).
  */
 export async function verifyEpcisEvent(
   history: HistoryClient,
@@ -144,7 +174,8 @@ export async function verifyEpcisEvent(
     location = undefined;
   }
   const candidates = all
-    .filter((a) => ssccs.has(a.subject) || (location !== undefined && a.location === location))
+    .filter((a) => a.kind !== "EpcisAnchored")
+    .filter((a) => ssccs.has(a.subject!) || (location !== undefined && a.location === location))
     .map((anchor) => ({ anchor, differs: differences(event, anchor) }));
   return { status: "not anchored", hashId, epcisHash, candidates };
 }
@@ -169,4 +200,136 @@ export function readEpcisFile(file: string): JsonObject[] {
     );
   }
   return [o];
+}
+
+/** Deploys the EpcisAnchors contract against a consortium (the demo's chapters deploy their own contracts). */
+export async function deployEpcisAnchors(
+  hre: HardhatRuntimeEnvironment,
+  consortium: string,
+  deployer?: Signer,
+): Promise<EpcisAnchors> {
+  const factory = await hre.ethers.getContractFactory("EpcisAnchors", deployer);
+  const c = (await factory.deploy(consortium)) as unknown as EpcisAnchors;
+  await c.waitForDeployment();
+  return c;
+}
+
+/** Thrown when events cannot be anchored by a signer: its account is bound to no active member organisation. */
+export class EpcisAnchorError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "EpcisAnchorError";
+  }
+}
+
+/** What `anchorEpcisEvents` did with one event of its list. */
+export interface AnchoredEvent {
+  /** Position of the event in the list given. */
+  index: number;
+  /** `ni:///sha-256;…?ver=CBV2.0`. */
+  hashId: string;
+  /** The bytes32 digest anchored. */
+  epcisHash: string;
+  /** The asserting organisation (the signer's). */
+  org: number;
+  /**
+   * `anchored`: sent by this call; `already anchored`: the organisation had anchored it before (or the same event
+   * appears earlier in the list), nothing was sent for it.
+   */
+  status: "anchored" | "already anchored";
+  /** The transaction that anchored it (this call's, or the earlier one). */
+  tx: string;
+  block: number;
+}
+
+/** Options of `anchorEpcisEvents`. */
+export interface AnchorOptions {
+  /** Hashes per transaction (1 to the contract's MAX_BATCH; default MAX_BATCH). */
+  batchSize?: number;
+  /** Called after each batch with the number of new hashes anchored so far and their total. */
+  onProgress?: (done: number, total: number) => void;
+}
+
+/**
+ * Anchors EPCIS 2.0 events as the assertions of `signer`'s organisation. Every event is validated against the
+ * EPCIS 2.0 schema and hashed first (one invalid event refuses the whole list, nothing is sent); hashes the
+ * organisation already anchored are skipped (their earlier transaction and block are returned), the others are
+ * sent in batches of at most the contract's MAX_BATCH. Returns, per event in the order given, its hash and the
+ * transaction and block of its anchor. A batch that fails (e.g. the same organisation anchored one of its hashes
+ * from another process in between: `EpcisAnchorsAlreadyAnchored`) throws; batches sent before it stay anchored, and
+ * a second call skips them.
+ */
+export async function anchorEpcisEvents(
+  contract: EpcisAnchors,
+  signer: Signer,
+  events: (EpcisEvent | JsonObject)[],
+  options: AnchorOptions = {},
+): Promise<AnchoredEvent[]> {
+  if (events.length === 0) throw new EpcisError("no events to anchor");
+  const hashes = events.map((event, i) => {
+    try {
+      return hashOfEvent(event);
+    } catch (e) {
+      throw new EpcisError(`event ${i + 1} of ${events.length}: ${(e as Error).message}`);
+    }
+  });
+  const max = Number(await contract.MAX_BATCH());
+  const batchSize = options.batchSize ?? max;
+  if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > max) {
+    throw new EpcisAnchorError(`batch size ${batchSize}: must be an integer from 1 to ${max}`);
+  }
+  const account = await signer.getAddress();
+  const consortium: Consortium = Consortium__factory.connect(await contract.consortium(), contract.runner ?? signer);
+  const org = Number(await consortium.memberOf(account));
+  if (org === 0) throw new EpcisAnchorError(`${account} is bound to no member of the consortium`);
+  const member = await consortium.member(org);
+  const status = STATUS[Number(member.status)];
+  if (status !== "Active") throw new EpcisAnchorError(`${account}'s member ${org} is not active (${status})`);
+  if (Number(member.kind) !== 0)
+    throw new EpcisAnchorError(`${account}'s member ${org} is a person, not an organisation`);
+
+  // Where each distinct hash stands: anchored before (its block), or to send.
+  const done = new Map<string, { tx: string; block: number; earlier: boolean }>();
+  const earlierBlocks = new Map<string, number>();
+  const toSend: string[] = [];
+  const distinct = [...new Set(hashes.map((x) => x.epcisHash))];
+  // Looked up 50 at a time: a file of thousands of events neither waits on one request per hash nor floods the node.
+  for (let i = 0; i < distinct.length; i += 50) {
+    const slice = distinct.slice(i, i + 50);
+    const blocks = await Promise.all(slice.map((h) => contract.anchoredAt(h, org)));
+    slice.forEach((h, j) => (blocks[j] > 0n ? earlierBlocks.set(h, Number(blocks[j])) : toSend.push(h)));
+  }
+  // The earlier transactions: one log query per block they were anchored in.
+  for (const block of new Set(earlierBlocks.values())) {
+    const logs = await contract.queryFilter(contract.filters.EpcisAnchored(undefined, org), block, block);
+    for (const log of logs) {
+      const h = log.args.epcisHash.toLowerCase();
+      if (earlierBlocks.get(h) === block) done.set(h, { tx: log.transactionHash, block, earlier: true });
+    }
+  }
+  const sender = contract.connect(signer);
+  for (let i = 0; i < toSend.length; i += batchSize) {
+    const batch = toSend.slice(i, i + batchSize);
+    const receipt = await (await sender.anchor(batch)).wait();
+    if (!receipt || receipt.status !== 1)
+      throw new EpcisAnchorError(`anchor transaction failed (${batch.length} hashes)`);
+    for (const h of batch) done.set(h, { tx: receipt.hash, block: receipt.blockNumber, earlier: false });
+    options.onProgress?.(Math.min(i + batchSize, toSend.length), toSend.length);
+  }
+  const seen = new Set<string>();
+  return hashes.map(({ hashId, epcisHash }, index) => {
+    const d = done.get(epcisHash);
+    if (!d) throw new EpcisAnchorError(`no EpcisAnchored log found for ${epcisHash} of member ${org}`);
+    const repeated = seen.has(epcisHash);
+    seen.add(epcisHash);
+    return {
+      index,
+      hashId,
+      epcisHash,
+      org,
+      status: d.earlier || repeated ? "already anchored" : "anchored",
+      tx: d.tx,
+      block: d.block,
+    };
+  });
 }

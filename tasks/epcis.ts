@@ -1,20 +1,70 @@
+import { Presets, SingleBar } from "cli-progress";
 import { task } from "hardhat/config";
-import type { Consortium, SupplyChain } from "../typechain-types";
-import { resolveAddress } from "../src/deployments";
-import { chainAnchors, readEpcisFile, verifyEpcisEvent } from "../src/epcis-anchor";
+import type { Consortium, EpcisAnchors, SupplyChain } from "../typechain-types";
+import { resolveAddress, resolveSigner } from "../src/deployments";
+import { anchorEpcisEvents, chainAnchors, readEpcisFile, verifyEpcisEvent } from "../src/epcis-anchor";
 import { cliHistory } from "../src/history/endpoint";
 import { orgNamer } from "../src/supplychain";
 import { printTable, short } from "../src/table";
 
 task(
   "supply:epcis",
-  "EPCIS 2.0 events and the chain: `verify <file>` checks each event of a document against its anchor",
+  "EPCIS 2.0 events and the chain: `anchor <file>` anchors each event of a document as the --from member's " +
+    "assertion; `verify <file>` checks each event of a document against its anchor",
 )
-  .addPositionalParam("action", "verify")
+  .addPositionalParam("action", "anchor | verify")
   .addPositionalParam("file", "An EPCIS 2.0 event, an EPCISDocument or a JSON array of events")
-  .addOptionalParam("address", "SupplyChain address (default: the Ignition deployment of this network)")
-  .setAction(async (args: { action: string; file: string; address?: string }, hre) => {
-    if (args.action !== "verify") throw new Error(`supply:epcis: unknown action "${args.action}" (expected verify)`);
+  .addOptionalParam(
+    "address",
+    "anchor: the EpcisAnchors address; verify: the SupplyChain address (default: the Ignition deployment of this network)",
+  )
+  .addOptionalParam("from", "anchor: the capturing member's signer (actor key, address or signer index)")
+  .setAction(async (args: { action: string; file: string; address?: string; from?: string }, hre) => {
+    if (args.action === "anchor") {
+      if (!args.from) throw new Error("supply:epcis anchor: --from (the capturing member's signer) is required");
+      const events = readEpcisFile(args.file);
+      const signer = await resolveSigner(hre, args.from);
+      const contract = (await hre.ethers.getContractAt(
+        "EpcisAnchors",
+        await resolveAddress(hre, "EpcisAnchors", args.address),
+      )) as unknown as EpcisAnchors;
+      const names = await orgNamer(
+        (await hre.ethers.getContractAt("Consortium", await contract.consortium())) as unknown as Consortium,
+      );
+      // Shown once the hashes to send are known (the progress counts only new anchors).
+      const bar = new SingleBar({ format: "  anchoring [{bar}] {value}/{total} hashes" }, Presets.shades_classic);
+      let started = false;
+      let results;
+      try {
+        results = await anchorEpcisEvents(contract, signer, events, {
+          onProgress: (done, total) => {
+            if (!started) bar.start(total, 0);
+            started = true;
+            bar.update(done);
+          },
+        });
+      } finally {
+        if (started) bar.stop();
+      }
+      printTable(
+        ["#", "event", "hash", "status", "block", "transaction", "member"],
+        results.map((r) => [
+          r.index + 1,
+          `${String(events[r.index].type)} ${String(events[r.index].bizStep ?? "")}`,
+          short(r.epcisHash),
+          r.status,
+          r.block,
+          short(r.tx),
+          names(r.org),
+        ]),
+        `supply:epcis anchor ${args.file}`,
+      );
+      const sent = results.filter((r) => r.status === "anchored").length;
+      console.log(`${sent} event(s) anchored, ${results.length - sent} already anchored by this member`);
+      return;
+    }
+    if (args.action !== "verify")
+      throw new Error(`supply:epcis: unknown action "${args.action}" (expected anchor or verify)`);
     const sc = (await hre.ethers.getContractAt(
       "SupplyChain",
       await resolveAddress(hre, "SupplyChain", args.address),

@@ -4,6 +4,9 @@
  * tokens' views). The chain is the demo's (all chapters and the app's scenario), indexed by a Ponder process.
  */
 import { expect } from "chai";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import hre from "hardhat";
 import type { EventLog, ParamType, Provider } from "ethers";
 import {
@@ -14,6 +17,7 @@ import {
   ColdChain__factory,
   Consortium__factory,
   DeviceRegistry__factory,
+  EpcisAnchors__factory,
   HealthInsurance__factory,
   MedicalRecords__factory,
   SupplyChain__factory,
@@ -35,6 +39,10 @@ import type {
   ShipmentHistory,
 } from "../src/history/types";
 import type { RunningIndexer } from "../scripts/indexer";
+import { DEMO_EPOCH, commissioningEvent, demoGln, packingEvent } from "../src/epcis";
+import { anchorEpcisEvents, deployEpcisAnchors } from "../src/epcis-anchor";
+import { makeGtin, makeSscc } from "../src/gs1";
+import { writeDeployment } from "../src/stack/stack";
 import { history, indexSeeded, seededChain, type SeededChain } from "./harness";
 
 /** What both sides are compared on: which event, where, and every argument. */
@@ -88,6 +96,32 @@ async function allEvents(contract: { queryFilter(f: "*", from: number): Promise<
 const s = (v: unknown) => String(v).toLowerCase();
 const APP_ORIGIN = "http://127.0.0.1:5173";
 
+/**
+ * The seeded chain with organisations' EPCIS anchors (issue 19): the story's EpcisAnchors contract if it deploys one,
+ * otherwise one deployed here; Acme anchors a commissioning and a packing event, the carrier the same packing event
+ * (two organisations' assertions of one hash). The deployment description names it `epcisAnchors`.
+ */
+async function withEpcisAnchors(chain: SeededChain): Promise<SeededChain> {
+  const { actors } = chain.ctx;
+  const consortium = chain.deployment.contracts.consortium;
+  const anchors = chain.deployment.contracts.epcisAnchors
+    ? EpcisAnchors__factory.connect(chain.deployment.contracts.epcisAnchors, actors.deployer)
+    : await deployEpcisAnchors(hre, consortium, actors.deployer);
+  // An hour after the story's epoch at a read point of its own: events the story does not anchor itself.
+  const at = { time: DEMO_EPOCH - 3600, readPoint: demoGln(99) };
+  const gtin = makeGtin("0952000000001");
+  const commissioning = commissioningEvent({ ...at, gtin, lot: "PARITY-1", serials: ["P1", "P2"] });
+  const packing = packingEvent({ ...at, sscc: makeSscc("09520000000000001"), items: [{ gtin, serial: "P1" }] });
+  await anchorEpcisEvents(anchors, actors.manufacturer, [commissioning, packing]);
+  await anchorEpcisEvents(anchors, actors.carrier, [packing]);
+  const deployment = {
+    ...chain.deployment,
+    contracts: { ...chain.deployment.contracts, epcisAnchors: await anchors.getAddress() },
+  };
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "city-indexer-anchors-"));
+  return { ...chain, deployment, deploymentFile: writeDeployment(deployment, dir) };
+}
+
 describe("indexer read models answer what the chain says", function () {
   let chain: SeededChain;
   let indexer: RunningIndexer;
@@ -99,7 +133,7 @@ describe("indexer read models answer what the chain says", function () {
   };
 
   before(async function () {
-    chain = await seededChain();
+    chain = await withEpcisAnchors(await seededChain());
     provider = hre.ethers.provider;
     from = Number(chain.deployment.startBlock ?? 0);
     const started = Date.now();
@@ -365,23 +399,36 @@ describe("indexer read models answer what the chain says", function () {
     }
   });
 
-  it("EPCIS anchors are every supply-chain event that carries an EPCIS hash", async function () {
+  it("EPCIS anchors are every supply-chain event that carries an EPCIS hash and every EpcisAnchored", async function () {
     const sc = SupplyChain__factory.connect(address("supplyChain"), provider);
+    const anchors = EpcisAnchors__factory.connect(address("epcisAnchors"), provider);
     const zero = `0x${"0".repeat(64)}`;
-    const expected = (await allEvents(sc, from)).filter(
+    const custody = (await allEvents(sc, from)).filter(
       (e) =>
         e.fragment.inputs.some((p) => p.name === "epcisHash") &&
         s((e.args as unknown as { epcisHash: string }).epcisHash) !== zero,
     );
-    expect(expected, "the demo anchors EPCIS events").to.have.length.greaterThan(0);
+    expect(custody, "the demo anchors EPCIS events").to.have.length.greaterThan(0);
+    const asserted = await allEvents(anchors, from);
+    expect(asserted.map((e) => e.eventName)).to.include("EpcisAnchored");
+    const expected = [...custody, ...asserted].sort(byOrder);
     const { data } = await history<EpcisAnchor[]>(indexer, "/history/anchors");
     expect(data.map(comparable)).to.deep.equal(expected.map(fromChain));
-    const one = expected[0];
-    const hash = s((one.args as unknown as { epcisHash: string }).epcisHash);
-    const { data: filtered } = await history<EpcisAnchor[]>(indexer, `/history/anchors?epcisHash=${hash}`);
-    expect(filtered.map(comparable)).to.deep.equal(
-      expected.filter((e) => s((e.args as unknown as { epcisHash: string }).epcisHash) === hash).map(fromChain),
+    const hashOf = (e: EventLog) => s((e.args as unknown as { epcisHash: string }).epcisHash);
+    for (const one of [custody[0], asserted[asserted.length - 1]]) {
+      const hash = hashOf(one);
+      const { data: filtered } = await history<EpcisAnchor[]>(indexer, `/history/anchors?epcisHash=${hash}`);
+      expect(filtered.map(comparable)).to.deep.equal(expected.filter((e) => hashOf(e) === hash).map(fromChain));
+    }
+    // the packing event asserted by two organisations: two rows, each with its organisation
+    const { data: both } = await history<EpcisAnchor[]>(
+      indexer,
+      `/history/anchors?epcisHash=${hashOf(asserted[asserted.length - 1])}`,
     );
+    expect(both.map((r) => r.args.orgId)).to.deep.equal([
+      String(chain.ctx.city!.orgIds.manufacturer),
+      String(chain.ctx.city!.orgIds.carrier),
+    ]);
   });
 
   it("devices and their anchored telemetry batches equal the device registry's logs", async function () {

@@ -38,6 +38,8 @@ export function buildCityChain(regulator?: string, storageClasses: StorageClassP
     ]);
 
     const supplyChain = m.contract("SupplyChain", [consortium]);
+    // EPCIS 2.0 events other than shipments and receipts are anchored by the capturing organisation here (issue 19).
+    const epcisAnchors = m.contract("EpcisAnchors", [consortium]);
     const deviceRegistry = m.contract("DeviceRegistry", [consortium]);
     const coldChain = m.contract("ColdChain", [consortium, deviceRegistry, supplyChain]);
     const asRegulator = regulator ?? m.getAccount(1);
@@ -72,6 +74,7 @@ export function buildCityChain(regulator?: string, storageClasses: StorageClassP
       consortium,
       settlementToken,
       supplyChain,
+      epcisAnchors,
       deviceRegistry,
       coldChain,
       medicalRecords,

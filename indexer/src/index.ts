@@ -17,6 +17,7 @@ import {
   ColdChainAbi,
   ConsortiumAbi,
   DeviceRegistryAbi,
+  EpcisAnchorsAbi,
   HealthInsuranceAbi,
   MedicalRecordsAbi,
   SupplyChainAbi,
@@ -26,6 +27,8 @@ import { eventId, normalise, type Ref } from "./common";
 const SOURCES: Record<string, Abi> = {
   Consortium: ConsortiumAbi,
   SupplyChain: SupplyChainAbi,
+  // EpcisAnchored(epcisHash, orgId, by): stored with `epcisHash` and `orgId` set, so /history/anchors lists it.
+  EpcisAnchors: EpcisAnchorsAbi,
   DeviceRegistry: DeviceRegistryAbi,
   ColdChain: ColdChainAbi,
   AssetRegistry: AssetRegistryAbi,
