@@ -4,6 +4,7 @@ import type { ContractTransactionReceipt, ContractTransactionResponse, Interface
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 import { decodeRevertData, findRevertData } from "../stack/revert";
 import { type ActorKey, type City, cityActors } from "../city";
+import type { EpcisEvent } from "../epcis";
 
 /**
  * What the demo's chapters share. The first chapter forms the city; later chapters deploy their domain's
@@ -19,6 +20,11 @@ export interface DemoContext {
   system: Record<string, unknown>;
   /** The chain's head when the story began: its history indexer starts there, never at block 0. */
   firstBlock: number;
+  /**
+   * The EPCIS 2.0 event documents members anchored during the story, by the member that captures them: the
+   * documents stay off chain, so whoever serves the story's EPCIS interface captures them from here.
+   */
+  epcis: { by: ActorKey; events: EpcisEvent[] }[];
 }
 
 /** One chapter of the story. Chapters live in src/demo/chapters/NN-name.ts and export `chapter`. */
@@ -46,7 +52,7 @@ export function say(text: string): void {
 /** A new context for `hre`: the cast's signers and the network's clock; nothing deployed yet. */
 export async function demoContext(hre: HardhatRuntimeEnvironment): Promise<DemoContext> {
   const firstBlock = await hre.ethers.provider.getBlockNumber();
-  return { hre, actors: await cityActors(hre), clock: await demoClock(hre), system: {}, firstBlock };
+  return { hre, actors: await cityActors(hre), clock: await demoClock(hre), system: {}, firstBlock, epcis: [] };
 }
 
 /**
