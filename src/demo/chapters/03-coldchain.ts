@@ -1,15 +1,18 @@
 import { Wallet } from "ethers";
-import type { SupplyChain } from "../../../typechain-types";
+import type { EpcisAnchors, SupplyChain } from "../../../typechain-types";
 import {
   STORAGE_CLASSES,
   approveSensors,
+  coldChainReceivingEvent,
   decideQuarantine,
   defineStorageClass,
   deployPharma,
   openShipment,
   packPallet,
   shipmentReport,
+  shipmentSensorElements,
 } from "../../coldchain";
+import { anchorEpcisEvents, deployEpcisAnchors } from "../../epcis-anchor";
 import { makeGtin, makeSscc } from "../../gs1";
 import { mktCenti } from "../../mkt";
 import { SerialTree, deploySupplyChain, lotIdOf, textHash } from "../../supplychain";
@@ -230,6 +233,26 @@ export const chapter: DemoChapter = {
     );
     say(
       `Northside Hospital received shipment ${clean}; MKT ${mkt / 100} °C committed (the door opening stayed within the allowance)`,
+    );
+    // Its EPCIS receiving event carries the journey's signed readings as sensorElementList; the hospital anchors it.
+    const anchors =
+      (ctx.system.epcisAnchors as EpcisAnchors | undefined) ??
+      (await deployEpcisAnchors(hre, await consortium.getAddress(), actors.deployer));
+    ctx.system.epcisAnchors = anchors;
+    const receiving = coldChainReceivingEvent({
+      sscc: pallets["INS-26A"],
+      sender: orgIds.manufacturer,
+      receiver: orgIds.hospital,
+      owner: orgIds.manufacturer,
+      time: await now(),
+      sellable: true,
+      sensorElements: shipmentSensorElements(chainId, batchesA),
+    });
+    const [anchored] = await anchorEpcisEvents(anchors, actors.hospital, [receiving]);
+    ctx.epcis.push({ by: "hospital", events: [receiving] });
+    say(
+      `Northside Hospital anchored its EPCIS receiving event with the ${journeyA.length} signed readings as its ` +
+        `sensorElementList: ${anchored.hashId}`,
     );
 
     const report = await shipmentReport(coldChain, sc, broken, await storyHistory(ctx, ["coldChain"]));
