@@ -29,6 +29,7 @@ import {
   MedicalRecords__factory,
   SupplyChain__factory,
 } from "../typechain-types";
+import { type RunningEpcisRest, startEpcisRest } from "../src/epcis-rest";
 
 const REPO_ROOT = path.join(__dirname, "..");
 export const INDEXER_ROOT = path.join(REPO_ROOT, "indexer");
@@ -206,9 +207,13 @@ function preparePglite(dir: string, identity: ChainIdentity, log: (s: string) =>
   if (identity.firstBlockHash || !fs.existsSync(file)) fs.writeFileSync(file, JSON.stringify(identity, null, 2) + "\n");
 }
 
-/** Drops every trace of a Ponder database in PGlite (the directory) before a rebuild. */
+/**
+ * Drops every trace of a Ponder database in PGlite before a rebuild. The EPCIS store (`<dir>/epcis`) stays: captured
+ * documents cannot be rebuilt from the chain, and this chain is the one they were captured on.
+ */
 function wipePglite(dir: string, identity: ChainIdentity): void {
-  fs.rmSync(dir, { recursive: true, force: true });
+  for (const entry of fs.existsSync(dir) ? fs.readdirSync(dir) : [])
+    if (entry !== "epcis") fs.rmSync(path.join(dir, entry), { recursive: true, force: true });
   fs.mkdirSync(dir, { recursive: true });
   fs.writeFileSync(path.join(dir, IDENTITY_FILE), JSON.stringify(identity, null, 2) + "\n");
 }
@@ -301,7 +306,9 @@ const DEEP_REORG = /unrecoverable .*reorg beyond finalized block \d+/i;
 
 const OUTPUT_LINES = 400;
 /** Routes that must never answer from a database the chain no longer matches. */
-const GUARDED = /^\/(ready|status|history|graphql|sql)(\/|\?|$)/;
+const GUARDED = /^\/(ready|status|history|graphql|sql|epcis)(\/|\?|$)/;
+/** The EPCIS 2.0 REST interface (src/epcis-rest), answered by the guard itself. */
+const EPCIS_ROUTES = /^\/epcis(\/|\?|$)/;
 /**
  * Every guarded request re-reads the chain's identity first (two block-hash reads): a cache, even of a second,
  * answered 200 with the old chain's history right after a reset (test-indexer/faults.test.ts).
@@ -425,6 +432,27 @@ export async function startIndexer(options: StartIndexerOptions): Promise<Runnin
     .split(",")
     .map((o) => o.trim())
     .filter((o) => o !== "");
+  const url = `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
+
+  // --- EPCIS 2.0 REST (src/epcis-rest): its own store in the indexer's database, mounted under /epcis ---------------
+  let epcis: RunningEpcisRest;
+  try {
+    epcis = await startEpcisRest({
+      rpcUrl: options.rpcUrl,
+      historyUrl: `http://127.0.0.1:${ponderPort}`,
+      consortium: deployment.contracts.consortium,
+      identity,
+      databaseUrl: options.databaseUrl,
+      schema: `${schema}_epcis`,
+      indexerDbDir: dbDir,
+      origins: [url, ...origins],
+      log,
+    });
+  } catch (err) {
+    stopping = true;
+    child.kill("SIGTERM");
+    throw err;
+  }
   const server = http.createServer(async (req, res) => {
     const origin = req.headers.origin;
     const cors: Record<string, string> =
@@ -433,7 +461,10 @@ export async function startIndexer(options: StartIndexerOptions): Promise<Runnin
       res.writeHead(cors["access-control-allow-origin"] ? 204 : 403, {
         ...cors,
         ...(cors["access-control-allow-origin"]
-          ? { "access-control-allow-methods": "GET, POST", "access-control-allow-headers": "content-type" }
+          ? {
+              "access-control-allow-methods": "GET, POST",
+              "access-control-allow-headers": "content-type, authorization, gs1-capture-error-behaviour",
+            }
           : {}),
       });
       res.end();
@@ -445,6 +476,12 @@ export async function startIndexer(options: StartIndexerOptions): Promise<Runnin
       res.writeHead(503, { ...cors, "content-type": "application/json" });
       res.end(JSON.stringify({ error: stopped.error, code: stopped.code }));
       return;
+    }
+    if (EPCIS_ROUTES.test(url)) {
+      const exposed: Record<string, string> = cors["access-control-allow-origin"]
+        ? { "access-control-expose-headers": "location, link" }
+        : {};
+      return epcis.rest.handle(req, res, { ...cors, ...exposed });
     }
     const headers = { ...req.headers };
     delete headers.host;
@@ -475,8 +512,6 @@ export async function startIndexer(options: StartIndexerOptions): Promise<Runnin
     server.listen(port, host, () => resolve());
   });
   void exited.then(() => clearInterval(timer));
-
-  const url = `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
   return {
     url,
     exited,
@@ -515,6 +550,7 @@ export async function startIndexer(options: StartIndexerOptions): Promise<Runnin
       }
       await new Promise<void>((r) => server.close(() => r()));
       server.closeAllConnections();
+      await epcis.close();
     },
   };
 }
