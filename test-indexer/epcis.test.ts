@@ -138,8 +138,8 @@ describe("EPCIS 2.0 REST interface of the indexer", function () {
   });
 
   /** The CBV 2.0 hashes of built events, or of returned ones (whose hash, recomputed by the server, matched). */
-  const hashes = (events: JsonObject[]) =>
-    events
+  const hashes = (events: readonly object[]) =>
+    (events as JsonObject[])
       .map((e) => {
         const anchor = e["citychain:anchor"] as { eventHash: string; hashMatches: boolean } | undefined;
         if (anchor) expect(anchor.hashMatches).to.equal(true);

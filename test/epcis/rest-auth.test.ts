@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { Wallet } from "ethers";
+import { type HDNodeWallet, Wallet } from "ethers";
 import { type Membership, Sessions } from "../../src/epcis-rest/auth";
 import { siweMessage } from "../../src/epcis-rest/client";
 import { EpcisProblem } from "../../src/epcis-rest/problem";
@@ -30,7 +30,7 @@ describe("EPCIS REST: Sign-In with Ethereum sessions", function () {
     if (account === regulator.address) return { org: 1, roles: ["REGULATOR"] };
     return { refused: `${account} is not a member account` };
   };
-  const signed = async (w: Wallet, over: Partial<Parameters<typeof siweMessage>[0]> = {}) => {
+  const signed = async (w: HDNodeWallet, over: Partial<Parameters<typeof siweMessage>[0]> = {}) => {
     const message = siweMessage({
       baseUrl: BASE,
       account: w.address,
