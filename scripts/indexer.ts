@@ -9,6 +9,7 @@
  * mismatch the database is wiped and rebuilt (the reason is logged). While running, the indexer's API re-checks them
  * and answers 503 then exits non-zero on a chain reset; a reorg deeper than Ponder's finality stops the indexer with
  * a non-zero exit. `startIndexer` is the same launcher for the test harness, the app stack and the bench.
+ * The guard itself answers the EPCIS 2.0 REST interface under /epcis (src/epcis-rest, docs/epcis.md).
  */
 import { ChildProcess, spawn } from "node:child_process";
 import fs from "node:fs";
@@ -435,24 +436,17 @@ export async function startIndexer(options: StartIndexerOptions): Promise<Runnin
   const url = `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
 
   // --- EPCIS 2.0 REST (src/epcis-rest): its own store in the indexer's database, mounted under /epcis ---------------
-  let epcis: RunningEpcisRest;
-  try {
-    epcis = await startEpcisRest({
-      rpcUrl: options.rpcUrl,
-      historyUrl: `http://127.0.0.1:${ponderPort}`,
-      consortium: deployment.contracts.consortium,
-      identity,
-      databaseUrl: options.databaseUrl,
-      schema: `${schema}_epcis`,
-      indexerDbDir: dbDir,
-      origins: [url, ...origins],
-      log,
-    });
-  } catch (err) {
-    stopping = true;
-    child.kill("SIGTERM");
-    throw err;
-  }
+  const epcis: RunningEpcisRest = startEpcisRest({
+    rpcUrl: options.rpcUrl,
+    historyUrl: `http://127.0.0.1:${ponderPort}`,
+    consortium: deployment.contracts.consortium,
+    identity,
+    databaseUrl: options.databaseUrl,
+    schema: `${schema}_epcis`,
+    indexerDbDir: dbDir,
+    origins: [url, ...origins],
+    log,
+  });
   const server = http.createServer(async (req, res) => {
     const origin = req.headers.origin;
     const cors: Record<string, string> =
@@ -600,7 +594,9 @@ async function main(argv: string[]): Promise<void> {
     getLogsRange: option(argv, "getlogs-range") ? Number(option(argv, "getlogs-range")) : getLogsRangeFor(network),
     verbose: true,
   });
-  console.log(`indexer: serving ${indexer.url} (history under /history, GraphQL at /graphql, SQL at /sql)`);
+  console.log(
+    `indexer: serving ${indexer.url} (history under /history, EPCIS 2.0 REST under /epcis, GraphQL at /graphql, SQL at /sql)`,
+  );
   const stop = () => void indexer.stop();
   process.once("SIGINT", stop);
   process.once("SIGTERM", stop);

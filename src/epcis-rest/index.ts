@@ -1,6 +1,6 @@
 /**
  * The EPCIS 2.0 REST interface as the indexer's guard (scripts/indexer.ts) mounts it under `/epcis`: one call that
- * opens the store in the indexer's database, reads history from Ponder directly and members from the consortium.
+ * serves a store in the indexer's database, reads history from Ponder directly and members from the consortium.
  */
 import { randomBytes } from "node:crypto";
 import { HistoryClient } from "../history/client";
@@ -30,25 +30,25 @@ export interface RunningEpcisRest {
   close(): Promise<void>;
 }
 
-/** Opens the EPCIS store and the interface over it. */
-export async function startEpcisRest(o: EpcisRestStart): Promise<RunningEpcisRest> {
-  const store = await EpcisStore.open({
-    databaseUrl: o.databaseUrl,
-    pgliteDir: o.databaseUrl ? undefined : epcisPgliteDir(o.indexerDbDir),
-    schema: o.schema,
-    identity: o.identity,
-    log: o.log,
-  });
+/** The interface over the EPCIS store (opened on the first request that needs it). */
+export function startEpcisRest(o: EpcisRestStart): RunningEpcisRest {
+  const openStore = () =>
+    EpcisStore.open({
+      databaseUrl: o.databaseUrl,
+      pgliteDir: o.databaseUrl ? undefined : epcisPgliteDir(o.indexerDbDir),
+      schema: o.schema,
+      identity: o.identity,
+      log: o.log,
+    });
   const membership: (account: string) => Promise<Membership> = o.consortium
     ? consortiumMembership(o.rpcUrl, o.consortium)
     : async () => ({ refused: "the deployment names no consortium" });
   const sessions = new Sessions({ chainId: Number(o.identity.chainId), origins: o.origins, membership });
-  const rest = new EpcisRest({ store, history: new HistoryClient(o.historyUrl), sessions, pageKey: randomBytes(32) });
-  return {
-    rest,
-    async close() {
-      await rest.drain();
-      await store.close();
-    },
-  };
+  const rest = new EpcisRest({
+    openStore,
+    history: new HistoryClient(o.historyUrl),
+    sessions,
+    pageKey: randomBytes(32),
+  });
+  return { rest, close: () => rest.close() };
 }

@@ -50,7 +50,8 @@ export interface AnchorField {
 }
 
 export interface EpcisRestOptions {
-  store: EpcisStore;
+  /** Opens the store; called once, on the first request that needs it (an indexer nobody asks costs nothing). */
+  openStore: () => Promise<EpcisStore>;
   /** The indexer's history routes (read directly from Ponder, behind the guard). */
   history: HistoryClient;
   sessions: Sessions;
@@ -105,10 +106,20 @@ export class EpcisRest {
   private readonly maxEvents: number;
   private readonly maxBytes: number;
   private readonly jobs = new Set<Promise<void>>();
+  private opened: Promise<EpcisStore> | undefined;
 
   constructor(private readonly o: EpcisRestOptions) {
     this.maxEvents = o.maxCaptureEvents ?? MAX_CAPTURE_EVENTS;
     this.maxBytes = o.maxCaptureBytes ?? MAX_CAPTURE_BYTES;
+  }
+
+  /** The store, opened on first use (a failed opening is retried by the next request). */
+  private store(): Promise<EpcisStore> {
+    this.opened ??= this.o.openStore().catch((err) => {
+      this.opened = undefined;
+      throw err;
+    });
+    return this.opened;
   }
 
   async handle(req: IncomingMessage, res: ServerResponse, headers: Headers): Promise<void> {
@@ -181,7 +192,7 @@ export class EpcisRest {
       eventCount: events.length,
       storedCount: 0,
     };
-    await this.o.store.createJob(job, who.org, who.account);
+    await (await this.store()).createJob(job, who.org, who.account);
     const run = this.runCapture(job, events, who).finally(() => this.jobs.delete(run));
     this.jobs.add(run);
     send(res, 202, { captureID: job.captureID }, { ...headers, location: `/epcis/capture/${job.captureID}` });
@@ -227,19 +238,21 @@ export class EpcisRest {
           errors.push({ eventIndex: i, eventHash: hash, exception: p.body().type, detail: p.message });
         }
       }
-      const store = errors.length > 0 && job.captureErrorBehaviour === "rollback" ? [] : accepted;
-      await this.o.store.finishJob(job.captureID, store, errors);
+      const kept = errors.length > 0 && job.captureErrorBehaviour === "rollback" ? [] : accepted;
+      await (await this.store()).finishJob(job.captureID, kept, errors);
     } catch (err) {
+      // The job fails whole (nothing stored) and says why.
       const p = asProblem(err);
-      await this.o.store
-        .finishJob(job.captureID, [], [...errors, { eventIndex: -1, exception: p.body().type, detail: p.message }])
+      const failure = { eventIndex: -1, exception: p.body().type, detail: p.message };
+      await this.store()
+        .then((store) => store.finishJob(job.captureID, [], [...errors, failure]))
         .catch(() => undefined);
     }
   }
 
   private async jobStatus(id: string, res: ServerResponse, headers: Headers, who: Principal): Promise<void> {
     if (who.kind !== "member") throw new EpcisProblem("SecurityException", "capture jobs need a session");
-    const job = await this.o.store.job(id);
+    const job = await (await this.store()).job(id);
     if (!job || (job.org !== who.org && !who.regulator))
       throw new EpcisProblem("NoSuchResourceException", `no capture job ${id} of organisation ${who.org}`);
     const { org: _org, ...body } = job;
@@ -285,7 +298,7 @@ export class EpcisRest {
     let scanned = 0;
     let more = false;
     while (page.length < q.perPage && scanned < SCAN_LIMIT) {
-      const rows = await this.o.store.scan(q, after, SCAN_BATCH);
+      const rows = await (await this.store()).scan(q, after, SCAN_BATCH);
       if (rows.length === 0) break;
       for (const row of rows) {
         scanned++;
@@ -295,7 +308,8 @@ export class EpcisRest {
       }
       if (rows.length < SCAN_BATCH && page.length < q.perPage) break;
     }
-    if (page.length === q.perPage || scanned >= SCAN_LIMIT) more = (await this.o.store.scan(q, after, 1)).length > 0;
+    if (page.length === q.perPage || scanned >= SCAN_LIMIT)
+      more = (await (await this.store()).scan(q, after, 1)).length > 0;
     const contexts = new Map<string, unknown>();
     const eventList: JsonObject[] = [];
     for (const { event, hash } of page) {
@@ -324,8 +338,11 @@ export class EpcisRest {
     send(res, 200, doc, responseHeaders);
   }
 
-  /** Waits for running capture jobs (before the store closes). */
-  async drain(): Promise<void> {
+  /** Waits for running capture jobs, then closes the store if it was opened. */
+  async close(): Promise<void> {
     await Promise.allSettled([...this.jobs]);
+    const opened = this.opened;
+    this.opened = undefined;
+    if (opened) await (await opened.catch(() => undefined))?.close();
   }
 }
