@@ -25,6 +25,7 @@ import {
   EpcisRestError,
   type EpcisSession,
   captureEvents,
+  captureJob,
   eventsOfEpc,
   openSession,
   queryEvents,
@@ -153,6 +154,9 @@ describe("EPCIS 2.0 REST interface of the indexer", function () {
       expect(job).to.include({ running: false, success: true, captureErrorBehaviour: "rollback", eventCount: 2 });
       expect(job.storedCount).to.equal(2);
       expect(job.errors).to.deep.equal([]);
+      // The job is the capturing organisation's (and a regulator's) to read: another member is told it does not exist.
+      expect((await captureJob(regulator, job.captureID)).storedCount).to.equal(2);
+      await refused(captureJob(carrier, job.captureID), "NoSuchResourceException", 404);
       // A single event (not wrapped in a document) is taken too.
       const received = await captureEvents(dst, json(hop1.receiving));
       expect(received).to.include({ success: true, storedCount: 1 });
