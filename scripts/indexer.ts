@@ -10,6 +10,7 @@
  * database is wiped and rebuilt (the reason is logged). While running, the indexer's API re-checks them
  * and answers 503 then exits non-zero on a chain reset; a reorg deeper than Ponder's finality stops the indexer with
  * a non-zero exit. `startIndexer` is the same launcher for the test harness, the app stack and the bench.
+ * The guard itself answers the EPCIS 2.0 REST interface under /epcis (src/epcis-rest, docs/epcis.md).
  */
 import { ChildProcess, spawn } from "node:child_process";
 import fs from "node:fs";
@@ -31,6 +32,7 @@ import {
   MedicalRecords__factory,
   SupplyChain__factory,
 } from "../typechain-types";
+import { type RunningEpcisRest, startEpcisRest } from "../src/epcis-rest";
 
 const REPO_ROOT = path.join(__dirname, "..");
 export const INDEXER_ROOT = path.join(REPO_ROOT, "indexer");
@@ -209,9 +211,13 @@ function preparePglite(dir: string, identity: ChainIdentity, log: (s: string) =>
   if (identity.firstBlockHash || !fs.existsSync(file)) fs.writeFileSync(file, JSON.stringify(identity, null, 2) + "\n");
 }
 
-/** Drops every trace of a Ponder database in PGlite (the directory) before a rebuild. */
+/**
+ * Drops every trace of a Ponder database in PGlite before a rebuild. The EPCIS store (`<dir>/epcis`) stays: captured
+ * documents cannot be rebuilt from the chain, and this chain is the one they were captured on.
+ */
 function wipePglite(dir: string, identity: ChainIdentity): void {
-  fs.rmSync(dir, { recursive: true, force: true });
+  for (const entry of fs.existsSync(dir) ? fs.readdirSync(dir) : [])
+    if (entry !== "epcis") fs.rmSync(path.join(dir, entry), { recursive: true, force: true });
   fs.mkdirSync(dir, { recursive: true });
   fs.writeFileSync(path.join(dir, IDENTITY_FILE), JSON.stringify(identity, null, 2) + "\n");
 }
@@ -357,7 +363,9 @@ const DEEP_REORG = /unrecoverable .*reorg beyond finalized block \d+/i;
 
 const OUTPUT_LINES = 400;
 /** Routes that must never answer from a database the chain no longer matches. */
-const GUARDED = /^\/(ready|status|history|graphql|sql)(\/|\?|$)/;
+const GUARDED = /^\/(ready|status|history|graphql|sql|epcis)(\/|\?|$)/;
+/** The EPCIS 2.0 REST interface (src/epcis-rest), answered by the guard itself. */
+const EPCIS_ROUTES = /^\/epcis(\/|\?|$)/;
 /**
  * Every guarded request re-reads the chain's identity first (two block-hash reads): a cache, even of a second,
  * answered 200 with the old chain's history right after a reset (test-indexer/faults.test.ts).
@@ -488,6 +496,20 @@ export async function startIndexer(options: StartIndexerOptions): Promise<Runnin
     .split(",")
     .map((o) => o.trim())
     .filter((o) => o !== "");
+  const url = `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
+
+  // --- EPCIS 2.0 REST (src/epcis-rest): its own store in the indexer's database, mounted under /epcis ---------------
+  const epcis: RunningEpcisRest = startEpcisRest({
+    rpcUrl: options.rpcUrl,
+    historyUrl: `http://127.0.0.1:${ponderPort}`,
+    consortium: deployment.contracts.consortium,
+    identity,
+    databaseUrl: options.databaseUrl,
+    schema: `${schema}_epcis`,
+    indexerDbDir: dbDir,
+    origins: [url, ...origins],
+    log,
+  });
   const server = http.createServer(async (req, res) => {
     const origin = req.headers.origin;
     const cors: Record<string, string> =
@@ -496,7 +518,10 @@ export async function startIndexer(options: StartIndexerOptions): Promise<Runnin
       res.writeHead(cors["access-control-allow-origin"] ? 204 : 403, {
         ...cors,
         ...(cors["access-control-allow-origin"]
-          ? { "access-control-allow-methods": "GET, POST", "access-control-allow-headers": "content-type" }
+          ? {
+              "access-control-allow-methods": "GET, POST",
+              "access-control-allow-headers": "content-type, authorization, gs1-capture-error-behaviour",
+            }
           : {}),
       });
       res.end();
@@ -508,6 +533,12 @@ export async function startIndexer(options: StartIndexerOptions): Promise<Runnin
       res.writeHead(503, { ...cors, "content-type": "application/json" });
       res.end(JSON.stringify({ error: stopped.error, code: stopped.code }));
       return;
+    }
+    if (EPCIS_ROUTES.test(url)) {
+      const exposed: Record<string, string> = cors["access-control-allow-origin"]
+        ? { "access-control-expose-headers": "location, link" }
+        : {};
+      return epcis.rest.handle(req, res, { ...cors, ...exposed });
     }
     const headers = { ...req.headers };
     delete headers.host;
@@ -538,8 +569,6 @@ export async function startIndexer(options: StartIndexerOptions): Promise<Runnin
     server.listen(port, host, () => resolve());
   });
   void exited.then(() => clearInterval(timer));
-
-  const url = `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
   return {
     url,
     exited,
@@ -578,6 +607,7 @@ export async function startIndexer(options: StartIndexerOptions): Promise<Runnin
       }
       await new Promise<void>((r) => server.close(() => r()));
       server.closeAllConnections();
+      await epcis.close();
     },
   };
 }
@@ -627,7 +657,9 @@ async function main(argv: string[]): Promise<void> {
     getLogsRange: option(argv, "getlogs-range") ? Number(option(argv, "getlogs-range")) : getLogsRangeFor(network),
     verbose: true,
   });
-  console.log(`indexer: serving ${indexer.url} (history under /history, GraphQL at /graphql, SQL at /sql)`);
+  console.log(
+    `indexer: serving ${indexer.url} (history under /history, EPCIS 2.0 REST under /epcis, GraphQL at /graphql, SQL at /sql)`,
+  );
   const stop = () => void indexer.stop();
   process.once("SIGINT", stop);
   process.once("SIGTERM", stop);

@@ -587,6 +587,15 @@ function constrainDigitalLink(uri: string): string | undefined {
   return undefined;
 }
 
+/**
+ * An EPC or EPC class (EPC URN, or a Digital Link on any domain) as the constrained canonical Digital Link the hash
+ * uses (rules 17-18); any other identifier trimmed. The EPCIS REST interface indexes and matches EPCs in this form.
+ */
+export function canonicalEpc(uri: string): string {
+  const v = uri.trim();
+  return epcUrnToDigitalLink(v) ?? constrainDigitalLink(v) ?? v;
+}
+
 /** An EPC pure-identity or class URN (`urn:epc:id:…`, `urn:epc:class:…`, `urn:epc:idpat:…`) as a canonical DL. */
 function epcUrnToDigitalLink(urn: string): string | undefined {
   const m = /^urn:epc:(id|class|idpat):([a-z]+):(.+)$/.exec(urn);
