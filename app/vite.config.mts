@@ -36,6 +36,10 @@ export default defineConfig({
       "react-i18next",
       "bwip-js/browser",
       "zxing-wasm/reader",
+      // EPCIS events are schema-checked and hashed in the page (src/epcis.ts); the interface's client signs in with SIWE
+      "ajv",
+      "ajv-formats",
+      "viem/siwe",
     ],
   },
   server: {
@@ -46,9 +50,13 @@ export default defineConfig({
       ...(process.env.APP_RPC_TARGET
         ? { "/rpc": { target: process.env.APP_RPC_TARGET, changeOrigin: true, rewrite: () => "/" } }
         : {}),
-      // The history indexer (its /history/* routes) on the page's own origin: no CORS needed for the app.
+      // The history indexer (its /history/* routes) and its EPCIS 2.0 interface (/epcis/*) on the page's own
+      // origin: no CORS needed for the app.
       ...(process.env.APP_HISTORY_TARGET
-        ? { "/history": { target: process.env.APP_HISTORY_TARGET, changeOrigin: true } }
+        ? {
+            "/history": { target: process.env.APP_HISTORY_TARGET, changeOrigin: true },
+            "/epcis": { target: process.env.APP_HISTORY_TARGET, changeOrigin: true },
+          }
         : {}),
     },
   },

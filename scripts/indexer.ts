@@ -279,7 +279,11 @@ async function preparePostgres(
         identity,
       );
     } else if (!why && schemaExists) why = "no chain identity recorded for it";
-    if (!why && rpcUrl) why = await storedChainMismatch(client, rpcUrl, identity.chainId);
+    if (!why && rpcUrl) {
+      why = await storedChainMismatch(client, rpcUrl, identity.chainId);
+      // another chain behind the same identity: its captured EPCIS documents go too (their anchors are gone)
+      if (why) await client.query(`DROP SCHEMA IF EXISTS ${quoteIdent(`${schema}_epcis`)} CASCADE`);
+    }
     if (why) {
       log(`dropping schema ${schema} and the sync cache: ${why}`);
       await wipePostgres(client, schema);
@@ -400,7 +404,9 @@ export async function startIndexer(options: StartIndexerOptions): Promise<Runnin
     preparePglite(dbDir, identity, log);
     const why = await pgliteStoredMismatch(path.join(dbDir, "pglite"), options.rpcUrl, identity.chainId);
     if (why) {
+      // another chain behind the same identity: its captured EPCIS documents go too (their anchors are gone)
       log(`wiping ${dbDir}: ${why}`);
+      fs.rmSync(dbDir, { recursive: true, force: true });
       wipePglite(dbDir, identity);
     }
   }
