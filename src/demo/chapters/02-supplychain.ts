@@ -8,6 +8,7 @@ import {
   custodyHop,
   decommissioningEvent,
   demoGln,
+  itemUri,
   locationUri,
   packingEvent,
   recallEvent,
@@ -15,6 +16,8 @@ import {
   unpackingEvent,
 } from "../../epcis";
 import { anchorEpcisEvents, deployEpcisAnchors } from "../../epcis-anchor";
+import { eventsOfEpc, queryEvents, signIn } from "../../epcis-rest/client";
+import { captureStory, recordEpcis } from "../epcis";
 import type { ActorKey } from "../../city";
 import {
   cbv,
@@ -270,12 +273,43 @@ export const chapter: DemoChapter = {
         `10 packings of 1,000 packs, the recall) in one transaction; Corner Pharmacy ${a2.count} (unpacking, 5 sales), ` +
         `Northside Hospital its dispensing`,
     );
-    for (const [by, events] of documents) ctx.epcis.push({ by, events });
+    for (const [by, events] of documents) recordEpcis(ctx, by, events);
+
+    heading("The EPCIS 2.0 interface: partners capture and query, each sees what it may");
+    const history = await storyHistory(ctx, ["consortium", "supplyChain", "epcisAnchors"]);
+    const captured = await captureStory(ctx, history.base);
+    say(
+      `each member signed in with Ethereum (EIP-4361) and captured the documents it anchored: ` +
+        [...captured].map(([by, n]) => `${names(orgIds[by as keyof typeof orgIds])} ${n}`).join(", ") +
+        ` (an event whose hash its organisation did not anchor is refused)`,
+    );
+    const regulatorView = await queryEvents(await signIn(actors.regulator, history.base), {
+      EQ_bizStep: ["shipping"],
+      perPage: 500,
+    });
+    const matched = regulatorView.events.filter((e) => e["citychain:anchor"].hashMatches).length;
+    say(
+      `the regulator queries EQ_bizStep=shipping: ${regulatorView.events.length} events, ${matched} of them recomputed to ` +
+        `the hash anchored on chain`,
+    );
+    const packUri = itemUri({ gtin, serial: serials[1] });
+    const pharmacyView = await eventsOfEpc(await signIn(actors.pharmacy, history.base), packUri);
+    const outsiderView = await queryEvents(await signIn(actors.assetOperator, history.base), { perPage: 500 });
+    say(
+      `Corner Pharmacy, which held pack ${serials[1]}, reads its ${pharmacyView.events.length} events ` +
+        `(${pharmacyView.events.map((e) => e.bizStep).join(", ")}); City Assets Co, a member that never held these ` +
+        `goods, sees ${outsiderView.events.length} events`,
+    );
+    const consumerView = await eventsOfEpc(history.base, packUri);
+    say(
+      `a consumer asks without signing in: ${consumerView.events.length} events, only what the verify page shows ` +
+        `(${Object.keys(consumerView.events[0] ?? {}).join(", ")})`,
+    );
 
     heading("A consumer traces her pack");
     const bought = buildDigitalLink({ gtin, lot: "PCM-2026-118", serial: serials[1], expiry });
     const places = await memberPlaces(consortium);
-    const trace = await traceItem(await storyHistory(ctx, ["supplyChain"]), bought, names, 3, places);
+    const trace = await traceItem(history, bought, names, 3, places);
     printTable(
       ["block", "event", "detail", "EPCIS step · read point · anchor"],
       trace.events.map((e) => [e.block, e.what, e.detail, epcisLine(e.epcis)]),
