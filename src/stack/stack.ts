@@ -7,6 +7,7 @@ import { cityActors } from "../city";
 import { SYSTEM_MODULE, deploymentDir } from "../deployments";
 import type { DemoChapter, DemoContext } from "../demo/context";
 import { demoContext, heading } from "../demo/context";
+import { captureStory } from "../demo/epcis";
 import { AppDeployment, actorLabel } from "./deployment";
 import { type IndexedChain, indexChain, stopStoryHistory, storyContracts } from "../history/demo";
 
@@ -252,6 +253,8 @@ export async function startAppStack(
     await stopStoryHistory(ctx);
     history = await indexChain(hre, storyContracts(ctx), ctx.firstBlock, rpc);
     await history.synced();
+    // The members' EPCIS documents live off chain: each member captures what it anchored into the app's interface.
+    await captureStory(ctx, history.url);
     const { chainId } = await hre.ethers.provider.getNetwork();
     const deployment = {
       ...describeDeployment(ctx, "localhost", chainId, "/rpc", true),

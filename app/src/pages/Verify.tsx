@@ -22,6 +22,8 @@ import { useFormat } from "../i18n";
 import { itemStateText, localiseTimelineText } from "../i18n/timeline";
 import { CameraScanner } from "../scanner";
 import { HistoryNotFoundError } from "../../../src/history/client";
+import { itemUri } from "../../../src/epcis";
+import { type QueriedEvent, eventsOfEpc } from "../../../src/epcis-rest/client";
 import { type EpcisFacts, type TimelineEntry, timelineEntries } from "../../../src/history/timeline";
 
 interface CatalogueEntry {
@@ -395,6 +397,7 @@ export function VerifyPage({ path }: { path: string }) {
         <HistoryLag answer={data.lag} />
         <Timeline entries={data.timeline} />
       </section>
+      <EpcisEvents epc={itemUri({ gtin: link.gtin, serial: link.serial! })} org={data.org} />
       <p>
         <a
           href="/verify"
@@ -408,6 +411,86 @@ export function VerifyPage({ path }: { path: string }) {
       </p>
     </>
   );
+}
+
+/**
+ * The pack's EPCIS 2.0 events as the interface shows anyone (`GET /epcis/epcs/{epc}/events` without a session):
+ * type, time, business step, disposition and the chain's anchors of each, loaded when asked for.
+ */
+function EpcisEvents({ epc, org }: { epc: string; org: (id: number) => string }) {
+  const { t } = useTranslation();
+  const fmt = useFormat();
+  const [open, setOpen] = useState(false);
+  const [state, setState] = useState<{ events?: QueriedEvent[]; error?: string }>({});
+  useEffect(() => {
+    if (!open) return;
+    let live = true;
+    // the page's own origin proxies /epcis to the indexer's interface
+    eventsOfEpc("", epc, { perPage: 100 }).then(
+      (page) => live && setState({ events: page.events }),
+      (err: Error) => live && setState({ error: err.message }),
+    );
+    return () => {
+      live = false;
+    };
+  }, [open, epc]);
+  return (
+    <section className="card" data-testid="epcis-events">
+      <h2>{t("pack.epcisEvents")}</h2>
+      {!open ? (
+        <button type="button" data-testid="epcis-open" onClick={() => setOpen(true)}>
+          {t("pack.epcisShow")}
+        </button>
+      ) : state.error ? (
+        <div className="error">{state.error}</div>
+      ) : !state.events ? (
+        <div className="muted">{t("app.loadingData")}</div>
+      ) : state.events.length === 0 ? (
+        <div className="muted">{t("pack.epcisNone")}</div>
+      ) : (
+        <table>
+          <thead>
+            <tr>
+              <th>{t("pack.epcisWhen")}</th>
+              <th>{t("pack.epcisStep")}</th>
+              <th>{t("pack.epcisDisposition")}</th>
+              <th>{t("pack.epcisAnchor")}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {state.events.map((e, i) => {
+              const anchor = e["citychain:anchor"];
+              const when = typeof e.eventTime === "string" ? Math.floor(Date.parse(e.eventTime) / 1000) : 0;
+              return (
+                <tr key={i} data-testid="epcis-event">
+                  <td>{fmt.when(when)}</td>
+                  <td>{cbvWord(e.bizStep)}</td>
+                  <td>{cbvWord(e.disposition)}</td>
+                  <td>
+                    {anchor.anchors.length === 0 || !anchor.hashMatches ? (
+                      <span className="badge bad">{t("pack.epcisNotAnchored")}</span>
+                    ) : (
+                      t("pack.epcisAnchored", {
+                        orgs: [...new Set(anchor.anchors.map((a) => org(a.org)))].join(", "),
+                        block: anchor.anchors[0].block,
+                      })
+                    )}
+                  </td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      )}
+    </section>
+  );
+}
+
+/** A CBV value (`shipping`, `https://ref.gs1.org/cbv/BizStep-shipping`, `urn:epcglobal:cbv:bizstep:shipping`) as words. */
+function cbvWord(value: unknown): string {
+  if (typeof value !== "string") return "";
+  const m = /(?:BizStep-|Disp-|bizstep:|disp:)([A-Za-z_]+)$/.exec(value);
+  return (m ? m[1] : value).replace(/_/g, " ");
 }
 
 /** A custody event's business step, read point and anchor (the CBV 2.0 hash of its EPCIS event, shortened). */
