@@ -2,23 +2,26 @@ import { Presets, SingleBar } from "cli-progress";
 import { task } from "hardhat/config";
 import type { Consortium, EpcisAnchors, SupplyChain } from "../typechain-types";
 import { resolveAddress, resolveSigner } from "../src/deployments";
+import { anchorOf as hashOfEvent } from "../src/epcis";
 import { anchorEpcisEvents, chainAnchors, readEpcisFile, verifyEpcisEvent } from "../src/epcis-anchor";
-import { cliHistory } from "../src/history/endpoint";
+import { captureEvents, epcisDocument, signIn } from "../src/epcis-rest/client";
+import { cliHistory, indexerUrl } from "../src/history/endpoint";
 import { orgNamer } from "../src/supplychain";
 import { printTable, short } from "../src/table";
 
 task(
   "supply:epcis",
   "EPCIS 2.0 events and the chain: `anchor <file>` anchors each event of a document as the --from member's " +
-    "assertion; `verify <file>` checks each event of a document against its anchor",
+    "assertion; `capture <file>` anchors what the member has not anchored yet and captures the document into the " +
+    "EPCIS interface (CITY_INDEXER_URL); `verify <file>` checks each event of a document against its anchor",
 )
-  .addPositionalParam("action", "anchor | verify")
+  .addPositionalParam("action", "anchor | capture | verify")
   .addPositionalParam("file", "An EPCIS 2.0 event, an EPCISDocument or a JSON array of events")
   .addOptionalParam(
     "address",
-    "anchor: the EpcisAnchors address; verify: the SupplyChain address (default: the Ignition deployment of this network)",
+    "anchor, capture: the EpcisAnchors address; verify: the SupplyChain address (default: the Ignition deployment of this network)",
   )
-  .addOptionalParam("from", "anchor: the capturing member's signer (actor key, address or signer index)")
+  .addOptionalParam("from", "anchor, capture: the capturing member's signer (actor key, address or signer index)")
   .setAction(async (args: { action: string; file: string; address?: string; from?: string }, hre) => {
     if (args.action === "anchor") {
       if (!args.from) throw new Error("supply:epcis anchor: --from (the capturing member's signer) is required");
@@ -63,8 +66,45 @@ task(
       console.log(`${sent} event(s) anchored, ${results.length - sent} already anchored by this member`);
       return;
     }
+    if (args.action === "capture") {
+      if (!args.from) throw new Error("supply:epcis capture: --from (the capturing member's signer) is required");
+      const events = readEpcisFile(args.file);
+      const signer = await resolveSigner(hre, args.from);
+      const contract = (await hre.ethers.getContractAt(
+        "EpcisAnchors",
+        await resolveAddress(hre, "EpcisAnchors", args.address),
+      )) as unknown as EpcisAnchors;
+      const consortium = (await hre.ethers.getContractAt(
+        "Consortium",
+        await contract.consortium(),
+      )) as unknown as Consortium;
+      const org = Number(await consortium.memberOf(await signer.getAddress()));
+      // The interface stores an event only when the member's organisation anchored it: in a custody call or
+      // through EpcisAnchors. What it has not anchored yet is anchored now, with its key.
+      const history = await cliHistory(hre);
+      const missing = [];
+      for (const event of events) {
+        const { epcisHash } = hashOfEvent(event);
+        if (!(await chainAnchors(history, epcisHash)).some((a) => a.org === org)) missing.push(event);
+      }
+      if (missing.length > 0) await anchorEpcisEvents(contract, signer, missing);
+      await cliHistory(hre); // the indexer reads the new anchors before the interface checks them
+      const session = await signIn(signer, indexerUrl());
+      const job = await captureEvents(session, epcisDocument(events));
+      printTable(
+        ["capture", "events", "stored", "newly anchored", "result"],
+        [[job.captureID, job.eventCount, job.storedCount, missing.length, job.success ? "captured" : "refused"]],
+        `supply:epcis capture ${args.file}`,
+      );
+      if (!job.success) {
+        const why = job.errors.map((e) => `event ${e.eventIndex + 1}: ${e.exception}: ${e.detail}`).join("; ");
+        throw new Error(`supply:epcis capture: the interface refused the document (${why})`);
+      }
+      console.log(`${job.storedCount} event(s) captured`);
+      return;
+    }
     if (args.action !== "verify")
-      throw new Error(`supply:epcis: unknown action "${args.action}" (expected anchor or verify)`);
+      throw new Error(`supply:epcis: unknown action "${args.action}" (expected anchor, capture or verify)`);
     const sc = (await hre.ethers.getContractAt(
       "SupplyChain",
       await resolveAddress(hre, "SupplyChain", args.address),

@@ -4,9 +4,8 @@
  * by the member that anchored them.
  */
 import type { ActorKey } from "../city";
-import type { EpcisEvent, JsonObject } from "../epcis";
-import { EPCIS_CONTEXT } from "../epcis";
-import { signIn, captureEvents } from "../epcis-rest/client";
+import type { EpcisEvent } from "../epcis";
+import { captureEvents, epcisDocument, signIn } from "../epcis-rest/client";
 import type { DemoContext } from "./context";
 
 /** Events per capture request (the interface takes at most 500 and 2 MiB; a packing event lists 1,000 packs). */
@@ -15,17 +14,6 @@ const CAPTURE_CHUNK = 100;
 /** Records events a member anchored, for the interfaces that serve the story to capture. */
 export function recordEpcis(ctx: DemoContext, by: ActorKey, events: EpcisEvent[]): void {
   ctx.epcis.push({ by, events });
-}
-
-/** An EPCIS 2.0 document of `events` (what `POST /capture` takes). */
-export function epcisDocument(events: EpcisEvent[], creationDate = new Date().toISOString()): JsonObject {
-  return {
-    "@context": [EPCIS_CONTEXT],
-    type: "EPCISDocument",
-    schemaVersion: "2.0",
-    creationDate,
-    epcisBody: { eventList: events as unknown as JsonObject[] },
-  };
 }
 
 /**

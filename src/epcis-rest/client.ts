@@ -4,10 +4,24 @@
  * exception type of the answer. Browser-safe apart from the signer: only `fetch` and viem's SIWE message builder.
  */
 import { createSiweMessage } from "viem/siwe";
-import type { JsonObject } from "../epcis";
+import { EPCIS_CONTEXT, type EpcisEvent, type JsonObject } from "../epcis";
 import { type EpcisExceptionType, isProblemBody } from "./problem";
 import type { AnchorField } from "./server";
 import type { CaptureJob } from "./store";
+
+/** An EPCIS 2.0 document of `events` (what `POST /capture` takes). */
+export function epcisDocument(
+  events: (EpcisEvent | JsonObject)[],
+  creationDate = new Date().toISOString(),
+): JsonObject {
+  return {
+    "@context": [EPCIS_CONTEXT],
+    type: "EPCISDocument",
+    schemaVersion: "2.0",
+    creationDate,
+    epcisBody: { eventList: events as unknown as JsonObject[] },
+  };
+}
 
 /** An error answer of the interface (or no answer at all: `exception` "unreachable"). */
 export class EpcisRestError extends Error {

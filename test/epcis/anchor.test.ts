@@ -31,6 +31,9 @@ import {
   verifyEpcisEvent,
 } from "../../src/epcis-anchor";
 import { deployEpcisAnchorsFixture } from "../fixtures/epcis";
+import { withIndexerUrl } from "../fixtures/history";
+import { queryEvents, signIn } from "../../src/epcis-rest/client";
+import { indexerUrl } from "../../src/history/endpoint";
 import { GTIN, SSCC, deploySupplyChainFixture } from "../fixtures/supplychain";
 
 const asJson = (x: unknown) => JSON.parse(JSON.stringify(x)) as JsonObject;
@@ -247,7 +250,55 @@ describe("supply:epcis anchor, then verify: EpcisAnchored anchors through the in
       "--from (the capturing member's signer) is required",
     );
     await expect(hre.run("supply:epcis", { action: "stamp", file: doc, address })).to.be.rejectedWith(
-      'unknown action "stamp" (expected anchor or verify)',
+      'unknown action "stamp" (expected anchor, capture or verify)',
     );
+  });
+});
+
+describe("supply:epcis capture: anchors what the member has not anchored, then captures into the EPCIS interface", function () {
+  it("anchors the new events with the member's key, captures the document, and the regulator reads it anchored", async function () {
+    const f = await loadFixture(taskFixture);
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "epcis-capture-"));
+    const events = unanchoredKinds().slice(4, 7);
+    const doc = path.join(dir, "doc.json");
+    fs.writeFileSync(doc, JSON.stringify(events));
+    // one of them the manufacturer anchored before: only the other two are sent now
+    await anchorEpcisEvents(f.anchors, f.actors.manufacturer, [events[0]]);
+    const address = await f.anchors.getAddress();
+    await withIndexerUrl({ consortium: f.consortium, supplyChain: f.sc, epcisAnchors: f.anchors }, async () => {
+      const out: string[] = [];
+      const original = console.log;
+      console.log = (...a: unknown[]) => void out.push(a.join(" "));
+      try {
+        await hre.run("supply:epcis", { action: "capture", file: doc, address, from: "manufacturer" });
+      } finally {
+        console.log = original;
+      }
+      // eslint-disable-next-line no-control-regex
+      const table = out.join("\n").replace(/\x1b\[[0-9;]*m/g, "");
+      expect(table, "events, stored, newly anchored").to.match(/│\s*3\s*│\s*3\s*│\s*2\s*│\s*captured/);
+      expect(out).to.include("3 event(s) captured");
+      const logs = await f.anchors.queryFilter(f.anchors.filters.EpcisAnchored(undefined, f.orgIds.manufacturer));
+      expect(logs.map((l) => l.args.epcisHash)).to.deep.equal(events.map((e) => hashOfEvent(e).epcisHash));
+
+      const regulator = await signIn(f.actors.regulator, indexerUrl());
+      const page = await queryEvents(regulator, { perPage: 100 });
+      expect(page.events.map((e) => e["citychain:anchor"].eventHash)).to.have.members(
+        events.map((e) => hashOfEvent(e).hashId),
+      );
+      for (const e of page.events) {
+        expect(e["citychain:anchor"].hashMatches).to.equal(true);
+        expect(e["citychain:anchor"].anchors.map((a) => a.org)).to.deep.equal([f.orgIds.manufacturer]);
+      }
+      // a person (an investor) cannot anchor, so it cannot capture: nothing is sent
+      const before = await hre.ethers.provider.getBlockNumber();
+      await expect(
+        hre.run("supply:epcis", { action: "capture", file: doc, address, from: "investor1" }),
+      ).to.be.rejectedWith(EpcisAnchorError, "is a person, not an organisation");
+      expect(await hre.ethers.provider.getBlockNumber()).to.equal(before);
+      await expect(hre.run("supply:epcis", { action: "capture", file: doc, address })).to.be.rejectedWith(
+        "--from (the capturing member's signer) is required",
+      );
+    });
   });
 });
