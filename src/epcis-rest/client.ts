@@ -150,6 +150,8 @@ export async function signIn(signer: SiweSigner, baseUrl: string, chainId?: numb
   chainId ??= Number(
     (await call<{ chainId: string }>(`${trim(baseUrl)}/history/status`, { method: "GET" })).body.chainId,
   );
+  if (!Number.isSafeInteger(chainId) || chainId <= 0)
+    throw new EpcisRestError(`${baseUrl} names no chain id to sign in for`, "ImplementationException");
   const nonce = await signInNonce(baseUrl);
   const message = siweMessage({ baseUrl, account: await signer.getAddress(), chainId, nonce });
   return openSession(baseUrl, message, await signer.signMessage(message));

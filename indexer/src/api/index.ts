@@ -88,10 +88,20 @@ async function chainProgress(): Promise<{ indexed: bigint; head: bigint; ready: 
   return progress;
 }
 
+let chainIdText: string | undefined;
+/**
+ * The indexed chain's id. Ponder knows a chain object only for ids viem lists (31337 is Hardhat's); a private
+ * network's id (the PoA chain's) is asked of the node once.
+ */
+async function indexedChainId(): Promise<string> {
+  chainIdText ??= String(publicClients.city.chain?.id ?? (await publicClients.city.getChainId()));
+  return chainIdText;
+}
+
 async function answer<T>(c: HonoContext, data: T): Promise<Response> {
   const p = await chainProgress();
   const body: HistoryEnvelope<T> = {
-    chainId: String(publicClients.city.chain?.id ?? ""),
+    chainId: await indexedChainId(),
     indexedBlock: p.indexed.toString(),
     headBlock: p.head.toString(),
     data,
@@ -136,7 +146,7 @@ async function eventsByIds(ids: string[]): Promise<EventRow[]> {
 app.get("/history/status", async (c) => {
   const p = await chainProgress();
   const status: HistoryStatus = {
-    chainId: String(publicClients.city.chain?.id ?? ""),
+    chainId: await indexedChainId(),
     indexedBlock: p.indexed.toString(),
     headBlock: p.head.toString(),
     behind: (p.head > p.indexed ? p.head - p.indexed : 0n).toString(),
