@@ -1,5 +1,8 @@
 import { Presets, SingleBar } from "cli-progress";
+import type { Signer } from "ethers";
 import { task } from "hardhat/config";
+import type { HardhatRuntimeEnvironment } from "hardhat/types";
+import type { JsonObject } from "../src/epcis";
 import type { Consortium, EpcisAnchors, SupplyChain } from "../typechain-types";
 import { resolveAddress, resolveSigner } from "../src/deployments";
 import { anchorOf as hashOfEvent } from "../src/epcis";
@@ -8,6 +11,21 @@ import { captureEvents, epcisDocument, signIn } from "../src/epcis-rest/client";
 import { cliHistory, indexerUrl } from "../src/history/endpoint";
 import { orgNamer } from "../src/supplychain";
 import { printTable, short } from "../src/table";
+
+/** What `anchor` and `capture` act on: the file's events, the --from member's signer and the EpcisAnchors contract. */
+async function memberInput(
+  hre: HardhatRuntimeEnvironment,
+  args: { action: string; file: string; address?: string; from?: string },
+): Promise<{ events: JsonObject[]; signer: Signer; contract: EpcisAnchors }> {
+  if (!args.from) throw new Error(`supply:epcis ${args.action}: --from (the capturing member's signer) is required`);
+  const events = readEpcisFile(args.file);
+  const signer = await resolveSigner(hre, args.from);
+  const contract = (await hre.ethers.getContractAt(
+    "EpcisAnchors",
+    await resolveAddress(hre, "EpcisAnchors", args.address),
+  )) as unknown as EpcisAnchors;
+  return { events, signer, contract };
+}
 
 task(
   "supply:epcis",
@@ -24,13 +42,7 @@ task(
   .addOptionalParam("from", "anchor, capture: the capturing member's signer (actor key, address or signer index)")
   .setAction(async (args: { action: string; file: string; address?: string; from?: string }, hre) => {
     if (args.action === "anchor") {
-      if (!args.from) throw new Error("supply:epcis anchor: --from (the capturing member's signer) is required");
-      const events = readEpcisFile(args.file);
-      const signer = await resolveSigner(hre, args.from);
-      const contract = (await hre.ethers.getContractAt(
-        "EpcisAnchors",
-        await resolveAddress(hre, "EpcisAnchors", args.address),
-      )) as unknown as EpcisAnchors;
+      const { events, signer, contract } = await memberInput(hre, args);
       const names = await orgNamer(
         (await hre.ethers.getContractAt("Consortium", await contract.consortium())) as unknown as Consortium,
       );
@@ -67,13 +79,7 @@ task(
       return;
     }
     if (args.action === "capture") {
-      if (!args.from) throw new Error("supply:epcis capture: --from (the capturing member's signer) is required");
-      const events = readEpcisFile(args.file);
-      const signer = await resolveSigner(hre, args.from);
-      const contract = (await hre.ethers.getContractAt(
-        "EpcisAnchors",
-        await resolveAddress(hre, "EpcisAnchors", args.address),
-      )) as unknown as EpcisAnchors;
+      const { events, signer, contract } = await memberInput(hre, args);
       const consortium = (await hre.ethers.getContractAt(
         "Consortium",
         await contract.consortium(),
