@@ -10,7 +10,6 @@ import fs from "node:fs";
 import { type Signer, ZeroHash, getAddress, keccak256, toUtf8Bytes } from "ethers";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 import type { Consortium, EpcisAnchors } from "../typechain-types";
-import { Consortium__factory } from "../typechain-types";
 import type { HistoryClient } from "./history/client";
 import type { EpcisAnchor } from "./history/types";
 import {
@@ -279,6 +278,9 @@ export async function anchorEpcisEvents(
     throw new EpcisAnchorError(`batch size ${batchSize}: must be an integer from 1 to ${max}`);
   }
   const account = await signer.getAddress();
+  // Loaded here, not at the top: the supply:epcis task loads this module with the config, before the first compile
+  // has generated the bindings.
+  const { Consortium__factory } = await import("../typechain-types");
   const consortium: Consortium = Consortium__factory.connect(await contract.consortium(), contract.runner ?? signer);
   const org = Number(await consortium.memberOf(account));
   if (org === 0) throw new EpcisAnchorError(`${account} is bound to no member of the consortium`);
