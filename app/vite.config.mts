@@ -36,15 +36,29 @@ export default defineConfig({
       "react-i18next",
       "bwip-js/browser",
       "zxing-wasm/reader",
+      // EPCIS events are schema-checked and hashed in the page (src/epcis.ts); the interface's client signs in with SIWE
+      "ajv",
+      "ajv-formats",
+      "viem/siwe",
     ],
   },
   server: {
     host: "127.0.0.1",
     strictPort: true,
     fs: { allow: [repo] },
-    proxy: process.env.APP_RPC_TARGET
-      ? { "/rpc": { target: process.env.APP_RPC_TARGET, changeOrigin: true, rewrite: () => "/" } }
-      : undefined,
+    proxy: {
+      ...(process.env.APP_RPC_TARGET
+        ? { "/rpc": { target: process.env.APP_RPC_TARGET, changeOrigin: true, rewrite: () => "/" } }
+        : {}),
+      // The history indexer (its /history/* routes) and its EPCIS 2.0 interface (/epcis/*) on the page's own
+      // origin: no CORS needed for the app.
+      ...(process.env.APP_HISTORY_TARGET
+        ? {
+            "/history": { target: process.env.APP_HISTORY_TARGET, changeOrigin: true },
+            "/epcis": { target: process.env.APP_HISTORY_TARGET, changeOrigin: true },
+          }
+        : {}),
+    },
   },
   build: { outDir: path.join(repo, "dist", "app"), emptyOutDir: true },
 });

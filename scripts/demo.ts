@@ -7,6 +7,7 @@ import path from "node:path";
 import hre from "hardhat";
 import { runtimeLine } from "../src/runtime";
 import { DemoChapter, DemoContext, demoContext, heading, pickChapters } from "../src/demo/context";
+import { stopStoryHistory } from "../src/history/demo";
 
 async function main(): Promise<void> {
   const dir = path.join(__dirname, "..", "src", "demo", "chapters");
@@ -25,6 +26,16 @@ async function main(): Promise<void> {
       : "the in-process network's clock jumps over sale deadlines and sensor journeys",
   );
   const started = Date.now();
+  try {
+    await runChapters(ctx, chapters, files, dir);
+  } finally {
+    await stopStoryHistory(ctx);
+  }
+  if (process.env.DEMO_EXPORT) exportDemo(ctx, chainId, process.env.DEMO_EXPORT);
+  console.log(`\nThe demo completed: ${chapters.length} chapters in ${((Date.now() - started) / 1000).toFixed(1)} s.`);
+}
+
+async function runChapters(ctx: DemoContext, chapters: number[], files: string[], dir: string): Promise<void> {
   for (const n of chapters) {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { chapter } = require(path.join(dir, files[n - 1])) as { chapter: DemoChapter };
@@ -33,8 +44,6 @@ async function main(): Promise<void> {
     await chapter.run(ctx);
     console.log(`  (chapter ${n} in ${((Date.now() - t) / 1000).toFixed(1)} s)`);
   }
-  if (process.env.DEMO_EXPORT) exportDemo(ctx, chainId, process.env.DEMO_EXPORT);
-  console.log(`\nThe demo completed: ${chapters.length} chapters in ${((Date.now() - started) / 1000).toFixed(1)} s.`);
 }
 
 /**

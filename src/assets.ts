@@ -1,3 +1,4 @@
+import { getAddress } from "ethers";
 import type { Signer } from "ethers";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 import type {
@@ -10,6 +11,8 @@ import type {
 } from "../typechain-types";
 import { documentHash } from "./consortium";
 import { deployProxied } from "./deploy/proxy";
+import { type HistoryClient, lagNote } from "./history/client";
+import type { HistoryEvent } from "./history/types";
 
 /** Asset kinds as in IAssetRegistry.Kind. */
 export const ASSET_KIND = { Solar: 0, Vending: 1, AdScreen: 2, Other: 3 } as const;
@@ -272,16 +275,36 @@ export interface HistoryEntry {
   detail: string;
 }
 
-/** Holdings, claimable revenue per payment token and history of an investor across every asset. */
+/**
+ * An investor's holdings and claimable revenue per payment token now (the share tokens' views), and what happened
+ * (transfers, purchases, refunds, claims, market fills) from the indexer. The assets considered are those the
+ * investor ever held: the indexer knows them without a scan of every asset.
+ */
 export async function portfolio(
   hre: HardhatRuntimeEnvironment,
   system: AssetsSystem,
   investor: string,
-): Promise<{ holdings: Holding[]; history: HistoryEntry[] }> {
-  const count = await system.registry.assetCount();
+  history: HistoryClient,
+): Promise<{ holdings: Holding[]; history: HistoryEntry[]; lag?: string }> {
+  const me = investor.toLowerCase();
+  const [past, offerings, listings, assets] = await Promise.all([
+    history.portfolio(investor),
+    history.offerings(),
+    history.listings(),
+    history.assets(),
+  ]);
+  const assetOfToken = new Map(assets.data.map((a) => [a.shareToken.toLowerCase(), BigInt(a.assetId)]));
+  const assetOfOffering = new Map(offerings.data.map((o) => [o.offeringId, BigInt(o.assetId)]));
+  const assetOfListing = new Map(listings.data.map((l) => [l.listingId, BigInt(l.assetId)]));
+  const p = past.data;
+  const involved = new Set<bigint>();
+  for (const h of p.holdings) involved.add(BigInt(h.assetId));
+  for (const e of [...p.transfers, ...p.claims]) {
+    const id = assetOfToken.get(e.contract.toLowerCase());
+    if (id !== undefined) involved.add(id);
+  }
   const holdings: Holding[] = [];
-  const history: HistoryEntry[] = [];
-  for (let id = 1n; id <= count; id++) {
+  for (const id of [...involved].sort((x, y) => (x < y ? -1 : 1))) {
     const a = await system.registry.asset(id);
     const token = await shareToken(hre, system.registry, id);
     const balance = await token.balanceOf(investor);
@@ -289,80 +312,60 @@ export async function portfolio(
     for (const pt of await token.paymentTokens()) {
       claimable.push({ paymentToken: pt, amount: await token.claimableOf(investor, pt) });
     }
+    if (balance === 0n && !claimable.some((c) => c.amount > 0n)) continue;
     const [listed] = await token.locksOf(investor);
-    const involved = balance > 0n || claimable.some((c) => c.amount > 0n);
-    if (involved) {
-      holdings.push({
-        assetId: id,
-        kind: ASSET_KIND_NAMES[Number(a.kind)],
-        status: ASSET_STATUS[Number(a.status)],
-        symbol: await token.symbol(),
-        token: a.shareToken,
-        balance,
-        unlocked: await token.unlockedBalanceOf(investor),
-        listed,
-        supply: await token.totalSupply(),
-        claimable,
-      });
-    }
-    for (const e of await token.queryFilter(token.filters.Transfer(investor))) {
-      history.push({ block: e.blockNumber, assetId: id, what: "shares out", detail: `${e.args.value} → ${e.args.to}` });
-    }
-    for (const e of await token.queryFilter(token.filters.Transfer(undefined, investor))) {
-      history.push({
-        block: e.blockNumber,
-        assetId: id,
-        what: "shares in",
-        detail: `${e.args.value} ← ${e.args.from}`,
-      });
-    }
-    for (const e of await token.queryFilter(token.filters.RevenueClaimed(investor))) {
-      history.push({
-        block: e.blockNumber,
-        assetId: id,
-        what: "revenue claimed",
-        detail: `${e.args.amount} of ${e.args.paymentToken}`,
-      });
-    }
-  }
-  for (const e of await system.offering.queryFilter(system.offering.filters.SharesPurchased(undefined, investor))) {
-    const o = await system.offering.offering(e.args.offeringId);
-    history.push({
-      block: e.blockNumber,
-      assetId: o.assetId,
-      what: "bought in offering",
-      detail: `${e.args.shares} shares for ${e.args.paid} (offering ${e.args.offeringId})`,
+    holdings.push({
+      assetId: id,
+      kind: ASSET_KIND_NAMES[Number(a.kind)],
+      status: ASSET_STATUS[Number(a.status)],
+      symbol: await token.symbol(),
+      token: a.shareToken,
+      balance,
+      unlocked: await token.unlockedBalanceOf(investor),
+      listed,
+      supply: await token.totalSupply(),
+      claimable,
     });
   }
-  for (const e of await system.offering.queryFilter(system.offering.filters.OfferingRefunded(undefined, investor))) {
-    const o = await system.offering.offering(e.args.offeringId);
-    history.push({
-      block: e.blockNumber,
-      assetId: o.assetId,
-      what: "refunded",
-      detail: `${e.args.amount} back (offering ${e.args.offeringId})`,
-    });
+  const out: (HistoryEntry & { index: number })[] = [];
+  const push = (e: HistoryEvent, assetId: bigint, what: string, detail: string) =>
+    out.push({ block: Number(e.blockNumber), index: e.logIndex, assetId, what, detail });
+  const arg = (e: HistoryEvent, name: string) => String(e.args[name]);
+  for (const e of p.transfers) {
+    const id = assetOfToken.get(e.contract.toLowerCase()) ?? 0n;
+    if (arg(e, "from").toLowerCase() === me)
+      push(e, id, "shares out", `${arg(e, "value")} → ${getAddress(arg(e, "to"))}`);
+    if (arg(e, "to").toLowerCase() === me)
+      push(e, id, "shares in", `${arg(e, "value")} ← ${getAddress(arg(e, "from"))}`);
   }
-  for (const e of await system.market.queryFilter(system.market.filters.ListingFilled(undefined, investor))) {
-    const l = await system.market.listing(e.args.listingId);
-    history.push({
-      block: e.blockNumber,
-      assetId: l.assetId,
-      what: "bought on market",
-      detail: `${e.args.amount} shares for ${e.args.paid} (listing ${e.args.listingId})`,
-    });
+  for (const e of p.claims) {
+    const id = assetOfToken.get(e.contract.toLowerCase()) ?? 0n;
+    push(e, id, "revenue claimed", `${arg(e, "amount")} of ${getAddress(arg(e, "paymentToken"))}`);
   }
-  for (const e of await system.market.queryFilter(
-    system.market.filters.ListingFilled(undefined, undefined, investor),
-  )) {
-    const l = await system.market.listing(e.args.listingId);
-    history.push({
-      block: e.blockNumber,
-      assetId: l.assetId,
-      what: "sold on market",
-      detail: `${e.args.amount} shares for ${e.args.paid - e.args.fee} net (listing ${e.args.listingId})`,
-    });
+  for (const e of p.purchases) {
+    const id = assetOfOffering.get(arg(e, "offeringId")) ?? 0n;
+    push(
+      e,
+      id,
+      "bought in offering",
+      `${arg(e, "shares")} shares for ${arg(e, "paid")} (offering ${arg(e, "offeringId")})`,
+    );
   }
-  history.sort((x, y) => x.block - y.block);
-  return { holdings, history };
+  for (const e of p.refunds) {
+    const id = assetOfOffering.get(arg(e, "offeringId")) ?? 0n;
+    push(e, id, "refunded", `${arg(e, "amount")} back (offering ${arg(e, "offeringId")})`);
+  }
+  for (const e of p.fills) {
+    const id = assetOfListing.get(arg(e, "listingId")) ?? 0n;
+    const listing = arg(e, "listingId");
+    if (arg(e, "buyer").toLowerCase() === me) {
+      push(e, id, "bought on market", `${arg(e, "amount")} shares for ${arg(e, "paid")} (listing ${listing})`);
+    }
+    if (arg(e, "seller").toLowerCase() === me) {
+      const net = BigInt(arg(e, "paid")) - BigInt(arg(e, "fee"));
+      push(e, id, "sold on market", `${arg(e, "amount")} shares for ${net} net (listing ${listing})`);
+    }
+  }
+  out.sort((x, y) => x.block - y.block || x.index - y.index);
+  return { holdings, history: out.map(({ index: _index, ...h }) => h), lag: lagNote(past) };
 }

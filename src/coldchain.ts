@@ -1,8 +1,19 @@
+import { getAddress } from "ethers";
 import type { Signer } from "ethers";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 import type { ColdChain, DeviceRegistry, IColdChain, SupplyChain } from "../typechain-types";
 import { deployProxied } from "./deploy/proxy";
+import type { HistoryClient } from "./history/client";
 import { type SerialTree, textHash } from "./supplychain";
+import {
+  EpcisError,
+  type ObjectEvent,
+  type SensorElement,
+  demoGln,
+  receivingEvent,
+  temperatureSensorElement,
+} from "./epcis";
+import type { Reading, SignedBatch } from "./telemetry";
 
 /**
  * Cold-chain SDK: deployment, the reference storage classes, and the decisions that span the cold-chain and
@@ -173,20 +184,25 @@ export interface ShipmentReport {
   mktCenti: number | null;
 }
 
-/** Reads a shipment's state and history (alarms and readings from events). */
+/**
+ * A shipment's current state from the contracts' views (status, lots, pallets, devices) with its history (readings,
+ * alarms, receipt) from the indexer.
+ */
 export async function shipmentReport(
   coldChain: ColdChain,
   supplyChain: SupplyChain,
   id: bigint,
+  history: HistoryClient,
 ): Promise<ShipmentReport> {
   const s = await coldChain.shipment(id);
   if (Number(s.status) === 0) throw new Error(`shipment ${id} does not exist`);
-  const lots = await coldChain.shipmentLots(id);
-  const pallets = await coldChain.shipmentPallets(id);
-  const devices = await coldChain.shipmentDevices(id);
-  const recorded = await coldChain.queryFilter(coldChain.filters.ReadingsRecorded(id));
-  const alarmLogs = await coldChain.queryFilter(coldChain.filters.ExcursionAlarmed(id));
-  const received = await coldChain.queryFilter(coldChain.filters.ShipmentReceived(id));
+  const [lots, pallets, devices, past] = await Promise.all([
+    coldChain.shipmentLots(id),
+    coldChain.shipmentPallets(id),
+    coldChain.shipmentDevices(id),
+    history.shipment(id),
+  ]);
+  const { readings, alarms, receipt } = past.data;
   return {
     id,
     status: SHIPMENT_STATUS[Number(s.status)],
@@ -204,24 +220,76 @@ export async function shipmentReport(
       pallets.map(async (sscc) => ({ sscc, quarantined: (await supplyChain.pallet(sscc)).quarantined })),
     ),
     devices: devices.map((device) => {
-      const mine = recorded.filter((e) => e.args.device === device);
+      const mine = readings.filter((e) => e.device.toLowerCase() === device.toLowerCase());
       return {
         device,
-        readings: mine.reduce((n, e) => n + Number(e.args.count), 0),
-        first: mine.length ? Number(mine[0].args.firstValue) : 0,
-        last: mine.length ? Number(mine[mine.length - 1].args.lastValue) : 0,
-        outsideSeconds: mine.length ? Number(mine[mine.length - 1].args.outside) : 0,
+        readings: mine.reduce((n, e) => n + e.count, 0),
+        first: mine.length ? mine[0].firstValue : 0,
+        last: mine.length ? mine[mine.length - 1].lastValue : 0,
+        outsideSeconds: mine.length ? mine[mine.length - 1].outside : 0,
       };
     }),
-    alarms: alarmLogs.map((e) => ({
-      device: e.args.device,
-      kind: EXCURSION_KIND[Number(e.args.kind)],
-      // positional: `at` is also Array.prototype.at on an ethers Result
-      at: Number(e.args[3]),
-      deviation: Number(e.args.deviation),
-      duration: Number(e.args.duration),
-      block: e.blockNumber,
+    alarms: alarms.map((e) => ({
+      device: getAddress(e.device),
+      kind: EXCURSION_KIND[e.kind],
+      at: Number(e.at),
+      deviation: e.deviation,
+      duration: e.duration,
+      block: Number(e.blockNumber),
     })),
-    mktCenti: received.length ? Number(received[0].args.mkt) : null,
+    mktCenti: receipt ? receipt.mkt : null,
   };
+}
+
+/** A signed logger in EPCIS `sensorMetadata.deviceID`: its account as a CAIP-10 `did:pkh` URI on this chain. */
+export function deviceUri(chainId: bigint | number, device: string): string {
+  return `did:pkh:eip155:${chainId}:${getAddress(device)}`;
+}
+
+/**
+ * A cold-chain shipment's readings as EPCIS 2.0 sensor elements (`sensorElementList`): one element per device, one
+ * Temperature report per reading, in time order. The input is the signed batches the gateway relayed (each one
+ * anchored on chain by the device registry's Merkle root and evaluated by the cold-chain contract), so every
+ * reported value is one the contract saw; an empty batch list is refused.
+ */
+export function shipmentSensorElements(chainId: bigint | number, batches: readonly SignedBatch[]): SensorElement[] {
+  if (batches.length === 0) throw new EpcisError("a shipment's sensor elements need at least one signed batch");
+  const byDevice = new Map<string, Reading[]>();
+  for (const b of batches) {
+    const device = getAddress(b.batch.device);
+    byDevice.set(device, [...(byDevice.get(device) ?? []), ...b.series]);
+  }
+  return [...byDevice].map(([device, series]) =>
+    temperatureSensorElement(
+      [...series].sort((x, y) => x.time - y.time).map((r) => ({ time: r.time, centiCelsius: r.centi })),
+      deviceUri(chainId, device),
+    ),
+  );
+}
+
+/**
+ * The receiving event of a cold-chain shipment's pallet at its receiver (ObjectEvent OBSERVE, `receiving`) with the
+ * journey's readings as its `sensorElementList`: sellable when the contract accepted the receipt, non-sellable
+ * when it quarantined the shipment instead. Sites and parties are the members' `demoGln(orgId)`; anchor it with
+ * the receiver's key (`anchorOf` validates it first).
+ */
+export function coldChainReceivingEvent(p: {
+  sscc: bigint;
+  sender: number;
+  receiver: number;
+  owner: number;
+  time: number;
+  sellable: boolean;
+  sensorElements: SensorElement[];
+}): ObjectEvent {
+  return receivingEvent({
+    time: p.time,
+    readPoint: demoGln(p.receiver),
+    bizLocation: demoGln(p.receiver),
+    what: { sscc: p.sscc },
+    sellable: p.sellable,
+    from: { owner: demoGln(p.owner), possessor: demoGln(p.sender) },
+    to: { owner: demoGln(p.owner), possessor: demoGln(p.receiver) },
+    sensorElements: p.sensorElements,
+  });
 }

@@ -4,13 +4,12 @@
  *
  * Identifiers are GS1 Digital Link URIs on `https://id.gs1.org` (the canonical form the hash uses): instances
  * `01/<gtin>/21/<serial>`, lots `01/<gtin>/10/<lot>`, pallets `00/<sscc>`, locations `414/<gln>` and parties
- * `417/<gln>`. Business data stays off chain: the contracts keep only `epcisHash` (the SHA-256 digest of the
+ * `417/<gln>`. Browser-safe (the web app checks events against their anchors). Business data stays off chain: the contracts keep only `epcisHash` (the SHA-256 digest of the
  * canonical pre-hash string) next to the custody change it documents.
  */
-import { createHash } from "node:crypto";
 import Ajv, { type ErrorObject, type ValidateFunction } from "ajv";
 import addFormats from "ajv-formats";
-import { ZeroHash, encodeBytes32String, keccak256, toUtf8Bytes } from "ethers";
+import { ZeroHash, encodeBytes32String, keccak256, sha256, toUtf8Bytes } from "ethers";
 import { buildDigitalLink, checkDigit, expiryFromYymmdd, Gs1Error, isValidSscc, normaliseGtin } from "./gs1";
 import schema from "./epcis-schema/EPCIS-JSON-Schema.json";
 
@@ -588,6 +587,15 @@ function constrainDigitalLink(uri: string): string | undefined {
   return undefined;
 }
 
+/**
+ * An EPC or EPC class (EPC URN, or a Digital Link on any domain) as the constrained canonical Digital Link the hash
+ * uses (rules 17-18); any other identifier trimmed. The EPCIS REST interface indexes and matches EPCs in this form.
+ */
+export function canonicalEpc(uri: string): string {
+  const v = uri.trim();
+  return epcUrnToDigitalLink(v) ?? constrainDigitalLink(v) ?? v;
+}
+
 /** An EPC pure-identity or class URN (`urn:epc:id:…`, `urn:epc:class:…`, `urn:epc:idpat:…`) as a canonical DL. */
 function epcUrnToDigitalLink(urn: string): string | undefined {
   const m = /^urn:epc:(id|class|idpat):([a-z]+):(.+)$/.exec(urn);
@@ -893,7 +901,8 @@ export function epcisPreHash(event: EpcisEvent | JsonObject): string {
 
 /** The SHA-256 digest (hex, lowercase) of the pre-hash string. */
 function digestHex(preHash: string): string {
-  return createHash("sha256").update(preHash, "utf8").digest("hex");
+  // ethers' SHA-256 (not node:crypto): the web app recomputes event hashes in the browser
+  return sha256(toUtf8Bytes(preHash)).slice(2);
 }
 
 /**

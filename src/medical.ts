@@ -5,9 +5,10 @@ import type {
   LogDescription,
   Signer,
 } from "ethers";
-import { zeroPadValue, toBeHex } from "ethers";
-import { findRevertData } from "./app/revert";
+import { getAddress, zeroPadValue, toBeHex } from "ethers";
 import { deployProxied } from "./deploy/proxy";
+import { HistoryClient } from "./history/client";
+import { findRevertData } from "./stack/revert";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 import type {
   Consortium,
@@ -197,27 +198,41 @@ export async function grantConsent(records: MedicalRecords, by: Signer, terms: C
   return firstEvent(records.interface, receipt, "ConsentGranted").args.consentId as bigint;
 }
 
-/** The terms a consent was granted with, read back from its `ConsentGranted` event. */
-export async function consentTermsOf(records: MedicalRecords, consentId: bigint): Promise<ConsentTerms> {
-  const logs = await records.queryFilter(records.filters.ConsentGranted(consentId));
-  if (logs.length === 0) throw new Error(`consent ${consentId} was never granted`);
-  const t = logs[0].args.terms;
+/**
+ * The terms a consent was granted with, from the indexer (its `ConsentGranted` event). The contract keeps only
+ * their hash, so every use of a consent (access, revocation) presents them again.
+ */
+export async function consentTermsOf(history: HistoryClient, consentId: bigint): Promise<ConsentTerms> {
+  const { data } = await history.consent(consentId);
+  const t = data.terms;
   return {
-    patient: t.patient,
+    patient: getAddress(t.patient),
     granteeOrg: t.granteeOrg,
-    granteeAccount: t.granteeAccount,
+    granteeAccount: getAddress(t.granteeAccount),
     actions: t.actions,
     purposes: t.purposes,
     scopeKind: t.scopeKind,
-    validFrom: t.validFrom,
-    validUntil: t.validUntil,
+    validFrom: BigInt(t.validFrom),
+    validUntil: BigInt(t.validUntil),
     scope: [...t.scope],
   };
 }
 
-/** Revokes a consent as the patient or their guardian (its terms are read from the chain). */
-export async function revokeConsent(records: MedicalRecords, by: Signer, consentId: bigint): Promise<void> {
-  await mined(records.connect(by).revokeConsent(consentId, await consentTermsOf(records, consentId)));
+/** A consent's terms as the caller holds them, or the indexer to read them from. */
+export type ConsentTermsSource = ConsentTerms | HistoryClient;
+
+async function termsOf(source: ConsentTermsSource, consentId: bigint): Promise<ConsentTerms> {
+  return source instanceof HistoryClient ? consentTermsOf(source, consentId) : source;
+}
+
+/** Revokes a consent as the patient or their guardian, presenting its terms (given, or read from the indexer). */
+export async function revokeConsent(
+  records: MedicalRecords,
+  by: Signer,
+  consentId: bigint,
+  terms: ConsentTermsSource,
+): Promise<void> {
+  await mined(records.connect(by).revokeConsent(consentId, await termsOf(terms, consentId)));
 }
 
 export interface AccessResult {
@@ -240,9 +255,9 @@ export async function accessRecord(
   consentId: bigint,
   action: ActionName,
   purpose: PurposeName,
-  terms?: ConsentTerms,
+  terms: ConsentTermsSource,
 ): Promise<AccessResult> {
-  const t = terms ?? (await consentTermsOf(records, consentId));
+  const t = await termsOf(terms, consentId);
   const receipt = await mined(
     records.connect(accessor).accessRecord(recordId, consentId, t, ACTIONS[action], PURPOSES[purpose]),
   );
@@ -290,29 +305,32 @@ export interface AuditEntry {
   review?: (typeof REVIEWS)[number];
 }
 
-/** A patient's audit trail (FHIR AuditEvent list), oldest first, with break-glass reviews. */
-export async function auditTrail(records: MedicalRecords, patient: string): Promise<AuditEntry[]> {
-  const logs = await records.queryFilter(records.filters.AccessAudited(undefined, patient));
-  const reviews = new Map<bigint, number>();
-  for (const r of await records.queryFilter(records.filters.EmergencyReviewed(undefined, patient))) {
-    reviews.set(r.args.emergencyId, Number(r.args.review));
+/** A patient's audit trail (FHIR AuditEvent list), oldest first, with break-glass reviews, from the indexer. */
+export async function auditTrail(history: HistoryClient, patient: string): Promise<AuditEntry[]> {
+  const { data } = await history.patientAudit(patient);
+  const reviews = new Map<string, number>();
+  for (const r of data.events.filter((e) => e.event === "EmergencyReviewed")) {
+    reviews.set(String(r.args.emergencyId), Number(r.args.review));
   }
-  return logs.map((l) => {
-    const basis = BASES[Number(l.args.basis)];
-    return {
-      auditId: l.args.auditId,
-      block: l.blockNumber,
-      recordId: l.args.recordId,
-      accessor: l.args.accessor,
-      accessorOrg: Number(l.args.accessorOrg),
-      basis,
-      basisId: l.args.basisId,
-      action: namesOf(ACTIONS, l.args.action).join(","),
-      purpose: namesOf(PURPOSES, l.args.purpose).join(","),
-      decision: DECISIONS[Number(l.args.decision)],
-      review: basis === "Emergency" ? REVIEWS[reviews.get(l.args.basisId) ?? 0] : undefined,
-    };
-  });
+  return data.events
+    .filter((e) => e.event === "AccessAudited")
+    .map((l) => {
+      const a = l.args as Record<string, string>;
+      const basis = BASES[Number(a.basis)];
+      return {
+        auditId: BigInt(a.auditId),
+        block: Number(l.blockNumber),
+        recordId: BigInt(a.recordId),
+        accessor: getAddress(a.accessor),
+        accessorOrg: Number(a.accessorOrg),
+        basis,
+        basisId: BigInt(a.basisId),
+        action: namesOf(ACTIONS, BigInt(a.action)).join(","),
+        purpose: namesOf(PURPOSES, BigInt(a.purpose)).join(","),
+        decision: DECISIONS[Number(a.decision)],
+        review: basis === "Emergency" ? REVIEWS[reviews.get(a.basisId) ?? 0] : undefined,
+      };
+    });
 }
 
 // --------------------------------------------------------------------------------------------------- insurance

@@ -4,6 +4,7 @@
  * app's pallet page.
  */
 import type { SupplyChain } from "../typechain-types";
+import { type HistoryClient, HistoryNotFoundError } from "./history/client";
 
 /** One line of a pallet's history. */
 export interface PalletEvent {
@@ -34,45 +35,52 @@ export interface PalletView {
   events: PalletEvent[];
 }
 
-/** Reads a pallet's state, contents and history (one pass over its events; pack transactions name the lot). */
-export async function palletView(sc: SupplyChain, sscc: bigint): Promise<PalletView> {
-  const f = sc.filters;
-  const [p, packed, unpacked, shipped, received] = await Promise.all([
+/**
+ * A pallet's state now (the contract's view) with its contents by lot and its history (packing, shipments,
+ * receipts, unpacking) from the indexer. Packing and unpacking are grouped per transaction, as members did them.
+ */
+export async function palletView(sc: SupplyChain, sscc: bigint, history: HistoryClient): Promise<PalletView> {
+  const [p, past] = await Promise.all([
     sc.pallet(sscc),
-    sc.queryFilter(f.ItemPacked(sscc)),
-    sc.queryFilter(f.ItemUnpacked(sscc)),
-    sc.queryFilter(f.PalletShipped(sscc)),
-    sc.queryFilter(f.PalletReceived(sscc)),
+    history.pallet(sscc).then(
+      (a) => a.data,
+      (err: unknown) => {
+        // A pallet the chain never saw has no history: the page says so.
+        if (err instanceof HistoryNotFoundError)
+          return { itemLots: {} as Record<string, string>, members: [], events: [] };
+        throw err;
+      },
+    ),
   ]);
-  const provider = sc.runner!.provider!;
-  // Each packItems / unpackItems call names its lot: read it from the transaction once per transaction.
-  const lotOfTx = new Map<string, string>();
-  for (const hash of new Set([...packed, ...unpacked].map((e) => e.transactionHash))) {
-    const tx = await provider.getTransaction(hash);
-    const call = tx ? sc.interface.parseTransaction({ data: tx.data, value: tx.value }) : null;
-    if (call && (call.name === "packItems" || call.name === "unpackItems")) lotOfTx.set(hash, call.args[1] as string);
-  }
+  const { itemLots, members } = past;
+  const lotOf = (itemKey: string) => itemLots[itemKey.toLowerCase()] ?? itemLots[itemKey];
   const lotItems = new Map<string, number>();
-  const events: Omit<PalletEvent, "timestamp">[] = [];
-  const group = (list: typeof packed, kind: "packed" | "unpacked", sign: number) => {
-    const byTx = new Map<string, typeof packed>();
-    for (const e of list) byTx.set(e.transactionHash, [...(byTx.get(e.transactionHash) ?? []), e]);
-    for (const [hash, es] of byTx) {
-      const lotId = lotOfTx.get(hash);
-      if (lotId) lotItems.set(lotId, (lotItems.get(lotId) ?? 0) + sign * es.length);
-      events.push({ block: es[0].blockNumber, index: es[0].index, kind, items: es.length, lotId });
-    }
-  };
-  group(packed, "packed", 1);
-  group(unpacked, "unpacked", -1);
-  for (const e of shipped) {
-    events.push({ block: e.blockNumber, index: e.index, kind: "shipped", from: e.args.from, to: e.args.to });
+  for (const key of members) {
+    const lot = lotOf(key);
+    if (lot) lotItems.set(lot, (lotItems.get(lot) ?? 0) + 1);
   }
-  for (const e of received) events.push({ block: e.blockNumber, index: e.index, kind: "received", by: e.args.by });
-  events.sort((a, b) => a.block - b.block || a.index - b.index);
-  const blocks = [...new Set(events.map((e) => e.block))];
-  const stamps = await Promise.all(blocks.map((b) => provider.getBlock(b)));
-  const time = new Map(blocks.map((b, i) => [b, stamps[i]?.timestamp ?? 0]));
+  const events: PalletEvent[] = [];
+  const groups = new Map<string, PalletEvent>();
+  for (const e of past.events) {
+    const base = { block: Number(e.blockNumber), index: e.logIndex, timestamp: Number(e.timestamp) };
+    const a = e.args as Record<string, string>;
+    if (e.event === "ItemPacked" || e.event === "ItemUnpacked") {
+      const kind = e.event === "ItemPacked" ? "packed" : "unpacked";
+      const key = `${e.txHash}:${kind}`;
+      const group = groups.get(key);
+      if (group) group.items = (group.items ?? 0) + 1;
+      else {
+        const g: PalletEvent = { ...base, kind, items: 1, lotId: lotOf(a.itemKey) };
+        groups.set(key, g);
+        events.push(g);
+      }
+    } else if (e.event === "PalletShipped") {
+      events.push({ ...base, kind: "shipped", from: BigInt(a.from), to: BigInt(a.to) });
+    } else if (e.event === "PalletReceived") {
+      events.push({ ...base, kind: "received", by: BigInt(a.by) });
+    }
+  }
+  events.sort((x, y) => x.block - y.block || x.index - y.index);
   return {
     sscc,
     owner: p.owner,
@@ -80,7 +88,7 @@ export async function palletView(sc: SupplyChain, sscc: bigint): Promise<PalletV
     receiver: p.receiver,
     inTransit: p.inTransit,
     itemCount: Number(p.itemCount),
-    lots: [...lotItems].filter(([, n]) => n > 0).map(([lotId, items]) => ({ lotId, items })),
-    events: events.map((e) => ({ ...e, timestamp: time.get(e.block) ?? 0 })),
+    lots: [...lotItems].map(([lotId, items]) => ({ lotId, items })),
+    events,
   };
 }

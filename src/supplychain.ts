@@ -1,13 +1,15 @@
 import fs from "node:fs";
 import { StandardMerkleTree } from "@openzeppelin/merkle-tree";
 import { parse } from "csv-parse/sync";
-import { AbiCoder, encodeBytes32String, keccak256, toUtf8Bytes } from "ethers";
+import { AbiCoder, encodeBytes32String, getAddress, keccak256, toUtf8Bytes } from "ethers";
 import type { Signer } from "ethers";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 import { z } from "zod";
 import type { Consortium, ISupplyChain, SupplyChain } from "../typechain-types";
 import { listMembers } from "./consortium";
 import { deployProxied } from "./deploy/proxy";
+import { HistoryClient, HistoryNotFoundError, lagNote } from "./history/client";
+import { type EpcisFacts, memberSites, sitePlaces, timelineEntries } from "./history/timeline";
 import {
   DigitalLink,
   expiryFromYymmdd,
@@ -319,6 +321,8 @@ export interface TraceEvent {
   timestamp: number;
   what: string;
   detail: string;
+  /** The business step, read point and anchored EPCIS event hash of a custody event (see `EpcisFacts`). */
+  epcis?: EpcisFacts;
 }
 
 /** Names organisations in trace lines (falls back to `org #<id>`). */
@@ -330,88 +334,47 @@ export async function orgNamer(consortium: Consortium): Promise<OrgNamer> {
   return (id) => names.get(Number(id)) ?? `org #${id}`;
 }
 
+/** Names the members' sites (read points `demoGln(orgId)`, see `memberSites`) by their on-chain location hash. */
+export async function memberPlaces(consortium: Consortium): Promise<(locationHash: string) => string | undefined> {
+  const members = await listMembers(consortium);
+  const names = new Map(members.map((m) => [m.id, m.name || `person #${m.id}`]));
+  return sitePlaces(memberSites(names.keys(), (id) => names.get(id) ?? `org #${id}`));
+}
+
 /**
- * The full history of one item read from events: its lot's commissioning and upstream input lots (to `depth`
- * levels), activation, every item and pallet custody event while it was packed, sale, clone alerts, item
- * reports and every lot overlay (recall, quarantine, release, destruction).
+ * The full history of one item, from the indexer: its lot's commissioning and upstream input lots (to `depth`
+ * levels), activation, every item and pallet custody event while it was packed, sale, clone alerts and decisions,
+ * item reports and every lot overlay (recall, quarantine, release, destruction). `lag` says "indexed to block N of
+ * M" when the indexer is behind the chain's head.
  */
 export async function traceItem(
-  sc: SupplyChain,
+  history: HistoryClient,
   link: DigitalLink | string,
   name: OrgNamer = (id) => `org #${id}`,
   depth = 3,
-): Promise<{ lotId: string; itemKey: string; events: TraceEvent[] }> {
+  place?: (locationHash: string) => string | undefined,
+): Promise<{ lotId: string; itemKey: string; events: TraceEvent[]; lag?: string }> {
   const l = typeof link === "string" ? parsePack(link) : link;
   if (!l.lot || !l.serial) throw new Gs1Error("tracing needs the lot (10) and serial (21)");
   const lotId = lotIdOf(l.gtin, l.lot);
   const itemKey = itemKeyOf(lotId, l.serial);
-  const out: Omit<TraceEvent, "timestamp">[] = [];
-  const push = (e: { blockNumber: number; index: number }, what: string, detail: string) =>
-    out.push({ block: e.blockNumber, logIndex: e.index, what, detail });
-
-  const lots = [{ id: lotId, level: 0 }];
-  const seen = new Set<string>();
-  while (lots.length > 0) {
-    const { id, level } = lots.shift()!;
-    if (seen.has(id)) continue;
-    seen.add(id);
-    for (const e of await sc.queryFilter(sc.filters.LotCommissioned(id))) {
-      const a = e.args;
-      const where = level === 0 ? "lot" : `upstream lot (level ${level})`;
-      push(
-        e,
-        `${where} commissioned`,
-        `${id.slice(0, 10)}… GTIN ${a.gtin} by ${name(a.manufacturer)}, ${a.itemCount} items, expiry ${yymmddFromExpiry(a.expiry)}, inputs ${a.inputLots.length}`,
-      );
-      if (level < depth) for (const input of a.inputLots) lots.push({ id: input, level: level + 1 });
-    }
-  }
-  for (const e of await sc.queryFilter(sc.filters.LotRecalled(lotId))) push(e, "LOT RECALLED", `by ${name(e.args.by)}`);
-  for (const e of await sc.queryFilter(sc.filters.LotQuarantined(lotId))) push(e, "lot quarantined", `by ${e.args.by}`);
-  for (const e of await sc.queryFilter(sc.filters.LotReleased(lotId))) push(e, "lot released", `by ${e.args.by}`);
-  for (const e of await sc.queryFilter(sc.filters.LotDestroyed(lotId))) push(e, "LOT DESTROYED", `by ${e.args.by}`);
-  for (const e of await sc.queryFilter(sc.filters.ItemActivated(lotId, itemKey))) {
-    push(e, "item on chain", e.args.registered ? "registered individually" : "activated from its Merkle proof");
-  }
-  for (const e of await sc.queryFilter(sc.filters.ItemShipped(itemKey))) {
-    push(e, "shipped", `${name(e.args.from)} → ${name(e.args.to)} (${decodeStep(e.args.bizStep)})`);
-  }
-  for (const e of await sc.queryFilter(sc.filters.ItemReceived(itemKey))) {
-    push(e, "received", `by ${name(e.args.by)}${e.args.sellable ? "" : " (non-sellable)"}`);
-  }
-  const packed = await sc.queryFilter(sc.filters.ItemPacked(undefined, itemKey));
-  const unpacked = await sc.queryFilter(sc.filters.ItemUnpacked(undefined, itemKey));
-  for (const p of packed) {
-    const sscc = p.args.sscc;
-    push(p, "packed", `into pallet SSCC ${sscc.toString().padStart(18, "0")}`);
-    const end = unpacked.find((u) => u.args.sscc === sscc && u.blockNumber >= p.blockNumber);
-    const within = (e: { blockNumber: number }) =>
-      e.blockNumber >= p.blockNumber && (!end || e.blockNumber <= end.blockNumber);
-    for (const e of (await sc.queryFilter(sc.filters.PalletShipped(sscc))).filter(within)) {
-      push(e, "pallet shipped", `${name(e.args.from)} → ${name(e.args.to)} (${decodeStep(e.args.bizStep)})`);
-    }
-    for (const e of (await sc.queryFilter(sc.filters.PalletReceived(sscc))).filter(within)) {
-      push(e, "pallet received", `by ${name(e.args.by)}`);
-    }
-    if (end) push(end, "unpacked", `from pallet ${sscc}`);
-  }
-  for (const e of await sc.queryFilter(sc.filters.ItemDecommissioned(itemKey))) {
-    push(e, "decommissioned", `by ${name(e.args.by)} (${decodeStep(e.args.bizStep)})`);
-  }
-  for (const e of await sc.queryFilter(sc.filters.DecommissionUndone(itemKey))) {
-    push(e, "decommission undone", `by ${name(e.args.by)}`);
-  }
-  for (const e of await sc.queryFilter(sc.filters.CloneAlerted(lotId, itemKey))) {
-    push(e, "CLONE ALERT", `code presented again by ${name(e.args.reporter)} (first sold by ${name(e.args.firstBy)})`);
-  }
-  for (const e of await sc.queryFilter(sc.filters.ItemStateReported(itemKey))) {
-    push(e, `reported ${ITEM_STATES[Number(e.args.state)]}`, `by ${name(e.args.by)}`);
-  }
-  out.sort((a, b) => a.block - b.block || a.logIndex - b.logIndex);
-  const provider = sc.runner!.provider!;
-  const times = new Map<number, number>();
-  for (const b of new Set(out.map((e) => e.block))) times.set(b, (await provider.getBlock(b))!.timestamp);
-  return { lotId, itemKey, events: out.map((e) => ({ ...e, timestamp: times.get(e.block)! })) };
+  const [timeline, lot] = await Promise.all([
+    history.itemTimeline(itemKey, lotId),
+    history.lot(lotId).catch((err: unknown) => {
+      if (err instanceof HistoryNotFoundError) return undefined;
+      throw err;
+    }),
+  ]);
+  const names = { org: name, who: (address: string) => getAddress(address), place };
+  const events = timelineEntries(timeline.data, names, lot?.data, depth).map((e) => ({
+    block: e.block,
+    logIndex: e.index,
+    timestamp: e.timestamp,
+    what: e.title,
+    detail: e.detail,
+    ...(e.epcis ? { epcis: e.epcis } : {}),
+  }));
+  return { lotId, itemKey, events, lag: lagNote(timeline) };
 }
 
 /** A bytes32 CBV step back to text (or the hex when it is not a short string). */

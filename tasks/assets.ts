@@ -1,3 +1,4 @@
+import { cliHistory } from "../src/history/endpoint";
 import fs from "node:fs";
 import { task, types } from "hardhat/config";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
@@ -232,7 +233,8 @@ task("assets:portfolio", "An investor's holdings, claimable revenue per payment 
     const investor = hre.ethers.isAddress(args.investor)
       ? args.investor
       : (await resolveSigner(hre, args.investor)).address;
-    const { holdings, history } = await portfolio(hre, s, investor);
+    const { holdings, history, lag } = await portfolio(hre, s, investor, await cliHistory(hre));
+    if (lag) console.log(`history ${lag}`);
     printTable(
       ["asset", "kind", "status", "token", "shares", "of supply", "unlocked", "listed", "claimable"],
       holdings.map((h) => [

@@ -1,3 +1,4 @@
+import { cliHistory } from "../src/history/endpoint";
 import { task, types } from "hardhat/config";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 import type { Consortium, HealthInsurance, MedicalRecords } from "../typechain-types";
@@ -126,7 +127,7 @@ task("medical:revoke", "Revokes a consent with immediate effect (as the patient 
   .addOptionalParam("address", "MedicalRecords address")
   .setAction(async (args: { from: string; consent: bigint; address?: string }, hre) => {
     const records = await recordsAt(hre, args.address);
-    await revokeConsent(records, await resolveSigner(hre, args.from), args.consent);
+    await revokeConsent(records, await resolveSigner(hre, args.from), args.consent, await cliHistory(hre));
     console.log(`consent ${args.consent} revoked`);
   });
 
@@ -150,6 +151,7 @@ task("medical:access", "Asks to read a record under a consent; the attempt is au
         args.consent,
         oneOf(ACTIONS, args.action, "action") as ActionName,
         oneOf(PURPOSES, args.purpose, "purpose") as PurposeName,
+        await cliHistory(hre),
       );
       console.log(`${r.granted ? "GRANTED" : "DENIED"} (${r.decision}); audit record ${r.auditId}`);
       if (r.granted) {
@@ -161,11 +163,9 @@ task("medical:access", "Asks to read a record under a consent; the attempt is au
 
 task("medical:audit", "Prints a patient's audit trail (every access attempt, granted or denied)")
   .addPositionalParam("patient", "The patient: an address or an actor key")
-  .addOptionalParam("address", "MedicalRecords address")
-  .setAction(async (args: { patient: string; address?: string }, hre) => {
-    const records = await recordsAt(hre, args.address);
+  .setAction(async (args: { patient: string }, hre) => {
     const patient = await accountOf(hre, args.patient);
-    const trail = await auditTrail(records, patient);
+    const trail = await auditTrail(await cliHistory(hre), patient);
     printTable(
       ["audit", "block", "record", "accessor", "org", "basis", "action", "purpose", "outcome", "review"],
       trail.map((e) => [
@@ -250,7 +250,7 @@ task("insurance:claim", "Submits a claim as a hospital; it is adjudicated in the
           fingerprint,
           consentId: args.consent,
         },
-        await consentTermsOf(records, args.consent),
+        await consentTermsOf(await cliHistory(hre), args.consent),
       );
       printTable(
         ["claim", "status", "outcome", "submitted", "eligible", "deductible", "benefit", "review flags"],

@@ -1,3 +1,4 @@
+import { cliHistory } from "../src/history/endpoint";
 import fs from "node:fs";
 import { task, types } from "hardhat/config";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
@@ -181,7 +182,7 @@ task("pharma:status", "Shows a shipment: status, lots and their quarantine, sens
   .addOptionalParam("coldChain", "ColdChain address")
   .setAction(async (args, hre) => {
     const { coldChain, supply } = await contracts(hre, args);
-    const r = await shipmentReport(coldChain, supply, BigInt(args.shipment));
+    const r = await shipmentReport(coldChain, supply, BigInt(args.shipment), await cliHistory(hre));
     console.log(
       `shipment ${r.id}: ${r.status} — sender ${r.sender} → receiver ${r.receiver} via carrier ${r.carrier}, ` +
         `storage class ${r.storageClass}${r.mktCenti === null ? "" : `, MKT ${r.mktCenti / 100} °C`}`,

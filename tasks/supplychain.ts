@@ -1,3 +1,5 @@
+import { cliHistory } from "../src/history/endpoint";
+import { epcisLine } from "../src/history/timeline";
 import fs from "node:fs";
 import path from "node:path";
 import { SingleBar, Presets } from "cli-progress";
@@ -24,6 +26,7 @@ import {
   itemKeyOf,
   loadLotCsv,
   lotIdOf,
+  memberPlaces,
   orgNamer,
   textHash,
   traceItem,
@@ -106,12 +109,13 @@ task("supply:trace", "Prints the history of an item or a pallet (SSCC) from any 
   .addOptionalParam("address", "SupplyChain address")
   .setAction(async (args: { link: string; depth: number; address?: string }, hre) => {
     const sc = await supplyChainAt(hre, args.address);
-    const names = await orgNamer(await consortiumOf(hre, sc));
+    const consortium = await consortiumOf(hre, sc);
+    const names = await orgNamer(consortium);
     const data = parseGs1(args.link);
     const time = (t: number) => new Date(t * 1000).toISOString().slice(0, 19);
     if (data.elements[0].ai === "00" || (data.form !== "digital link" && data.elements.some((e) => e.ai === "00"))) {
       const sscc = palletOf(data);
-      const view = await palletView(sc, sscc);
+      const view = await palletView(sc, sscc, await cliHistory(hre));
       printTable(
         ["time (UTC)", "block", "event", "detail"],
         view.events.map((e) => [
@@ -130,10 +134,13 @@ task("supply:trace", "Prints the history of an item or a pallet (SSCC) from any 
       return;
     }
     const link = itemOf(data);
-    const { lotId, itemKey, events } = await traceItem(sc, link, names, args.depth);
+    const places = await memberPlaces(consortium);
+    const history = await cliHistory(hre);
+    const { lotId, itemKey, events, lag } = await traceItem(history, link, names, args.depth, places);
+    if (lag) console.log(`history ${lag}`);
     printTable(
-      ["time (UTC)", "block", "event", "detail"],
-      events.map((e) => [time(e.timestamp), e.block, e.what, e.detail]),
+      ["time (UTC)", "block", "event", "detail", "EPCIS step · read point · anchor"],
+      events.map((e) => [time(e.timestamp), e.block, e.what, e.detail, epcisLine(e.epcis)]),
       `Trace of ${buildDigitalLink(link)} (lot ${short(lotId)}, item ${short(itemKey)})`,
     );
   });

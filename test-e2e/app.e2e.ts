@@ -6,8 +6,8 @@
 import { expect } from "chai";
 import hre from "hardhat";
 import type { Page } from "playwright-core";
-import type { RunningStack } from "../src/app/stack";
-import { startAppStack } from "../src/app/stack";
+import type { RunningStack } from "../src/stack/stack";
+import { startAppStack } from "../src/stack/stack";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -116,6 +116,18 @@ describe("web app (Chromium)", function () {
       expect(timeline).to.contain("Lot commissioned");
       expect(timeline).to.match(/Acme Pharma → MedSupply Dealers/);
       expect(timeline).to.match(/MedSupply Dealers → Corner Pharmacy/);
+      // each custody event with its EPCIS step, the member's site and the anchored event hash
+      expect(timeline).to.match(/EPCIS: shipping · Acme Pharma \(GLN 952\d{10}\) · ni:\/\/\/sha-256;[0-9a-f]{10}…/);
+      expect(timeline).to.match(/EPCIS: receiving · Corner Pharmacy \(GLN 952\d{10}\)/);
+      // the pack's EPCIS events, as the interface shows anyone: four custody steps, each anchored on chain
+      await page.getByTestId("epcis-open").click();
+      const rows = page.getByTestId("epcis-event");
+      await rows.nth(3).waitFor();
+      const events = await page.getByTestId("epcis-events").innerText();
+      expect(await rows.count()).to.equal(4);
+      expect(events).to.match(/shipping[\s\S]*in transit[\s\S]*anchored by Acme Pharma in block \d+, hash matches/);
+      expect(events).to.match(/receiving[\s\S]*sellable accessible[\s\S]*anchored by Corner Pharmacy/);
+      expect(events).to.not.contain("not anchored");
       const qr = await page.getByTestId("qr").getAttribute("src");
       expect(qr).to.match(/^data:image\/png;base64,/);
       await screenshot(page, "verify-good");

@@ -1,8 +1,9 @@
+import { HistoryClient } from "../../src/history/client";
 import { useCallback, useEffect, useMemo, useState } from "react";
 import { useTranslation } from "react-i18next";
 import type { JsonRpcProvider, Signer } from "ethers";
 import { Consortium__factory } from "../../typechain-types";
-import type { AppDeployment } from "../../src/app/deployment";
+import type { AppDeployment } from "../../src/stack/deployment";
 import { AppContext, AppState } from "./app-context";
 import { connectInjected, devSigner, loadDeployment, makeNamer, readProvider } from "./chain";
 import { WalletBar } from "./wallet";
@@ -117,6 +118,8 @@ export function App() {
         ? {
             deployment: loaded.deployment,
             provider: loaded.provider,
+            history:
+              loaded.deployment.historyUrl === undefined ? undefined : new HistoryClient(loaded.deployment.historyUrl),
             namer: makeNamer(loaded.deployment, loaded.orgNames),
             account,
             version,

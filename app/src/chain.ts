@@ -1,8 +1,9 @@
 import { BrowserProvider, Interface, JsonRpcProvider, JsonRpcSigner, Signer } from "ethers";
 import { factories } from "../../typechain-types";
-import type { AppDeployment } from "../../src/app/deployment";
-import { DecodedRevert, Namer, explainError, words } from "../../src/app/revert";
+import type { AppDeployment } from "../../src/stack/deployment";
+import { DecodedRevert, Namer, explainError, words } from "../../src/stack/revert";
 import i18n from "./i18n";
+import { memberSites, sitePlaces } from "../../src/history/timeline";
 
 /** Every contract interface the build knows (walked from typechain's factories), for decoding custom errors. */
 function collectInterfaces(node: unknown, out: Interface[], seen: Set<unknown>): Interface[] {
@@ -70,6 +71,7 @@ export function makeNamer(d: AppDeployment, orgNames: Map<number, string>): Name
   return {
     address: (a) => byAddress.get(a.toLowerCase()),
     org: (id) => orgNames.get(id),
+    place: sitePlaces(memberSites(orgNames.keys(), (id) => orgNames.get(id) ?? `#${id}`)),
   };
 }
 

@@ -56,6 +56,17 @@ export function NotDeployed({ what }: { what: string }) {
   );
 }
 
+/** "History indexed to block N of M" when a history answer lags the chain's head; nothing when it is current. */
+export function HistoryLag({ answer }: { answer?: { indexedBlock: bigint; headBlock: bigint } }) {
+  const { t } = useTranslation();
+  if (!answer || answer.headBlock <= answer.indexedBlock) return null;
+  return (
+    <p className="muted" data-testid="history-lag">
+      {t("app.historyLag", { indexed: answer.indexedBlock.toString(), head: answer.headBlock.toString() })}
+    </p>
+  );
+}
+
 export function Loading({ error }: { error?: string }) {
   const { t } = useTranslation();
   return error ? (

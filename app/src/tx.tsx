@@ -2,7 +2,7 @@ import { useCallback, useState } from "react";
 import { useTranslation } from "react-i18next";
 import i18n from "./i18n";
 import type { ContractTransactionResponse, Signer } from "ethers";
-import type { DecodedRevert } from "../../src/app/revert";
+import type { DecodedRevert } from "../../src/stack/revert";
 import { explain } from "./chain";
 import { useApp } from "./app-context";
 

@@ -1,6 +1,6 @@
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
-import type { AppDeployment } from "../../src/app/deployment";
+import type { AppDeployment } from "../../src/stack/deployment";
 import { injectedWallet } from "./chain";
 
 /**

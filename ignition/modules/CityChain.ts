@@ -62,6 +62,14 @@ export function buildCityChain(regulator?: string, storageClasses: StorageClassP
     const supplyChain = m.contractAt("SupplyChain", supplyChainProxy, { id: "SupplyChain" });
     // Device registry and cold chain behind ERC-1967 proxies (UUPS): `CityChain#DeviceRegistry` and
     // `CityChain#ColdChain` are the proxies; the cold chain's implementation is wired to the sibling proxies.
+    // EPCIS 2.0 events other than shipments and receipts are anchored by the capturing organisation here (issue 19).
+    const epcisAnchorsImpl = m.contract("EpcisAnchors", [consortium], { id: "EpcisAnchorsImpl" });
+    const epcisAnchorsProxy = m.contract(
+      "ERC1967Proxy",
+      [epcisAnchorsImpl, m.encodeFunctionCall(epcisAnchorsImpl, "initialize", [])],
+      { id: "EpcisAnchorsProxy" },
+    );
+    const epcisAnchors = m.contractAt("EpcisAnchors", epcisAnchorsProxy, { id: "EpcisAnchors" });
     const deviceRegistryImpl = m.contract("DeviceRegistry", [consortium], { id: "DeviceRegistryImpl" });
     const deviceRegistryProxy = m.contract(
       "ERC1967Proxy",
@@ -162,6 +170,7 @@ export function buildCityChain(regulator?: string, storageClasses: StorageClassP
       consortium,
       settlementToken,
       supplyChain,
+      epcisAnchors,
       deviceRegistry,
       coldChain,
       medicalRecords,

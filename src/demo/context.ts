@@ -2,8 +2,9 @@ import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signer
 import { Presets, SingleBar } from "cli-progress";
 import type { ContractTransactionReceipt, ContractTransactionResponse, Interface } from "ethers";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
-import { decodeRevertData, findRevertData } from "../app/revert";
+import { decodeRevertData, findRevertData } from "../stack/revert";
 import { type ActorKey, type City, cityActors } from "../city";
+import type { EpcisEvent } from "../epcis";
 
 /**
  * What the demo's chapters share. The first chapter forms the city; later chapters deploy their domain's
@@ -17,6 +18,13 @@ export interface DemoContext {
   city?: City;
   /** Deployed contracts and facts handed from chapter to chapter, by name. */
   system: Record<string, unknown>;
+  /** The chain's head when the story began: its history indexer starts there, never at block 0. */
+  firstBlock: number;
+  /**
+   * The EPCIS 2.0 event documents members anchored during the story, by the member that captures them: the
+   * documents stay off chain, so whoever serves the story's EPCIS interface captures them from here.
+   */
+  epcis: { by: ActorKey; events: EpcisEvent[] }[];
 }
 
 /** One chapter of the story. Chapters live in src/demo/chapters/NN-name.ts and export `chapter`. */
@@ -43,7 +51,8 @@ export function say(text: string): void {
 
 /** A new context for `hre`: the cast's signers and the network's clock; nothing deployed yet. */
 export async function demoContext(hre: HardhatRuntimeEnvironment): Promise<DemoContext> {
-  return { hre, actors: await cityActors(hre), clock: await demoClock(hre), system: {} };
+  const firstBlock = await hre.ethers.provider.getBlockNumber();
+  return { hre, actors: await cityActors(hre), clock: await demoClock(hre), system: {}, firstBlock, epcis: [] };
 }
 
 /**

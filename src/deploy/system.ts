@@ -11,6 +11,7 @@ export const SYSTEM_CONTRACTS: Record<string, string> = {
   Consortium: "contracts/consortium/Consortium.sol:Consortium",
   SettlementToken: "contracts/payments/SettlementToken.sol:SettlementToken",
   SupplyChain: "contracts/supplychain/SupplyChain.sol:SupplyChain",
+  EpcisAnchors: "contracts/supplychain/EpcisAnchors.sol:EpcisAnchors",
   DeviceRegistry: "contracts/iot/DeviceRegistry.sol:DeviceRegistry",
   ColdChain: "contracts/pharma/ColdChain.sol:ColdChain",
   MedicalRecords: "contracts/medical/MedicalRecords.sol:MedicalRecords",
@@ -35,6 +36,7 @@ export const PROXIED = new Set<string>(Object.keys(SYSTEM_CONTRACTS).filter((nam
  */
 export const SYSTEM_LINKS: { contract: string; getter: string; expected: string }[] = [
   { contract: "SupplyChain", getter: "consortium", expected: "Consortium" },
+  { contract: "EpcisAnchors", getter: "consortium", expected: "Consortium" },
   { contract: "DeviceRegistry", getter: "consortium", expected: "Consortium" },
   { contract: "ColdChain", getter: "consortium", expected: "Consortium" },
   { contract: "ColdChain", getter: "registry", expected: "DeviceRegistry" },

@@ -1,3 +1,4 @@
+import { withIndexerUrl } from "../fixtures/history";
 import { expect } from "chai";
 import hre from "hardhat";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
@@ -56,7 +57,10 @@ describe("assets tasks", function () {
       expect(await token.claimableOf(f.actors.investor1.address, ceur)).to.equal(75_000);
       await hre.run("assets:claim", { from: "investor1", asset: Number(assetId), registry });
       expect(await token.claimableOf(f.actors.investor1.address, ceur)).to.equal(0);
-      await hre.run("assets:portfolio", { investor: "investor1", registry });
+      await withIndexerUrl(
+        { "assets.registry": f.registry, "assets.offering": f.offering, "assets.market": f.market },
+        () => hre.run("assets:portfolio", { investor: "investor1", registry }),
+      );
     } finally {
       console.log = original;
     }

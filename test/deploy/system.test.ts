@@ -15,6 +15,12 @@ describe("system deployment (Ignition)", function () {
     expect(PROXIED.size).to.equal(Object.keys(SYSTEM_CONTRACTS).length - 1);
     const consortium = await hre.ethers.getContractAt("Consortium", system.addresses.Consortium);
     expect(await consortium.activeRegulators()).to.equal(1);
+    // the EPCIS anchors (issue 19) are part of the system: code proven and bound to the consortium
+    const names = system.checks.map((c) => c.contract);
+    expect(names).to.include.members([
+      "contracts/supplychain/EpcisAnchors.sol:EpcisAnchors",
+      "EpcisAnchors.consortium()",
+    ]);
   });
 
   it("reports a link that points at the wrong contract", async function () {

@@ -4,6 +4,8 @@ import os from "node:os";
 import path from "node:path";
 import hre from "hardhat";
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
+import type { HistoryClient } from "../../src/history/client";
+import { type IndexedChain, indexChain } from "../../src/history/demo";
 import { EPCIS_CONTEXT, type JsonObject, DEMO_EPOCH, EpcisError, custodyHop } from "../../src/epcis";
 import { chainAnchors, readEpcisFile, verifyEpcisEvent } from "../../src/epcis-anchor";
 import { textHash } from "../../src/supplychain";
@@ -36,9 +38,22 @@ async function anchoredFixture() {
 }
 
 describe("supply:epcis verify: event documents against their anchors", function () {
+  // One anchored chain and one indexer of it for every test here: nothing below transacts.
+  let f: Awaited<ReturnType<typeof anchoredFixture>>;
+  let indexed: IndexedChain;
+  let history: HistoryClient;
+  before(async function () {
+    f = await loadFixture(anchoredFixture);
+    indexed = await indexChain(hre, { supplyChain: String(f.sc.target) }, 0);
+    history = await indexed.synced();
+  });
+  after(async function () {
+    await indexed?.stop();
+  });
+
   it("finds a shipping and a receiving event anchored, in their block, by the acting organisation", async function () {
-    const { sc, item, orgIds, actors } = await loadFixture(anchoredFixture);
-    const shipped = await verifyEpcisEvent(sc, asJson(item.shipping));
+    const { sc, item, orgIds, actors } = f;
+    const shipped = await verifyEpcisEvent(history, asJson(item.shipping));
     expect(shipped.status).to.equal("anchored");
     if (shipped.status !== "anchored") return;
     expect(shipped.anchors).to.have.length(1);
@@ -48,16 +63,16 @@ describe("supply:epcis verify: event documents against their anchors", function 
     expect(a.sender).to.equal(await actors.manufacturer.getAddress());
     const log = (await sc.queryFilter(sc.filters.ItemShipped()))[0];
     expect([a.block, a.tx]).to.deep.equal([log.blockNumber, log.transactionHash]);
-    const received = await verifyEpcisEvent(sc, asJson(item.receiving));
+    const received = await verifyEpcisEvent(history, asJson(item.receiving));
     expect(received.status).to.equal("anchored");
     if (received.status === "anchored") expect(received.anchors[0].org).to.equal(orgIds.distributor);
   });
 
   it("reports an event altered by one field as not anchored, with the anchor it resembles", async function () {
-    const { sc, item } = await loadFixture(anchoredFixture);
+    const { item } = f;
     const altered = asJson(item.shipping);
     altered.eventTime = "2026-03-02T08:00:01.000Z";
-    const v = await verifyEpcisEvent(sc, altered);
+    const v = await verifyEpcisEvent(history, altered);
     expect(v.status).to.equal("not anchored");
     if (v.status !== "not anchored") return;
     // the item's own shipment and the pallet shipped from the same read point resemble it
@@ -68,11 +83,11 @@ describe("supply:epcis verify: event documents against their anchors", function 
   });
 
   it("names the on-chain fields a pallet document does not match", async function () {
-    const { sc, pallet } = await loadFixture(anchoredFixture);
+    const { pallet } = f;
     const altered = asJson(pallet.shipping);
     altered.bizStep = "departing";
     altered.bizTransactionList = [{ type: "po", bizTransaction: "urn:epcglobal:cbv:bt:9520000000017:PO-9" }];
-    const v = await verifyEpcisEvent(sc, altered);
+    const v = await verifyEpcisEvent(history, altered);
     expect(v.status).to.equal("not anchored");
     if (v.status !== "not anchored") return;
     const shipped = v.candidates.find((c) => c.anchor.kind === "PalletShipped")!;
@@ -84,15 +99,15 @@ describe("supply:epcis verify: event documents against their anchors", function 
   });
 
   it("refuses a document that is not a valid EPCIS 2.0 event, and a missing file", async function () {
-    const { sc, item } = await loadFixture(anchoredFixture);
+    const { item } = f;
     const broken = asJson(item.shipping);
     delete broken.eventTimeZoneOffset;
-    await expect(verifyEpcisEvent(sc, broken)).to.be.rejectedWith(EpcisError, "eventTimeZoneOffset");
+    await expect(verifyEpcisEvent(history, broken)).to.be.rejectedWith(EpcisError, "eventTimeZoneOffset");
     expect(() => readEpcisFile("/nonexistent/epcis.json")).to.throw(EpcisError, "file not found");
   });
 
   it("the task checks every event of an EPCIS document and fails when one is not anchored", async function () {
-    const { sc, item, pallet } = await loadFixture(anchoredFixture);
+    const { sc, item, pallet } = f;
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "epcis-"));
     const doc = (events: JsonObject[]) => ({
       "@context": [EPCIS_CONTEXT],
@@ -108,14 +123,23 @@ describe("supply:epcis verify: event documents against their anchors", function 
     );
     expect(readEpcisFile(good)).to.have.length(3);
     const address = await sc.getAddress();
-    await hre.run("supply:epcis", { action: "verify", file: good, address });
-    const altered = asJson(item.receiving);
-    altered.disposition = "non_sellable_other";
-    const bad = path.join(dir, "bad.json");
-    fs.writeFileSync(bad, JSON.stringify(doc([asJson(item.shipping), altered])));
-    await expect(hre.run("supply:epcis", { action: "verify", file: bad, address })).to.be.rejectedWith(
-      "1 of 2 event(s) not anchored",
-    );
-    expect((await chainAnchors(sc)).map((a) => a.kind)).to.deep.equal(["ItemShipped", "ItemReceived", "PalletShipped"]);
+    process.env.CITY_INDEXER_URL = indexed.url;
+    try {
+      await hre.run("supply:epcis", { action: "verify", file: good, address });
+      const altered = asJson(item.receiving);
+      altered.disposition = "non_sellable_other";
+      const bad = path.join(dir, "bad.json");
+      fs.writeFileSync(bad, JSON.stringify(doc([asJson(item.shipping), altered])));
+      await expect(hre.run("supply:epcis", { action: "verify", file: bad, address })).to.be.rejectedWith(
+        "1 of 2 event(s) not anchored",
+      );
+    } finally {
+      delete process.env.CITY_INDEXER_URL;
+    }
+    expect((await chainAnchors(history)).map((a) => a.kind)).to.deep.equal([
+      "ItemShipped",
+      "ItemReceived",
+      "PalletShipped",
+    ]);
   });
 });

@@ -426,7 +426,7 @@ describe("HealthInsurance", function () {
       await expect(h.submitClaim(claim({ consentId: id2 }), t2))
         .to.emit(insurance, "ClaimAdjudicated")
         .withArgs(2, OUTCOME.queued, STATUS.Pending, 25_000n, 0, 0, 0, flag(2));
-      await revokeConsent(records, actors.patient1, paymentConsent);
+      await revokeConsent(records, actors.patient1, paymentConsent, paymentTerms);
       await expect(h.submitClaim(claim(), paymentTerms))
         .to.emit(insurance, "ClaimAdjudicated")
         .withArgs(3, OUTCOME.queued, STATUS.Pending, 25_000n, 0, 0, 0, flag(2));

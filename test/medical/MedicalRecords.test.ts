@@ -1,3 +1,4 @@
+import { withHistory } from "../fixtures/history";
 import { expect } from "chai";
 import hre from "hardhat";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
@@ -306,7 +307,7 @@ describe("MedicalRecords", function () {
       await expect(records.connect(actors.hospital).revokeConsent(treatmentConsent, treatmentTerms))
         .to.be.revertedWithCustomError(records, "MedicalNotPatientOrGuardian")
         .withArgs(actors.hospital.address, actors.patient1.address);
-      await revokeConsent(records, actors.patient1, treatmentConsent);
+      await revokeConsent(records, actors.patient1, treatmentConsent, treatmentTerms);
       await expect(records.connect(actors.patient1).revokeConsent(treatmentConsent, treatmentTerms))
         .to.be.revertedWithCustomError(records, "MedicalConsentAlreadyRevoked")
         .withArgs(treatmentConsent);
@@ -375,7 +376,7 @@ describe("MedicalRecords", function () {
       expect(r).to.deep.equal({ granted: false, auditId: 1n, decision: "PurposeNotPermitted" });
       expect(await records.consentState(treatmentConsent)).to.deep.equal(before);
       expect(await records.auditCount()).to.equal(1);
-      const trail = await auditTrail(records, actors.patient1.address);
+      const trail = await withHistory({ medicalRecords: records }, (h) => auditTrail(h, actors.patient1.address));
       expect(trail.map((e) => e.decision)).to.deep.equal(["PurposeNotPermitted"]);
     });
 
@@ -481,7 +482,15 @@ describe("MedicalRecords", function () {
           );
       }
       await time.increaseTo(now + 30 * DAY);
-      const r = await accessRecord(records, actors.pharmacy, report.recordId, treatmentConsent, "access", "treatment");
+      const r = await accessRecord(
+        records,
+        actors.pharmacy,
+        report.recordId,
+        treatmentConsent,
+        "access",
+        "treatment",
+        treatmentTerms,
+      );
       expect(r.decision).to.equal("Expired");
     });
 
@@ -737,7 +746,7 @@ describe("MedicalRecords", function () {
       await expect(records.connect(actors.regulator).reviewEmergency(9, true, findings))
         .to.be.revertedWithCustomError(records, "MedicalUnknownEmergency")
         .withArgs(9);
-      const trail = await auditTrail(records, actors.patient1.address);
+      const trail = await withHistory({ medicalRecords: records }, (h) => auditTrail(h, actors.patient1.address));
       expect(trail.map((t) => [t.basis, t.review])).to.deep.equal([
         ["Emergency", "Justified"],
         ["Emergency", "Unjustified"],

@@ -1,3 +1,4 @@
+import { withHistory } from "../fixtures/history";
 import { expect } from "chai";
 import hre from "hardhat";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
@@ -123,7 +124,7 @@ describe("Medical and insurance: review findings replayed", function () {
           PURPOSES.payment,
           0,
         );
-      const trail = await auditTrail(records, actors.patient1.address);
+      const trail = await withHistory({ medicalRecords: records }, (h) => auditTrail(h, actors.patient1.address));
       expect(trail.at(-1)).to.deep.include({ accessorOrg: orgIds.insurer, action: "disclose", decision: "Permit" });
     });
   });

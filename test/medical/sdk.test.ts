@@ -1,3 +1,5 @@
+import { cliHistory } from "../../src/history/endpoint";
+import { withIndexerUrl } from "../fixtures/history";
 import { expect } from "chai";
 import hre from "hardhat";
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
@@ -74,47 +76,52 @@ describe("medical SDK", function () {
       const log = console.log;
       const lines: string[] = [];
       console.log = (...a: unknown[]) => lines.push(a.join(" "));
+      let trail: Awaited<ReturnType<typeof auditTrail>> = [];
       try {
-        await hre.run("medical:grant", {
-          from: "patient1",
-          granteeOrg: orgIds.hospital,
-          actions: "access",
-          purposes: "treatment,research",
-          categories: "DiagnosticReport",
-          days: 5,
-          address: r,
+        await withIndexerUrl({ medicalRecords: records, healthInsurance: insurance }, async () => {
+          await hre.run("medical:grant", {
+            from: "patient1",
+            granteeOrg: orgIds.hospital,
+            actions: "access",
+            purposes: "treatment,research",
+            categories: "DiagnosticReport",
+            days: 5,
+            address: r,
+          });
+          await hre.run("medical:access", {
+            from: "hospital",
+            record: report.recordId,
+            consent: 3n,
+            action: "access",
+            purpose: "research",
+            address: r,
+          });
+          await hre.run("medical:access", {
+            from: "hospital",
+            record: report.recordId,
+            consent: 3n,
+            action: "access",
+            purpose: "payment",
+            address: r,
+          });
+          await hre.run("medical:revoke", { from: "patient1", consent: 3n, address: r });
+          await hre.run("medical:audit", { patient: "patient1" });
+          const latest = (await hre.ethers.provider.getBlock("latest"))!.timestamp;
+          await hre.run("insurance:claim", {
+            from: "hospital",
+            policy: policyId,
+            records: report.contentHash,
+            amount: 30_000n,
+            serviceDate: String(latest),
+            codes: "CPT:99213",
+            consent: paymentConsent,
+            key: KEY,
+            address: i,
+          });
+          await hre.run("insurance:status", { claim: 1n, policy: policyId, address: i });
+          // The claim disclosed the record to the insurer: that disclosure is in the patient's audit trail too.
+          trail = await auditTrail(await cliHistory(hre), actors.patient1.address);
         });
-        await hre.run("medical:access", {
-          from: "hospital",
-          record: report.recordId,
-          consent: 3n,
-          action: "access",
-          purpose: "research",
-          address: r,
-        });
-        await hre.run("medical:access", {
-          from: "hospital",
-          record: report.recordId,
-          consent: 3n,
-          action: "access",
-          purpose: "payment",
-          address: r,
-        });
-        await hre.run("medical:revoke", { from: "patient1", consent: 3n, address: r });
-        await hre.run("medical:audit", { patient: "patient1", address: r });
-        const latest = (await hre.ethers.provider.getBlock("latest"))!.timestamp;
-        await hre.run("insurance:claim", {
-          from: "hospital",
-          policy: policyId,
-          records: report.contentHash,
-          amount: 30_000n,
-          serviceDate: String(latest),
-          codes: "CPT:99213",
-          consent: paymentConsent,
-          key: KEY,
-          address: i,
-        });
-        await hre.run("insurance:status", { claim: 1n, policy: policyId, address: i });
       } finally {
         console.log = log;
       }
@@ -125,8 +132,6 @@ describe("medical SDK", function () {
       expect(out).to.match(/consent 3 revoked/);
       expect(out).to.match(/2 attempts/);
       expect((await claimView(insurance, 1n)).status).to.equal("Paid");
-      // The claim disclosed the record to the insurer: that disclosure is in the patient's audit trail too.
-      const trail = await auditTrail(records, actors.patient1.address);
       expect(trail.length).to.equal(3);
       expect([trail[2].accessorOrg, trail[2].action, trail[2].purpose, trail[2].decision]).to.deep.equal([
         orgIds.insurer,

@@ -1,3 +1,4 @@
+import { withHistory } from "../fixtures/history";
 import { expect } from "chai";
 import hre from "hardhat";
 import { time } from "@nomicfoundation/hardhat-network-helpers";
@@ -364,7 +365,9 @@ describe("ColdChain", function () {
       const s = await f.coldChain.shipment(f.id);
       expect([s.status, s.mkt]).to.deep.equal([STATUS.Received, BigInt(mkt)]);
       expect((await f.coldChain.track(f.sensorA.address)).shipmentId).to.equal(0);
-      const report = await shipmentReport(f.coldChain, f.sc, f.id);
+      const report = await withHistory({ coldChain: f.coldChain, supplyChain: f.sc }, (h) =>
+        shipmentReport(f.coldChain, f.sc, f.id, h),
+      );
       expect(report.devices[0].readings).to.equal(240);
       expect(report.mktCenti).to.equal(mkt);
     });

@@ -1,3 +1,7 @@
+import { HistoryClient } from "../../src/history/client";
+import { withHistory } from "../fixtures/history";
+import { DEMO_EPOCH, bytes32ToEpcisHash, custodyHop, demoGln, epcisEventHash } from "../../src/epcis";
+import { epcisLine, memberSites, sitePlaces } from "../../src/history/timeline";
 import { expect } from "chai";
 import fs from "node:fs";
 import os from "node:os";
@@ -178,8 +182,16 @@ describe("Trace and verify from a Digital Link", function () {
     const outLot = lotIdOf(GTIN, "L-OUT");
     const mp = out.multiProof(["OUT1", "OUT2"]);
     await m.packItems(SSCC, outLot, mp.serialHashes, mp.proof, mp.proofFlags);
-    await m.shipPallet(SSCC, shipment(orgIds.carrier));
-    await sc.connect(actors.carrier).receivePallet(SSCC, textHash("hub"), textHash("e1"));
+    // the first leg documented by real EPCIS events read at the members' sites; the second by bare hashes
+    const hop = custodyHop({
+      what: { sscc: SSCC },
+      from: orgIds.manufacturer,
+      to: orgIds.carrier,
+      owner: orgIds.manufacturer,
+      time: DEMO_EPOCH,
+    });
+    await m.shipPallet(SSCC, { receiver: orgIds.carrier, newOwner: 0, ...hop.shipment });
+    await sc.connect(actors.carrier).receivePallet(SSCC, hop.receipt.location, hop.receipt.epcisHash);
     await sc.connect(actors.carrier).shipPallet(SSCC, shipment(orgIds.pharmacy));
     await sc.connect(actors.pharmacy).receivePallet(SSCC, textHash("shop"), textHash("e2"));
     await sc.connect(actors.pharmacy).unpackItems(SSCC, outLot, [textHash("OUT1")]);
@@ -202,36 +214,62 @@ describe("Trace and verify from a Digital Link", function () {
       [orgIds.pharmacy]: "Corner",
       [orgIds.hospital]: "Northside",
     };
-    const trace = await traceItem(sc, link, (id) => names[Number(id)] ?? `org #${id}`);
+    const orgName = (id: bigint | number) => names[Number(id)] ?? `org #${id}`;
+    const places = sitePlaces(memberSites(Object.values(orgIds), orgName));
+    const trace = await withHistory({ supplyChain: sc }, (history) => traceItem(history, link, orgName, 3, places));
     expect(trace.events.map((e) => e.what)).to.deep.equal([
-      "upstream lot (level 1) commissioned",
-      "lot commissioned",
-      "item on chain",
-      "packed",
-      "pallet shipped",
-      "pallet received",
-      "pallet shipped",
-      "pallet received",
-      "unpacked",
-      "decommissioned",
-      "CLONE ALERT",
-      "lot quarantined",
-      "lot released",
-      "LOT RECALLED",
-      "reported stolen",
+      "Upstream lot commissioned (level 1)",
+      "Lot commissioned",
+      "Item on chain",
+      "Packed",
+      "Pallet shipped (shipping)",
+      "Pallet received",
+      "Pallet shipped (shipping)",
+      "Pallet received",
+      "Unpacked",
+      "Decommissioned (retail selling)",
+      "Clone alert",
+      "Lot quarantined",
+      "Lot released from quarantine",
+      "Lot recalled",
+      "Reported stolen",
     ]);
-    expect(trace.events[4].detail).to.equal("Acme → ColdLine (shipping)");
-    expect(trace.events[10].detail).to.equal("code presented again by Northside (first sold by Corner)");
+    expect(trace.events[0].detail).to.match(/^0x[0-9a-f]{8}… GTIN \d+ by Acme, \d+ items, expiry \d{6}$/);
+    expect(trace.events[4].detail).to.equal("Acme → ColdLine");
+    // each custody event's business step, read point (a member's site by its GLN) and anchor: the anchor is the
+    // CBV 2.0 hash of the very event document the actor built
+    const gln = (id: number) => demoGln(id);
+    expect(trace.events[4].epcis).to.deep.equal({
+      bizStep: "shipping",
+      location: `Acme (GLN ${gln(orgIds.manufacturer)})`,
+      anchor: epcisEventHash(hop.shipping),
+    });
+    expect(trace.events[5].epcis).to.deep.equal({
+      bizStep: "receiving",
+      location: `ColdLine (GLN ${gln(orgIds.carrier)})`,
+      anchor: epcisEventHash(hop.receiving),
+    });
+    expect(trace.events[7].epcis, "a read point that is no member's site").to.deep.equal({
+      bizStep: "receiving",
+      location: `read point ${textHash("shop").slice(0, 10)}…`,
+      anchor: bytes32ToEpcisHash(textHash("e2")),
+    });
+    expect(epcisLine(trace.events[9].epcis)).to.equal(`retail selling · read point ${textHash("shop").slice(0, 10)}…`);
+    expect(trace.events[0].epcis, "no custody event").to.equal(undefined);
+    expect(trace.events[10].detail).to.equal("code presented again by Northside after Corner sold it");
     expect(trace.events.every((e, i, a) => i === 0 || e.timestamp >= a[i - 1].timestamp)).to.equal(true);
     expect(await verifyCode(sc, link)).to.deep.equal({ sellable: false, reason: "recalled" });
     const fresh = buildDigitalLink({ gtin: GTIN, lot: LOT, serial: SERIALS[3], expiry: expiryYymmdd });
     expect(await verifyCode(sc, fresh, tree.proof(SERIALS[3]))).to.deep.equal({ sellable: true, reason: "verified" });
     await expect(verifyCode(sc, { gtin: GTIN })).to.be.rejectedWith(Gs1Error, "needs the lot");
-    await expect(traceItem(sc, { gtin: GTIN })).to.be.rejectedWith(Gs1Error, "needs the lot");
+    await expect(traceItem(new HistoryClient("http://127.0.0.1:9"), { gtin: GTIN })).to.be.rejectedWith(
+      Gs1Error,
+      "needs the lot",
+    );
   });
 
   it("traces item-level custody, destruction and a lot destroyed by the regulator", async function () {
-    const { sc, actors, orgIds, perItemLotId, expiryYymmdd } = await loadFixture(deploySupplyChainFixture);
+    const { sc, actors, orgIds, perItemLotId } = await loadFixture(deploySupplyChainFixture);
     const m = sc.connect(actors.manufacturer);
     await m.shipItem(perItemLotId, textHash("P1"), [], shipment(orgIds.distributor));
     await sc
@@ -242,15 +280,17 @@ describe("Trace and verify from a Digital Link", function () {
       .decommission(perItemLotId, textHash("P1"), [], cbv("retail_selling"), textHash("dc"));
     await sc.connect(actors.distributor).undoDecommission(perItemLotId, textHash("P1"));
     await sc.connect(actors.regulator).destroyLot(perItemLotId, textHash("burn"));
-    const trace = await traceItem(sc, { gtin: GTIN, lot: "L2026-P", serial: "P1" });
+    const trace = await withHistory({ supplyChain: sc }, (history) =>
+      traceItem(history, { gtin: GTIN, lot: "L2026-P", serial: "P1" }),
+    );
     expect(trace.events.map((e) => `${e.what}: ${e.detail}`)).to.deep.equal([
-      `lot commissioned: ${perItemLotId.slice(0, 10)}… GTIN ${BigInt(GTIN)} by org #${orgIds.manufacturer}, 0 items, expiry ${expiryYymmdd}, inputs 0`,
-      "item on chain: registered individually",
-      `shipped: org #${orgIds.manufacturer} → org #${orgIds.distributor} (shipping)`,
-      `received: by org #${orgIds.distributor} (non-sellable)`,
-      `decommissioned: by org #${orgIds.distributor} (retail_selling)`,
-      `decommission undone: by org #${orgIds.distributor}`,
-      `LOT DESTROYED: by ${actors.regulator.address}`,
+      `Lot commissioned: by org #${orgIds.manufacturer}: 0 serials committed`,
+      "Item on chain: registered individually",
+      `Shipped (shipping): org #${orgIds.manufacturer} → org #${orgIds.distributor}`,
+      `Received: by org #${orgIds.distributor}, non-sellable`,
+      `Decommissioned (retail selling): by org #${orgIds.distributor}`,
+      `Sale undone: by org #${orgIds.distributor}`,
+      `Lot destroyed: by ${actors.regulator.address}`,
     ]);
   });
 });

@@ -1,3 +1,5 @@
+import { cliHistory } from "../../src/history/endpoint";
+import { withIndexerUrl } from "../fixtures/history";
 import { expect } from "chai";
 import fs from "node:fs";
 import os from "node:os";
@@ -5,7 +7,9 @@ import path from "node:path";
 import hre from "hardhat";
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
 import { Gs1Error, buildDigitalLink, makeGtin } from "../../src/gs1";
-import { LotFileError, lotIdOf, textHash } from "../../src/supplychain";
+import { LotFileError, SerialTree, lotIdOf, textHash } from "../../src/supplychain";
+import { DEMO_EPOCH, custodyHop, demoGln, epcisEventHash } from "../../src/epcis";
+import { listMembers } from "../../src/consortium";
 import { palletView } from "../../src/pallet";
 import { SERIALS, SSCC, deploySupplyChainFixture, shipment } from "../fixtures/supplychain";
 
@@ -24,7 +28,7 @@ async function run(name: string, args: Record<string, unknown>): Promise<string>
 
 describe("supply:* tasks", function () {
   it("registers a product, commissions a CSV lot, verifies, traces and recalls it", async function () {
-    const { sc } = await loadFixture(deploySupplyChainFixture);
+    const { sc, consortium, actors, orgIds } = await loadFixture(deploySupplyChainFixture);
     const address = await sc.getAddress();
     const gtin = makeGtin("0401234500099");
     await run("supply:product", { gtin, documents: "Ibuprofen 200 mg", from: "manufacturer", address });
@@ -86,12 +90,28 @@ describe("supply:* tasks", function () {
         address,
       }),
     ).to.be.rejectedWith(Error, "no *.tree.json");
+    // the pack leaves the plant documented by a real EPCIS event: the trace names its step, read point and anchor
+    const hop = custodyHop({
+      what: { items: [{ gtin, serial: "I7" }] },
+      from: orgIds.manufacturer,
+      to: orgIds.distributor,
+      owner: orgIds.manufacturer,
+      time: DEMO_EPOCH,
+    });
+    const proof = SerialTree.load(tree).proof("I7");
+    await sc
+      .connect(actors.manufacturer)
+      .shipItem(lotId, textHash("I7"), proof, { receiver: orgIds.distributor, newOwner: 0, ...hop.shipment });
     expect(
       await run("supply:recall", { gtin, lot: "IBU-1", reason: "label misprint", from: "manufacturer", address }),
     ).to.contain("Lot IBU-1 recalled");
-    const trace = await run("supply:trace", { link, depth: 3, address });
-    expect(trace).to.contain("lot commissioned");
-    expect(trace).to.contain("LOT RECALLED");
+    const trace = await withIndexerUrl({ supplyChain: sc }, () => run("supply:trace", { link, depth: 3, address }));
+    expect(trace).to.contain("Lot commissioned");
+    expect(trace).to.contain("Lot recalled");
+    const plant = (await listMembers(consortium)).find((m) => m.id === orgIds.manufacturer)!.name;
+    expect(trace).to.contain(
+      `shipping · ${plant} (GLN ${demoGln(orgIds.manufacturer)}) · ${epcisEventHash(hop.shipping)}`,
+    );
   });
 
   it("traces a pallet from its SSCC Digital Link or its ]C1 scan: contents by lot, shipments and receipts", async function () {
@@ -101,18 +121,21 @@ describe("supply:* tasks", function () {
     await sc.connect(actors.manufacturer).packItems(SSCC, lotId, mp.serialHashes, mp.proof, mp.proofFlags);
     await sc.connect(actors.manufacturer).shipPallet(SSCC, shipment(orgIds.carrier));
     await sc.connect(actors.carrier).receivePallet(SSCC, textHash("hub"), textHash("epcis"));
-    const view = await palletView(sc, SSCC);
-    expect(view.itemCount).to.equal(10);
-    expect(view.lots).to.deep.equal([{ lotId, items: 10 }]);
-    expect(view.custodian).to.equal(BigInt(orgIds.carrier));
-    expect(view.events.map((e) => e.kind)).to.deep.equal(["packed", "shipped", "received"]);
-    expect(view.events[0].items).to.equal(10);
-    const sscc = SSCC.toString().padStart(18, "0");
-    for (const link of [`https://id.example/logistics/00/${sscc}`, `]C100${sscc}`]) {
-      const trace = await run("supply:trace", { link, depth: 3, address });
-      expect(trace).to.contain(`Pallet SSCC ${sscc}: 10 items`);
-      expect(trace).to.match(/packed[\s\S]*10 items of lot[\s\S]*shipped[\s\S]*received/);
-    }
+    await withIndexerUrl({ supplyChain: sc }, async () => {
+      const view = await palletView(sc, SSCC, await cliHistory(hre));
+      expect(view.itemCount).to.equal(10);
+      expect(view.lots).to.deep.equal([{ lotId, items: 10 }]);
+      expect(view.custodian).to.equal(BigInt(orgIds.carrier));
+      expect(view.events.map((e) => e.kind)).to.deep.equal(["packed", "shipped", "received"]);
+      expect(view.events[0].items).to.equal(10);
+      expect(view.events[0].lotId).to.equal(lotId);
+      const sscc = SSCC.toString().padStart(18, "0");
+      for (const link of [`https://id.example/logistics/00/${sscc}`, `]C100${sscc}`]) {
+        const trace = await run("supply:trace", { link, depth: 3, address });
+        expect(trace).to.contain(`Pallet SSCC ${sscc}: 10 items`);
+        expect(trace).to.match(/packed[\s\S]*10 items of lot[\s\S]*shipped[\s\S]*received/);
+      }
+    });
   });
 
   it("stops a commission at the first bad CSV with row-precise problems and sends nothing", async function () {

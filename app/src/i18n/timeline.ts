@@ -1,6 +1,6 @@
 /**
- * The pack timeline's texts in the current language. `itemTimeline` (app/src/supply.ts) and the cold-chain "why"
- * of the verify page write their entries in English; each known form is matched here and rendered from the
+ * The pack timeline's texts in the current language. `timelineEntries` (src/history/timeline.ts) and the
+ * cold-chain "why" of the verify page write their entries in English; each known form is matched here and rendered from the
  * `timeline.*` resources. A text of another form (e.g. written by a newer read model) is shown as it is, in English.
  */
 
@@ -51,6 +51,7 @@ const RULES: Rule[] = [
     ["minutes", "deviation"],
   ],
   [/^a reading (-?[\d.]+) °C beyond the hard limit$/, "timeline.hardBound", ["deviation"]],
+  [/^read point (0x[0-9a-f]+…)$/, "timeline.readPoint", ["hash"]],
 ];
 
 /** The item states of ISupplyChain, each shown through `timeline.itemStates`. */

@@ -5,7 +5,7 @@ import type { SupplyChain } from "../../../typechain-types";
 import { expiryFromYymmdd } from "../../../src/gs1";
 import { LotFile, LotFileError, SerialTree, parseLotCsv, textHash } from "../../../src/supplychain";
 import { LabelSheetButton } from "../labels";
-import { useApp } from "../app-context";
+import { syncedHistory, useApp } from "../app-context";
 import { Hash, Loading, NotDeployed, useChainData } from "../components";
 import { useFormat } from "../i18n";
 import { TxStatus, useTx } from "../tx";
@@ -197,16 +197,24 @@ function CommissionLot({ address }: { address: string }) {
 function RecallLot({ address }: { address: string }) {
   const { t } = useTranslation();
   const fmt = useFormat();
-  const { deployment, provider } = useApp();
+  const { deployment, provider, history } = useApp();
   const [lotId, setLotId] = useState("");
   const [reason, setReason] = useState("");
   const tx = useTx();
   const known = Object.values((deployment.facts.appLots ?? {}) as Record<string, LotFact>);
-  const { data } = useChainData(async () => {
+  const { data, error } = useChainData(async () => {
+    if (!history) throw new Error(t("app.noHistory"));
+    await syncedHistory({ history, provider });
     const sc: SupplyChain = SupplyChain__factory.connect(address, provider);
-    const events = await sc.queryFilter(sc.filters.LotCommissioned());
-    const lots = await Promise.all(events.map((e) => sc.lot(e.args.lotId)));
-    return events.map((e, i) => ({ lotId: e.args.lotId, gtin: e.args.gtin, lot: lots[i], at: lots[i].commissionedAt }));
+    // Which lots exist comes from the history (the newest 200); whether each is recalled, from the contract now.
+    const commissioned = (await history.lots({ limit: 200 })).data;
+    const lots = await Promise.all(commissioned.map((l) => sc.lot(l.lotId)));
+    return commissioned.map((l, i) => ({
+      lotId: l.lotId,
+      gtin: BigInt(l.gtin),
+      lot: lots[i],
+      at: lots[i].commissionedAt,
+    }));
   }, [address]);
   const name = (id: string, gtin: bigint) => {
     const f = known.find((k) => k.lotId === id);
@@ -219,7 +227,7 @@ function RecallLot({ address }: { address: string }) {
       <h2>{t("console.recallTitle")}</h2>
       <p className="muted">{t("console.recallText")}</p>
       {!data ? (
-        <Loading />
+        <Loading error={error} />
       ) : (
         <div className="form-row">
           <select data-testid="recall-lot" value={lotId} onChange={(e) => setLotId(e.target.value)}>

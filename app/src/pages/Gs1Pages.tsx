@@ -3,7 +3,7 @@ import { SupplyChain__factory } from "../../../typechain-types";
 import { toBracketed, yymmddFromExpiry } from "../../../src/gs1";
 import { ssccElement } from "../../../src/gs1-chain";
 import { palletView } from "../../../src/pallet";
-import { useApp } from "../app-context";
+import { syncedHistory, useApp } from "../app-context";
 import { Hash, Loading, NotDeployed, useChainData } from "../components";
 import { useFormat } from "../i18n";
 
@@ -28,13 +28,15 @@ function useCatalogue() {
 export function PalletPage({ sscc }: { sscc: bigint }) {
   const { t } = useTranslation();
   const fmt = useFormat();
-  const { deployment, provider, namer } = useApp();
+  const { deployment, provider, history, namer } = useApp();
   const { catalogue, lots } = useCatalogue();
   const address = deployment.contracts.supplyChain;
   const { data, error } = useChainData(async () => {
     if (!address) return undefined;
+    if (!history) throw new Error(t("app.noHistory"));
+    await syncedHistory({ history, provider });
     const sc = SupplyChain__factory.connect(address, provider);
-    const view = await palletView(sc, sscc);
+    const view = await palletView(sc, sscc, history);
     const lotInfo = await Promise.all(view.lots.map(async (l) => ({ ...l, lot: await sc.lot(l.lotId) })));
     return { view, lotInfo };
   }, [address, sscc]);
@@ -128,18 +130,18 @@ export function PalletPage({ sscc }: { sscc: bigint }) {
 export function ProductPage({ gtin }: { gtin: string }) {
   const { t } = useTranslation();
   const fmt = useFormat();
-  const { deployment, provider, namer } = useApp();
+  const { deployment, provider, history, namer } = useApp();
   const { catalogue, lots } = useCatalogue();
   const address = deployment.contracts.supplyChain;
   const { data, error } = useChainData(async () => {
     if (!address) return undefined;
+    if (!history) throw new Error(t("app.noHistory"));
+    await syncedHistory({ history, provider });
     const sc = SupplyChain__factory.connect(address, provider);
-    const [product, commissioned] = await Promise.all([
-      sc.product(BigInt(gtin)),
-      sc.queryFilter(sc.filters.LotCommissioned(undefined, BigInt(gtin))),
-    ]);
+    const [product, commissioned] = await Promise.all([sc.product(BigInt(gtin)), history.lots({ gtin })]);
+    // The lots' current state (recalled, quarantined…) from the contract; which lots exist from the history.
     const lotRows = await Promise.all(
-      commissioned.map(async (e) => ({ id: e.args.lotId, lot: await sc.lot(e.args.lotId) })),
+      [...commissioned.data].reverse().map(async (l) => ({ id: l.lotId, lot: await sc.lot(l.lotId) })),
     );
     return { product, lotRows };
   }, [address, gtin]);

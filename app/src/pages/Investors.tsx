@@ -11,7 +11,7 @@ import {
 } from "../../../typechain-types";
 import { ASSET_KIND_NAMES, ASSET_STATUS, OFFERING_STATE } from "../../../src/assets";
 import { documentHash } from "../../../src/consortium";
-import { useApp } from "../app-context";
+import { syncedHistory, useApp } from "../app-context";
 import type { AppState } from "../app-context";
 import { Addr, Hash, Loading, NotDeployed, useChainData } from "../components";
 import i18n, { useFormat } from "../i18n";
@@ -28,6 +28,7 @@ async function loadInvestorView(app: AppState) {
   const offering = AssetOffering__factory.connect(c.assetOffering ?? (await registry.offering()), p);
   const market = AssetMarket__factory.connect(c.assetMarket ?? (await registry.market()), p);
   const now = BigInt((await p.getBlock("latest"))!.timestamp);
+  const history = await syncedHistory(app);
   const payTokens = new Map<string, PayToken>();
   const payToken = async (address: string) => {
     const key = address.toLowerCase();
@@ -52,14 +53,14 @@ async function loadInvestorView(app: AppState) {
         token.paymentTokens(),
       ]);
       const tokens = await Promise.all(pts.map(payToken));
-      const deposits = await token.queryFilter(token.filters.RevenueDeposited());
-      const stamps = await Promise.all(deposits.map((d) => p.getBlock(d.blockNumber)));
-      const revenue: RevenuePoint[] = deposits.map((d, k) => ({
+      // Revenue per UTC day from the history indexer (the chart's points), not a scan of the token's logs.
+      const days = (await history.revenue(a.shareToken)).data.days;
+      const revenue: RevenuePoint[] = days.map((d) => ({
         asset: symbol,
-        paymentToken: d.args.paymentToken,
-        amount: d.args.amount,
-        kwh: d.args.meteredKWh,
-        time: stamps[k]?.timestamp ?? 0,
+        paymentToken: d.paymentToken,
+        amount: BigInt(d.amount),
+        kwh: BigInt(d.meteredKWh),
+        time: Date.parse(`${d.day}T00:00:00Z`) / 1000,
       }));
       let mine:
         | {
@@ -98,6 +99,7 @@ async function loadInvestorView(app: AppState) {
     registry,
     assets.map((x) => ({ id: x.id, operatorOrg: x.a.operatorOrg })),
     payToken,
+    history,
   );
   const offeringCount = Number(await offering.offeringCount());
   const offerings = await Promise.all(

@@ -15,13 +15,16 @@ import {
   toDigitalLink,
   yymmddFromExpiry,
 } from "../../../src/gs1";
-import { ITEM_STATES, VERIFY_REASONS, VerifyReasonName, lotIdOf, textHash } from "../../../src/supplychain";
-import { useApp } from "../app-context";
-import { Hash, Loading, NotDeployed, useChainData } from "../components";
+import { ITEM_STATES, VERIFY_REASONS, VerifyReasonName, itemKeyOf, lotIdOf, textHash } from "../../../src/supplychain";
+import { syncedHistory, useApp } from "../app-context";
+import { Hash, HistoryLag, Loading, NotDeployed, useChainData } from "../components";
 import { useFormat } from "../i18n";
 import { itemStateText, localiseTimelineText } from "../i18n/timeline";
 import { CameraScanner } from "../scanner";
-import { TimelineEntry, itemTimeline } from "../supply";
+import { HistoryNotFoundError } from "../../../src/history/client";
+import { itemUri } from "../../../src/epcis";
+import { type QueriedEvent, eventsOfEpc } from "../../../src/epcis-rest/client";
+import { type EpcisFacts, type TimelineEntry, timelineEntries } from "../../../src/history/timeline";
 
 interface CatalogueEntry {
   name: string;
@@ -163,7 +166,7 @@ function Qr({ text }: { text: string }) {
 export function VerifyPage({ path }: { path: string }) {
   const { t } = useTranslation();
   const fmt = useFormat();
-  const { deployment, provider, namer, navigate } = useApp();
+  const { deployment, provider, history, namer, navigate } = useApp();
   const address = deployment.contracts.supplyChain;
   const href = window.location.origin + path + window.location.search;
   let link: DigitalLink | undefined;
@@ -181,46 +184,57 @@ export function VerifyPage({ path }: { path: string }) {
     const sc = SupplyChain__factory.connect(address, provider);
     const gtin = BigInt(link.gtin);
     const lotId = lotIdOf(link.gtin, link.lot);
-    const [product, lot, item, commissioned] = await Promise.all([
+    if (!history) throw new Error(t("app.noHistory"));
+    await syncedHistory({ history, provider });
+    const itemKey = itemKeyOf(lotId, link.serial);
+    const [product, lot, item, lotHistory, itemHistory, alarms] = await Promise.all([
       sc.product(gtin),
       sc.lot(lotId),
       sc.item(lotId, textHash(link.serial)),
-      sc.queryFilter(sc.filters.LotCommissioned(lotId)),
+      history.lot(lotId).catch((err: unknown) => {
+        if (err instanceof HistoryNotFoundError) return undefined;
+        throw err;
+      }),
+      history.itemTimeline(itemKey, lotId),
+      deployment.contracts.coldChain ? history.alarms(false) : undefined,
     ]);
     const expiry = link.expiry ? expiryFromYymmdd(link.expiry) : Number(lot.expiry);
     const [sellable, reason] = await sc.verify(gtin, link.serial, link.lot, expiry, []);
-    const org = (id: bigint) => namer.org?.(Number(id)) ?? t("common.member", { id: id.toString() });
+    const org = (id: bigint | number) => namer.org?.(Number(id)) ?? t("common.member", { id: id.toString() });
     const who = (a: string) => namer.address?.(a) ?? a;
-    const timeline = await itemTimeline(sc, link.gtin, link.lot, link.serial, org, who);
+    const timeline = timelineEntries(itemHistory.data, { org, who, place: namer.place });
     // Cold-chain alarms of shipments that carried this pack's pallet: the "why" of a quarantine (an alarm holds the
-    // pallets of its shipment, not the lot).
+    // pallets of its shipment, not the lot). Which pallets a shipment carries is current state (a view).
     const excursions: TimelineEntry[] = [];
     const ccAddress = deployment.contracts.coldChain;
-    if (ccAddress) {
+    if (ccAddress && alarms && item.pallet !== 0n) {
       const cc = ColdChain__factory.connect(ccAddress, provider);
-      for (const e of await cc.queryFilter(cc.filters.ExcursionAlarmed())) {
-        if (item.pallet === 0n || !(await cc.shipmentPallets(e.args.id)).includes(item.pallet)) continue;
-        const kind = EXCURSION_KIND[Number(e.args.kind)];
+      for (const e of alarms.data.shipmentAlarms) {
+        if (!(await cc.shipmentPallets(BigInt(e.shipmentId))).includes(item.pallet)) continue;
+        const kind = EXCURSION_KIND[e.kind];
         const how =
           kind === "Gap"
-            ? `the sensor was silent for ${Math.round(Number(e.args.duration) / 60)} min`
+            ? `the sensor was silent for ${Math.round(e.duration / 60)} min`
             : kind === "Cumulative"
-              ? `${Math.round(Number(e.args.duration) / 60)} min outside the storage range, up to ${Number(e.args.deviation) / 100} °C beyond it`
-              : `a reading ${Number(e.args.deviation) / 100} °C beyond the hard limit`;
+              ? `${Math.round(e.duration / 60)} min outside the storage range, up to ${e.deviation / 100} °C beyond it`
+              : `a reading ${e.deviation / 100} °C beyond the hard limit`;
         excursions.push({
-          block: e.blockNumber,
-          index: e.index - 0.5,
-          timestamp: Number(e.args[3] as bigint),
-          title: `Cold-chain alarm on shipment ${e.args.id}`,
+          block: Number(e.blockNumber),
+          index: e.logIndex - 0.5,
+          timestamp: Number(e.at),
+          title: `Cold-chain alarm on shipment ${e.shipmentId}`,
           detail: how,
           tone: "bad",
+          event: e,
         });
       }
     }
     timeline.push(...excursions);
     timeline.sort((a, b) => a.block - b.block || a.index - b.index);
-    const inputs = commissioned[0]?.args.inputLots ?? [];
+    const commissioned = lotHistory?.data.lot;
+    const inputs = commissioned?.inputLots ?? [];
     const inputLots = await Promise.all(inputs.map(async (id) => ({ id, lot: await sc.lot(id) })));
+    const lag = { indexedBlock: itemHistory.indexedBlock, headBlock: itemHistory.headBlock };
     return {
       product,
       lot,
@@ -228,8 +242,9 @@ export function VerifyPage({ path }: { path: string }) {
       sellable,
       reason: VERIFY_REASONS[Number(reason)],
       timeline,
-      commissioned: commissioned[0],
+      commissioned,
       inputLots,
+      lag,
       org,
       excursions,
     };
@@ -245,7 +260,7 @@ export function VerifyPage({ path }: { path: string }) {
   const entry = catalogue[link.gtin];
   const entryMatches = entry && textHash(JSON.stringify(entry)) === data.product.metadataHash;
   const lotFact = lots.find((l) => l.gtin === link.gtin && l.lot === link.lot);
-  const originMatches = lotFact && data.commissioned && textHash(lotFact.origin) === data.commissioned.args.origin;
+  const originMatches = lotFact && data.commissioned && textHash(lotFact.origin) === data.commissioned.origin;
   const known = data.product.manufacturer !== 0n;
   const matchBadge = (ok: boolean | undefined) =>
     ok ? <span className="badge ok">{t("pack.matches")}</span> : <span className="badge bad">{t("pack.noMatch")}</span>;
@@ -379,8 +394,10 @@ export function VerifyPage({ path }: { path: string }) {
           )}
           {data.item.suspect ? <span className="badge bad">{t("pack.suspect")}</span> : null}
         </p>
+        <HistoryLag answer={data.lag} />
         <Timeline entries={data.timeline} />
       </section>
+      <EpcisEvents epc={itemUri({ gtin: link.gtin, serial: link.serial! })} org={data.org} />
       <p>
         <a
           href="/verify"
@@ -393,6 +410,104 @@ export function VerifyPage({ path }: { path: string }) {
         </a>
       </p>
     </>
+  );
+}
+
+/**
+ * The pack's EPCIS 2.0 events as the interface shows anyone (`GET /epcis/epcs/{epc}/events` without a session):
+ * type, time, business step, disposition and the chain's anchors of each, loaded when asked for.
+ */
+function EpcisEvents({ epc, org }: { epc: string; org: (id: number) => string }) {
+  const { t } = useTranslation();
+  const fmt = useFormat();
+  const [open, setOpen] = useState(false);
+  const [state, setState] = useState<{ events?: QueriedEvent[]; error?: string }>({});
+  useEffect(() => {
+    if (!open) return;
+    let live = true;
+    // the page's own origin proxies /epcis to the indexer's interface
+    eventsOfEpc("", epc, { perPage: 100 }).then(
+      (page) => live && setState({ events: page.events }),
+      (err: Error) => live && setState({ error: err.message }),
+    );
+    return () => {
+      live = false;
+    };
+  }, [open, epc]);
+  return (
+    <section className="card" data-testid="epcis-events">
+      <h2>{t("pack.epcisEvents")}</h2>
+      {!open ? (
+        <button type="button" data-testid="epcis-open" onClick={() => setOpen(true)}>
+          {t("pack.epcisShow")}
+        </button>
+      ) : state.error ? (
+        <div className="error">{state.error}</div>
+      ) : !state.events ? (
+        <div className="muted">{t("app.loadingData")}</div>
+      ) : state.events.length === 0 ? (
+        <div className="muted">{t("pack.epcisNone")}</div>
+      ) : (
+        <table>
+          <thead>
+            <tr>
+              <th>{t("pack.epcisWhen")}</th>
+              <th>{t("pack.epcisStep")}</th>
+              <th>{t("pack.epcisDisposition")}</th>
+              <th>{t("pack.epcisAnchor")}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {state.events.map((e, i) => {
+              const anchor = e["citychain:anchor"];
+              const when = typeof e.eventTime === "string" ? Math.floor(Date.parse(e.eventTime) / 1000) : 0;
+              return (
+                <tr key={i} data-testid="epcis-event">
+                  <td>{fmt.when(when)}</td>
+                  <td>{cbvWord(e.bizStep)}</td>
+                  <td>{cbvWord(e.disposition)}</td>
+                  <td>
+                    {anchor.anchors.length === 0 || !anchor.hashMatches ? (
+                      <span className="badge bad">{t("pack.epcisNotAnchored")}</span>
+                    ) : (
+                      t("pack.epcisAnchored", {
+                        orgs: [...new Set(anchor.anchors.map((a) => org(a.org)))].join(", "),
+                        block: anchor.anchors[0].block,
+                      })
+                    )}
+                  </td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      )}
+    </section>
+  );
+}
+
+/** A CBV value (`shipping`, `https://ref.gs1.org/cbv/BizStep-shipping`, `urn:epcglobal:cbv:bizstep:shipping`) as words. */
+function cbvWord(value: unknown): string {
+  if (typeof value !== "string") return "";
+  const m = /(?:BizStep-|Disp-|bizstep:|disp:)([A-Za-z_]+)$/.exec(value);
+  return (m ? m[1] : value).replace(/_/g, " ");
+}
+
+/** A custody event's business step, read point and anchor (the CBV 2.0 hash of its EPCIS event, shortened). */
+function EpcisFactsLine({ facts }: { facts: EpcisFacts }) {
+  const { t } = useTranslation();
+  const parts = [facts.bizStep, facts.location && localiseTimelineText(facts.location, t)].filter((x) => x);
+  const anchor = facts.anchor && facts.anchor.replace(/^(ni:\/\/\/sha-256;[0-9a-f]{10})[0-9a-f]+(\?ver=.*)$/, "$1…$2");
+  return (
+    <div className="muted" data-testid="epcis-facts">
+      {t("pack.epcis", { facts: parts.join(" · ") })}
+      {anchor && (
+        <>
+          {" · "}
+          <code title={t("pack.anchorTitle", { anchor: facts.anchor })}>{anchor}</code>
+        </>
+      )}
+    </div>
   );
 }
 
@@ -409,6 +524,7 @@ function Timeline({ entries }: { entries: TimelineEntry[] }) {
             {fmt.when(e.timestamp)} · {t("pack.block", { block: e.block })}
           </span>
           <div>{localiseTimelineText(e.detail, t)}</div>
+          {e.epcis && <EpcisFactsLine facts={e.epcis} />}
         </li>
       ))}
     </ol>

@@ -1,11 +1,11 @@
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
-import type { ContractTransactionResponse, Signer } from "ethers";
+import { type ContractTransactionResponse, type Signer, getAddress } from "ethers";
 import { ColdChain__factory, MedicalRecords__factory, SupplyChain__factory } from "../../../typechain-types";
 import { EXCURSION_KIND } from "../../../src/coldchain";
 import { EMERGENCY_REASONS } from "../../../src/fhir";
 import { textHash } from "../../../src/supplychain";
-import { useApp } from "../app-context";
+import { syncedHistory, useApp } from "../app-context";
 import type { AppState } from "../app-context";
 import { Hash, useChainData } from "../components";
 import { Msg, msg, useFormat, useMsg } from "../i18n";
@@ -37,6 +37,35 @@ export interface Alarm {
   actions: AlarmAction[];
 }
 
+/** An indexed event as the alarm builders read it: numbers and hashes as strings, addresses checksummed. */
+interface FeedLog {
+  name: string;
+  blockNumber: number;
+  index: number;
+  transactionHash: string;
+  timestamp: number;
+  args: Record<string, string>;
+}
+
+/** The newest events of `names` emitted by `contract`, from the history indexer (oldest first). */
+async function logsOf(app: AppState, names: string[], contract: string): Promise<FeedLog[]> {
+  if (!app.history) throw new Error("no history indexer in deployment.json (historyUrl)");
+  const { data } = await app.history.events(names, { contract, limit: 1_000 });
+  return data.reverse().map((e) => ({
+    name: e.event,
+    blockNumber: Number(e.blockNumber),
+    index: e.logIndex,
+    transactionHash: e.txHash,
+    timestamp: Number(e.timestamp),
+    args: Object.fromEntries(
+      Object.entries(e.args).map(([k, v]) => [
+        k,
+        typeof v === "string" && /^0x[0-9a-f]{40}$/.test(v) ? getAddress(v) : String(v),
+      ]),
+    ),
+  }));
+}
+
 interface LotFact {
   lotId: string;
   lot: string;
@@ -46,6 +75,7 @@ interface LotFact {
 export function useAlarms(): { data?: Alarm[]; error?: string } {
   const app = useApp();
   return useChainData(async () => {
+    await syncedHistory(app);
     const all = (await Promise.all([supplyAlarms(app), excursionAlarms(app), breakGlassAlarms(app)])).flat();
     return all.sort((a, b) => b.block - a.block);
   }, []);
@@ -59,24 +89,22 @@ async function supplyAlarms(app: AppState): Promise<Alarm[]> {
   const lotName = (id: string) => lots.find((l) => l.lotId === id)?.lot ?? `${id.slice(0, 10)}…`;
   const org = (id: bigint): Msg | string => app.namer.org?.(Number(id)) ?? msg("common.member", { id: id.toString() });
   const who = (a: string) => app.namer.address?.(a) ?? a;
-  const [quarantined, released, destroyed, clones] = await Promise.all([
-    sc.queryFilter(sc.filters.LotQuarantined()),
-    sc.queryFilter(sc.filters.LotReleased()),
-    sc.queryFilter(sc.filters.LotDestroyed()),
-    sc.queryFilter(sc.filters.CloneAlerted()),
-  ]);
+  const feed = await logsOf(app, ["LotQuarantined", "LotReleased", "LotDestroyed", "CloneAlerted"], address);
+  const named = (n: string) => feed.filter((e) => e.name === n).reverse();
+  const [quarantined, released, destroyed, clones] = [
+    named("LotQuarantined"),
+    named("LotReleased"),
+    named("LotDestroyed"),
+    named("CloneAlerted"),
+  ];
   const lotIds = [...new Set([...quarantined, ...clones].map((e) => e.args.lotId))];
   const states = new Map(await Promise.all(lotIds.map(async (id) => [id, await sc.lot(id)] as const)));
-  const blocks = [...new Set([...quarantined, ...clones].map((e) => e.blockNumber))];
-  const stamps = new Map(
-    await Promise.all(blocks.map(async (b) => [b, (await app.provider.getBlock(b))?.timestamp ?? 0] as const)),
-  );
+  const stamps = new Map([...quarantined, ...clones].map((e) => [e.blockNumber, e.timestamp]));
   const out: Alarm[] = [];
   for (const e of quarantined) {
     const id = e.args.lotId;
     const lot = states.get(id)!;
-    const after = (x: { blockNumber: number; args: { lotId: string } }) =>
-      x.args.lotId === id && x.blockNumber >= e.blockNumber;
+    const after = (x: FeedLog) => x.args.lotId === id && x.blockNumber >= e.blockNumber;
     const rel = released.find(after);
     const des = destroyed.find(after);
     const open = lot.quarantined && !lot.destroyed && !rel && !des;
@@ -122,7 +150,7 @@ async function supplyAlarms(app: AppState): Promise<Alarm[]> {
       id: `c-${e.transactionHash}-${e.index}`,
       kind: "clone",
       title: msg("alarms.cloneTitle", { lot: lotName(id) }),
-      detail: msg("alarms.cloneDetail", { reporter: org(e.args.reporter), first: org(e.args.firstBy) }),
+      detail: msg("alarms.cloneDetail", { reporter: org(BigInt(e.args.reporter)), first: org(BigInt(e.args.firstBy)) }),
       time: stamps.get(e.blockNumber) ?? 0,
       block: e.blockNumber,
       open: !handled,
@@ -158,16 +186,11 @@ async function excursionAlarms(app: AppState): Promise<Alarm[]> {
   const lots = Object.values((app.deployment.facts.appLots ?? {}) as Record<string, LotFact>);
   const lotName = (id: string) => lots.find((l) => l.lotId === id)?.lot ?? `${id.slice(0, 10)}…`;
   const org = (id: bigint): Msg | string => app.namer.org?.(Number(id)) ?? msg("common.member", { id: id.toString() });
-  const alarmed = await cc.queryFilter(cc.filters.ExcursionAlarmed());
+  const alarmed = await logsOf(app, ["ExcursionAlarmed"], address);
   return Promise.all(
     alarmed.map(async (e) => {
-      const id = e.args.id;
-      const [s, lotIds, pallets, block] = await Promise.all([
-        cc.shipment(id),
-        cc.shipmentLots(id),
-        cc.shipmentPallets(id),
-        app.provider.getBlock(e.blockNumber),
-      ]);
+      const id = BigInt(e.args.id);
+      const [s, lotIds, pallets] = await Promise.all([cc.shipment(id), cc.shipmentLots(id), cc.shipmentPallets(id)]);
       const palletStates = await Promise.all(pallets.map((p) => sc.pallet(p)));
       const status = Number(s.status);
       const kind = EXCURSION_KIND[Number(e.args.kind)];
@@ -181,14 +204,16 @@ async function excursionAlarms(app: AppState): Promise<Alarm[]> {
           kind: kind ? msg(`alarms.excursionKinds.${kind}`) : String(e.args.kind),
           deviation: Number(e.args.deviation) / 100,
           duration:
-            e.args.duration > 0n ? msg("alarms.minutes", { count: Math.round(Number(e.args.duration) / 60) }) : "",
-          at: { when: e.args[3] as bigint },
+            BigInt(e.args.duration) > 0n
+              ? msg("alarms.minutes", { count: Math.round(Number(e.args.duration) / 60) })
+              : "",
+          at: { when: BigInt(e.args.at) },
           sensor: app.namer.address?.(e.args.device) ?? e.args.device.slice(0, 10),
           from: org(s.sender),
           to: org(s.receiver),
           carrier: org(s.carrier),
         }),
-        time: block?.timestamp ?? 0,
+        time: e.timestamp,
         block: e.blockNumber,
         open: status === 2,
         outcome:
@@ -238,25 +263,25 @@ async function breakGlassAlarms(app: AppState): Promise<Alarm[]> {
   const address = app.deployment.contracts.medicalRecords;
   if (!address) return [];
   const mr = MedicalRecords__factory.connect(address, app.provider);
-  const opened = await mr.queryFilter(mr.filters.EmergencyAccessOpened());
+  const opened = await logsOf(app, ["EmergencyAccessOpened"], address);
   const org = (id: bigint): Msg | string => app.namer.org?.(Number(id)) ?? msg("common.member", { id: id.toString() });
   return Promise.all(
     opened.map(async (e) => {
-      const id = e.args.emergencyId;
-      const [em, block] = await Promise.all([mr.emergency(id), app.provider.getBlock(e.blockNumber)]);
+      const id = BigInt(e.args.emergencyId);
+      const em = await mr.emergency(id);
       const review = Number(em.review);
       return {
         id: `bg-${id}`,
         kind: "break-glass" as const,
-        title: msg("alarms.breakGlassTitle", { hospital: org(e.args.hospitalOrg) }),
+        title: msg("alarms.breakGlassTitle", { hospital: org(BigInt(e.args.hospitalOrg)) }),
         detail: msg("alarms.breakGlassDetail", {
           id: id.toString(),
           record: e.args.recordId.toString(),
           patient: app.namer.address?.(e.args.patient) ?? e.args.patient,
           reason: REASON_KEY[Number(e.args.reason)] ? msg(REASON_KEY[Number(e.args.reason)]) : String(e.args.reason),
-          until: { when: e.args.expiresAt },
+          until: { when: BigInt(e.args.expiresAt) },
         }),
-        time: block?.timestamp ?? 0,
+        time: e.timestamp,
         block: e.blockNumber,
         open: review === 0,
         outcome:

@@ -1,9 +1,11 @@
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
-import { ZeroAddress, formatUnits } from "ethers";
+import { ZeroAddress, formatUnits, getAddress } from "ethers";
 import type { JsonRpcProvider } from "ethers";
 import type { AssetRegistry } from "../../../typechain-types";
 import { AssetPPA__factory, AssetVending__factory } from "../../../typechain-types";
+import type { HistoryClient } from "../../../src/history/client";
+import type { HistoryEvent } from "../../../src/history/types";
 import { useApp } from "../app-context";
 import { useFormat } from "../i18n";
 import { DailyChart, DailyPoint } from "./chart";
@@ -97,59 +99,76 @@ export interface VendingView {
 
 export type MeteredView = PpaView | VendingView;
 
+/** An indexed event as the metered views read it (numbers as decimal strings). */
+interface FeedEvent {
+  name: string;
+  blockNumber: number;
+  index: number;
+  transactionHash: string;
+  timestamp: number;
+  args: Record<string, string>;
+}
+
+function feed(e: HistoryEvent): FeedEvent {
+  return {
+    name: e.event,
+    blockNumber: Number(e.blockNumber),
+    index: e.logIndex,
+    transactionHash: e.txHash,
+    timestamp: Number(e.timestamp),
+    args: Object.fromEntries(Object.entries(e.args).map(([k, v]) => [k, String(v)])),
+  };
+}
+
 /**
  * The metered revenue of every asset that has PPA or vending terms. The contracts are found from the registry's
  * `AssetMeteringBound` event (none: no metering on this deployment); current state from their views, history from
- * their events, as the page reads revenue history from the share tokens' events.
+ * the history indexer, as the page reads the share tokens' revenue.
  */
 export async function loadMetered(
   p: JsonRpcProvider,
   registry: AssetRegistry,
   assets: { id: bigint; operatorOrg: bigint }[],
   payToken: (address: string) => Promise<PayToken>,
+  history: HistoryClient,
 ): Promise<Map<bigint, MeteredView>> {
   const out = new Map<bigint, MeteredView>();
-  const bound = await registry.queryFilter(registry.filters.AssetMeteringBound());
+  const bound = (await history.events(["AssetMeteringBound"], { contract: await registry.getAddress(), limit: 1 }))
+    .data;
   if (bound.length === 0) return out;
-  const ppa = AssetPPA__factory.connect(bound[bound.length - 1].args.ppa, p);
-  const vending = AssetVending__factory.connect(bound[bound.length - 1].args.vending, p);
+  const ppa = AssetPPA__factory.connect(getAddress(String(bound[0].args.ppa)), p);
+  const vending = AssetVending__factory.connect(getAddress(String(bound[0].args.vending)), p);
   await Promise.all(
     assets.map(async ({ id, operatorOrg }) => {
       const [pt, vt] = await Promise.all([ppa.terms(id), vending.terms(id)]);
+      if (pt.meter === ZeroAddress && vt.controller === ZeroAddress) return;
+      const past = (await history.metered(id)).data.events.map(feed);
+      const named = (n: string) => past.filter((e) => e.name === n);
       if (pt.meter !== ZeroAddress) {
-        const [account, arrears, settled, falls, alarms] = await Promise.all([
-          ppa.account(id),
-          ppa.arrears(id),
-          ppa.queryFilter(ppa.filters.PpaSettled(id)),
-          ppa.queryFilter(ppa.filters.PpaWaterfall(id)),
-          ppa.queryFilter(ppa.filters.PpaMeterAlarm(id)),
-        ]);
+        const [account, arrears] = await Promise.all([ppa.account(id), ppa.arrears(id)]);
+        const [settled, falls, alarms] = [named("PpaSettled"), named("PpaWaterfall"), named("PpaMeterAlarm")];
         const byTx = new Map(settled.map((s) => [s.transactionHash, s]));
-        const stamps = new Map<number, number>();
-        for (const w of falls) {
-          if (!byTx.has(w.transactionHash) && !stamps.has(w.blockNumber)) {
-            stamps.set(w.blockNumber, (await p.getBlock(w.blockNumber))?.timestamp ?? 0);
-          }
-        }
         const rows = falls.map((w): WaterfallRow => {
           const s = byTx.get(w.transactionHash);
-          const value = s?.args.value ?? 0n;
-          const before = w.args.arrears + w.args.paid - value;
-          const when = s ? Number(s.args.toTime) : (stamps.get(w.blockNumber) ?? 0);
+          const value = s ? BigInt(s.args.value) : 0n;
+          const paid = BigInt(w.args.paid);
+          const wArrears = BigInt(w.args.arrears);
+          const before = wArrears + paid - value;
+          const when = s ? Number(s.args.toTime) : w.timestamp;
           return {
             tx: w.transactionHash,
             settlement: s ? Number(s.args.settlement) : 0,
             fromTime: s ? Number(s.args.fromTime) : when,
             toTime: when,
-            energyWh: s?.args.energyWh ?? 0n,
+            energyWh: s ? BigInt(s.args.energyWh) : 0n,
             value,
-            paid: w.args.paid,
-            toArrears: w.args.paid < before ? w.args.paid : before,
-            rent: w.args.rent,
-            om: w.args.om,
-            investors: w.args.investors,
-            dust: w.args.dust,
-            arrears: w.args.arrears,
+            paid,
+            toArrears: paid < before ? paid : before,
+            rent: BigInt(w.args.rent),
+            om: BigInt(w.args.om),
+            investors: BigInt(w.args.investors),
+            dust: BigInt(w.args.dust),
+            arrears: wArrears,
           };
         });
         out.set(id, {
@@ -169,40 +188,32 @@ export async function loadMetered(
           rows,
         });
       } else if (vt.controller !== ZeroAddress) {
-        const [ledger, arrears, reports, opened, deposits] = await Promise.all([
-          vending.ledger(id),
-          vending.arrears(id),
-          vending.queryFilter(vending.filters.VendingReconciled(id)),
-          vending.queryFilter(vending.filters.VendingArrearOpened(id)),
-          vending.queryFilter(vending.filters.VendingDeposited(id)),
-        ]);
+        const [ledger, arrears] = await Promise.all([vending.ledger(id), vending.arrears(id)]);
+        const [reports, opened, deposits] = [
+          named("VendingReconciled"),
+          named("VendingArrearOpened"),
+          named("VendingDeposited"),
+        ];
         const openedTx = new Set(opened.map((o) => o.transactionHash));
-        const times = new Map<number, number>();
-        for (const e of [...reports, ...deposits]) {
-          if (!times.has(e.blockNumber)) times.set(e.blockNumber, (await p.getBlock(e.blockNumber))?.timestamp ?? 0);
-        }
-        const at = (e: { blockNumber: number; index: number }) => ({
-          time: times.get(e.blockNumber) ?? 0,
-          order: e.blockNumber * 1e6 + e.index,
-        });
+        const at = (e: FeedEvent) => ({ time: e.timestamp, order: e.blockNumber * 1e6 + e.index });
         const rows = [
           ...reports.map((e) => ({
             ...at(e),
             tx: e.transactionHash,
             kind: "report" as const,
-            amount: e.args.sales,
-            due: e.args.due,
+            amount: BigInt(e.args.sales),
+            due: BigInt(e.args.due),
             opened: openedTx.has(e.transactionHash),
-            arrears: e.args.arrears,
+            arrears: BigInt(e.args.arrears),
           })),
           ...deposits.map((e) => ({
             ...at(e),
             tx: e.transactionHash,
             kind: "deposit" as const,
-            amount: e.args.amount,
+            amount: BigInt(e.args.amount),
             due: 0n,
             opened: false,
-            arrears: e.args.arrears,
+            arrears: BigInt(e.args.arrears),
           })),
         ]
           .sort((a, b) => a.order - b.order)

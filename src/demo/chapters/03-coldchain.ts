@@ -1,15 +1,18 @@
 import { Wallet } from "ethers";
-import type { SupplyChain } from "../../../typechain-types";
+import type { EpcisAnchors, SupplyChain } from "../../../typechain-types";
 import {
   STORAGE_CLASSES,
   approveSensors,
+  coldChainReceivingEvent,
   decideQuarantine,
   defineStorageClass,
   deployPharma,
   openShipment,
   packPallet,
   shipmentReport,
+  shipmentSensorElements,
 } from "../../coldchain";
+import { anchorEpcisEvents, deployEpcisAnchors } from "../../epcis-anchor";
 import { makeGtin, makeSscc } from "../../gs1";
 import { mktCenti } from "../../mkt";
 import { SerialTree, deploySupplyChain, lotIdOf, textHash } from "../../supplychain";
@@ -26,6 +29,7 @@ import {
   simulateTemperatures,
 } from "../../telemetry";
 import { DemoChapter, describeSpan, refusal, requireCity, say } from "../context";
+import { storyHistory } from "../../history/demo";
 
 /** The journey, in minutes, and how its readings are relayed: one signed batch per hour of the journey. */
 const JOURNEY_MINUTES = 120;
@@ -230,8 +234,28 @@ export const chapter: DemoChapter = {
     say(
       `Northside Hospital received shipment ${clean}; MKT ${mkt / 100} °C committed (the door opening stayed within the allowance)`,
     );
+    // Its EPCIS receiving event carries the journey's signed readings as sensorElementList; the hospital anchors it.
+    const anchors =
+      (ctx.system.epcisAnchors as EpcisAnchors | undefined) ??
+      (await deployEpcisAnchors(hre, await consortium.getAddress(), actors.deployer));
+    ctx.system.epcisAnchors = anchors;
+    const receiving = coldChainReceivingEvent({
+      sscc: pallets["INS-26A"],
+      sender: orgIds.manufacturer,
+      receiver: orgIds.hospital,
+      owner: orgIds.manufacturer,
+      time: await now(),
+      sellable: true,
+      sensorElements: shipmentSensorElements(chainId, batchesA),
+    });
+    const [anchored] = await anchorEpcisEvents(anchors, actors.hospital, [receiving]);
+    ctx.epcis.push({ by: "hospital", events: [receiving] });
+    say(
+      `Northside Hospital anchored its EPCIS receiving event with the ${journeyA.length} signed readings as its ` +
+        `sensorElementList: ${anchored.hashId}`,
+    );
 
-    const report = await shipmentReport(coldChain, sc, broken);
+    const report = await shipmentReport(coldChain, sc, broken, await storyHistory(ctx, ["coldChain"]));
     for (const a of report.alarms) {
       say(
         `ALARM on shipment ${broken}: ${a.kind} excursion seen by ${short(a.device)} at ${new Date(a.at * 1000).toISOString()}, ` +
@@ -273,17 +297,18 @@ export const chapter: DemoChapter = {
       `${describeSpan(report.alarms[0].duration)} outside 2–8 °C, peak ${Math.max(...journeyB.map((r) => r.centi)) / 100} °C: ` +
         "stability not demonstrated",
     );
-    const final = await shipmentReport(coldChain, sc, broken);
+    const final = await shipmentReport(coldChain, sc, broken, await storyHistory(ctx, ["coldChain"]));
     say(
       `the regulator ordered shipment ${broken} destroyed with its reason recorded; its pallet stays quarantined: ` +
         `${final.pallets[0].quarantined}`,
     );
 
+    const historyNow = await storyHistory(ctx, ["coldChain"]);
     printTable(
       ["shipment", "to", "status", "readings", "alarms", "MKT (°C)"],
       await Promise.all(
         [clean, broken].map(async (id) => {
-          const r = await shipmentReport(coldChain, sc, id);
+          const r = await shipmentReport(coldChain, sc, id, historyNow);
           return [
             id,
             id === clean ? "Northside Hospital" : "Corner Pharmacy",

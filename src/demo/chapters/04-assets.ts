@@ -3,6 +3,7 @@ import { buyShares, deployAssets, depositRevenue, openOffering, portfolio, regis
 import { deployPaymentToken } from "../../medical";
 import { printTable, short } from "../../table";
 import { DemoChapter, describeSpan, requireCity, say, sendAll } from "../context";
+import { storyHistory } from "../../history/demo";
 
 const EUR = (cents: bigint) => `€${(Number(cents) / 100).toLocaleString("en-GB", { minimumFractionDigits: 2 })}`;
 
@@ -235,8 +236,9 @@ export const chapter: DemoChapter = {
     );
 
     const table: string[][] = [];
+    const history = await storyHistory(ctx, ["assets.registry", "assets.offering", "assets.market"]);
     for (const [k, inv] of Object.entries(investors)) {
-      const { holdings } = await portfolio(hre, assets, inv.address);
+      const { holdings } = await portfolio(hre, assets, inv.address, history);
       for (const h of holdings) {
         table.push([
           k,

@@ -20,6 +20,7 @@ import {
 } from "../../medical";
 import { printTable, short } from "../../table";
 import { DemoChapter, requireCity, say } from "../context";
+import { storyHistory } from "../../history/demo";
 
 const DAY = 24 * 3600;
 
@@ -82,9 +83,25 @@ export const chapter: DemoChapter = {
     say(
       `patient 1 granted consent ${treatmentId}: Corner Pharmacy may access discharge summaries for treatment, 30 days`,
     );
-    const granted = await accessRecord(records, actors.pharmacy, summary.recordId, treatmentId, "access", "treatment");
+    const granted = await accessRecord(
+      records,
+      actors.pharmacy,
+      summary.recordId,
+      treatmentId,
+      "access",
+      "treatment",
+      treatment,
+    );
     say(`Corner Pharmacy reads the discharge summary for treatment: ${granted.decision} (audit ${granted.auditId})`);
-    const denied = await accessRecord(records, actors.pharmacy, lab.recordId, treatmentId, "access", "treatment");
+    const denied = await accessRecord(
+      records,
+      actors.pharmacy,
+      lab.recordId,
+      treatmentId,
+      "access",
+      "treatment",
+      treatment,
+    );
     say(
       `Corner Pharmacy asks for the lab report under the same consent: ${denied.decision} — not reverted, audited (audit ${denied.auditId})`,
     );
@@ -290,9 +307,10 @@ export const chapter: DemoChapter = {
       ]),
       "Claims (FHIR ClaimResponse)",
     );
+    const history = await storyHistory(ctx, ["medicalRecords"]);
     const trail = [
-      ...(await auditTrail(records, actors.patient1.address)),
-      ...(await auditTrail(records, actors.patient2.address)),
+      ...(await auditTrail(history, actors.patient1.address)),
+      ...(await auditTrail(history, actors.patient2.address)),
     ]
       .map((e) => ({ ...e, patient: e.recordId === p2record.recordId ? "patient 2" : "patient 1" }))
       .sort((a, b) => Number(a.auditId - b.auditId));

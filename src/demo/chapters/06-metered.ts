@@ -250,7 +250,7 @@ export const chapter: DemoChapter = {
     say(`the period closed: an open arrear of ${EUR(open)} is visible to investors`);
     await (await vending.connect(assetOperator).deposit(fleet.assetId, open)).wait();
     say(`City Assets Co deposited the shortfall: arrears now ${EUR(await vending.arrears(fleet.assetId))}`);
-    // The simulators carry on signing for the app's seed (src/app/scenario); they serialise without their keys.
+    // The simulators carry on signing for the app's seed (src/stack/scenario); they serialise without their keys.
     ctx.system.metered = { ppa, vending, plant: plant.assetId, fleet: fleet.assetId, meter, controller: ctl };
   },
 };

@@ -1,8 +1,20 @@
-import type { SupplyChain } from "../../../typechain-types";
+import type { EpcisAnchors, SupplyChain } from "../../../typechain-types";
 import { buildDigitalLink, makeGtin } from "../../gs1";
 import { SerialTree, cbv, commissionLot, deploySupplyChain, lotIdOf, textHash } from "../../supplychain";
 import { DemoChapter, requireCity, say } from "../../demo/context";
-import { DEMO_EPOCH, custodyHop } from "../../epcis";
+import {
+  DEMO_EPOCH,
+  type EpcisEvent,
+  commissioningEvent,
+  custodyHop,
+  decommissioningEvent,
+  demoGln,
+  recallEvent,
+  transformationEvent,
+} from "../../epcis";
+import { anchorEpcisEvents, deployEpcisAnchors } from "../../epcis-anchor";
+import { recordEpcis } from "../../demo/epcis";
+import type { ActorKey } from "../../city";
 
 /** Off-chain product master data the app shows; the chain holds `textHash(JSON.stringify(entry))`. */
 export interface CatalogueProduct {
@@ -113,6 +125,31 @@ export const chapter: DemoChapter = {
       trees[key] = tree;
       lotIds[key] = lotId;
     }
+    // Each lot's commissioning (the good lot's as the transformation of the API lot) documented and anchored by Acme.
+    const site = demoGln(ids.manufacturer);
+    const documented: EpcisEvent[] = Object.entries(APP_LOTS).map(([key, l], i) =>
+      key === "good"
+        ? transformationEvent({
+            time: DEMO_EPOCH - 86_400 + i * 3_600,
+            readPoint: site,
+            bizLocation: site,
+            inputs: [{ gtin: APP_LOTS.api.gtin, lot: APP_LOTS.api.lot, quantity: 1 }],
+            output: { gtin: l.gtin, lot: l.lot, quantity: l.serials, expiry: l.expiry },
+          })
+        : commissioningEvent({
+            time: DEMO_EPOCH - 86_400 + i * 3_600,
+            readPoint: site,
+            bizLocation: site,
+            gtin: l.gtin,
+            lot: l.lot,
+            expiry: l.expiry,
+            serials: trees[key].serials,
+          }),
+    );
+    const anchors =
+      (ctx.system.epcisAnchors as EpcisAnchors | undefined) ??
+      (await deployEpcisAnchors(hre, await city.consortium.getAddress(), actors.deployer));
+    ctx.system.epcisAnchors = anchors;
     const plant = "Acme Pharma plant Riverside";
     const move = async (key: string, serial: string, hops: [keyof typeof actors, number, string][]) => {
       const tree = trees[key];
@@ -120,12 +157,14 @@ export const chapter: DemoChapter = {
       let leg = 0;
       for (const [from, to] of hops) {
         const h = hopOf(APP_LOTS[key as keyof typeof APP_LOTS].gtin, serial, ids[from as keyof typeof ids], to, leg++);
+        const receiver = Object.entries(ids).find(([, id]) => id === to)![0] as ActorKey;
+        recordEpcis(ctx, from, [h.shipping]);
+        recordEpcis(ctx, receiver, [h.receiving]);
         await (
           await sc
             .connect(actors[from])
             .shipItem(lotIds[key], textHash(serial), proof, { receiver: to, newOwner: to, ...h.shipment })
         ).wait();
-        const receiver = Object.entries(ids).find(([, id]) => id === to)![0] as keyof typeof actors;
         await (
           await sc
             .connect(actors[receiver])
@@ -147,6 +186,17 @@ export const chapter: DemoChapter = {
       sc
         .connect(actors.pharmacy)
         .decommission(lotIds.good, textHash(serial), [], cbv("retail_selling"), textHash("Corner Pharmacy counter"));
+    const counter = demoGln(ids.pharmacy);
+    const sales = [good[1], good[2], good[3]].map((serial, i) =>
+      decommissioningEvent({
+        time: DEMO_EPOCH + 3 * 86_400 + i * 3_600,
+        readPoint: counter,
+        item: { gtin: APP_LOTS.good.gtin, serial },
+        step: "retail_selling",
+      }),
+    );
+    await anchorEpcisEvents(anchors, actors.pharmacy, sales);
+    recordEpcis(ctx, "pharmacy", sales);
     await (await sell(good[1])).wait();
     await (await sell(good[2])).wait();
     await (await sell(good[2])).wait(); // the same code presented again: a clone report, pending the regulator
@@ -172,6 +222,15 @@ export const chapter: DemoChapter = {
     await (
       await m.recallLot(lotIds.recalled, textHash("recall notice 2026-031: capsule dissolution out of spec"))
     ).wait();
+    documented.push(
+      recallEvent({
+        time: DEMO_EPOCH + 5 * 86_400,
+        readPoint: site,
+        lot: { gtin: APP_LOTS.recalled.gtin, lot: APP_LOTS.recalled.lot },
+      }),
+    );
+    await anchorEpcisEvents(anchors, actors.manufacturer, documented);
+    recordEpcis(ctx, "manufacturer", documented);
     say(`lot ${APP_LOTS.recalled.lot} recalled by Acme Pharma (item ${recalledSerial} at the distributor)`);
 
     const coldSerial = trees.cold.serials[0];

@@ -19,6 +19,8 @@ export interface DecodedRevert {
 export interface Namer {
   address?(address: string): string | undefined;
   org?(orgId: number): string | undefined;
+  /** A read point by its on-chain location hash, when it is a member's site. */
+  place?(locationHash: string): string | undefined;
 }
 
 const PANIC: Record<number, string> = {

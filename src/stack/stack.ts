@@ -7,9 +7,11 @@ import { cityActors } from "../city";
 import { SYSTEM_MODULE, deploymentDir } from "../deployments";
 import type { DemoChapter, DemoContext } from "../demo/context";
 import { demoContext, heading } from "../demo/context";
+import { captureStory } from "../demo/epcis";
 import { AppDeployment, actorLabel } from "./deployment";
+import { type IndexedChain, indexChain, stopStoryHistory, storyContracts } from "../history/demo";
 
-/** Repository root (src/app → ..). */
+/** Repository root (src/stack → ..). */
 export const REPO_ROOT = path.join(__dirname, "..", "..");
 /** Where `npm run app` keeps its run state (git-ignored): the deployment description and Vite's cache. */
 export const APP_RUN_DIR = path.join(REPO_ROOT, ".run", "app");
@@ -27,6 +29,8 @@ export interface RunningStack {
   url: string;
   /** The chain's JSON-RPC endpoint (`http://127.0.0.1:8545`). */
   rpcUrl: string;
+  /** The history indexer's own URL (the app reaches it as `/history` on its origin). */
+  historyUrl: string;
   deployment: AppDeployment;
   /** Stops Vite and the JSON-RPC server; safe to call twice. */
   stop(): Promise<void>;
@@ -34,11 +38,22 @@ export interface RunningStack {
 
 /**
  * Seeds the in-process Hardhat network with the demo's chapters (src/demo/chapters, in order) and the app's own
- * scenario chapters (src/app/scenario, in order: the exact states the pages and the browser tests need), and
+ * scenario chapters (src/stack/scenario, in order: the exact states the pages and the browser tests need), and
  * returns the context they built.
  */
 export async function seedChain(hre: HardhatRuntimeEnvironment, log = console.log): Promise<DemoContext> {
   const ctx = await demoContext(hre);
+  try {
+    await seedChapters(ctx, log);
+  } catch (err) {
+    // The story's own indexers (started by chapters that read history) must not outlive a failed seed.
+    await stopStoryHistory(ctx);
+    throw err;
+  }
+  return ctx;
+}
+
+async function seedChapters(ctx: DemoContext, log: typeof console.log): Promise<void> {
   const dirs = [path.join(REPO_ROOT, "src", "demo", "chapters"), path.join(__dirname, "scenario")];
   for (const dir of dirs) {
     if (!fs.existsSync(dir)) continue;
@@ -55,7 +70,6 @@ export async function seedChain(hre: HardhatRuntimeEnvironment, log = console.lo
       log(`  (${file} in ${((Date.now() - started) / 1000).toFixed(1)} s)`);
     }
   }
-  return ctx;
 }
 
 /** The deployment description of a seeded context (the same split as the demo's DEMO_EXPORT). */
@@ -178,6 +192,8 @@ export async function stopChild(child: ChildProcess, ms = TIMEOUTS.stop): Promis
  */
 export async function startVite(options: {
   rpcTarget: string;
+  /** The history indexer's base URL, proxied as `/history` on the app's origin. */
+  historyTarget?: string;
   port?: number;
   quiet?: boolean;
 }): Promise<{ url: string; child: ChildProcess }> {
@@ -191,6 +207,7 @@ export async function startVite(options: {
       env: {
         ...process.env,
         APP_RPC_TARGET: options.rpcTarget,
+        ...(options.historyTarget ? { APP_HISTORY_TARGET: options.historyTarget } : {}),
         APP_PUBLIC_DIR: path.join(APP_RUN_DIR, "public"),
         APP_CACHE_DIR: path.join(APP_RUN_DIR, "vite-cache"),
       },
@@ -230,26 +247,45 @@ export async function startAppStack(
 ): Promise<RunningStack> {
   const ctx = await seedChain(hre);
   const rpc = await startRpcServer(hre);
-  let vite: { url: string; child: ChildProcess } | undefined;
+  let history: IndexedChain | undefined;
   try {
+    // The story's own indexers followed it chapter by chapter; the app's indexer covers every contract it deployed.
+    await stopStoryHistory(ctx);
+    history = await indexChain(hre, storyContracts(ctx), ctx.firstBlock, rpc);
+    await history.synced();
+    // The members' EPCIS documents live off chain: each member captures what it anchored into the app's interface.
+    await captureStory(ctx, history.url);
     const { chainId } = await hre.ethers.provider.getNetwork();
-    const deployment = describeDeployment(ctx, "localhost", chainId, "/rpc", true);
+    const deployment = {
+      ...describeDeployment(ctx, "localhost", chainId, "/rpc", true),
+      startBlock: String(ctx.firstBlock),
+      historyUrl: "",
+    };
     writeDeployment(deployment);
-    vite = await startVite({ rpcTarget: rpc.url, port: options.port, quiet: options.quiet });
+    const vite = await startVite({
+      rpcTarget: rpc.url,
+      historyTarget: history.url,
+      port: options.port,
+      quiet: options.quiet,
+    });
     const child = vite.child;
+    const indexer = history;
     let stopped = false;
     return {
       url: vite.url,
       rpcUrl: rpc.url,
+      historyUrl: indexer.url,
       deployment,
       async stop() {
         if (stopped) return;
         stopped = true;
         await stopChild(child);
+        await indexer.stop();
         await rpc.close();
       },
     };
   } catch (err) {
+    await history?.stop();
     await rpc.close();
     throw err;
   }
@@ -300,18 +336,32 @@ export async function startAppOnNetwork(
 ): Promise<RunningStack> {
   const url = (hre.network.config as { url?: string }).url;
   if (!url) throw new Error(`network ${hre.network.name} has no JSON-RPC url`);
-  const deployment = await describeExisting(hre);
-  writeDeployment(deployment);
-  const vite = await startVite({ rpcTarget: url, port: options.port, quiet: options.quiet });
-  let stopped = false;
-  return {
-    url: vite.url,
-    rpcUrl: url,
-    deployment,
-    async stop() {
-      if (stopped) return;
-      stopped = true;
-      await stopChild(vite.child);
-    },
-  };
+  const described = await describeExisting(hre);
+  const history = await indexChain(hre, described.contracts, Number(described.startBlock ?? 0));
+  try {
+    const deployment = { ...described, historyUrl: "" };
+    writeDeployment(deployment);
+    const vite = await startVite({
+      rpcTarget: url,
+      historyTarget: history.url,
+      port: options.port,
+      quiet: options.quiet,
+    });
+    let stopped = false;
+    return {
+      url: vite.url,
+      rpcUrl: url,
+      historyUrl: history.url,
+      deployment,
+      async stop() {
+        if (stopped) return;
+        stopped = true;
+        await stopChild(vite.child);
+        await history.stop();
+      },
+    };
+  } catch (err) {
+    await history.stop();
+    throw err;
+  }
 }

@@ -1,6 +1,6 @@
 /**
  * The deployment description the web app loads (`/deployment.json`): which chain, where its JSON-RPC endpoint
- * is, the system's contract addresses, and who is who. Written by `npm run app` (src/app/stack.ts) from the
+ * is, the system's contract addresses, and who is who. Written by `npm run app` (src/stack/stack.ts) from the
  * seeded chain; a production deployment writes the same shape from its Ignition addresses.
  * Browser-safe: no Node imports.
  */
@@ -22,6 +22,16 @@ export interface AppDeployment {
   rpcUrl: string;
   /** True on a local development chain whose node holds unlocked developer accounts (the picker is shown). */
   devAccounts: boolean;
+  /**
+   * The block before the system's first deployment (decimal): the history indexer starts there instead of at 0.
+   * Absent when unknown.
+   */
+  startBlock?: string;
+  /**
+   * Where the history indexer answers (`/history/*`): "" when the app's own origin proxies it (the local stack), or
+   * a full URL. Absent: the page has no history, and says so.
+   */
+  historyUrl?: string;
   /** Contract addresses by system key (`consortium`, `supplyChain`, …). */
   contracts: Record<string, string>;
   actors: AppActor[];
