@@ -7,7 +7,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import hre from "hardhat";
-import { BenchRow, compareWithCommitted, loadSuites, resultsFile } from "../src/bench/harness";
+import { BenchRow, RESULTS_FILE, compareWithCommitted, loadSuites, resultsFile } from "../src/bench/harness";
 import { printTable } from "../src/table";
 
 async function main(): Promise<void> {
@@ -21,9 +21,24 @@ async function main(): Promise<void> {
     if (hre.network.name === "hardhat") await hre.network.provider.send("hardhat_reset", []);
     rows.push(...(await suite.run(hre)));
   }
+  // The same suites measured on the immutable contracts, before every domain moved behind its proxy (issue 21): the
+  // added cost of the proxies, per row. Those contracts no longer exist in the tree, so this is the one column that
+  // is not measured in this run; it is frozen and never rewritten.
+  const immutableFile = path.join(path.dirname(RESULTS_FILE), "immutable.json");
+  const immutable = new Map(
+    (fs.existsSync(immutableFile) ? (JSON.parse(fs.readFileSync(immutableFile, "utf8")) as BenchRow[]) : []).map(
+      (r) => [r.name, r],
+    ),
+  );
+  const proxyCost = (r: BenchRow) => {
+    const before = immutable.get(r.name);
+    if (!before || (r.unit ?? "gas") !== "gas") return "";
+    const d = r.gas - before.gas;
+    return `${d >= 0 ? "+" : ""}${d}`;
+  };
   const ratio = (a: number | null, b: number | null) => (a !== null && b !== null && b !== 0 ? (a / b).toFixed(2) : "");
   printTable(
-    ["operation", "value", "unit", "target", "value/target", "baseline", "baseline/value"],
+    ["operation", "value", "unit", "target", "value/target", "baseline", "baseline/value", "proxies: + vs immutable"],
     rows.map((r) => [
       r.name,
       r.gas,
@@ -32,13 +47,24 @@ async function main(): Promise<void> {
       ratio(r.gas, r.target),
       r.baseline ?? "",
       ratio(r.baseline, r.gas),
+      proxyCost(r),
     ]),
     `Benchmarks on ${hre.network.name}`,
   );
+  const moved = rows.filter((r) => r.moved);
+  if (moved.length > 0) {
+    console.log("\nMoved targets (the issue's figure → this one, and why)");
+    for (const r of moved) console.log(`- ${r.name}: ${r.moved!.from} → ${r.target}. ${r.moved!.why}`);
+  }
   // Targets are always checked; drift against the committed figures only in check mode.
   const problems = compareWithCommitted(rows, process.env.BENCH_CHECK ? committed : []);
   if (!process.env.BENCH_CHECK) {
-    fs.writeFileSync(file, JSON.stringify(rows, null, 2) + "\n");
+    // Each row also records its immutable figure, so the file states the proxies' added cost per row.
+    const written = rows.map((r) => {
+      const before = immutable.get(r.name);
+      return before && (r.unit ?? "gas") === "gas" ? { ...r, immutable: before.gas } : r;
+    });
+    fs.writeFileSync(file, JSON.stringify(written, null, 2) + "\n");
     console.log(`wrote ${rows.length} rows to ${path.relative(process.cwd(), file)}`);
   }
   if (problems.length > 0) {

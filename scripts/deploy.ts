@@ -1,9 +1,11 @@
 /**
  * `npm run deploy -- --network <name>`: deploys or resumes the whole system with Ignition, after refusing
- * opcodes the chain cannot run and journals from a reset chain; then proves the deployment and prints it.
+ * opcodes the chain cannot run and journals from a reset chain; then proves the deployment and prints it. After a
+ * voted upgrade, rerunning it sends nothing and proves the code now behind each proxy (CITYCHAIN_IMPLEMENTATIONS
+ * names the artifact of an implementation built from another contract name).
  */
 import hre from "hardhat";
-import { deploySystem } from "../src/deploy/system";
+import { deploySystem, parseImplementations } from "../src/deploy/system";
 import { printTable } from "../src/table";
 
 async function main(): Promise<void> {
@@ -11,6 +13,8 @@ async function main(): Promise<void> {
   const system = await deploySystem(hre, {
     deploymentId: process.env.CITYCHAIN_DEPLOYMENT_ID,
     stallMs: process.env.CITYCHAIN_STALL_MS ? Number(process.env.CITYCHAIN_STALL_MS) : undefined,
+    // After a voted upgrade to code built from another contract name, the proof checks that artifact instead.
+    implementations: parseImplementations(process.env.CITYCHAIN_IMPLEMENTATIONS),
   });
   printTable(
     ["contract", "address", "check"],

@@ -81,6 +81,51 @@ describe("PoA deployment: Ignition on three Clique signers", function () {
     expect(journal(id).filter((l) => l.type === "TRANSACTION_SEND").length).to.equal(sentBefore);
   });
 
+  it("upgrades SupplyChain by a vote after the delay: same address, same records, and the deployment proves again", async function () {
+    this.timeout(600_000);
+    const id = fresh("upgrade");
+    const deployed = await deployAs(id, 300_000).done;
+    expect(deployed.code, deployed.output.slice(-3_000)).to.equal(0);
+    const before = addresses(id);
+    const sent = journal(id).filter((l) => l.type === "TRANSACTION_SEND").length;
+
+    // The story and the vote: a lot and a shipped item on version 1, then the upgrade to version 2.
+    const saved = { ...process.env };
+    process.env.CITYCHAIN_DEPLOYMENT_ID = id;
+    let story: Awaited<ReturnType<typeof runHardhat>>;
+    try {
+      story = await runHardhat(["run", "test-poa/upgrade-story.ts", "--network", "poa"], 400_000);
+    } finally {
+      process.env = saved;
+    }
+    expect(story.code, story.output.slice(-3_000)).to.equal(0);
+    const line = story.output.split("\n").find((l) => l.startsWith("UPGRADE_STORY "));
+    expect(line, story.output.slice(-3_000)).to.be.a("string");
+    const result = JSON.parse(line!.slice("UPGRADE_STORY ".length));
+    expect(result.proxy).to.equal(before["CityChain#SupplyChain"]);
+    expect(result.implementationAfter).to.equal(result.v2).and.not.equal(result.implementationBefore);
+    expect(result.version).to.equal(2);
+    // Applied before the delay: refused by the consortium.
+    expect(result.early).to.equal("ConsortiumUpgradeTooEarly");
+    // Every record and every scan reads the same through the new code.
+    expect(result.after).to.deep.equal(result.before);
+    expect(result.before.verify).to.deep.equal({ sellable: true, reason: "verified" });
+    expect(result.before.unknown.sellable).to.equal(false);
+
+    // The deployment again: Ignition sends nothing, and the proof checks the code now behind the proxy.
+    const proven = await deployAs(id, 120_000, {
+      CITYCHAIN_IMPLEMENTATIONS: "SupplyChain=contracts/mocks/upgrades/DomainsV2.sol:SupplyChainV2",
+    }).done;
+    expect(proven.code, proven.output.slice(-3_000)).to.equal(0);
+    expect(proven.output).not.to.match(/FAILED/);
+    expect(addresses(id)).to.deep.equal(before);
+    expect(journal(id).filter((l) => l.type === "TRANSACTION_SEND").length).to.equal(sent);
+    // Without naming the voted source, the proof sees code that is not the module's.
+    const stale = await deployAs(id, 120_000).done;
+    expect(stale.code).to.equal(1);
+    expect(stale.output).to.match(/SupplyChain[\s\S]*FAILED: code differs from the artifact/);
+  });
+
   it("resumes a deployment killed midway: same addresses, no contract deployed twice, nothing lost", async function () {
     this.timeout(400_000);
     const id = fresh("killed");

@@ -6,7 +6,8 @@ import type { HardhatRuntimeEnvironment } from "hardhat/types";
 /**
  * One measured operation. `gas`, `target` and `baseline` are gas unless `unit` says otherwise (seconds, or a
  * percentage for throughput rows); null when the issue sets none. `better: "higher"` marks a row whose target is
- * a minimum (e.g. block utilisation).
+ * a minimum (e.g. block utilisation). `moved` says why a target is not the one the issue set (the issue's figure
+ * and the arithmetic of the move); the bench prints it with the row, so a moved target is never silent.
  */
 export interface BenchRow {
   name: string;
@@ -15,6 +16,7 @@ export interface BenchRow {
   baseline: number | null;
   unit?: "gas" | "s" | "%";
   better?: "lower" | "higher";
+  moved?: { from: number; why: string };
 }
 
 /** True when the row misses its target. */

@@ -218,6 +218,44 @@ export function watchSealing(
   };
 }
 
+/**
+ * Names of system contracts whose proxy runs, after a voted upgrade, the code of another artifact than the module's
+ * (`SupplyChain=contracts/…:SupplyChainV2`): the proof checks their implementation against that artifact. Parsed from
+ * `CITYCHAIN_IMPLEMENTATIONS` ("Name=fqn,Name=fqn"); an unknown name, an unproxied contract or a missing artifact is
+ * refused before anything is deployed.
+ */
+export function parseImplementations(spec: string | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const entry of (spec ?? "")
+    .split(",")
+    .map((e) => e.trim())
+    .filter(Boolean)) {
+    const [name, fqn, ...rest] = entry.split("=");
+    if (!name || !fqn || rest.length > 0) {
+      throw new Error(`CITYCHAIN_IMPLEMENTATIONS: "${entry}" is not Name=path/File.sol:Contract`);
+    }
+    out[name.trim()] = fqn.trim();
+  }
+  return out;
+}
+
+async function checkImplementations(
+  hre: HardhatRuntimeEnvironment,
+  implementations: Record<string, string>,
+): Promise<Record<string, string>> {
+  for (const [name, fqn] of Object.entries(implementations)) {
+    if (!PROXIED.has(name)) {
+      throw new Error(
+        `implementations: ${name} is not an upgradeable contract of the system (${[...PROXIED].join(", ")})`,
+      );
+    }
+    if (!(await hre.artifacts.artifactExists(fqn))) {
+      throw new Error(`implementations: ${name}=${fqn}: no such artifact (compile the voted source first)`);
+    }
+  }
+  return implementations;
+}
+
 /** The shortest stall limit: below it a healthy chain with slow blocks would be taken for a stalled one. */
 const MIN_STALL_MS = 1_000;
 
@@ -228,9 +266,10 @@ const MIN_STALL_MS = 1_000;
  */
 export async function deploySystem(
   hre: HardhatRuntimeEnvironment,
-  options: { quiet?: boolean; deploymentId?: string; stallMs?: number } = {},
+  options: { quiet?: boolean; deploymentId?: string; stallMs?: number; implementations?: Record<string, string> } = {},
 ): Promise<DeployedSystem> {
   const { stallMs = 20_000 } = options;
+  const implementations = await checkImplementations(hre, options.implementations ?? {});
   if (!Number.isFinite(stallMs) || stallMs < MIN_STALL_MS) {
     throw new Error(
       `stall limit ${stallMs} ms (CITYCHAIN_STALL_MS): must be a number of milliseconds >= ${MIN_STALL_MS}`,
@@ -264,7 +303,7 @@ export async function deploySystem(
   }
   const checks: CodeCheck[] = [];
   for (const [name, fqn] of Object.entries(SYSTEM_CONTRACTS)) {
-    checks.push(...(await checkDeployedCode(hre, fqn, addresses[name], PROXIED.has(name))));
+    checks.push(...(await checkDeployedCode(hre, implementations[name] ?? fqn, addresses[name], PROXIED.has(name))));
   }
   checks.push(...(await checkLinks(hre, addresses)));
   checks.push(...(await checkStorageClasses(hre, addresses.ColdChain, params.storageClasses)));

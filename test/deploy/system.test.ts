@@ -1,6 +1,13 @@
 import { expect } from "chai";
 import hre from "hardhat";
-import { PROXIED, SYSTEM_CONTRACTS, checkLinks, deploySystem, preflightOpcodes } from "../../src/deploy/system";
+import {
+  PROXIED,
+  SYSTEM_CONTRACTS,
+  checkLinks,
+  deploySystem,
+  parseImplementations,
+  preflightOpcodes,
+} from "../../src/deploy/system";
 
 describe("system deployment (Ignition)", function () {
   it("deploys every contract of the system, proves its code and its links", async function () {
@@ -37,6 +44,29 @@ describe("system deployment (Ignition)", function () {
     );
     await expect(deploySystem(hre, { quiet: true, stallMs: 0 })).to.be.rejectedWith("stall limit 0 ms");
     expect(await hre.ethers.provider.getBlockNumber()).to.equal(before);
+  });
+
+  it("proves a voted implementation of another contract name only when told which artifact; refuses a bad list first", async function () {
+    const V2 = "contracts/mocks/upgrades/DomainsV2.sol:SupplyChainV2";
+    expect(parseImplementations(`SupplyChain=${V2}, EpcisAnchors=${SYSTEM_CONTRACTS.EpcisAnchors}`)).to.deep.equal({
+      SupplyChain: V2,
+      EpcisAnchors: SYSTEM_CONTRACTS.EpcisAnchors,
+    });
+    expect(parseImplementations(undefined)).to.deep.equal({});
+    expect(() => parseImplementations("SupplyChain")).to.throw('"SupplyChain" is not Name=path/File.sol:Contract');
+    const before = await hre.ethers.provider.getBlockNumber();
+    await expect(deploySystem(hre, { quiet: true, implementations: { SettlementToken: V2 } })).to.be.rejectedWith(
+      "SettlementToken is not an upgradeable contract of the system",
+    );
+    await expect(
+      deploySystem(hre, { quiet: true, implementations: { SupplyChain: "contracts/x.sol:Nope" } }),
+    ).to.be.rejectedWith("SupplyChain=contracts/x.sol:Nope: no such artifact");
+    expect(await hre.ethers.provider.getBlockNumber()).to.equal(before);
+    // The module's SupplyChain is version 1: proven against version 2's artifact, its implementation fails.
+    const system = await deploySystem(hre, { quiet: true, implementations: { SupplyChain: V2 } });
+    const impl = system.checks.find((c) => c.contract === V2);
+    expect(impl?.ok, JSON.stringify(impl)).to.equal(false);
+    expect(system.checks.filter((c) => !c.ok)).to.have.length(1);
   });
 
   it("passes the opcode pre-flight for london", async function () {
