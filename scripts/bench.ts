@@ -54,7 +54,13 @@ async function main(): Promise<void> {
   const moved = rows.filter((r) => r.moved);
   if (moved.length > 0) {
     console.log("\nMoved targets (the issue's figure → this one, and why)");
-    for (const r of moved) console.log(`- ${r.name}: ${r.moved!.from} → ${r.target}. ${r.moved!.why}`);
+    for (const r of moved) {
+      const added = proxyCost(r);
+      console.log(
+        `- ${r.name}: ${r.moved!.from} → ${r.target}. ${r.moved!.why}` +
+          (added ? ` Measured: ${added} gas against the immutable contracts.` : ""),
+      );
+    }
   }
   // Targets are always checked; drift against the committed figures only in check mode.
   const problems = compareWithCommitted(rows, process.env.BENCH_CHECK ? committed : []);

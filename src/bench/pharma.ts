@@ -1,6 +1,6 @@
 import { Wallet, id } from "ethers";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
-import { BenchSuite, gasOf } from "./harness";
+import { BenchSuite, gasOf, movedByProxies } from "./harness";
 import { formCity } from "../city";
 import { STORAGE_CLASSES, approveSensors, defineStorageClass, deployPharma, packPallet } from "../coldchain";
 import { makeSscc } from "../gs1";
@@ -145,14 +145,16 @@ export const suite: BenchSuite = {
         name: "pharma: telemetry, per reading in a signed batch of 200 (tx gas / 200, mean of 2 consecutive batches)",
         gas: Math.round(batchGas / 200),
         // was 600 with 128-bit roots two per slot; a full root per batch costs one fresh slot (issue 14, finding 8)
-        target: 650,
+        target: 750,
+        moved: movedByProxies(650, ["domain", "second", "consortium", "pause"]),
         baseline: singleGas,
       },
       {
         name: "pharma: telemetry, whole batch of 200 readings (mean of 2 consecutive batches, a full root slot each)",
         gas: batchGas,
         // 650 × 200 (was 600 × 200): see the per-reading row
-        target: 130_000,
+        target: 150_000,
+        moved: movedByProxies(130_000, ["domain", "second", "consortium", "pause"]),
         baseline: singleGas * 200,
       },
       {

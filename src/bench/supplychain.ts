@@ -1,5 +1,5 @@
 import type { Signer } from "ethers";
-import { BenchSuite, gasOf } from "./harness";
+import { BenchSuite, gasOf, movedByProxies } from "./harness";
 import { formCity } from "../city";
 import { makeGtin, makeSscc } from "../gs1";
 import { type What, DEMO_EPOCH, custodyHop } from "../epcis";
@@ -136,7 +136,8 @@ export const suite: BenchSuite = {
       {
         name: "supplychain: register one item (execution gas: single transaction less the 21,000 base)",
         gas: registerOne - 21_000,
-        target: 50_000,
+        target: 54_000,
+        moved: movedByProxies(50_000, ["domain", "consortium", "pause"]),
         baseline: null,
       },
       {
@@ -154,13 +155,15 @@ export const suite: BenchSuite = {
       {
         name: "supplychain: recall a lot of 10 items (baseline = per-item flag × 10, extrapolated)",
         gas: recallSmall,
-        target: 50_000,
+        target: 55_000,
+        moved: movedByProxies(50_000, ["domain", "consortium", "pause", "library"]),
         baseline: flagOne * 10,
       },
       {
         name: "supplychain: recall a lot of 100,000 items (baseline = per-item flag × 100,000, extrapolated)",
         gas: recallBig,
-        target: 50_000,
+        target: 55_000,
+        moved: movedByProxies(50_000, ["domain", "consortium", "pause", "library"]),
         baseline: flagOne * 100_000,
       },
       {
@@ -172,7 +175,8 @@ export const suite: BenchSuite = {
       {
         name: "supplychain: first action on a lazy item, depth-17 proof (baseline = registerItem + shipItem)",
         gas: lazyShip,
-        target: 90_000,
+        target: 101_000,
+        moved: movedByProxies(90_000, ["domain", "consortium", "pause"]),
         baseline: registerOne + shipOne,
       },
     ];
