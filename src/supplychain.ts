@@ -10,16 +10,7 @@ import { listMembers } from "./consortium";
 import { deployProxied } from "./deploy/proxy";
 import { HistoryClient, HistoryNotFoundError, lagNote } from "./history/client";
 import { type EpcisFacts, memberSites, sitePlaces, timelineEntries } from "./history/timeline";
-import {
-  DigitalLink,
-  expiryFromYymmdd,
-  Gs1Error,
-  normaliseGtin,
-  parsePack,
-  validateLot,
-  validateSerial,
-  yymmddFromExpiry,
-} from "./gs1";
+import { DigitalLink, expiryFromYymmdd, Gs1Error, normaliseGtin, parsePack, validateLot, validateSerial } from "./gs1";
 
 /** `ItemState` of ISupplyChain, by index. */
 export const ITEM_STATES = [

@@ -29,8 +29,7 @@ contract EpcisAnchors is ConsortiumGated, IEpcisAnchors {
     }
 
     // keccak256(abi.encode(uint256(keccak256("citychain.storage.EpcisAnchors")) - 1)) & ~bytes32(uint256(0xff))
-    bytes32 private constant EPCIS_ANCHORS_STORAGE =
-        0xc97a0ba64671c11d8da9a57029710ec1f57a1b3d2f7221b517afa2890e9dc800;
+    bytes32 private constant EPCIS_ANCHORS_STORAGE = 0xc97a0ba64671c11d8da9a57029710ec1f57a1b3d2f7221b517afa2890e9dc800;
 
     /// @param consortium_ The consortium whose active member organisations may anchor (its proxy).
     /// @custom:oz-upgrades-unsafe-allow constructor
