@@ -16,7 +16,9 @@ async function main(): Promise<void> {
   // Compiling writes the validation data (cache/validations.json) the check reads.
   await hre.run("compile", { quiet: true });
   const record = process.env.UPGRADES_RECORD === "1";
-  const layouts = readLayouts();
+  // UPGRADES_LAYOUTS points the check at another file (tests; comparing with another deployment's record).
+  const file = process.env.UPGRADES_LAYOUTS ?? LAYOUTS_FILE;
+  const layouts = readLayouts(file);
   const rows = await checkAll(hre, record ? { contracts: {} } : layouts);
   const failures = record ? rows.filter((r) => !r.check.errors.ok) : rows.filter((r) => r.problem);
   printTable(
@@ -29,7 +31,7 @@ async function main(): Promise<void> {
       r.check.errors.ok ? "ok" : `UNSAFE (${[...new Set(r.check.errors.errors.map((e) => e.kind))].join(", ")})`,
       record ? "recorded" : !r.reference ? "NOT RECORDED" : r.check.report?.pass ? "compatible" : "INCOMPATIBLE",
     ]),
-    record ? `recording storage layouts into ${LAYOUTS_FILE}` : `storage layouts against ${LAYOUTS_FILE}`,
+    record ? `recording storage layouts into ${file}` : `storage layouts against ${file}`,
   );
   for (const r of rows) {
     const reference = layouts.contracts[r.contract]?.layout;
@@ -43,12 +45,15 @@ async function main(): Promise<void> {
     return;
   }
   if (record) {
-    writeLayouts({
-      contracts: Object.fromEntries(
-        rows.map((r) => [r.contract, { artifact: r.check.artifact, kind: r.check.kind, layout: r.check.layout }]),
-      ),
-    });
-    console.log(`\nrecorded ${rows.length} layouts in ${LAYOUTS_FILE}`);
+    writeLayouts(
+      {
+        contracts: Object.fromEntries(
+          rows.map((r) => [r.contract, { artifact: r.check.artifact, kind: r.check.kind, layout: r.check.layout }]),
+        ),
+      },
+      file,
+    );
+    console.log(`\nrecorded ${rows.length} layouts in ${file}`);
   } else {
     console.log(`\n${rows.length} implementations upgrade safe, layouts compatible with the recorded ones`);
   }
