@@ -436,6 +436,12 @@ function libraryShape(code: string): string {
   return stripMetadata(hex.slice(0, 2) + "0".repeat(40) + hex.slice(42));
 }
 
+/** Runtime code with every 32-byte word holding `self` (an immutable `address(this)`) zeroed. */
+export function withoutSelf(code: string, self: string): string {
+  const word = self.toLowerCase().replace(/^0x/, "").padStart(64, "0");
+  return code.toLowerCase().split(word).join("0".repeat(64));
+}
+
 /** What the proposal needs to know about the target before deploying anything. */
 export interface UpgradeTarget {
   contract: string;
@@ -608,10 +614,15 @@ export async function checkAndProposeUpgrade(
         `the current ${options.contract} is wired with ${args.length}`,
     );
   }
-  // The runtime code the deployment would produce, without sending anything.
+  // The runtime code the deployment would produce, simulated without sending anything. A UUPS implementation holds
+  // its own address as an immutable (UUPSUpgradeable's `__self`): both codes are compared with it zeroed.
   const creation = await factory.getDeployTransaction(...args);
   const predicted = await hre.ethers.provider.call({ from: account, data: creation.data });
-  if (hre.ethers.keccak256(predicted) === hre.ethers.keccak256(currentCode)) {
+  const predictedAddress = hre.ethers.getCreateAddress({
+    from: account,
+    nonce: await hre.ethers.provider.getTransactionCount(account),
+  });
+  if (withoutSelf(predicted, predictedAddress) === withoutSelf(currentCode, current)) {
     throw new IdenticalImplementationError(options.contract, hre.ethers.keccak256(currentCode));
   }
   const impl = await factory.deploy(...args);

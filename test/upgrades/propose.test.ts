@@ -1,0 +1,101 @@
+import hre from "hardhat";
+import { expect } from "chai";
+import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
+import { applyUpgrade, voteUntilClosed } from "../../src/consortium";
+import { implementationOf } from "../../src/deploy/proxy";
+import {
+  IdenticalImplementationError,
+  IncompatibleLayoutError,
+  ProposerNotMemberError,
+  type ProposedUpgrade,
+  UnknownUpgradeableError,
+  push20Operands,
+} from "../../src/upgrades";
+import { GTIN, deploySupplyChainFixture } from "../fixtures/supplychain";
+import { cityVoters, waitForUpgrade } from "../fixtures/upgrades";
+
+/** `npx hardhat city:propose-upgrade` in-process, its output captured. */
+async function propose(args: Record<string, string>): Promise<{ result: ProposedUpgrade; out: string }> {
+  const lines: string[] = [];
+  const log = console.log;
+  console.log = (...a: unknown[]) => lines.push(a.join(" "));
+  try {
+    const result = (await hre.run("city:propose-upgrade", args)) as ProposedUpgrade;
+    return { result, out: lines.join("\n") };
+  } finally {
+    console.log = log;
+  }
+}
+
+describe("city:propose-upgrade (issue 21)", function () {
+  async function fixture() {
+    const f = await deploySupplyChainFixture();
+    const args = { target: await f.sc.getAddress(), address: await f.consortium.getAddress(), from: "regulator" };
+    return { ...f, args };
+  }
+
+  it("deploys the new SupplyChain with the current wiring and library, proposes it, and the vote applies it", async function () {
+    const { consortium, actors, sc, orgIds, args } = await loadFixture(fixture);
+    const proxy = await sc.getAddress();
+    const before = await implementationOf(hre, proxy);
+    const library = push20Operands(await hre.ethers.provider.getCode(before)).map((a) => hre.ethers.getAddress(a));
+    const { result, out } = await propose({ ...args, contract: "SupplyChain", artifact: "SupplyChainV2" });
+
+    // what is on chain is what was printed: target, implementation and the code hash of its runtime code
+    const request = await consortium.upgradeRequest(result.proposalId);
+    expect(request.target).to.equal(proxy);
+    expect(request.implementation).to.equal(result.implementation);
+    const code = await hre.ethers.provider.getCode(result.implementation);
+    expect(request.codehash).to.equal(hre.ethers.keccak256(code)).and.to.equal(result.codehash);
+    expect(result.previousImplementation).to.equal(before);
+    expect(result.upgradeDelay).to.equal(await consortium.upgradeDelay());
+    // the same consortium and the same library as the current implementation (no new library deployed)
+    const v2 = await hre.ethers.getContractAt("SupplyChainV2", result.implementation);
+    expect(await v2.consortium()).to.equal(await consortium.getAddress());
+    expect(Object.values(result.libraries)).to.deep.equal(library);
+    expect(out).to.include(`proposal ${result.proposalId}: upgrade SupplyChain ${proxy}`);
+    expect(out).to.include(`code hash           ${result.codehash}`);
+    expect(out).to.include("+ namespace erc7201:citychain.storage.UpgradeV2Note: note");
+    expect(out).to.include(`consortium:apply-upgrade --target ${proxy}`);
+    expect(out).to.include(`consortium:vote --proposal ${result.proposalId}`);
+
+    // vote, wait out the delay, apply: the proxy runs version 2 and still holds version 1's records
+    const city = { consortium, actors, orgIds };
+    const state = await voteUntilClosed(consortium, result.proposalId, await cityVoters(city));
+    expect(state).to.equal("Executed");
+    await waitForUpgrade(city, proxy);
+    await applyUpgrade(consortium, actors.outsider, proxy);
+    expect(await implementationOf(hre, proxy)).to.equal(result.implementation);
+    const upgraded = await hre.ethers.getContractAt("SupplyChainV2", proxy);
+    expect(await upgraded.upgradeVersion()).to.equal(2n);
+    expect((await upgraded.product(GTIN)).manufacturer).to.equal(orgIds.manufacturer);
+  });
+
+  it("refuses an unknown contract, an incompatible layout, identical code and a proposer who is no member, sending nothing", async function () {
+    const { consortium, args } = await loadFixture(fixture);
+    const proposals = await consortium.proposalCount();
+    const block = await hre.ethers.provider.getBlockNumber();
+
+    await expect(propose({ ...args, contract: "Ledger" })).to.be.rejectedWith(UnknownUpgradeableError, /Ledger is not/);
+
+    const bad = propose({ ...args, contract: "SupplyChain", artifact: "SupplyChainBadLayout" });
+    await expect(bad).to.be.rejectedWith(IncompatibleLayoutError, /field `lots`/);
+    await expect(bad).to.be.rejected.and.eventually.have.property("fields").that.deep.equals(["lots"]);
+
+    // the sources' SupplyChain is the one the proxy runs
+    await expect(propose({ ...args, contract: "SupplyChain" })).to.be.rejectedWith(
+      IdenticalImplementationError,
+      /identical to the current one/,
+    );
+
+    for (const from of ["outsider", "patient1"]) {
+      await expect(
+        propose({ ...args, contract: "SupplyChain", artifact: "SupplyChainV2", from }),
+        from,
+      ).to.be.rejectedWith(ProposerNotMemberError, /cannot propose/);
+    }
+
+    expect(await consortium.proposalCount()).to.equal(proposals);
+    expect(await hre.ethers.provider.getBlockNumber()).to.equal(block);
+  });
+});
