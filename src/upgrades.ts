@@ -13,7 +13,6 @@ import {
   type StorageLayout,
   type ValidationData,
   type ValidationOptions,
-  type LayoutCompatibilityReport,
   UpgradeableContractErrorReport,
   getErrors,
   getStorageLayout,
@@ -29,6 +28,8 @@ import { proposeUpgrade } from "./consortium";
 import { implementationOf } from "./deploy/proxy";
 
 type UnsafeAllow = NonNullable<ValidationOptions["unsafeAllow"]>;
+/** upgrades-core's layout comparison report (its class is not exported from the package root). */
+export type LayoutCompatibilityReport = ReturnType<typeof getStorageUpgradeReport>;
 
 /** An upgradeable contract of the system: its artifact, its proxy kind and how its implementation is wired. */
 export interface UpgradeableSpec {
@@ -440,16 +441,6 @@ function libraryShape(code: string): string {
 export function withoutSelf(code: string, self: string): string {
   const word = self.toLowerCase().replace(/^0x/, "").padStart(64, "0");
   return code.toLowerCase().split(word).join("0".repeat(64));
-}
-
-/** What the proposal needs to know about the target before deploying anything. */
-export interface UpgradeTarget {
-  contract: string;
-  spec: UpgradeableSpec;
-  /** The proxy (uups) or the beacon (beacon) the consortium upgrades. */
-  target: string;
-  currentImplementation: string;
-  currentCodehash: string;
 }
 
 /** The implementation a `uups` proxy or a beacon currently delegates to. */
