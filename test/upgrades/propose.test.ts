@@ -9,9 +9,13 @@ import {
   ProposerNotMemberError,
   type ProposedUpgrade,
   UnknownUpgradeableError,
+  WiringError,
+  checkAndProposeUpgrade,
   push20Operands,
 } from "../../src/upgrades";
 import { GTIN, deploySupplyChainFixture } from "../fixtures/supplychain";
+import { deployAssetsFixture } from "../fixtures/assets";
+import { deployPharmaFixture } from "../fixtures/pharma";
 import { cityVoters, waitForUpgrade } from "../fixtures/upgrades";
 
 /** `npx hardhat city:propose-upgrade` in-process, its output captured. */
@@ -97,5 +101,64 @@ describe("city:propose-upgrade (issue 21)", function () {
 
     expect(await consortium.proposalCount()).to.equal(proposals);
     expect(await hre.ethers.provider.getBlockNumber()).to.equal(block);
+  });
+
+  it("wires a new ColdChain to its sibling proxies, read from the current implementation", async function () {
+    const f = await loadFixture(deployPharmaFixture);
+    const proxy = await f.coldChain.getAddress();
+    const { result } = await propose({
+      contract: "ColdChain",
+      artifact: "ColdChainV2",
+      from: "regulator",
+      target: proxy,
+      address: await f.consortium.getAddress(),
+    });
+    const v2 = await hre.ethers.getContractAt("ColdChainV2", result.implementation);
+    expect(await v2.registry()).to.equal(await f.registry.getAddress());
+    expect(await v2.supplyChain()).to.equal(await f.sc.getAddress());
+    expect(await v2.consortium()).to.equal(await f.consortium.getAddress());
+    expect(result.libraries).to.deep.equal({});
+    const request = await f.consortium.upgradeRequest(result.proposalId);
+    expect([request.target, request.implementation, request.codehash]).to.deep.equal([
+      proxy,
+      result.implementation,
+      result.codehash,
+    ]);
+  });
+
+  it("upgrades every asset's share token through the beacon, wired from the deployment (no views)", async function () {
+    const f = await loadFixture(deployAssetsFixture);
+    const beacon = await f.registry.shareTokenBeacon();
+    const addresses: Record<string, string> = {
+      AssetRegistry: await f.registry.getAddress(),
+      AssetOffering: await f.offering.getAddress(),
+      AssetMarket: await f.market.getAddress(),
+    };
+    const options = {
+      contract: "AssetShareToken",
+      artifact: "AssetShareTokenV2",
+      target: beacon,
+      consortium: f.consortium,
+      proposer: f.actors.regulator,
+      deployment: async (future: string) => addresses[future],
+    };
+    // a deployment that names a contract the current implementation is not wired to is refused
+    const swapped = { ...addresses, AssetOffering: await f.ceur.getAddress() };
+    await expect(
+      checkAndProposeUpgrade(hre, { ...options, deployment: async (future: string) => swapped[future] }),
+    ).to.be.rejectedWith(WiringError, /is not an immutable of the current implementation/);
+
+    const result = await checkAndProposeUpgrade(hre, options);
+    const request = await f.consortium.upgradeRequest(result.proposalId);
+    expect(request.target).to.equal(beacon);
+    expect(request.implementation).to.equal(result.implementation);
+    expect(request.codehash).to.equal(result.codehash);
+    const voters = await cityVoters(f);
+    expect(await voteUntilClosed(f.consortium, result.proposalId, voters)).to.equal("Executed");
+    await waitForUpgrade(f, beacon);
+    await applyUpgrade(f.consortium, f.actors.outsider, beacon);
+    const token = await hre.ethers.getContractAt("AssetShareTokenV2", await f.token.getAddress());
+    expect(await token.upgradeVersion()).to.equal(2n);
+    expect(await token.symbol()).to.equal("HSOL");
   });
 });
