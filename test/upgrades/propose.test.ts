@@ -161,4 +161,28 @@ describe("city:propose-upgrade (issue 21)", function () {
     expect(await token.upgradeVersion()).to.equal(2n);
     expect(await token.symbol()).to.equal("HSOL");
   });
+
+  it("deploys the library anew when the one the current implementation links is not the sources' library", async function () {
+    const { sc, args } = await loadFixture(fixture);
+    const current = await implementationOf(hre, await sc.getAddress());
+    const [library] = push20Operands(await hre.ethers.provider.getCode(current)).map((a) => hre.ethers.getAddress(a));
+    // the deployed library differs from the compiled one in one byte past its call guard
+    const code = await hre.ethers.provider.getCode(library);
+    const at = 2 + 2 * 40;
+    const flipped = code.slice(0, at) + (code.slice(at, at + 2) === "00" ? "01" : "00") + code.slice(at + 2);
+    await hre.network.provider.send("hardhat_setCode", [library, flipped]);
+    const { result, out } = await propose({ ...args, contract: "SupplyChain", artifact: "SupplyChainV2" });
+    const [linked] = Object.values(result.libraries);
+    expect(linked).to.not.equal(library);
+    expect(out).to.include(
+      `deployed the changed library contracts/supplychain/SupplyChainOversight.sol:SupplyChainOversight ${linked}`,
+    );
+    const artifact = await hre.artifacts.readArtifact("SupplyChainOversight");
+    const deployed = await hre.ethers.provider.getCode(linked);
+    expect(deployed.length).to.equal(artifact.deployedBytecode.length);
+    // the new implementation calls the new library
+    expect(
+      push20Operands(await hre.ethers.provider.getCode(result.implementation)).map((a) => hre.ethers.getAddress(a)),
+    ).to.deep.equal([linked]);
+  });
 });
