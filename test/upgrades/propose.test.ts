@@ -143,7 +143,7 @@ describe("city:propose-upgrade (issue 21)", function () {
       deployment: async (future: string) => addresses[future],
     };
     // a deployment that names a contract the current implementation is not wired to is refused
-    const swapped = { ...addresses, AssetOffering: await f.ceur.getAddress() };
+    const swapped: Record<string, string> = { ...addresses, AssetOffering: await f.ceur.getAddress() };
     await expect(
       checkAndProposeUpgrade(hre, { ...options, deployment: async (future: string) => swapped[future] }),
     ).to.be.rejectedWith(WiringError, /is not an immutable of the current implementation/);
