@@ -596,15 +596,15 @@ export async function checkAndProposeUpgrade(
   const current = await currentImplementation(hre, spec, target);
   const currentCode = await hre.ethers.provider.getCode(current);
   const args = await wiringOf(hre, spec, current, options.deployment);
+  const inputs = new hre.ethers.Interface((await hre.artifacts.readArtifact(artifact)).abi).deploy.inputs.length;
+  if (inputs !== args.length) {
+    throw new WiringError(
+      `${check.artifact}'s constructor takes ${inputs} arguments, the current ${options.contract} is wired with ${args.length}`,
+    );
+  }
   const { libraries, deployed } = await librariesFor(hre, artifact, current, proposer);
   for (const d of deployed) log(`deployed the changed library ${d}`);
   const factory = await hre.ethers.getContractFactory(artifact, { signer: proposer, libraries });
-  if (factory.interface.deploy.inputs.length !== args.length) {
-    throw new WiringError(
-      `${check.artifact}'s constructor takes ${factory.interface.deploy.inputs.length} arguments, ` +
-        `the current ${options.contract} is wired with ${args.length}`,
-    );
-  }
   // The runtime code the deployment would produce, simulated without sending anything. A UUPS implementation holds
   // its own address as an immutable (UUPSUpgradeable's `__self`): both codes are compared with it zeroed.
   const creation = await factory.getDeployTransaction(...args);
