@@ -7,6 +7,7 @@ import {
 } from "hardhat/builtin-tasks/task-names";
 import { HardhatPluginError } from "hardhat/plugins";
 import "@nomicfoundation/hardhat-toolbox";
+import "@openzeppelin/hardhat-upgrades";
 import "./tasks";
 import { networksFromEnvironment } from "./src/networks";
 

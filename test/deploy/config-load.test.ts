@@ -40,6 +40,7 @@ Module._resolveFilename = function (request, ...rest) {
       expect(run.status).to.equal(0);
       // The tasks were loaded, not skipped.
       expect(run.stdout).to.include("supply:epcis");
+      expect(run.stdout).to.include("city:propose-upgrade");
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }

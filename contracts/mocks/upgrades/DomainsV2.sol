@@ -63,6 +63,8 @@ contract SupplyChainV2 is SupplyChain, UpgradeV2Note {
 }
 
 /// @dev Test-only: DeviceRegistry version 2.
+/// Upgrade-only: the proxy ran version 1's initializer, this version has none of its own.
+/// @custom:oz-upgrades-unsafe-allow missing-initializer
 contract DeviceRegistryV2 is DeviceRegistry, UpgradeV2Note {
     /// @custom:oz-upgrades-unsafe-allow constructor
     constructor(IConsortium consortium_) DeviceRegistry(consortium_) {}
@@ -85,6 +87,8 @@ contract MedicalRecordsV2 is MedicalRecords, UpgradeV2Note {
 }
 
 /// @dev Test-only: HealthInsurance version 2.
+/// Upgrade-only: the proxy ran version 1's initializer, this version has none of its own.
+/// @custom:oz-upgrades-unsafe-allow missing-initializer
 contract HealthInsuranceV2 is HealthInsurance, UpgradeV2Note {
     /// @custom:oz-upgrades-unsafe-allow constructor
     constructor(
@@ -101,18 +105,24 @@ contract AssetRegistryV2 is AssetRegistry, UpgradeV2Note {
 }
 
 /// @dev Test-only: AssetOffering version 2.
+/// Upgrade-only: the proxy ran version 1's initializer, this version has none of its own.
+/// @custom:oz-upgrades-unsafe-allow missing-initializer
 contract AssetOfferingV2 is AssetOffering, UpgradeV2Note {
     /// @custom:oz-upgrades-unsafe-allow constructor
     constructor(IConsortium consortium_, IAssetRegistry registry_) AssetOffering(consortium_, registry_) {}
 }
 
 /// @dev Test-only: AssetMarket version 2.
+/// Upgrade-only: the proxy ran version 1's initializer, this version has none of its own.
+/// @custom:oz-upgrades-unsafe-allow missing-initializer
 contract AssetMarketV2 is AssetMarket, UpgradeV2Note {
     /// @custom:oz-upgrades-unsafe-allow constructor
     constructor(IConsortium consortium_, IAssetRegistry registry_) AssetMarket(consortium_, registry_) {}
 }
 
 /// @dev Test-only: AssetShareToken version 2 (every asset's token moves to it with one beacon upgrade).
+/// Upgrade-only: each token proxy ran version 1's initializer, this version has none of its own.
+/// @custom:oz-upgrades-unsafe-allow missing-initializer
 contract AssetShareTokenV2 is AssetShareToken, UpgradeV2Note {
     /// @custom:oz-upgrades-unsafe-allow constructor
     constructor(
@@ -124,6 +134,8 @@ contract AssetShareTokenV2 is AssetShareToken, UpgradeV2Note {
 }
 
 /// @dev Test-only: AssetPPA version 2.
+/// Upgrade-only: the proxy ran version 1's initializer, this version has none of its own.
+/// @custom:oz-upgrades-unsafe-allow missing-initializer
 contract AssetPPAV2 is AssetPPA, UpgradeV2Note {
     /// @custom:oz-upgrades-unsafe-allow constructor
     constructor(
@@ -134,6 +146,8 @@ contract AssetPPAV2 is AssetPPA, UpgradeV2Note {
 }
 
 /// @dev Test-only: AssetVending version 2.
+/// Upgrade-only: the proxy ran version 1's initializer, this version has none of its own.
+/// @custom:oz-upgrades-unsafe-allow missing-initializer
 contract AssetVendingV2 is AssetVending, UpgradeV2Note {
     /// @custom:oz-upgrades-unsafe-allow constructor
     constructor(
