@@ -115,6 +115,7 @@ describe("upgrading every domain by vote after the demo's story", function () {
     const { consortium } = city;
     const s = ctx.system;
     const supplyChain = s.supplyChain as BaseContract;
+    const epcisAnchors = s.epcisAnchors as BaseContract;
     const deviceRegistry = s.deviceRegistry as BaseContract;
     const coldChain = s.coldChain as BaseContract;
     const records = s.medicalRecords as BaseContract;
@@ -132,6 +133,7 @@ describe("upgrading every domain by vote after the demo's story", function () {
 
     const proxies = {
       SupplyChain: supplyChain,
+      EpcisAnchors: epcisAnchors,
       DeviceRegistry: deviceRegistry,
       ColdChain: coldChain,
       MedicalRecords: records,
@@ -163,6 +165,12 @@ describe("upgrading every domain by vote after the demo's story", function () {
             }),
             [consortiumAddress],
           ),
+      },
+      {
+        name: "EpcisAnchors",
+        upgraded: await addressOf(epcisAnchors),
+        read: [epcisAnchors],
+        v2: () => deploy(hre.ethers.getContractFactory("EpcisAnchorsV2"), [consortiumAddress]),
       },
       {
         name: "DeviceRegistry",

@@ -23,6 +23,7 @@ import {
 const V2: Record<string, string> = {
   Consortium: "ConsortiumV2",
   SupplyChain: "SupplyChainV2",
+  EpcisAnchors: "EpcisAnchorsV2",
   DeviceRegistry: "DeviceRegistryV2",
   ColdChain: "ColdChainV2",
   MedicalRecords: "MedicalRecordsV2",

@@ -18,6 +18,7 @@ import {DeviceRegistry} from "../../iot/DeviceRegistry.sol";
 import {HealthInsurance} from "../../medical/HealthInsurance.sol";
 import {MedicalRecords} from "../../medical/MedicalRecords.sol";
 import {ColdChain} from "../../pharma/ColdChain.sol";
+import {EpcisAnchors} from "../../supplychain/EpcisAnchors.sol";
 import {SupplyChain} from "../../supplychain/SupplyChain.sol";
 
 /**
@@ -155,4 +156,12 @@ contract AssetVendingV2 is AssetVending, UpgradeV2Note {
         IAssetRegistry registry_,
         IDeviceRegistry devices_
     ) AssetVending(consortium_, registry_, devices_) {}
+}
+
+/// @dev Test-only: EpcisAnchors version 2.
+/// Upgrade-only: the proxy ran version 1's initializer, this version has none of its own.
+/// @custom:oz-upgrades-unsafe-allow missing-initializer
+contract EpcisAnchorsV2 is EpcisAnchors, UpgradeV2Note {
+    /// @custom:oz-upgrades-unsafe-allow constructor
+    constructor(IConsortium consortium_) EpcisAnchors(consortium_) {}
 }
