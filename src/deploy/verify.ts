@@ -35,6 +35,7 @@ export async function guardJournal(hre: HardhatRuntimeEnvironment, deploymentDir
           `the chain was reset. Move that folder away to deploy afresh; it will not be resumed.`,
       );
     }
+    refuseImmutableJournal(journal);
   } else if (fs.existsSync(journal)) {
     throw new Error(`${journal} has no ${CHAIN_FILE}: its chain cannot be proven, so it will not be resumed`);
   } else {
@@ -42,6 +43,37 @@ export async function guardJournal(hre: HardhatRuntimeEnvironment, deploymentDir
     fs.writeFileSync(file, JSON.stringify(current, null, 2) + "\n");
   }
   return current;
+}
+
+/** Futures that the upgradeable module declares as a proxy's binding (`contractAt`), never as a deployment. */
+const PROXIED_FUTURES = ["CityChain#Consortium", "CityChain#SupplyChain"];
+
+/**
+ * Refuses a journal of the immutable system (before every domain moved behind a proxy): there `CityChain#Consortium`
+ * was a contract deployment, now it is the binding at its proxy, and Ignition would stop on the mismatch with a
+ * reconciliation error that does not say why. Those contracts cannot be made upgradeable in place.
+ */
+export function refuseImmutableJournal(journal: string): void {
+  if (!fs.existsSync(journal)) return;
+  for (const line of fs.readFileSync(journal, "utf8").split("\n")) {
+    if (!line.includes("DEPLOYMENT_EXECUTION_STATE_INITIALIZE")) continue;
+    const entry = JSON.parse(line) as { type?: string; futureId?: string };
+    if (entry.type === "DEPLOYMENT_EXECUTION_STATE_INITIALIZE" && PROXIED_FUTURES.includes(entry.futureId ?? "")) {
+      throw new ImmutableJournalError(
+        `${journal} is the journal of the immutable system (${entry.futureId} deployed without a proxy). Its ` +
+          "contracts cannot become upgradeable in place: deploy the upgradeable system under another deployment id " +
+          "(CITYCHAIN_DEPLOYMENT_ID) or move that folder away, then migrate the members' data to it.",
+      );
+    }
+  }
+}
+
+/** A deployment journal written by the immutable (pre-proxy) module. */
+export class ImmutableJournalError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "ImmutableJournalError";
+  }
 }
 
 /** Replaces the immutable slots of runtime code with zeros so that code can be compared with its artifact. */

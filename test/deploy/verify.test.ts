@@ -5,7 +5,14 @@ import path from "node:path";
 import hre from "hardhat";
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
 import { deployConsortiumFixture } from "../fixtures/consortium";
-import { CHAIN_FILE, checkCode, checkDeployedCode, guardJournal, maskImmutables } from "../../src/deploy/verify";
+import {
+  CHAIN_FILE,
+  ImmutableJournalError,
+  checkCode,
+  checkDeployedCode,
+  guardJournal,
+  maskImmutables,
+} from "../../src/deploy/verify";
 
 describe("deployment checks", function () {
   it("accepts code that matches its artifact, immutables masked", async function () {
@@ -55,6 +62,30 @@ describe("deployment checks", function () {
     expect(await guardJournal(hre, dir)).to.deep.equal(first);
     fs.writeFileSync(path.join(dir, CHAIN_FILE), JSON.stringify({ ...first, genesisHash: "0x" + "11".repeat(32) }));
     await expect(guardJournal(hre, dir)).to.be.rejectedWith("the chain was reset");
+  });
+
+  it("refuses, by name, the journal of the immutable system (no proxy), and resumes the upgradeable one", async function () {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "citychain-journal-"));
+    await guardJournal(hre, dir);
+    // What Ignition journals for a future: its id, its type and the execution state message.
+    const line = (futureId: string, futureType: string, type: string) =>
+      JSON.stringify({ futureId, futureType, type, strategy: "basic", dependencies: [] });
+    const upgradeable = [
+      line("CityChain#ConsortiumImpl", "NAMED_ARTIFACT_CONTRACT_DEPLOYMENT", "DEPLOYMENT_EXECUTION_STATE_INITIALIZE"),
+      line("CityChain#ConsortiumProxy", "NAMED_ARTIFACT_CONTRACT_DEPLOYMENT", "DEPLOYMENT_EXECUTION_STATE_INITIALIZE"),
+      line("CityChain#Consortium", "NAMED_ARTIFACT_CONTRACT_AT", "CONTRACT_AT_EXECUTION_STATE_INITIALIZE"),
+    ];
+    fs.writeFileSync(path.join(dir, "journal.jsonl"), upgradeable.join("\n") + "\n");
+    await guardJournal(hre, dir);
+    const immutable = [
+      line("CityChain#Consortium", "NAMED_ARTIFACT_CONTRACT_DEPLOYMENT", "DEPLOYMENT_EXECUTION_STATE_INITIALIZE"),
+      line("CityChain#SettlementToken", "NAMED_ARTIFACT_CONTRACT_DEPLOYMENT", "DEPLOYMENT_EXECUTION_STATE_INITIALIZE"),
+    ];
+    fs.writeFileSync(path.join(dir, "journal.jsonl"), immutable.join("\n") + "\n");
+    await expect(guardJournal(hre, dir)).to.be.rejectedWith(
+      ImmutableJournalError,
+      "is the journal of the immutable system (CityChain#Consortium deployed without a proxy)",
+    );
   });
 
   it("refuses a journal whose chain is not recorded", async function () {
