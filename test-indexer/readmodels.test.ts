@@ -409,8 +409,9 @@ describe("indexer read models answer what the chain says", function () {
         s((e.args as unknown as { epcisHash: string }).epcisHash) !== zero,
     );
     expect(custody, "the demo anchors EPCIS events").to.have.length.greaterThan(0);
-    const asserted = await allEvents(anchors, from);
-    expect(asserted.map((e) => e.eventName)).to.include("EpcisAnchored");
+    // the proxy's own events (Upgraded, Initialized at deployment) are no anchors
+    const asserted = (await allEvents(anchors, from)).filter((e) => e.eventName === "EpcisAnchored");
+    expect(asserted, "the demo's members anchor EPCIS events").to.have.length.greaterThan(0);
     const expected = [...custody, ...asserted].sort(byOrder);
     const { data } = await history<EpcisAnchor[]>(indexer, "/history/anchors");
     expect(data.map(comparable)).to.deep.equal(expected.map(fromChain));
