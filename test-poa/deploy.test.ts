@@ -74,6 +74,18 @@ describe("PoA deployment: Ignition on three Clique signers", function () {
     expect(first.seconds).to.be.lessThan(DEPLOY_TARGET_S);
     const before = addresses(id);
     const sentBefore = journal(id).filter((l) => l.type === "TRANSACTION_SEND").length;
+    // The compiler's build info is stored once, and every named artifact points at it (Ignition's own layout).
+    const dir = deploymentDir(id);
+    const buildInfos = fs.readdirSync(path.join(dir, "build-info"));
+    expect(buildInfos).to.have.length(1);
+    const artifacts = fs.readdirSync(path.join(dir, "artifacts")).filter((f) => !f.endsWith(".dbg.json"));
+    expect(artifacts.length).to.be.greaterThan(20);
+    for (const artifact of artifacts) {
+      const dbg = JSON.parse(
+        fs.readFileSync(path.join(dir, "artifacts", artifact.replace(/\.json$/, ".dbg.json")), "utf8"),
+      ) as { buildInfo: string };
+      expect(path.resolve(dir, "artifacts", dbg.buildInfo)).to.equal(path.join(dir, "build-info", buildInfos[0]));
+    }
 
     const second = await deployAs(id, 120_000).done;
     expect(second.code, second.output.slice(-3_000)).to.equal(0);
@@ -159,7 +171,10 @@ describe("PoA deployment: Ignition on three Clique signers", function () {
     const sends = journal(id).filter((l) => l.type === "TRANSACTION_SEND").length;
     const deployments = count(journal(id), "DEPLOYMENT_EXECUTION_STATE_INITIALIZE").size;
     expect(sends).to.be.at.least(deployments);
-    expect(Object.keys(after).length).to.equal(deployments);
+    // Every deployed contract and every proxy seen through its contract's interface has its address recorded.
+    const views = count(journal(id), "CONTRACT_AT_EXECUTION_STATE_INITIALIZE").size;
+    expect(views).to.be.greaterThan(0);
+    expect(Object.keys(after).length).to.equal(deployments + views);
   });
 
   it("stops with a clear error when two of three signers are down, then finishes after they return", async function () {

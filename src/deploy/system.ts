@@ -1,6 +1,7 @@
 import path from "node:path";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 import { Hardfork, findForbiddenOpcodes } from "./opcodes";
+import { deployModule } from "./ignition";
 import { CodeCheck, chainIdentity, checkDeployedCode, guardJournal } from "./verify";
 import { consortiumArgs, parametersPath, readParameters, resolveAccount, resolveSigningAccount } from "./parameters";
 import { SYSTEM_MODULE, deploymentDir } from "../deployments";
@@ -290,17 +291,15 @@ export async function deploySystem(
   );
   const parameters = await systemParameters(hre);
   const watchdog = persistent ? watchSealing(hre, stallMs) : undefined;
-  let result: Record<string, { getAddress(): Promise<string> }>;
+  let deployed: Record<string, string>;
   try {
-    const deployment = hre.ignition.deploy(module, { parameters, deploymentId, displayUi: !options.quiet });
-    result = (await (watchdog ? Promise.race([deployment, watchdog.stalled]) : deployment)) as typeof result;
+    const deployment = deployModule(hre, module, { parameters, deploymentId, displayUi: !options.quiet });
+    deployed = await (watchdog ? Promise.race([deployment, watchdog.stalled]) : deployment);
   } finally {
     watchdog?.stop();
   }
   const addresses: Record<string, string> = {};
-  for (const [key, contract] of Object.entries(result)) {
-    addresses[key[0].toUpperCase() + key.slice(1)] = await contract.getAddress();
-  }
+  for (const [key, address] of Object.entries(deployed)) addresses[key[0].toUpperCase() + key.slice(1)] = address;
   const checks: CodeCheck[] = [];
   for (const [name, fqn] of Object.entries(SYSTEM_CONTRACTS)) {
     checks.push(...(await checkDeployedCode(hre, implementations[name] ?? fqn, addresses[name], PROXIED.has(name))));
