@@ -1,4 +1,6 @@
 import { spawnSync } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { expect } from "chai";
 
@@ -12,15 +14,34 @@ describe("the Hardhat config before the first compile", function () {
   it("loads every task without the TypeChain bindings", function () {
     this.timeout(120_000);
     const root = path.resolve(__dirname, "../..");
-    const hook = path.join(root, "test", "fixtures", "hide-typechain.cjs");
-    const run = spawnSync(process.execPath, [require.resolve("hardhat/internal/cli/cli"), "help"], {
-      cwd: root,
-      env: { ...process.env, NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ""} --require ${hook}`.trim() },
-      encoding: "utf8",
-    });
-    expect(run.stderr + run.stdout, "hardhat help with the bindings hidden").not.to.match(/typechain-types/);
-    expect(run.status).to.equal(0);
-    // The tasks were loaded, not skipped.
-    expect(run.stdout).to.include("supply:epcis");
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "citychain-noBindings-"));
+    const hook = path.join(dir, "hide-bindings.js");
+    fs.writeFileSync(
+      hook,
+      `const Module = require("node:module");
+const resolve = Module._resolveFilename;
+Module._resolveFilename = function (request, ...rest) {
+  if (/(^|[\\\\/])typechain-types([\\\\/]|$)/.test(request)) {
+    const error = new Error("Cannot find module '" + request + "' (hidden: no bindings before the first compile)");
+    error.code = "MODULE_NOT_FOUND";
+    throw error;
+  }
+  return resolve.call(this, request, ...rest);
+};
+`,
+    );
+    try {
+      const run = spawnSync(process.execPath, [require.resolve("hardhat/internal/cli/cli"), "help"], {
+        cwd: root,
+        env: { ...process.env, NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ""} --require ${hook}`.trim() },
+        encoding: "utf8",
+      });
+      expect(run.stderr + run.stdout, "hardhat help with the bindings hidden").not.to.match(/typechain-types/);
+      expect(run.status).to.equal(0);
+      // The tasks were loaded, not skipped.
+      expect(run.stdout).to.include("supply:epcis");
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
