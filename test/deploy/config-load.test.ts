@@ -15,6 +15,8 @@ describe("the Hardhat config before the first compile", function () {
     this.timeout(120_000);
     const root = path.resolve(__dirname, "../..");
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "citychain-noBindings-"));
+    // Written to a temporary directory on purpose: `hardhat test` loads every .js/.cjs under test/ as a test file,
+    // and a preload kept there would hide the bindings from the whole suite.
     const hook = path.join(dir, "hide-bindings.js");
     fs.writeFileSync(
       hook,

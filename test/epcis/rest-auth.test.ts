@@ -1,7 +1,9 @@
+import http from "node:http";
+import type { AddressInfo } from "node:net";
 import { expect } from "chai";
 import { type HDNodeWallet, Wallet } from "ethers";
 import { type Membership, Sessions } from "../../src/epcis-rest/auth";
-import { siweMessage } from "../../src/epcis-rest/client";
+import { EpcisRestError, signIn, siweMessage } from "../../src/epcis-rest/client";
 import { EpcisProblem } from "../../src/epcis-rest/problem";
 
 const BASE = "http://127.0.0.1:42069";
@@ -132,5 +134,29 @@ describe("EPCIS REST: Sign-In with Ethereum sessions", function () {
     now += 3_600_000;
     expect((await refusal(sessions.principal(`Bearer ${l.token}`))).status).to.equal(401);
     expect((await refusal(sessions.principal("Basic abc"))).message).to.contain("Bearer");
+  });
+});
+
+describe("EPCIS REST client: signing in", function () {
+  it("refuses to sign in when the interface names no chain id, before asking for a nonce", async function () {
+    const asked: string[] = [];
+    const server = http.createServer((req, res) => {
+      asked.push(req.url ?? "");
+      res.setHeader("content-type", "application/json");
+      res.end(JSON.stringify({ chainId: "", indexedBlock: "0", headBlock: "0", behind: "0" }));
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const { port } = server.address() as AddressInfo;
+    try {
+      const err = await signIn(member, `http://127.0.0.1:${port}`).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(err).to.be.instanceOf(EpcisRestError);
+      expect((err as EpcisRestError).message).to.contain("names no chain id to sign in for");
+      expect(asked).to.deep.equal(["/history/status"]);
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 });
