@@ -116,6 +116,11 @@ describe("PoA deployment: Ignition on three Clique signers", function () {
     const result = JSON.parse(line!.slice("UPGRADE_STORY ".length));
     expect(result.proxy).to.equal(before["CityChain#SupplyChain"]);
     expect(result.implementationAfter).to.equal(result.v2).and.not.equal(result.implementationBefore);
+    // Filed by the operator's task, which printed the layout comparison, the code hash and the next steps.
+    expect(story.output).to.match(/storage layout of \S*SupplyChainV2 against the recorded SupplyChain/);
+    expect(story.output).to.match(new RegExp(`proposal \\d+: upgrade SupplyChain ${result.proxy}`));
+    expect(story.output).to.match(new RegExp(`to implementation\\s+${result.v2}`));
+    expect(story.output).to.match(/code hash\s+0x[0-9a-f]{64}/);
     expect(result.version).to.equal(2);
     // Applied before the delay: refused by the consortium.
     expect(result.early).to.equal("ConsortiumUpgradeTooEarly");

@@ -1,8 +1,8 @@
 /**
  * Run by test-poa/deploy.test.ts with `hardhat run --network poa`: on the Ignition deployment named by
- * CITYCHAIN_DEPLOYMENT_ID, the manufacturer puts a lot through the supply chain, the members vote an upgrade of
- * SupplyChain to the test-only version 2 (contracts/mocks/upgrades/DomainsV2.sol), wait out the governance delay on
- * the chain's real clock and apply it. It prints one JSON line (`UPGRADE_STORY {…}`) with what was read before and
+ * CITYCHAIN_DEPLOYMENT_ID, the manufacturer puts a lot through the supply chain, the regulator files the upgrade
+ * of SupplyChain to the test-only version 2 (contracts/mocks/upgrades/DomainsV2.sol) with `city:propose-upgrade`,
+ * the members vote it, wait out the governance delay on the chain's real clock and apply it. It prints one JSON line (`UPGRADE_STORY {…}`) with what was read before and
  * after, which the test compares.
  */
 import fs from "node:fs";
@@ -10,9 +10,10 @@ import path from "node:path";
 import hre from "hardhat";
 import type { Consortium, SupplyChain } from "../typechain-types";
 import { CITY_ORGANISATIONS, type OrganisationKey, cityActors } from "../src/city";
-import { applyUpgrade, proposeUpgrade, voteUntilClosed } from "../src/consortium";
+import { applyUpgrade, voteUntilClosed } from "../src/consortium";
 import { implementationOf } from "../src/deploy/proxy";
 import { findRevertData } from "../src/stack/revert";
+import type { ProposedUpgrade } from "../src/upgrades";
 import { cbv, commissionLot, textHash, verifyCode } from "../src/supplychain";
 
 const GTIN = "04012345000016";
@@ -67,18 +68,6 @@ async function main(): Promise<void> {
   const before = await read();
   const implementationBefore = await implementationOf(hre, proxy);
 
-  // Version 2 wired like version 1: the same consortium and the same oversight library.
-  const artifact = await hre.artifacts.readArtifact("SupplyChain");
-  const refs = Object.values(artifact.deployedLinkReferences).flatMap((l) => Object.values(l))[0];
-  const code = await hre.ethers.provider.getCode(implementationBefore);
-  const library = hre.ethers.getAddress("0x" + code.slice(2 + refs[0].start * 2, 2 + (refs[0].start + 20) * 2));
-  const factory = await hre.ethers.getContractFactory("SupplyChainV2", {
-    signer: actors.deployer,
-    libraries: { SupplyChainOversight: library },
-  });
-  const v2 = await factory.deploy(await consortium.getAddress());
-  await v2.waitForDeployment();
-
   const voters = [];
   for (const key of Object.keys(CITY_ORGANISATIONS) as OrganisationKey[]) {
     const orgId = await consortium.memberOf(actors[key].address);
@@ -87,7 +76,18 @@ async function main(): Promise<void> {
     if (m.kind === 0n && m.status === 1n) voters.push(actors[key]);
   }
   const started = Date.now();
-  const proposalId = await proposeUpgrade(consortium, actors.regulator, proxy, await v2.getAddress());
+  // The operator's task: checks version 2 (upgrade safety, storage layout against the running code), deploys it
+  // wired like version 1 (the same consortium, the same oversight library) and files the proposal. Its report goes
+  // to this script's output, which the test reads.
+  const proposed = (await hre.run("city:propose-upgrade", {
+    contract: "SupplyChain",
+    artifact: "SupplyChainV2",
+    from: "regulator",
+    target: proxy,
+    address: await consortium.getAddress(),
+  })) as ProposedUpgrade;
+  const proposalId = proposed.proposalId;
+  const v2 = await hre.ethers.getContractAt("SupplyChainV2", proposed.implementation);
   const state = await voteUntilClosed(consortium, proposalId, voters);
   if (state !== "Executed") throw new Error(`the upgrade proposal ended ${state}`);
   const { eta } = await consortium.scheduledUpgrade(proxy);
