@@ -31,6 +31,19 @@ async function propose(args: Record<string, string>): Promise<{ result: Proposed
   }
 }
 
+/**
+ * The libraries `implementation` calls: its PUSH20 operands whose code is a library's (it starts with the call
+ * guard PUSH20 <own address>). Unoptimised builds (coverage) also push address masks, which have no code.
+ */
+async function librariesCalledBy(implementation: string): Promise<string[]> {
+  const out: string[] = [];
+  for (const a of push20Operands(await hre.ethers.provider.getCode(implementation))) {
+    const code = await hre.ethers.provider.getCode(a);
+    if (code.toLowerCase().startsWith("0x73" + a.slice(2).toLowerCase())) out.push(hre.ethers.getAddress(a));
+  }
+  return out;
+}
+
 describe("city:propose-upgrade (issue 21)", function () {
   async function fixture() {
     const f = await deploySupplyChainFixture();
@@ -42,7 +55,8 @@ describe("city:propose-upgrade (issue 21)", function () {
     const { consortium, actors, sc, orgIds, args } = await loadFixture(fixture);
     const proxy = await sc.getAddress();
     const before = await implementationOf(hre, proxy);
-    const library = push20Operands(await hre.ethers.provider.getCode(before)).map((a) => hre.ethers.getAddress(a));
+    const library = await librariesCalledBy(before);
+    expect(library).to.have.length(1);
     const { result, out } = await propose({ ...args, contract: "SupplyChain", artifact: "SupplyChainV2" });
 
     // what is on chain is what was printed: target, implementation and the code hash of its runtime code
@@ -165,7 +179,7 @@ describe("city:propose-upgrade (issue 21)", function () {
   it("deploys the library anew when the one the current implementation links is not the sources' library", async function () {
     const { sc, args } = await loadFixture(fixture);
     const current = await implementationOf(hre, await sc.getAddress());
-    const [library] = push20Operands(await hre.ethers.provider.getCode(current)).map((a) => hre.ethers.getAddress(a));
+    const [library] = await librariesCalledBy(current);
     // the deployed library differs from the compiled one in one byte past its call guard
     const code = await hre.ethers.provider.getCode(library);
     const at = 2 + 2 * 40;
@@ -181,8 +195,6 @@ describe("city:propose-upgrade (issue 21)", function () {
     const deployed = await hre.ethers.provider.getCode(linked);
     expect(deployed.length).to.equal(artifact.deployedBytecode.length);
     // the new implementation calls the new library
-    expect(
-      push20Operands(await hre.ethers.provider.getCode(result.implementation)).map((a) => hre.ethers.getAddress(a)),
-    ).to.deep.equal([linked]);
+    expect(await librariesCalledBy(result.implementation)).to.deep.equal([linked]);
   });
 });
