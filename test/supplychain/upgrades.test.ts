@@ -7,7 +7,7 @@ import { ROLES } from "../../src/roles";
 import { textHash } from "../../src/supplychain";
 import { stateChangingFunctions, zeroValue } from "../security/outsiders";
 import { GTIN, GTIN2, deploySupplyChainFixture } from "../fixtures/supplychain";
-import { voteUnpause, voteUpgrade } from "../fixtures/upgrades";
+import { newSupplyChainImplementation as newImplementation, voteUnpause, voteUpgrade } from "../fixtures/upgrades";
 
 const coder = AbiCoder.defaultAbiCoder();
 
@@ -23,25 +23,6 @@ function erc7201(id: string): bigint {
  * SupplyChain moves no money, so no withdrawal has to stay open.
  */
 const STAYS_OPEN = new Set(["pauseDomain(string)", "unpauseDomain(uint256)", "upgradeToAndCall(address,bytes)"]);
-
-/** The supply chain's deployed library, to link a second implementation. */
-async function libraryOf(proxy: string): Promise<string> {
-  const impl = await implementationOf(hre, proxy);
-  const code = await hre.ethers.provider.getCode(impl);
-  const artifact = await hre.artifacts.readArtifact("SupplyChain");
-  const refs = Object.values(artifact.deployedLinkReferences).flatMap((l) => Object.values(l))[0];
-  const { start } = refs[0];
-  return hre.ethers.getAddress("0x" + code.slice(2 + start * 2, 2 + (start + 20) * 2));
-}
-
-async function newImplementation(proxy: string, consortium: string) {
-  const factory = await hre.ethers.getContractFactory("SupplyChain", {
-    libraries: { SupplyChainOversight: await libraryOf(proxy) },
-  });
-  const impl = await factory.deploy(consortium);
-  await impl.waitForDeployment();
-  return impl.getAddress();
-}
 
 describe("SupplyChain behind its UUPS proxy", function () {
   it("keeps its state in the ERC-7201 namespace citychain.storage.SupplyChain", async function () {

@@ -10,7 +10,7 @@ import {
 import { implementationOf } from "../../src/deploy/proxy";
 import { deploySupplyChainFixture } from "../fixtures/supplychain";
 import { deployEpcisAnchorsFixture } from "../fixtures/epcis";
-import { voteUnpause } from "../fixtures/upgrades";
+import { newSupplyChainImplementation, voteUnpause } from "../fixtures/upgrades";
 
 /**
  * The domain contract's own guards behind the consortium's: the consortium checks a proposal's implementation and
@@ -32,25 +32,11 @@ describe("domain guards behind the consortium (issue 21)", function () {
     }
   }
 
-  async function supplyChainImplementation(consortium: string, proxy: string): Promise<string> {
-    const current = await implementationOf(hre, proxy);
-    const code = await hre.ethers.provider.getCode(current);
-    const artifact = await hre.artifacts.readArtifact("SupplyChain");
-    const { start } = Object.values(artifact.deployedLinkReferences).flatMap((l) => Object.values(l))[0][0];
-    const library = hre.ethers.getAddress("0x" + code.slice(2 + start * 2, 2 + (start + 20) * 2));
-    const factory = await hre.ethers.getContractFactory("SupplyChain", {
-      libraries: { SupplyChainOversight: library },
-    });
-    const impl = await factory.deploy(consortium);
-    await impl.waitForDeployment();
-    return impl.getAddress();
-  }
-
   it("refuses, even from the consortium, an implementation wired to another consortium or with no consortium at all", async function () {
     const { sc, consortium, actors, lotId } = await loadFixture(deploySupplyChainFixture);
     const proxy = await sc.getAddress();
     const lot = await sc.lot(lotId);
-    const rewired = await supplyChainImplementation(actors.outsider.address, proxy);
+    const rewired = await newSupplyChainImplementation(proxy, actors.outsider.address);
     // a UUPS contract of another kind (the consortium's own implementation): its code has no consortium() view
     const foreign = await implementationOf(hre, await consortium.getAddress());
     await asConsortium(await consortium.getAddress(), async (self) => {
@@ -60,7 +46,7 @@ describe("domain guards behind the consortium (issue 21)", function () {
           .withArgs(next);
       }
       // the right wiring passes the same guard
-      const good = await supplyChainImplementation(await consortium.getAddress(), proxy);
+      const good = await newSupplyChainImplementation(proxy, await consortium.getAddress());
       await expect(sc.connect(self).upgradeToAndCall(good, "0x")).to.emit(sc, "Upgraded").withArgs(good);
     });
     expect(await sc.lot(lotId)).to.deep.equal(lot);

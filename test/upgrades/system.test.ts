@@ -7,7 +7,7 @@ import { DemoChapter, demoContext, requireCity } from "../../src/demo/context";
 import type { AssetsSystem } from "../../src/assets";
 import { applyUpgrade } from "../../src/consortium";
 import { implementationOf } from "../../src/deploy/proxy";
-import { scheduleUpgrade } from "../fixtures/upgrades";
+import { scheduleUpgrade, supplyChainLibrary } from "../fixtures/upgrades";
 
 /**
  * The issue's end-to-end upgrade: the demo's whole story puts data through every domain on version 1, the members
@@ -145,13 +145,6 @@ describe("upgrading every domain by vote after the demo's story", function () {
       AssetVending: vending,
     } as const;
     const addressOf = async (c: BaseContract) => c.getAddress();
-    const libraryOf = async (): Promise<string> => {
-      // the deployed SupplyChainOversight, read from the implementation's link reference
-      const artifact = await hre.artifacts.readArtifact("SupplyChain");
-      const [{ start }] = Object.values(artifact.deployedLinkReferences).flatMap((l) => Object.values(l))[0];
-      const code = await hre.ethers.provider.getCode(await implementationOf(hre, await addressOf(supplyChain)));
-      return hre.ethers.getAddress("0x" + code.slice(2 + start * 2, 2 + (start + 20) * 2));
-    };
     const registryAddress = await addressOf(assets.registry);
     const targets: Target[] = [
       {
@@ -161,7 +154,7 @@ describe("upgrading every domain by vote after the demo's story", function () {
         v2: async () =>
           deploy(
             hre.ethers.getContractFactory("SupplyChainV2", {
-              libraries: { SupplyChainOversight: await libraryOf() },
+              libraries: { SupplyChainOversight: await supplyChainLibrary(await addressOf(supplyChain)) },
             }),
             [consortiumAddress],
           ),
