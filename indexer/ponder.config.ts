@@ -45,13 +45,10 @@ if (!Number.isSafeInteger(startBlock) || startBlock < 0)
 /** An address that never emits: a system missing from the description yields no events. */
 const NOWHERE = "0x000000000000000000000000000000000000dEaD" as const;
 
-/** A contract's address by its system keys (Ignition's name first, then the demo's grouping). */
-function address(...keys: string[]): `0x${string}` {
-  for (const key of keys) {
-    const a = deployment.contracts[key];
-    if (a && /^0x[0-9a-fA-F]{40}$/.test(a)) return a as `0x${string}`;
-  }
-  return NOWHERE;
+/** A contract's address by its deployment name (the Ignition module's, which the seeded chains use too). */
+function address(key: string): `0x${string}` {
+  const a = deployment.contracts[key];
+  return a && /^0x[0-9a-fA-F]{40}$/.test(a) ? (a as `0x${string}`) : NOWHERE;
 }
 
 const chain = "city" as const;
@@ -80,14 +77,14 @@ export default createConfig({
     AssetRegistry: {
       chain,
       abi: AssetRegistryAbi,
-      address: address("assetRegistry", "assets.registry"),
+      address: address("assetRegistry"),
       startBlock,
     },
     AssetShareToken: {
       chain,
       abi: AssetShareTokenAbi,
       address: factory({
-        address: address("assetRegistry", "assets.registry"),
+        address: address("assetRegistry"),
         event: getAbiItem({ abi: AssetRegistryAbi, name: "AssetRegistered" }),
         parameter: "shareToken",
       }),
@@ -96,12 +93,12 @@ export default createConfig({
     AssetOffering: {
       chain,
       abi: AssetOfferingAbi,
-      address: address("assetOffering", "assets.offering"),
+      address: address("assetOffering"),
       startBlock,
     },
-    AssetMarket: { chain, abi: AssetMarketAbi, address: address("assetMarket", "assets.market"), startBlock },
-    AssetPPA: { chain, abi: AssetPPAAbi, address: address("assetPPA", "metered.ppa"), startBlock },
-    AssetVending: { chain, abi: AssetVendingAbi, address: address("assetVending", "metered.vending"), startBlock },
+    AssetMarket: { chain, abi: AssetMarketAbi, address: address("assetMarket"), startBlock },
+    AssetPPA: { chain, abi: AssetPPAAbi, address: address("assetPPA"), startBlock },
+    AssetVending: { chain, abi: AssetVendingAbi, address: address("assetVending"), startBlock },
     MedicalRecords: { chain, abi: MedicalRecordsAbi, address: address("medicalRecords"), startBlock },
     HealthInsurance: { chain, abi: HealthInsuranceAbi, address: address("healthInsurance"), startBlock },
   },

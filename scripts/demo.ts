@@ -7,7 +7,7 @@ import path from "node:path";
 import hre from "hardhat";
 import { runtimeLine } from "../src/runtime";
 import { DemoChapter, DemoContext, demoContext, heading, pickChapters } from "../src/demo/context";
-import { stopStoryHistory } from "../src/history/demo";
+import { stopStoryHistory, storyContracts } from "../src/history/demo";
 
 async function main(): Promise<void> {
   const dir = path.join(__dirname, "..", "src", "demo", "chapters");
@@ -51,14 +51,11 @@ async function runChapters(ctx: DemoContext, chapters: number[], files: string[]
  * chapters recorded) so that the web app and other tools can open the same chain state.
  */
 function exportDemo(ctx: DemoContext, chainId: bigint, file: string): void {
-  const contracts: Record<string, string> = {};
+  const contracts = storyContracts(ctx);
   const facts: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(ctx.system)) {
-    const target = (value as { target?: unknown } | null)?.target;
-    if (typeof target === "string" && hre.ethers.isAddress(target)) contracts[key] = target;
-    else facts[key] = value;
+    if (!(key in contracts)) facts[key] = value;
   }
-  if (ctx.city) contracts.consortium = ctx.city.consortium.target as string;
   const actors = Object.fromEntries(Object.entries(ctx.actors).map(([k, s]) => [k, s.address]));
   const json = JSON.stringify(
     { network: hre.network.name, chainId: chainId.toString(), contracts, actors, facts },

@@ -29,20 +29,35 @@ interface StoryRuntime {
 
 const runtimes = new WeakMap<DemoContext, StoryRuntime>();
 
-/** The contracts deployed so far in the story (by system key), as the indexer's deployment description lists them. */
+/**
+ * The name a real deployment gives each contract a chapter keeps in a group (`ctx.system.assets.registry`): the
+ * Ignition module's (ignition/modules/CityChain.ts), so that a seeded chain and a deployed one are described alike
+ * and every reader (indexer, app, tasks) looks a contract up by one name.
+ */
+const DEPLOYED_NAMES: Record<string, Record<string, string>> = {
+  assets: { registry: "assetRegistry", offering: "assetOffering", market: "assetMarket" },
+  metered: { ppa: "assetPPA", vending: "assetVending" },
+};
+
+function contractTarget(value: unknown): string | undefined {
+  const target = (value as { target?: unknown } | null)?.target;
+  return typeof target === "string" && /^0x[0-9a-fA-F]{40}$/.test(target) ? target : undefined;
+}
+
+/**
+ * The contracts deployed so far in the story, by their deployment name, as the deployment description lists them:
+ * a chapter's own key for a contract (`supplyChain`), the Ignition module's name for one in a group
+ * (`assets.registry` is `assetRegistry`), `group.member` for a group the module does not deploy.
+ */
 export function storyContracts(ctx: DemoContext): Record<string, string> {
   const contracts: Record<string, string> = {};
-  const target = (v: unknown) => {
-    const t = (v as { target?: unknown } | null)?.target;
-    return typeof t === "string" && /^0x[0-9a-fA-F]{40}$/.test(t) ? t : undefined;
-  };
   for (const [key, value] of Object.entries(ctx.system)) {
-    const t = target(value);
+    const t = contractTarget(value);
     if (t) contracts[key] = t;
     else if (value && typeof value === "object" && !Array.isArray(value)) {
       for (const [sub, inner] of Object.entries(value)) {
-        const ti = target(inner);
-        if (ti) contracts[`${key}.${sub}`] = ti;
+        const ti = contractTarget(inner);
+        if (ti) contracts[DEPLOYED_NAMES[key]?.[sub] ?? `${key}.${sub}`] = ti;
       }
     }
   }

@@ -80,28 +80,13 @@ export function describeDeployment(
   rpcUrl: string,
   devAccounts: boolean,
 ): AppDeployment {
-  const contracts: Record<string, string> = {};
+  const contracts = storyContracts(ctx);
   const facts: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(ctx.system)) {
-    const target = contractTarget(value);
-    if (target) contracts[key] = target;
-    else if (isPlainData(value)) facts[key] = value;
-    else if (value && typeof value === "object") {
-      // A group of contracts (e.g. the assets system {registry, offering, market}): `assets.registry`, …
-      for (const [sub, inner] of Object.entries(value)) {
-        const t = contractTarget(inner);
-        if (t) contracts[`${key}.${sub}`] = t;
-      }
-    }
+    if (!(key in contracts) && isPlainData(value)) facts[key] = value;
   }
-  if (ctx.city) contracts.consortium = ctx.city.consortium.target as string;
   const actors = Object.entries(ctx.actors).map(([key, s]) => ({ key, label: actorLabel(key), address: s.address }));
   return { network, chainId: chainId.toString(), rpcUrl, devAccounts, contracts, actors, facts };
-}
-
-function contractTarget(value: unknown): string | undefined {
-  const target = (value as { target?: unknown } | null)?.target;
-  return typeof target === "string" && /^0x[0-9a-fA-F]{40}$/.test(target) ? target : undefined;
 }
 
 /** Plain JSON-able data (strings, numbers, bigints, booleans, arrays and plain objects of them). */

@@ -57,9 +57,8 @@ describe("assets tasks", function () {
       expect(await token.claimableOf(f.actors.investor1.address, ceur)).to.equal(75_000);
       await hre.run("assets:claim", { from: "investor1", asset: Number(assetId), registry });
       expect(await token.claimableOf(f.actors.investor1.address, ceur)).to.equal(0);
-      await withIndexerUrl(
-        { "assets.registry": f.registry, "assets.offering": f.offering, "assets.market": f.market },
-        () => hre.run("assets:portfolio", { investor: "investor1", registry }),
+      await withIndexerUrl({ assetRegistry: f.registry, assetOffering: f.offering, assetMarket: f.market }, () =>
+        hre.run("assets:portfolio", { investor: "investor1", registry }),
       );
     } finally {
       console.log = original;

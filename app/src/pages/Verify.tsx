@@ -306,7 +306,7 @@ export function VerifyPage({ path }: { path: string }) {
               </>
             ) : null}
             <dt>{t("pack.masterData")}</dt>
-            <dd>
+            <dd data-testid="master-data">
               {known ? <Hash value={data.product.metadataHash} /> : "—"} {entry ? matchBadge(entryMatches) : null}
             </dd>
           </dl>

@@ -328,6 +328,7 @@ export function AlarmCard({ alarm }: { alarm: Alarm }) {
     <div
       className="card"
       data-testid="alarm"
+      data-alarm={alarm.id}
       data-kind={alarm.kind}
       data-open={String(alarm.open)}
       style={{ margin: "0.6rem 0" }}

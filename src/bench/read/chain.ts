@@ -268,9 +268,9 @@ export async function buildHistory(
     contracts: {
       consortium: String(consortium.target),
       supplyChain: String(sc.target),
-      "assets.registry": String(assets.registry.target),
-      "assets.offering": String(assets.offering.target),
-      "assets.market": String(assets.market.target),
+      assetRegistry: String(assets.registry.target),
+      assetOffering: String(assets.offering.target),
+      assetMarket: String(assets.market.target),
     },
     actors: (Object.entries(actors) as [ActorKey, { address: string }][]).map(([key, s]) => ({
       key,

@@ -1,6 +1,7 @@
 import { Presets, SingleBar } from "cli-progress";
 import { type ContractTransactionResponse, keccak256, toUtf8Bytes } from "ethers";
-import { buildDigitalLink, makeGtin, makeSscc, yymmddFromExpiry } from "../../gs1";
+import { buildDigitalLink, makeSscc, yymmddFromExpiry } from "../../gs1";
+import { PARACETAMOL, catalogueHash } from "../../catalogue";
 import {
   DEMO_EPOCH,
   type EpcisEvent,
@@ -63,17 +64,19 @@ export const chapter: DemoChapter = {
     };
     const m = sc.connect(actors.manufacturer);
     const origin = "urn:epc:id:sgln:4012345.00001.0";
+    const apiOrigin = "urn:epc:id:sgln:4098765.00002.0";
 
     heading("Products and lots");
-    const gtin = makeGtin("0401234500001");
-    await gas("register product", m.registerProduct(gtin, textHash("Paracetamol 500 mg, 20 tablets; SmPC v3")));
+    // the product's master data is the city catalogue's entry; the chain keeps its hash
+    const gtin = PARACETAMOL;
+    await gas("register product", m.registerProduct(gtin, catalogueHash(gtin)));
     say(`Acme registers GTIN ${gtin} (check digit verified on chain)`);
     const expiry = yymmddFromExpiry(Math.floor(Date.UTC(2028, 5, 30) / 1000) + 86_400);
     const api = await commissionLot(
       m,
       actors.manufacturer,
       { gtin, lot: "API-2026-07", expiry, serials: Array.from({ length: 12 }, (_, i) => `DRUM${i + 1}`) },
-      { origin: "urn:epc:id:sgln:4098765.00002.0" },
+      { origin: apiOrigin },
     );
     say(`raw material lot API-2026-07 (12 drums of paracetamol powder) commissioned`);
     const bar = new SingleBar({ format: "  hashing 10,000 serials [{bar}] {value}/{total}" }, Presets.shades_classic);
@@ -320,6 +323,15 @@ export const chapter: DemoChapter = {
       gasRows.map(([k, v]) => [k, v]),
       "Supply-chain gas in this chapter",
     );
-    ctx.system.supplyChainLot = { gtin, lot: "PCM-2026-118", lotId: lot.lotId, expiry };
+    // What later chapters and the web app's seed name and link to (the lots, their origin, a pack sold in this chapter)
+    ctx.system.supplyChainLot = {
+      gtin,
+      lot: "PCM-2026-118",
+      lotId: lot.lotId,
+      expiry,
+      origin,
+      input: { lot: "API-2026-07", lotId: api.lotId, origin: apiOrigin },
+      sold: serials[0],
+    };
   },
 };

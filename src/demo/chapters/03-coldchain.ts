@@ -13,7 +13,8 @@ import {
   shipmentSensorElements,
 } from "../../coldchain";
 import { anchorEpcisEvents, deployEpcisAnchors } from "../../epcis-anchor";
-import { makeGtin, makeSscc } from "../../gs1";
+import { makeSscc } from "../../gs1";
+import { INSULIN_VIAL, catalogueHash } from "../../catalogue";
 import { mktCenti } from "../../mkt";
 import { SerialTree, deploySupplyChain, lotIdOf, textHash } from "../../supplychain";
 import { printTable, short } from "../../table";
@@ -34,6 +35,8 @@ import { storyHistory } from "../../history/demo";
 /** The journey, in minutes, and how its readings are relayed: one signed batch per hour of the journey. */
 const JOURNEY_MINUTES = 120;
 const MINUTES_PER_BATCH = 60;
+/** Where Acme commissions its insulin lots (an SGLN, committed on chain as its hash). */
+const LOT_ORIGIN = "urn:epc:id:sgln:4012345.00001.0";
 
 /**
  * Insulin travels through ColdLine Logistics in two refrigerated shipments watched by signed temperature sensors.
@@ -84,9 +87,9 @@ export const chapter: DemoChapter = {
         `sensors silent ≤ ${describeSpan(rule.maxGap)}${clock.live ? " (the journey runs at 1 min = 1 s on this chain)" : ""}`,
     );
 
-    const gtin = makeGtin("0401234599001");
+    const gtin = INSULIN_VIAL;
     const m = sc.connect(actors.manufacturer);
-    await (await m.registerProduct(gtin, textHash("Insulin glargine 100 IU/ml, 10 ml vial"))).wait();
+    await (await m.registerProduct(gtin, catalogueHash(gtin))).wait();
     await (await coldChain.connect(actors.manufacturer).registerDrug(gtin, cls)).wait();
     const expiry = (await now()) + 300 * 86_400;
     const lots: Record<string, { lotId: string; tree: SerialTree }> = {};
@@ -97,7 +100,7 @@ export const chapter: DemoChapter = {
           gtin,
           lotNumberHash: textHash(lot),
           expiry,
-          origin: textHash("urn:epc:id:sgln:4012345.00001.0"),
+          origin: textHash(LOT_ORIGIN),
           merkleRoot: tree.root,
           itemCount: tree.size,
           inputLots: [],
@@ -321,5 +324,11 @@ export const chapter: DemoChapter = {
       ),
       "Cold-chain shipments",
     );
+    // What the web app's seed names: the refrigerated drug and its lots
+    ctx.system.coldChainLots = {
+      gtin,
+      origin: LOT_ORIGIN,
+      lots: Object.fromEntries(Object.entries(lots).map(([lot, { lotId }]) => [lot, lotId])),
+    };
   },
 };

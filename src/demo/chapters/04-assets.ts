@@ -236,7 +236,7 @@ export const chapter: DemoChapter = {
     );
 
     const table: string[][] = [];
-    const history = await storyHistory(ctx, ["assets.registry", "assets.offering", "assets.market"]);
+    const history = await storyHistory(ctx, ["assetRegistry", "assetOffering", "assetMarket"]);
     for (const [k, inv] of Object.entries(investors)) {
       const { holdings } = await portfolio(hre, assets, inv.address, history);
       for (const h of holdings) {

@@ -1,7 +1,8 @@
 import type { EpcisAnchors, SupplyChain } from "../../../typechain-types";
-import { buildDigitalLink, makeGtin } from "../../gs1";
+import { buildDigitalLink } from "../../gs1";
+import { AMOXICILLIN, AMOXICILLIN_API, CATALOGUE, INSULIN_VIAL, catalogueHash } from "../../catalogue";
 import { SerialTree, cbv, commissionLot, deploySupplyChain, lotIdOf, textHash } from "../../supplychain";
-import { DemoChapter, requireCity, say } from "../../demo/context";
+import { type DemoContext, DemoChapter, requireCity, say } from "../../demo/context";
 import {
   DEMO_EPOCH,
   type EpcisEvent,
@@ -16,54 +17,25 @@ import { anchorEpcisEvents, deployEpcisAnchors } from "../../epcis-anchor";
 import { recordEpcis } from "../../demo/epcis";
 import type { ActorKey } from "../../city";
 
-/** Off-chain product master data the app shows; the chain holds `textHash(JSON.stringify(entry))`. */
-export interface CatalogueProduct {
-  name: string;
-  form: string;
-  manufacturer: string;
-  origin: string;
-  storage: string;
-}
-
-/** The app's products (GS1 company prefix 950600 is GS1's example range). */
-export const APP_PRODUCTS: Record<string, CatalogueProduct> = {
-  [makeGtin("0950600013435")]: {
-    name: "Amoxicillin 500 mg capsules, box of 21",
-    form: "capsule",
-    manufacturer: "Acme Pharma",
-    origin: "Acme Pharma plant Riverside, GLN 9506000000017",
-    storage: "controlled room temperature (15–25 °C)",
-  },
-  [makeGtin("0950600013442")]: {
-    name: "Amoxicillin trihydrate (API), 25 kg drum",
-    form: "active pharmaceutical ingredient",
-    manufacturer: "Acme Pharma",
-    origin: "Acme Pharma API synthesis, GLN 9506000000024",
-    storage: "dry, below 25 °C",
-  },
-  [makeGtin("0950600013459")]: {
-    name: "Insulin glargine 100 U/ml pen, box of 5",
-    form: "solution for injection",
-    manufacturer: "Acme Pharma",
-    origin: "Acme Pharma biologics, GLN 9506000000031",
-    storage: "refrigerated (2–8 °C)",
-  },
-};
-
-const [AMOXICILLIN, API, INSULIN] = Object.keys(APP_PRODUCTS);
-
 /** The lots the app's pages and tests use: GTIN, lot number, expiry (AI 17) and place of origin. */
 export const APP_LOTS = {
-  api: { gtin: API, lot: "API-2607", expiry: "291231", origin: APP_PRODUCTS[API].origin, serials: 10 },
-  good: { gtin: AMOXICILLIN, lot: "AMX-2611", expiry: "281130", origin: APP_PRODUCTS[AMOXICILLIN].origin, serials: 50 },
+  api: {
+    gtin: AMOXICILLIN_API,
+    lot: "API-2607",
+    expiry: "291231",
+    origin: CATALOGUE[AMOXICILLIN_API].origin,
+    serials: 10,
+  },
+  good: { gtin: AMOXICILLIN, lot: "AMX-2611", expiry: "281130", origin: CATALOGUE[AMOXICILLIN].origin, serials: 50 },
   recalled: {
     gtin: AMOXICILLIN,
     lot: "AMX-2608",
     expiry: "280831",
-    origin: APP_PRODUCTS[AMOXICILLIN].origin,
+    origin: CATALOGUE[AMOXICILLIN].origin,
     serials: 50,
   },
-  cold: { gtin: INSULIN, lot: "INS-2610", expiry: "271031", origin: APP_PRODUCTS[INSULIN].origin, serials: 40 },
+  // a third lot of the demo's insulin vial (the demo's shipments of its two lots end received and destroyed)
+  cold: { gtin: INSULIN_VIAL, lot: "INS-2610", expiry: "271031", origin: CATALOGUE[INSULIN_VIAL].origin, serials: 40 },
 } as const;
 
 const serialsOf = (prefix: string, n: number) =>
@@ -82,9 +54,47 @@ function hopOf(gtin: string, serial: string, from: number, to: number, leg: numb
   });
 }
 
+interface LotFact {
+  lotId: string;
+  gtin: string;
+  lot: string;
+  origin: string;
+}
+
+/** The lots the demo's chapters commissioned (when they ran), named for the pages like the seed's own. */
+function storyLots(ctx: DemoContext): Record<string, LotFact> {
+  const lots: Record<string, LotFact> = {};
+  const supply = ctx.system.supplyChainLot as
+    | {
+        gtin: string;
+        lot: string;
+        lotId: string;
+        origin: string;
+        input: { lot: string; lotId: string; origin: string };
+      }
+    | undefined;
+  if (supply) {
+    lots.storyInput = {
+      lotId: supply.input.lotId,
+      gtin: supply.gtin,
+      lot: supply.input.lot,
+      origin: supply.input.origin,
+    };
+    lots.story = { lotId: supply.lotId, gtin: supply.gtin, lot: supply.lot, origin: supply.origin };
+  }
+  const cold = ctx.system.coldChainLots as { gtin: string; origin: string; lots: Record<string, string> } | undefined;
+  for (const [lot, lotId] of Object.entries(cold?.lots ?? {})) {
+    lots[`story${lot}`] = { lotId, gtin: cold!.gtin, lot, origin: cold!.origin };
+  }
+  return lots;
+}
+
 /** The app-relative GS1 Digital Link path of one pack of a catalogue lot (what its label's QR code holds). */
 export function appItemLink(key: keyof typeof APP_LOTS, serial: string): string {
-  const l = APP_LOTS[key];
+  return itemPath(APP_LOTS[key], serial);
+}
+
+function itemPath(l: { gtin: string; lot: string; expiry: string }, serial: string): string {
   return new URL(buildDigitalLink({ gtin: l.gtin, lot: l.lot, serial, expiry: l.expiry })).pathname + `?17=${l.expiry}`;
 }
 
@@ -106,9 +116,10 @@ export const chapter: DemoChapter = {
       ctx.system.supplyChain = sc;
     }
     const m = sc.connect(actors.manufacturer);
-    for (const [gtin, entry] of Object.entries(APP_PRODUCTS)) {
+    // The catalogue's products the demo's chapters did not register (all of them when the seed runs alone)
+    for (const gtin of Object.keys(CATALOGUE)) {
       if ((await sc.product(BigInt(gtin))).manufacturer === 0n) {
-        await (await m.registerProduct(BigInt(gtin), textHash(JSON.stringify(entry)))).wait();
+        await (await m.registerProduct(BigInt(gtin), catalogueHash(gtin))).wait();
       }
     }
     const trees: Record<string, SerialTree> = {};
@@ -246,9 +257,15 @@ export const chapter: DemoChapter = {
       quarantined: appItemLink("cold", coldSerial),
       notOnChain: appItemLink("good", good[10]),
     };
-    ctx.system.appProducts = APP_PRODUCTS;
-    ctx.system.appLots = Object.fromEntries(
-      Object.entries(APP_LOTS).map(([k, l]) => [k, { lotId: lotIds[k], gtin: l.gtin, lot: l.lot, origin: l.origin }]),
-    );
+    // A pack of the demo's own story (sold at Corner Pharmacy, then its lot recalled), when the demo's chapters ran
+    const story = ctx.system.supplyChainLot as { gtin: string; lot: string; expiry: string; sold: string } | undefined;
+    if (story) (ctx.system.appItems as Record<string, string>).demoPack = itemPath(story, story.sold);
+    ctx.system.appProducts = CATALOGUE;
+    ctx.system.appLots = {
+      ...storyLots(ctx),
+      ...Object.fromEntries(
+        Object.entries(APP_LOTS).map(([k, l]) => [k, { lotId: lotIds[k], gtin: l.gtin, lot: l.lot, origin: l.origin }]),
+      ),
+    };
   },
 };

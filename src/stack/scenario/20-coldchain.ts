@@ -58,9 +58,14 @@ export const chapter: DemoChapter = {
       deadline: t0 + 3600,
     });
     await (await dm.registerDevice(registration, signature)).wait();
-    const rule = STORAGE_CLASSES.refrigerated;
-    const refrigerated = await defineStorageClass(coldChain, actors.regulator, rule.name, rule.rule);
-    await (await coldChain.connect(actors.manufacturer).registerDrug(BigInt(APP_LOTS.cold.gtin), refrigerated)).wait();
+    // The demo's cold-chain chapter registered the insulin vial as a refrigerated drug; alone, the seed does it here
+    if ((await coldChain.drug(BigInt(APP_LOTS.cold.gtin))).storageClass === 0n) {
+      const rule = STORAGE_CLASSES.refrigerated;
+      const refrigerated = await defineStorageClass(coldChain, actors.regulator, rule.name, rule.rule);
+      await (
+        await coldChain.connect(actors.manufacturer).registerDrug(BigInt(APP_LOTS.cold.gtin), refrigerated)
+      ).wait();
+    }
     const cold = ctx.system.appColdLot as { lotId: string; serials: string[] };
     // the shipment names a pallet Acme holds (vials 2..5 of the cold lot); the carrier approves its sensor for Acme
     const pallet = BigInt(makeSscc("00401234500026100"));

@@ -9,6 +9,7 @@ import {
   registerAsset,
 } from "../../assets";
 import { DemoChapter, requireCity, say } from "../../demo/context";
+import { deployPaymentToken } from "../../medical";
 
 /** The assets the app shows, with the off-chain documents whose hash the registry keeps. */
 export const APP_ASSETS: Record<"solar" | "vending" | "screens", Omit<AssetSpec, "paymentTokens">> = {
@@ -47,25 +48,38 @@ export const chapter: DemoChapter = {
   async run(ctx) {
     const { hre, actors } = ctx;
     const city = requireCity(ctx);
-    const deploy = async (name: string, symbol: string, decimals: number) => {
-      const t = (await hre.ethers.deployContract(
+    // One settlement currency for the whole story: the demo's cEUR (issued here only when the seed runs alone), and
+    // USD Coin, a second payment token the app's assets also accept.
+    let ceur = ctx.system.settlementToken as SettlementToken | undefined;
+    if (!ceur) {
+      ceur = await deployPaymentToken(hre, actors.deployer);
+      ctx.system.settlementToken = ceur;
+    }
+    let usdc = ctx.system.usdc as SettlementToken | undefined;
+    if (!usdc) {
+      usdc = (await hre.ethers.deployContract(
         "SettlementToken",
-        [name, symbol, decimals, actors.deployer.address],
+        ["USD Coin", "USDC", 6, actors.deployer.address],
         actors.deployer,
       )) as unknown as SettlementToken;
-      await t.waitForDeployment();
-      return t;
-    };
-    const ceur = (ctx.system.cEUR as SettlementToken | undefined) ?? (await deploy("City EUR", "cEUR", 2));
-    const usdc = (ctx.system.USDC as SettlementToken | undefined) ?? (await deploy("USD Coin", "USDC", 6));
-    const payers = [actors.investor1, actors.investor2, actors.investor3, actors.gridOperator, actors.assetOperator];
-    for (const who of payers) {
-      await (await ceur.connect(actors.deployer).mint(who.address, 1_000_000_00n)).wait();
-      await (await usdc.connect(actors.deployer).mint(who.address, 1_000_000_000000n)).wait();
+      await usdc.waitForDeployment();
+      ctx.system.usdc = usdc;
     }
-    // The demo's assets chapter leaves its system in `assets`; reuse it so both stories share one registry.
-    const system: AssetsSystem =
-      (ctx.system.assets as AssetsSystem | undefined) ?? (await deployAssets(hre, city.consortium, actors.deployer));
+    const payers = [actors.investor1, actors.investor2, actors.investor3, actors.gridOperator, actors.assetOperator];
+    for (const [token, amount] of [
+      [ceur, 1_000_000_00n],
+      [usdc, 1_000_000_000000n],
+    ] as const) {
+      // the token's issuer (the settlement bank) funds the participants
+      const bank = await hre.ethers.getSigner(await token.owner());
+      for (const who of payers) await (await token.connect(bank).mint(who.address, amount)).wait();
+    }
+    // The demo's assets chapter leaves its system in `assets`: both stories share one registry.
+    let system = ctx.system.assets as AssetsSystem | undefined;
+    if (!system) {
+      system = await deployAssets(hre, city.consortium, actors.deployer);
+      ctx.system.assets = system;
+    }
     const tokens = [await ceur.getAddress(), await usdc.getAddress()];
     const ids: Record<string, bigint> = {};
     const shares: Record<string, Awaited<ReturnType<typeof registerAsset>>["token"]> = {};
@@ -169,11 +183,6 @@ export const chapter: DemoChapter = {
     await buyShares(hre, system.offering, actors.investor1, screensSale, 400);
     say(`Harbour Screens: sale ${screensSale} open (2.50 cEUR per share, goal 1,000, cap 8,000)`);
 
-    ctx.system.cEUR = ceur;
-    ctx.system.USDC = usdc;
-    ctx.system.assetRegistry = system.registry;
-    ctx.system.assetOffering = system.offering;
-    ctx.system.assetMarket = system.market;
     ctx.system.appAssets = Object.fromEntries(
       Object.entries(APP_ASSETS).map(([k, a]) => [ids[k].toString(), { key: k, documents: a.documents }]),
     );
