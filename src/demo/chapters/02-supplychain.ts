@@ -42,6 +42,18 @@ const PACK_CALL = 250;
 /** Gas budget per packed item (a sparse multiproof costs about 40,000): two pack calls fit a 30M-gas block. */
 const PACK_GAS_PER_ITEM = 45_000;
 
+/** What this chapter hands over as `ctx.system.supplyChainLot`: its finished lot, the lot's input and a sold pack. */
+export interface SupplyChainLotFact {
+  gtin: string;
+  lot: string;
+  lotId: string;
+  expiry: string;
+  origin: string;
+  input: { lot: string; lotId: string; origin: string };
+  /** A serial sold at Corner Pharmacy in this chapter (its lot is recalled later). */
+  sold: string;
+}
+
 /**
  * Acme Pharma commissions a lot of 10,000 serials in one transaction, packs it on ten pallets that ColdLine
  * carries to MedSupply; Corner Pharmacy sells packs, Northside Hospital scans a cloned code, Acme recalls the
@@ -324,7 +336,7 @@ export const chapter: DemoChapter = {
       "Supply-chain gas in this chapter",
     );
     // What later chapters and the web app's seed name and link to (the lots, their origin, a pack sold in this chapter)
-    ctx.system.supplyChainLot = {
+    const handed: SupplyChainLotFact = {
       gtin,
       lot: "PCM-2026-118",
       lotId: lot.lotId,
@@ -333,5 +345,6 @@ export const chapter: DemoChapter = {
       input: { lot: "API-2026-07", lotId: api.lotId, origin: apiOrigin },
       sold: serials[0],
     };
+    ctx.system.supplyChainLot = handed;
   },
 };

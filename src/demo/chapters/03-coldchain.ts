@@ -38,6 +38,14 @@ const MINUTES_PER_BATCH = 60;
 /** Where Acme commissions its insulin lots (an SGLN, committed on chain as its hash). */
 const LOT_ORIGIN = "urn:epc:id:sgln:4012345.00001.0";
 
+/** What this chapter hands over as `ctx.system.coldChainLots`: the refrigerated drug, its lots' origin and ids. */
+export interface ColdChainLotsFact {
+  gtin: string;
+  origin: string;
+  /** Lot number → lot id. */
+  lots: Record<string, string>;
+}
+
 /**
  * Insulin travels through ColdLine Logistics in two refrigerated shipments watched by signed temperature sensors.
  * The first has a door opening the 2–8 °C rule tolerates and is received with its MKT; the second loses cooling,
@@ -325,10 +333,11 @@ export const chapter: DemoChapter = {
       "Cold-chain shipments",
     );
     // What the web app's seed names: the refrigerated drug and its lots
-    ctx.system.coldChainLots = {
+    const handed: ColdChainLotsFact = {
       gtin,
       origin: LOT_ORIGIN,
       lots: Object.fromEntries(Object.entries(lots).map(([lot, { lotId }]) => [lot, lotId])),
     };
+    ctx.system.coldChainLots = handed;
   },
 };

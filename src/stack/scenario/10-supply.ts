@@ -16,6 +16,8 @@ import {
 import { anchorEpcisEvents, deployEpcisAnchors } from "../../epcis-anchor";
 import { recordEpcis } from "../../demo/epcis";
 import type { ActorKey } from "../../city";
+import type { SupplyChainLotFact } from "../../demo/chapters/02-supplychain";
+import type { ColdChainLotsFact } from "../../demo/chapters/03-coldchain";
 
 /** The lots the app's pages and tests use: GTIN, lot number, expiry (AI 17) and place of origin. */
 export const APP_LOTS = {
@@ -64,15 +66,7 @@ interface LotFact {
 /** The lots the demo's chapters commissioned (when they ran), named for the pages like the seed's own. */
 function storyLots(ctx: DemoContext): Record<string, LotFact> {
   const lots: Record<string, LotFact> = {};
-  const supply = ctx.system.supplyChainLot as
-    | {
-        gtin: string;
-        lot: string;
-        lotId: string;
-        origin: string;
-        input: { lot: string; lotId: string; origin: string };
-      }
-    | undefined;
+  const supply = ctx.system.supplyChainLot as SupplyChainLotFact | undefined;
   if (supply) {
     lots.storyInput = {
       lotId: supply.input.lotId,
@@ -82,7 +76,7 @@ function storyLots(ctx: DemoContext): Record<string, LotFact> {
     };
     lots.story = { lotId: supply.lotId, gtin: supply.gtin, lot: supply.lot, origin: supply.origin };
   }
-  const cold = ctx.system.coldChainLots as { gtin: string; origin: string; lots: Record<string, string> } | undefined;
+  const cold = ctx.system.coldChainLots as ColdChainLotsFact | undefined;
   for (const [lot, lotId] of Object.entries(cold?.lots ?? {})) {
     lots[`story${lot}`] = { lotId, gtin: cold!.gtin, lot, origin: cold!.origin };
   }
@@ -258,7 +252,7 @@ export const chapter: DemoChapter = {
       notOnChain: appItemLink("good", good[10]),
     };
     // A pack of the demo's own story (sold at Corner Pharmacy, then its lot recalled), when the demo's chapters ran
-    const story = ctx.system.supplyChainLot as { gtin: string; lot: string; expiry: string; sold: string } | undefined;
+    const story = ctx.system.supplyChainLot as SupplyChainLotFact | undefined;
     if (story) (ctx.system.appItems as Record<string, string>).demoPack = itemPath(story, story.sold);
     ctx.system.appProducts = CATALOGUE;
     ctx.system.appLots = {
