@@ -70,6 +70,58 @@ async function writeBuildInfos(
   }
 }
 
+/** Ignition's record of each contract's address, read by the tasks, the app and the indexer. */
+export const DEPLOYED_ADDRESSES = "deployed_addresses.json";
+
+/**
+ * Before a run: a `deployed_addresses.json` that does not parse (a run killed while Ignition rewrote it) is set
+ * aside as `deployed_addresses.json.unreadable`, so that resuming does not fail on it. Nothing is lost: the journal
+ * holds every address, and `recordDeployedAddresses` writes the file again from it. Returns whether it set one aside.
+ */
+export function setAsideUnreadableAddresses(deploymentDir: string): boolean {
+  const file = path.join(deploymentDir, DEPLOYED_ADDRESSES);
+  if (!fs.existsSync(file)) return false;
+  try {
+    JSON.parse(fs.readFileSync(file, "utf8"));
+    return false;
+  } catch {
+    fs.renameSync(file, `${file}.unreadable`);
+    return true;
+  }
+}
+
+/**
+ * After a successful run: writes `deployed_addresses.json` from the journal's result (every deployed contract and
+ * every contract seen at an address), replacing the file in one rename. Ignition journals a contract as complete
+ * and only then records its address in this file, in a second write; a run killed between the two resumes with the
+ * contract complete and never records it. Returns the futures the file lacked, or recorded differently.
+ */
+export function recordDeployedAddresses(
+  deploymentDir: string,
+  contracts: Record<string, { address: string }>,
+): string[] {
+  const file = path.join(deploymentDir, DEPLOYED_ADDRESSES);
+  let recorded: Record<string, string> = {};
+  if (fs.existsSync(file)) {
+    try {
+      recorded = JSON.parse(fs.readFileSync(file, "utf8")) as Record<string, string>;
+    } catch {
+      recorded = {};
+    }
+  }
+  const complete: Record<string, string> = { ...recorded };
+  const restored: string[] = [];
+  for (const [future, { address }] of Object.entries(contracts)) {
+    if (recorded[future] !== address) restored.push(future);
+    complete[future] = address;
+  }
+  if (restored.length === 0) return restored;
+  const temporary = `${file}.${process.pid}.tmp`;
+  fs.writeFileSync(temporary, `${JSON.stringify(complete, undefined, 2)}\n`);
+  fs.renameSync(temporary, file);
+  return restored;
+}
+
 /**
  * Deploys (or resumes) an Ignition module as `hre.ignition.deploy` does, with two differences that matter on a
  * real chain: the project's `ignition` settings (`requiredConfirmations`, `blockPollingInterval`, …) are applied
@@ -89,6 +141,11 @@ export async function deployModule(
   const deploymentDir = persistent
     ? path.join(hre.config.paths.ignition, "deployments", options.deploymentId!)
     : undefined;
+  if (deploymentDir !== undefined && setAsideUnreadableAddresses(deploymentDir) && options.displayUi) {
+    console.log(
+      `${DEPLOYED_ADDRESSES} did not parse (a run killed while writing it): set aside, rewritten from the journal`,
+    );
+  }
   const networkIgnition = hre.config.networks[hre.network.name]?.ignition;
   const result = await deploy({
     config: hre.config.ignition,
@@ -109,6 +166,12 @@ export async function deployModule(
   }
   if (result.type !== DeploymentResultType.SUCCESSFUL_DEPLOYMENT) {
     throw new HardhatPluginError("citychain", errorDeploymentResultToExceptionMessage(result));
+  }
+  if (deploymentDir !== undefined) {
+    const restored = recordDeployedAddresses(deploymentDir, result.contracts);
+    if (restored.length > 0 && options.displayUi) {
+      console.log(`${DEPLOYED_ADDRESSES}: recorded from the journal ${restored.join(", ")}`);
+    }
   }
   const addresses: Record<string, string> = {};
   for (const [name, future] of Object.entries(module.results)) {
