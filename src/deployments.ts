@@ -7,6 +7,9 @@ import { ActorKey, cityActors } from "./city";
 /** The Ignition module id whose futures name the system's contracts (`CityChain#Consortium`, …). */
 export const SYSTEM_MODULE = "CityChain";
 
+/** Ignition's record of each contract's address in a deployment folder, read by the tasks, the app and the indexer. */
+export const DEPLOYED_ADDRESSES = "deployed_addresses.json";
+
 /** Folder of Ignition's deployment journal and addresses for a chain. */
 export function deploymentDir(chainId: bigint | number | string): string {
   return path.join(__dirname, "..", "ignition", "deployments", `chain-${chainId}`);
@@ -26,7 +29,7 @@ export async function resolveAddress(
     return explicit;
   }
   const { chainId } = await hre.ethers.provider.getNetwork();
-  const file = path.join(deploymentDir(chainId), "deployed_addresses.json");
+  const file = path.join(deploymentDir(chainId), DEPLOYED_ADDRESSES);
   if (!fs.existsSync(file)) {
     throw new Error(
       `no deployment for chain ${chainId}: run \`npm run deploy -- --network ${hre.network.name}\` or pass --address`,

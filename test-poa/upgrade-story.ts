@@ -13,6 +13,7 @@ import { CITY_ORGANISATIONS, type OrganisationKey, cityActors } from "../src/cit
 import { applyUpgrade, voteUntilClosed } from "../src/consortium";
 import { implementationOf } from "../src/deploy/proxy";
 import { findRevertData } from "../src/stack/revert";
+import { DEPLOYED_ADDRESSES } from "../src/deployments";
 import type { ProposedUpgrade } from "../src/upgrades";
 import { cbv, commissionLot, textHash, verifyCode } from "../src/supplychain";
 
@@ -24,7 +25,7 @@ const SERIALS = Array.from({ length: 32 }, (_, i) => `UP${String(i + 1).padStart
 async function main(): Promise<void> {
   const id = process.env.CITYCHAIN_DEPLOYMENT_ID;
   if (!id) throw new Error("CITYCHAIN_DEPLOYMENT_ID names the deployment to upgrade");
-  const file = path.join(__dirname, "..", "ignition", "deployments", id, "deployed_addresses.json");
+  const file = path.join(__dirname, "..", "ignition", "deployments", id, DEPLOYED_ADDRESSES);
   const addresses = JSON.parse(fs.readFileSync(file, "utf8")) as Record<string, string>;
   const actors = await cityActors(hre);
   const consortium = (await hre.ethers.getContractAt(

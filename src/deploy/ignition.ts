@@ -2,6 +2,7 @@ import fs from "node:fs";
 import path from "node:path";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 import { HardhatPluginError } from "hardhat/plugins";
+import { DEPLOYED_ADDRESSES } from "../deployments";
 import {
   type BuildInfo,
   type DeploymentParameters,
@@ -70,8 +71,15 @@ async function writeBuildInfos(
   }
 }
 
-/** Ignition's record of each contract's address, read by the tasks, the app and the indexer. */
-export const DEPLOYED_ADDRESSES = "deployed_addresses.json";
+/** The addresses a deployment folder's `deployed_addresses.json` records; undefined when it is absent or does not parse. */
+function readRecorded(file: string): Record<string, string> | undefined {
+  if (!fs.existsSync(file)) return undefined;
+  try {
+    return JSON.parse(fs.readFileSync(file, "utf8")) as Record<string, string>;
+  } catch {
+    return undefined;
+  }
+}
 
 /**
  * Before a run: a `deployed_addresses.json` that does not parse (a run killed while Ignition rewrote it) is set
@@ -80,14 +88,9 @@ export const DEPLOYED_ADDRESSES = "deployed_addresses.json";
  */
 export function setAsideUnreadableAddresses(deploymentDir: string): boolean {
   const file = path.join(deploymentDir, DEPLOYED_ADDRESSES);
-  if (!fs.existsSync(file)) return false;
-  try {
-    JSON.parse(fs.readFileSync(file, "utf8"));
-    return false;
-  } catch {
-    fs.renameSync(file, `${file}.unreadable`);
-    return true;
-  }
+  if (!fs.existsSync(file) || readRecorded(file) !== undefined) return false;
+  fs.renameSync(file, `${file}.unreadable`);
+  return true;
 }
 
 /**
@@ -101,21 +104,11 @@ export function recordDeployedAddresses(
   contracts: Record<string, { address: string }>,
 ): string[] {
   const file = path.join(deploymentDir, DEPLOYED_ADDRESSES);
-  let recorded: Record<string, string> = {};
-  if (fs.existsSync(file)) {
-    try {
-      recorded = JSON.parse(fs.readFileSync(file, "utf8")) as Record<string, string>;
-    } catch {
-      recorded = {};
-    }
-  }
-  const complete: Record<string, string> = { ...recorded };
-  const restored: string[] = [];
-  for (const [future, { address }] of Object.entries(contracts)) {
-    if (recorded[future] !== address) restored.push(future);
-    complete[future] = address;
-  }
+  const recorded = readRecorded(file) ?? {};
+  const restored = Object.keys(contracts).filter((future) => recorded[future] !== contracts[future].address);
   if (restored.length === 0) return restored;
+  const complete = { ...recorded };
+  for (const future of restored) complete[future] = contracts[future].address;
   const temporary = `${file}.${process.pid}.tmp`;
   fs.writeFileSync(temporary, `${JSON.stringify(complete, undefined, 2)}\n`);
   fs.renameSync(temporary, file);

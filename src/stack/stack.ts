@@ -4,7 +4,7 @@ import path from "node:path";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 import { TASK_NODE_CREATE_SERVER } from "hardhat/builtin-tasks/task-names";
 import { cityActors } from "../city";
-import { SYSTEM_MODULE, deploymentDir } from "../deployments";
+import { DEPLOYED_ADDRESSES, SYSTEM_MODULE, deploymentDir } from "../deployments";
 import type { DemoChapter, DemoContext } from "../demo/context";
 import { demoContext, heading } from "../demo/context";
 import { captureStory } from "../demo/epcis";
@@ -285,7 +285,7 @@ export async function startAppStack(
  */
 export async function describeExisting(hre: HardhatRuntimeEnvironment): Promise<AppDeployment> {
   const { chainId } = await hre.ethers.provider.getNetwork();
-  const file = path.join(deploymentDir(chainId), "deployed_addresses.json");
+  const file = path.join(deploymentDir(chainId), DEPLOYED_ADDRESSES);
   if (!fs.existsSync(file)) {
     throw new Error(
       `no deployment for chain ${chainId} (${file}): deploy the system first, or run the app without --network`,

@@ -5,7 +5,8 @@ import path from "node:path";
 import hre from "hardhat";
 import { buildModule, deploy } from "@nomicfoundation/ignition-core";
 import { HardhatArtifactResolver } from "@nomicfoundation/hardhat-ignition/helpers";
-import { DEPLOYED_ADDRESSES, recordDeployedAddresses, setAsideUnreadableAddresses } from "../../src/deploy/ignition";
+import { recordDeployedAddresses, setAsideUnreadableAddresses } from "../../src/deploy/ignition";
+import { DEPLOYED_ADDRESSES } from "../../src/deployments";
 
 /** Two deployments and a contract seen at an address: the three kinds of future the file records. */
 const Pair = buildModule("Pair", (m) => {

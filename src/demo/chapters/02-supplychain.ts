@@ -336,7 +336,7 @@ export const chapter: DemoChapter = {
       "Supply-chain gas in this chapter",
     );
     // What later chapters and the web app's seed name and link to (the lots, their origin, a pack sold in this chapter)
-    const handed: SupplyChainLotFact = {
+    ctx.system.supplyChainLot = {
       gtin,
       lot: "PCM-2026-118",
       lotId: lot.lotId,
@@ -344,7 +344,6 @@ export const chapter: DemoChapter = {
       origin,
       input: { lot: "API-2026-07", lotId: api.lotId, origin: apiOrigin },
       sold: serials[0],
-    };
-    ctx.system.supplyChainLot = handed;
+    } satisfies SupplyChainLotFact;
   },
 };

@@ -333,11 +333,10 @@ export const chapter: DemoChapter = {
       "Cold-chain shipments",
     );
     // What the web app's seed names: the refrigerated drug and its lots
-    const handed: ColdChainLotsFact = {
+    ctx.system.coldChainLots = {
       gtin,
       origin: LOT_ORIGIN,
       lots: Object.fromEntries(Object.entries(lots).map(([lot, { lotId }]) => [lot, lotId])),
-    };
-    ctx.system.coldChainLots = handed;
+    } satisfies ColdChainLotsFact;
   },
 };
